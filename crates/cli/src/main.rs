@@ -1,0 +1,597 @@
+//! `nextdate`: the Nextdate diary without a window, for scripts, cron jobs and tests.
+//!
+//! Every command opens the diary (default: the OS data folder, or `--diary DIR`),
+//! does one thing, and exits 0; on failure it prints one line to stderr and exits 1
+//! (2 for usage errors). `--json` gives machine-readable output.
+
+mod output;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{Local, NaiveDate};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use nextdate_diary::{
+    dates::parse_date, money::parse_amount, CaseFilter, Diary, DiaryError, FeeKind, InitOptions, KeyMode, NewCase,
+    NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection, RecordHearing, Unlock, Zeroizing,
+};
+use serde_json::json;
+
+use crate::output::Out;
+
+#[derive(Parser)]
+#[command(
+    name = "nextdate",
+    version,
+    about = "Nextdate: an encrypted, local-first case diary for advocates"
+)]
+struct Cli {
+    /// Diary folder (default: the OS data folder, e.g. ~/.local/share/nextdate).
+    #[arg(long, global = true, env = "NEXTDATE_DIARY", value_name = "DIR")]
+    diary: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Unlock with the recovery key shown at `init` instead of the keyring or passphrase.
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTDATE_RECOVERY_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    recovery_key: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new diary (refuses to touch an existing one).
+    Init {
+        /// Protect the key with a passphrase instead of the OS keyring.
+        #[arg(long)]
+        passphrase: bool,
+        /// The diary's name (chamber or advocate).
+        #[arg(long, default_value = "My diary")]
+        name: String,
+        /// The advocate who owns the diary (default: the diary name).
+        #[arg(long)]
+        advocate: Option<String>,
+    },
+    /// Clients.
+    #[command(subcommand)]
+    Client(ClientCmd),
+    /// Cases.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Hearings.
+    #[command(subcommand)]
+    Hearing(HearingCmd),
+    /// The board: hearings of a day (or several days), grouped by court, in item order.
+    Board {
+        #[arg(long, default_value = "today")]
+        date: String,
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+    },
+    /// Search cases and clients (case number, CNR, title, parties, notes, client names).
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Tasks.
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Open tasks.
+    Tasks {
+        /// Only tasks past their due date.
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Fees.
+    #[command(subcommand)]
+    Fee(FeeCmd),
+    /// Fee entries and balance (of one case, or all).
+    Fees { case_id: Option<String> },
+    /// Notes.
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Who changed what in a case, and when.
+    History { case_id: String },
+    /// Drop the projection and rebuild it from the documents.
+    Rebuild,
+    /// Fill the diary with realistic demo cases.
+    Demo {
+        #[arg(long, default_value_t = 50)]
+        cases: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Cases per transaction; the ids of each committed batch are printed.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
+    /// How the diary key is kept.
+    #[command(subcommand)]
+    Key(KeyCmd),
+}
+
+#[derive(Subcommand)]
+enum ClientCmd {
+    /// Add a client; prints the new id.
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long = "phone")]
+        phones: Vec<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// List clients.
+    List,
+    /// A client with their cases and fee balance.
+    Show { id: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Status {
+    Pending,
+    Disposed,
+    Transferred,
+}
+
+#[derive(Subcommand)]
+enum CaseCmd {
+    /// Add a case; prints the new id.
+    Add(CaseAdd),
+    /// Everything about one case.
+    Show { id: String },
+    /// List cases.
+    List {
+        #[arg(long)]
+        court: Option<String>,
+        #[arg(long, value_enum)]
+        status: Option<Status>,
+        #[arg(long)]
+        stage: Option<String>,
+        /// Pending cases with no future hearing.
+        #[arg(long)]
+        undated: bool,
+    },
+}
+
+#[derive(Args)]
+struct CaseAdd {
+    #[arg(long)]
+    title: String,
+    #[arg(long)]
+    number: String,
+    #[arg(long)]
+    court: String,
+    #[arg(long)]
+    cnr: Option<String>,
+    #[arg(long)]
+    bench: Option<String>,
+    #[arg(long = "type")]
+    case_type: Option<String>,
+    #[arg(long = "client")]
+    clients: Vec<String>,
+    /// A party as "NAME:SIDE", e.g. "Rajesh Sharma:petitioner" (repeatable).
+    #[arg(long = "party")]
+    parties: Vec<String>,
+    #[arg(long)]
+    stage: Option<String>,
+    #[arg(long)]
+    next_date: Option<String>,
+    #[arg(long, requires = "next_date")]
+    purpose: Option<String>,
+    #[arg(long, requires = "next_date")]
+    item: Option<i64>,
+}
+
+#[derive(Subcommand)]
+enum HearingCmd {
+    /// Record a hearing's outcome and the next date (or disposal), as one operation.
+    Record {
+        case_id: String,
+        #[arg(long)]
+        date: String,
+        #[arg(long, required_unless_present = "disposed", conflicts_with = "disposed")]
+        next_date: Option<String>,
+        #[arg(long, requires = "next_date")]
+        purpose: Option<String>,
+        #[arg(long)]
+        disposed: bool,
+        #[arg(long)]
+        outcome: Option<String>,
+        #[arg(long)]
+        item: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TaskCmd {
+    /// Add a task to a case; prints the new id.
+    Add {
+        case_id: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+    },
+    /// Mark a task done.
+    Done { id: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Agreed,
+    Received,
+    Expense,
+}
+
+#[derive(Subcommand)]
+enum FeeCmd {
+    /// Add a fee entry to a case; prints the new id.
+    Add {
+        case_id: String,
+        #[arg(long, value_enum)]
+        kind: Kind,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        mode: Option<String>,
+        #[arg(long, default_value = "INR")]
+        currency: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum NoteCmd {
+    /// Add a note to a case (private unless --client-visible); prints the new id.
+    Add {
+        case_id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        client_visible: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCmd {
+    /// Show how the key is kept.
+    Status,
+    /// Protect the key with a (new) passphrase (from NEXTDATE_NEW_PASSPHRASE or a prompt).
+    Passphrase,
+    /// Keep the key in the OS keyring instead of a passphrase.
+    Keyring,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn date_arg(s: &str) -> Result<NaiveDate, DiaryError> {
+    parse_date(s, today())
+}
+
+fn diary_dir(cli_dir: &Option<PathBuf>) -> Result<PathBuf, DiaryError> {
+    cli_dir
+        .clone()
+        .or_else(Diary::default_dir)
+        .ok_or_else(|| DiaryError::Invalid("no data folder on this system; pass --diary DIR".into()))
+}
+
+fn read_secret(env: &str, prompt: &str, confirm: bool) -> Result<Zeroizing<String>, DiaryError> {
+    if let Ok(v) = std::env::var(env) {
+        return Ok(Zeroizing::new(v));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(DiaryError::PassphraseRequired);
+    }
+    let first = Zeroizing::new(rpassword::prompt_password(prompt)?);
+    if confirm {
+        let again = Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
+        if *again != *first {
+            return Err(DiaryError::Invalid("the two passphrases differ".into()));
+        }
+    }
+    Ok(first)
+}
+
+fn unlock_for(dir: &std::path::Path, recovery: &Option<String>) -> Result<Unlock, DiaryError> {
+    if let Some(rk) = recovery {
+        return Ok(Unlock::RecoveryKey(Zeroizing::new(rk.clone())));
+    }
+    Ok(match Diary::key_mode(dir)? {
+        KeyMode::Keyring => Unlock::Keyring,
+        KeyMode::Passphrase => Unlock::Passphrase(read_secret("NEXTDATE_PASSPHRASE", "Passphrase: ", false)?),
+    })
+}
+
+fn parse_party(s: &str) -> Result<Party, DiaryError> {
+    let (name, side) = s.rsplit_once(':').ok_or_else(|| {
+        DiaryError::Invalid(format!(
+            "party {s:?} should be \"NAME:SIDE\", e.g. \"Rajesh Sharma:petitioner\""
+        ))
+    })?;
+    Ok(Party {
+        name: name.to_string(),
+        side: side.to_string(),
+        counsel: None,
+    })
+}
+
+fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
+    let dir = diary_dir(&cli.diary)?;
+    if let Command::Init {
+        passphrase,
+        name,
+        advocate,
+    } = &cli.command
+    {
+        let protection = if *passphrase {
+            Protection::Passphrase(read_secret("NEXTDATE_PASSPHRASE", "New passphrase: ", true)?)
+        } else {
+            Protection::Keyring
+        };
+        let mode = if *passphrase { "passphrase" } else { "keyring" };
+        let (_diary, recovery) = Diary::init(
+            &dir,
+            InitOptions {
+                name: name.clone(),
+                advocate: advocate.clone(),
+                protection,
+            },
+        )?;
+        out.init(&dir, mode, &recovery);
+        return Ok(());
+    }
+    let unlock = unlock_for(&dir, &cli.recovery_key)?;
+    let mut diary = Diary::open(&dir, &unlock)?;
+    match cli.command {
+        Command::Init { .. } => unreachable!("handled above"),
+        Command::Client(ClientCmd::Add {
+            name,
+            phones,
+            email,
+            address,
+        }) => {
+            let id = diary.add_client(NewClient {
+                name,
+                phones,
+                email,
+                address,
+                notes: None,
+            })?;
+            out.id(&id);
+        }
+        Command::Client(ClientCmd::List) => out.clients(&diary.clients()?),
+        Command::Client(ClientCmd::Show { id }) => {
+            let client = diary.client(&id)?;
+            out.client(&client, &diary.client_cases(&id)?, &diary.client_balance(&id)?);
+        }
+        Command::Case(CaseCmd::Add(a)) => {
+            let parties = a
+                .parties
+                .iter()
+                .map(|p| parse_party(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let next_date = a.next_date.as_deref().map(date_arg).transpose()?;
+            let id = diary.add_case(NewCase {
+                title: a.title,
+                number: a.number,
+                court: a.court,
+                cnr: a.cnr,
+                bench: a.bench,
+                case_type: a.case_type,
+                stage: a.stage,
+                parties,
+                client_ids: a.clients,
+                next_date,
+                purpose: a.purpose,
+                item: a.item,
+            })?;
+            out.id(&id);
+        }
+        Command::Case(CaseCmd::Show { id }) => out.case(&diary.case_detail(&id)?),
+        Command::Case(CaseCmd::List {
+            court,
+            status,
+            stage,
+            undated,
+        }) => {
+            let status = status.map(|s| match s {
+                Status::Pending => "pending".to_string(),
+                Status::Disposed => "disposed".to_string(),
+                Status::Transferred => "transferred".to_string(),
+            });
+            let filter = CaseFilter {
+                court,
+                status,
+                stage,
+                undated_as_of: undated.then(today),
+            };
+            out.cases(&diary.cases(&filter)?);
+        }
+        Command::Hearing(HearingCmd::Record {
+            case_id,
+            date,
+            next_date,
+            purpose,
+            disposed,
+            outcome,
+            item,
+        }) => {
+            let date = date_arg(&date)?;
+            let next = if disposed {
+                NextStep::Disposed
+            } else {
+                let nd = next_date
+                    .as_deref()
+                    .map(date_arg)
+                    .transpose()?
+                    .expect("clap requires --next-date");
+                NextStep::Adjourned { next_date: nd, purpose }
+            };
+            let id = diary.record_hearing(
+                &case_id,
+                RecordHearing {
+                    date,
+                    outcome,
+                    item,
+                    next,
+                    attended_by: None,
+                },
+            )?;
+            out.id(&id);
+        }
+        Command::Board { date, days } => {
+            let from = date_arg(&date)?;
+            if !(1..=366).contains(&days) {
+                return Err(DiaryError::Invalid("--days must be between 1 and 366".into()));
+            }
+            let boards = (0..days)
+                .map(|i| diary.board(from + chrono::Duration::days(i.into())))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.boards(&boards);
+        }
+        Command::Search { query, limit } => out.search(&diary.search(&query.join(" "), limit)?),
+        Command::Task(TaskCmd::Add {
+            case_id,
+            title,
+            due,
+            assignee,
+        }) => {
+            let due = due.as_deref().map(date_arg).transpose()?;
+            out.id(&diary.add_task(&case_id, NewTask { title, due, assignee })?);
+        }
+        Command::Task(TaskCmd::Done { id }) => {
+            diary.complete_task(&id)?;
+            out.ok(&format!("task {id} done"));
+        }
+        Command::Tasks { overdue } => out.tasks(&diary.tasks(overdue.then(today))?),
+        Command::Fee(FeeCmd::Add {
+            case_id,
+            kind,
+            amount,
+            date,
+            note,
+            mode,
+            currency,
+        }) => {
+            let amount_minor = parse_amount(&amount)?;
+            let date = date.as_deref().map(date_arg).transpose()?.unwrap_or_else(today);
+            let kind = match kind {
+                Kind::Agreed => FeeKind::Agreed,
+                Kind::Received => FeeKind::Received,
+                Kind::Expense => FeeKind::Expense,
+            };
+            let id = diary.add_fee(
+                &case_id,
+                NewFee {
+                    kind,
+                    amount_minor,
+                    currency: Some(currency),
+                    date,
+                    mode,
+                    remark: note,
+                },
+            )?;
+            out.id(&id);
+        }
+        Command::Fees { case_id } => {
+            let rows = diary.fees(case_id.as_deref())?;
+            let balance = match &case_id {
+                Some(id) => diary.case_balance(id)?,
+                None => totals(&rows),
+            };
+            out.fees(&rows, &balance);
+        }
+        Command::Note(NoteCmd::Add {
+            case_id,
+            text,
+            client_visible,
+        }) => {
+            out.id(&diary.add_note(&case_id, NewNote { text, client_visible })?);
+        }
+        Command::History { case_id } => out.history(&diary.history(&case_id)?),
+        Command::Rebuild => {
+            diary.rebuild()?;
+            out.ok("projection rebuilt from the documents");
+        }
+        Command::Demo { cases, seed, batch } => {
+            let summary =
+                nextdate_diary::demo::generate(&mut diary, cases, seed, today(), batch, |ids| out.committed(ids))?;
+            out.demo(&summary);
+        }
+        Command::Key(cmd) => match cmd {
+            KeyCmd::Status => {
+                let mode = Diary::key_mode(&dir)?;
+                let m = if mode == KeyMode::Keyring {
+                    "keyring"
+                } else {
+                    "passphrase"
+                };
+                if out.json {
+                    println!("{}", json!({ "mode": m }));
+                } else {
+                    println!("key kept in: {m}");
+                }
+            }
+            KeyCmd::Passphrase => {
+                let new = read_secret("NEXTDATE_NEW_PASSPHRASE", "New passphrase: ", true)?;
+                diary.reprotect(&unlock, Protection::Passphrase(new))?;
+                out.ok("the diary key is now protected by the new passphrase");
+            }
+            KeyCmd::Keyring => {
+                diary.reprotect(&unlock, Protection::Keyring)?;
+                out.ok("the diary key is now kept in the OS keyring");
+            }
+        },
+    }
+    Ok(())
+}
+
+fn totals(rows: &[nextdate_diary::queries::FeeRow]) -> Vec<nextdate_diary::FeeBalance> {
+    let mut by: std::collections::BTreeMap<String, nextdate_diary::FeeBalance> = Default::default();
+    for r in rows {
+        let b = by.entry(r.currency.clone()).or_insert(nextdate_diary::FeeBalance {
+            currency: r.currency.clone(),
+            agreed: 0,
+            received: 0,
+            expense: 0,
+            outstanding: 0,
+        });
+        match r.kind.as_str() {
+            "agreed" => b.agreed += r.amount_minor,
+            "received" => b.received += r.amount_minor,
+            _ => b.expense += r.amount_minor,
+        }
+        b.outstanding = b.agreed - b.received;
+    }
+    by.into_values().collect()
+}

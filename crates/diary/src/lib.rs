@@ -1,0 +1,31 @@
+//! `nextdate-diary`: the core of Nextdate, an encrypted, local-first case diary
+//! for advocates.
+//!
+//! Records (chamber, clients, cases with their hearings, tasks, notes, fees and
+//! documents) are Automerge documents ([`model`]) stored in a SQLCipher database
+//! ([`store`]) whose key is kept in the OS keyring or wrapped by a passphrase
+//! ([`keys`]). Every change updates an SQL projection ([`projection`]) in the same
+//! transaction, and every screen reads that projection ([`queries`]).
+//! No Tauri and no network here.
+
+pub mod dates;
+pub mod demo;
+pub mod diary;
+pub mod error;
+pub mod keys;
+pub mod model;
+pub mod money;
+pub mod projection;
+pub mod queries;
+pub mod store;
+
+pub use diary::{
+    Batch, CaseEdit, Diary, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing,
+};
+pub use error::{DiaryError, Result};
+pub use keys::{KeyMode, Protection, Unlock};
+pub use model::{FeeKind, Party};
+pub use queries::{
+    Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, FeeBalance, HistoryEntry, SearchHit, TaskRow,
+};
+pub use zeroize::Zeroizing;

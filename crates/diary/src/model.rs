@@ -1,0 +1,186 @@
+//! The diary's records as Automerge documents, mapped with `autosurgeon`.
+//!
+//! One document per chamber, client and case. Collections inside a case
+//! (hearings, tasks, notes, fees, documents) are maps keyed by ULID, so records
+//! added on different laptops merge without clashing. Dates are ISO
+//! `YYYY-MM-DD` strings, moments are RFC 3339 UTC strings, money is integer
+//! minor units; all fields are plain scalars, never collaborative text.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+/// Which kind of document a ULID names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocKind {
+    Chamber,
+    Client,
+    Case,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Chamber => "chamber",
+            DocKind::Client => "client",
+            DocKind::Case => "case",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "chamber" => DocKind::Chamber,
+            "client" => DocKind::Client,
+            "case" => DocKind::Case,
+            _ => return None,
+        })
+    }
+}
+
+/// The chamber: its name, members, devices and vocabularies.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct ChamberDoc {
+    pub name: String,
+    pub members: BTreeMap<String, Member>,
+    /// Devices by Automerge actor id (hex), so history can name who made a change.
+    pub devices: BTreeMap<String, Device>,
+    pub courts: Vec<String>,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Member {
+    pub name: String,
+    /// owner, admin, advocate, clerk, accounts or viewer.
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Device {
+    pub label: String,
+    pub member_id: String,
+    pub added_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct ClientDoc {
+    pub name: String,
+    pub phones: Vec<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct CaseDoc {
+    pub title: String,
+    pub number: String,
+    pub cnr: Option<String>,
+    pub court: String,
+    pub bench: Option<String>,
+    pub case_type: Option<String>,
+    /// pending, disposed or transferred.
+    pub status: String,
+    pub stage: Option<String>,
+    pub parties: Vec<Party>,
+    pub client_ids: Vec<String>,
+    pub assigned: Vec<String>,
+    pub created_at: String,
+    pub hearings: BTreeMap<String, Hearing>,
+    pub tasks: BTreeMap<String, Task>,
+    pub notes: BTreeMap<String, Note>,
+    pub fees: BTreeMap<String, Fee>,
+    pub documents: BTreeMap<String, DocumentRef>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Party {
+    pub name: String,
+    /// petitioner, respondent, appellant, plaintiff, defendant, complainant, accused, …
+    pub side: String,
+    pub counsel: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Hearing {
+    pub date: String,
+    pub item: Option<i64>,
+    pub purpose: Option<String>,
+    /// What happened (proceedings); `None` until the hearing is recorded.
+    pub outcome: Option<String>,
+    /// The next date fixed at this hearing.
+    pub next_date: Option<String>,
+    /// Set when the case was disposed of at this hearing.
+    pub disposed: bool,
+    pub attended_by: Option<String>,
+    pub recorded_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Task {
+    pub title: String,
+    pub due: Option<String>,
+    pub assignee: Option<String>,
+    pub done: bool,
+    pub done_at: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Note {
+    pub text: String,
+    /// `true` when the note may be shown to the client; otherwise private.
+    pub client_visible: bool,
+    pub author: String,
+    pub at: String,
+}
+
+/// agreed, received or expense.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeeKind {
+    Agreed,
+    Received,
+    Expense,
+}
+
+impl FeeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeKind::Agreed => "agreed",
+            FeeKind::Received => "received",
+            FeeKind::Expense => "expense",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "agreed" => FeeKind::Agreed,
+            "received" => FeeKind::Received,
+            "expense" => FeeKind::Expense,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct Fee {
+    pub kind: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub date: String,
+    pub mode: Option<String>,
+    pub remark: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct DocumentRef {
+    pub name: String,
+    pub size: i64,
+    pub media_type: String,
+    pub sha256: String,
+    pub blob_id: String,
+    pub client_visible: bool,
+    pub added_at: String,
+}

@@ -1,0 +1,77 @@
+//! Money as integer minor units (paise, cents) with an ISO 4217 currency code.
+//! Parsing never goes through a float.
+
+use crate::error::{DiaryError, Result};
+
+/// Parses `1500`, `1500.5`, `1500.50` or `1,50,000.00` into minor units (two decimals).
+/// Negative, empty or over-precise amounts are refused.
+pub fn parse_amount(input: &str) -> Result<i64> {
+    let bad = || DiaryError::InvalidAmount(input.to_string());
+    let s: String = input.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+    if s.is_empty() || s.starts_with('-') || s.starts_with('+') {
+        return Err(bad());
+    }
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (s.as_str(), ""),
+    };
+    if whole.is_empty() && frac.is_empty() {
+        return Err(bad());
+    }
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 2 {
+        return Err(bad());
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let frac: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
+        _ => frac.parse().map_err(|_| bad())?,
+    };
+    whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
+}
+
+/// Formats minor units as `1500.50`.
+pub fn format_amount(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// Checks an ISO 4217-shaped currency code (three ASCII capitals).
+pub fn check_currency(code: &str) -> Result<String> {
+    let c = code.trim().to_uppercase();
+    if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(DiaryError::Invalid(format!(
+            "invalid currency code {code:?}: use a code like INR"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_amounts_exactly() {
+        assert_eq!(parse_amount("1500.50").unwrap(), 150050);
+        assert_eq!(parse_amount("1500.5").unwrap(), 150050);
+        assert_eq!(parse_amount("1500").unwrap(), 150000);
+        assert_eq!(parse_amount("1,50,000.05").unwrap(), 15000005);
+        assert_eq!(parse_amount("0.01").unwrap(), 1);
+        assert_eq!(format_amount(150050), "1500.50");
+        assert_eq!(format_amount(-5), "-0.05");
+    }
+
+    #[test]
+    fn refuses_bad_amounts() {
+        for bad in ["-10", "", "abc", "1.234", "1e3", ".", "99999999999999999999"] {
+            assert_eq!(parse_amount(bad).unwrap_err().code(), "invalid_amount", "{bad}");
+        }
+    }
+}

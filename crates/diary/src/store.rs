@@ -1,0 +1,215 @@
+//! The encrypted SQLite file: opening it with SQLCipher, embedded migrations,
+//! and storage of Automerge documents as chunks plus the outbox of local changes.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use automerge::AutoCommit;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+
+use crate::error::{DiaryError, Result};
+use crate::keys::DbKey;
+use crate::model::DocKind;
+
+/// Name of the database file inside a diary folder.
+pub const DB_FILE: &str = "diary.db";
+
+/// Embedded migrations, in order; `PRAGMA user_version` counts how many ran.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../../migrations/diary/0001_init/up.sql"))];
+
+/// Compact a document into one chunk once it has more chunks than this.
+const COMPACT_AFTER_CHUNKS: i64 = 48;
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// True when `path` starts with the plaintext SQLite header (so it is not ours).
+pub fn is_plain_sqlite(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && &head == SQLITE_HEADER
+}
+
+fn apply_key_and_settings(conn: &Connection, key: &DbKey) -> rusqlite::Result<()> {
+    let literal = key.sqlcipher_literal();
+    conn.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))?;
+    Ok(())
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(())
+}
+
+/// Creates a new encrypted database at `path` (which must not exist) and migrates it.
+pub fn create(path: &Path, key: &DbKey) -> Result<Connection> {
+    if path.exists() {
+        return Err(DiaryError::AlreadyExists(path.to_path_buf()));
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    apply_key_and_settings(&conn, key)?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing encrypted database. A wrong key or a damaged file gives
+/// `DamagedDatabase` before anything is written.
+pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
+    let damaged = || DiaryError::DamagedDatabase(path.to_path_buf());
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|_| damaged())?;
+    apply_key_and_settings(&conn, key).map_err(|_| damaged())?;
+    // The first read decrypts page 1; a wrong key or garbage fails here.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .map_err(|_| damaged())?;
+    configure(&conn).map_err(|_| damaged())?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(DiaryError::NewerSchema {
+            found: version,
+            known: MIGRATIONS.len() as i64,
+        });
+    }
+    if version == 0 {
+        // A valid SQLCipher database that never became a diary.
+        return Err(DiaryError::NotADiary(path.to_path_buf()));
+    }
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Runs the migrations this database has not seen yet, each in its own transaction.
+fn migrate(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > MIGRATIONS.len() as i64 {
+        return Err(DiaryError::NewerSchema {
+            found: version,
+            known: MIGRATIONS.len() as i64,
+        });
+    }
+    for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn meta_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// The kind of document `id`, if it exists.
+pub fn doc_kind(conn: &Connection, id: &str) -> Result<Option<DocKind>> {
+    let kind: Option<String> = conn
+        .query_row("SELECT kind FROM docs WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    Ok(kind.as_deref().and_then(DocKind::parse))
+}
+
+/// Loads document `id` from its chunks.
+pub fn load_doc(conn: &Connection, id: &str) -> Result<AutoCommit> {
+    let mut stmt = conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([id])?;
+    let mut all = Vec::new();
+    while let Some(row) = rows.next()? {
+        let chunk = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
+        all.extend_from_slice(chunk);
+    }
+    if all.is_empty() {
+        return Err(DiaryError::Document(format!("document {id} has no data")));
+    }
+    Ok(AutoCommit::load(&all)?)
+}
+
+/// Stores a brand-new document (full save as chunk 0) and queues its changes for sync.
+pub fn insert_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
+        params![id, kind.as_str(), now],
+    )?;
+    let bytes = doc.save();
+    tx.execute(
+        "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
+        params![id, bytes],
+    )?;
+    tx.execute(
+        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, kind.as_str(), bytes, now],
+    )?;
+    Ok(())
+}
+
+/// Appends the incremental bytes of a local change, queues them for sync and
+/// compacts the document when it has collected many chunks.
+pub fn append_change(
+    tx: &Transaction,
+    id: &str,
+    kind: DocKind,
+    change: &[u8],
+    doc: &mut AutoCommit,
+    now: &str,
+) -> Result<()> {
+    if change.is_empty() {
+        return Ok(());
+    }
+    let (count, max): (i64, i64) = tx.query_row(
+        "SELECT count(*), coalesce(max(seq), -1) FROM doc_chunks WHERE doc_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if count >= COMPACT_AFTER_CHUNKS {
+        tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
+            params![id, doc.save()],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, ?2, ?3)",
+            params![id, max + 1, change],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, kind.as_str(), change, now],
+    )?;
+    Ok(())
+}
+
+/// Every document id of a kind, in id order.
+pub fn doc_ids(conn: &Connection, kind: DocKind) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM docs WHERE kind = ?1 ORDER BY id")?;
+    let ids = stmt
+        .query_map([kind.as_str()], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(ids)
+}
