@@ -137,6 +137,17 @@ fn now_rfc3339() -> String {
     Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// Keeps the diary folder and files private to the user (best effort; Unix only).
+fn restrict(path: &Path, mode: u32) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 fn new_id() -> String {
     ulid::Ulid::new().to_string()
 }
@@ -208,6 +219,7 @@ impl Diary {
             return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
         }
         fs::create_dir_all(dir)?;
+        restrict(dir, 0o700);
         let db_path = dir.join(DB_FILE);
         let key = crate::keys::DbKey::random();
         let diary_id = new_id();
@@ -258,6 +270,7 @@ impl Diary {
                     "Created the diary",
                 )
             })?;
+            restrict(&db_path, 0o600);
             let (kf, recovery) = KeyFile::create(&diary_id, &key, &opts.protection)?;
             kf.write(dir)?;
             Ok((diary, recovery))

@@ -32,6 +32,12 @@ pub const MIN_PASSPHRASE: usize = 8;
 #[derive(Clone)]
 pub struct DbKey(Zeroizing<[u8; 32]>);
 
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(<redacted>)")
+    }
+}
+
 impl DbKey {
     pub fn random() -> Self {
         let mut k = Zeroizing::new([0u8; 32]);
@@ -379,7 +385,11 @@ pub(crate) fn atomic_write(path: &Path, bytes: &[u8]) -> Result<()> {
         path.file_name().and_then(|n| n.to_str()).unwrap_or("file")
     ));
     {
-        let mut f = fs::File::create(&tmp)?;
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }

@@ -30,6 +30,8 @@ pub fn is_plain_sqlite(path: &Path) -> bool {
 }
 
 fn apply_key_and_settings(conn: &Connection, key: &DbKey) -> rusqlite::Result<()> {
+    // SQLCipher would print decryption failures to stderr; errors are ours to report.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let literal = key.sqlcipher_literal();
     conn.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))?;
     Ok(())
