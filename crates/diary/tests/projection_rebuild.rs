@@ -1,0 +1,244 @@
+//! Property test: after any sequence of operations (valid or not), the
+//! incrementally kept projection equals a full rebuild from the documents.
+
+mod common;
+
+use chrono::Duration;
+use common::*;
+use nextdate_diary::{
+    CaseEdit, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing,
+};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Op {
+    AddClient(String),
+    AddCase {
+        title: String,
+        number: u16,
+        court: u8,
+        client: Option<usize>,
+        next_in: Option<i64>,
+    },
+    Record {
+        case: usize,
+        day: i64,
+        next_in: Option<i64>,
+        outcome: Option<String>,
+    },
+    AddTask {
+        case: usize,
+        title: String,
+        due_in: Option<i64>,
+    },
+    CompleteTask(usize),
+    AddFee {
+        case: usize,
+        kind: u8,
+        amount: i64,
+    },
+    AddNote {
+        case: usize,
+        text: String,
+        visible: bool,
+    },
+    Edit {
+        case: usize,
+        stage: Option<String>,
+        bench: Option<String>,
+    },
+    Rebuild,
+}
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[A-Z][a-z]{2,8} [A-Z][a-z]{2,8}",
+        Just("राम कुमार".to_string()),
+        Just("सुनीता देवी".to_string()),
+        Just("  ".to_string()),
+    ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        name().prop_map(Op::AddClient),
+        (
+            name(),
+            1u16..40,
+            0u8..3,
+            proptest::option::of(0usize..8),
+            proptest::option::of(-30i64..60)
+        )
+            .prop_map(|(title, number, court, client, next_in)| Op::AddCase {
+                title,
+                number,
+                court,
+                client,
+                next_in
+            }),
+        (
+            0usize..8,
+            -30i64..30,
+            proptest::option::of(-5i64..60),
+            proptest::option::of("[a-z ]{0,20}")
+        )
+            .prop_map(|(case, day, next_in, outcome)| Op::Record {
+                case,
+                day,
+                next_in,
+                outcome
+            }),
+        (0usize..8, "[a-z ]{0,12}", proptest::option::of(-10i64..10)).prop_map(|(case, title, due_in)| Op::AddTask {
+            case,
+            title,
+            due_in
+        }),
+        (0usize..8).prop_map(Op::CompleteTask),
+        (0usize..8, 0u8..3, -100i64..1_000_000).prop_map(|(case, kind, amount)| Op::AddFee { case, kind, amount }),
+        (0usize..8, "[a-z ]{0,30}", any::<bool>()).prop_map(|(case, text, visible)| Op::AddNote {
+            case,
+            text,
+            visible
+        }),
+        (
+            0usize..8,
+            proptest::option::of("[A-Z][a-z]{3,8}"),
+            proptest::option::of("Court No\\. [0-9]{1,2}")
+        )
+            .prop_map(|(case, stage, bench)| Op::Edit { case, stage, bench }),
+        Just(Op::Rebuild),
+    ]
+}
+
+const COURTS: &[&str] = &["Delhi High Court", "Saket District Courts", "Bombay High Court"];
+
+fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut Vec<String>, tasks: &mut Vec<String>) {
+    let t = today();
+    let pick = |v: &Vec<String>, i: usize| {
+        if v.is_empty() {
+            "01UNKNOWNUNKNOWNUNKNOWNUNK".to_string()
+        } else {
+            v[i % v.len()].clone()
+        }
+    };
+    for op in ops {
+        // Errors are part of the property: a refused change must not disturb the projection.
+        let _ = match op.clone() {
+            Op::AddClient(name) => d
+                .add_client(NewClient {
+                    name,
+                    ..Default::default()
+                })
+                .map(|id| clients.push(id)),
+            Op::AddCase {
+                title,
+                number,
+                court,
+                client,
+                next_in,
+            } => d
+                .add_case(NewCase {
+                    title: title.clone(),
+                    number: format!("CRL.A. {number}/2026"),
+                    court: COURTS[court as usize].into(),
+                    parties: vec![Party {
+                        name: title,
+                        side: "appellant".into(),
+                        counsel: None,
+                    }],
+                    client_ids: client.map(|c| vec![pick(clients, c)]).unwrap_or_default(),
+                    next_date: next_in.map(|n| t + Duration::days(n)),
+                    ..Default::default()
+                })
+                .map(|id| cases.push(id)),
+            Op::Record {
+                case,
+                day,
+                next_in,
+                outcome,
+            } => d
+                .record_hearing(
+                    &pick(cases, case),
+                    RecordHearing {
+                        date: t + Duration::days(day),
+                        outcome,
+                        item: None,
+                        next: match next_in {
+                            Some(n) => NextStep::Adjourned {
+                                next_date: t + Duration::days(day + n),
+                                purpose: None,
+                            },
+                            None => NextStep::Disposed,
+                        },
+                        attended_by: None,
+                    },
+                )
+                .map(|_| ()),
+            Op::AddTask { case, title, due_in } => d
+                .add_task(
+                    &pick(cases, case),
+                    NewTask {
+                        title,
+                        due: due_in.map(|n| t + Duration::days(n)),
+                        assignee: None,
+                    },
+                )
+                .map(|id| tasks.push(id)),
+            Op::CompleteTask(i) => d.complete_task(&pick(tasks, i)),
+            Op::AddFee { case, kind, amount } => d
+                .add_fee(
+                    &pick(cases, case),
+                    NewFee {
+                        kind: [FeeKind::Agreed, FeeKind::Received, FeeKind::Expense][kind as usize],
+                        amount_minor: amount,
+                        currency: Some("INR".into()),
+                        date: t,
+                        mode: None,
+                        remark: None,
+                    },
+                )
+                .map(|_| ()),
+            Op::AddNote { case, text, visible } => d
+                .add_note(
+                    &pick(cases, case),
+                    NewNote {
+                        text,
+                        client_visible: visible,
+                    },
+                )
+                .map(|_| ()),
+            Op::Edit { case, stage, bench } => d.edit_case(
+                &pick(cases, case),
+                CaseEdit {
+                    stage: Some(stage),
+                    bench: Some(bench),
+                    ..Default::default()
+                },
+            ),
+            Op::Rebuild => d.rebuild(),
+        };
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn incremental_projection_equals_rebuild(ops in proptest::collection::vec(op(), 1..40)) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut d, _) = passphrase_diary(tmp.path());
+        let (mut clients, mut cases, mut tasks) = (Vec::new(), Vec::new(), Vec::new());
+        apply(&mut d, &ops, &mut clients, &mut cases, &mut tasks);
+        let incremental = nextdate_diary::projection::dump(d.conn()).unwrap();
+        let boards: Vec<_> = (-30..90).map(|i| d.board(today() + Duration::days(i)).unwrap()).collect();
+        d.rebuild().unwrap();
+        let rebuilt = nextdate_diary::projection::dump(d.conn()).unwrap();
+        prop_assert_eq!(&incremental, &rebuilt);
+        let boards_after: Vec<_> = (-30..90).map(|i| d.board(today() + Duration::days(i)).unwrap()).collect();
+        prop_assert_eq!(boards, boards_after);
+        // And after closing and reopening the real file, the same again.
+        drop(d);
+        let d = open(tmp.path());
+        prop_assert_eq!(nextdate_diary::projection::dump(d.conn()).unwrap(), rebuilt);
+    }
+}
