@@ -147,7 +147,7 @@ enum Status {
 #[derive(Subcommand)]
 enum CaseCmd {
     /// Add a case; prints the new id.
-    Add(CaseAdd),
+    Add(Box<CaseAdd>),
     /// Everything about one case.
     Show { id: String },
     /// List cases.
@@ -370,6 +370,20 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
         out.init(&dir, mode, &recovery);
         return Ok(());
     }
+    if let Command::Key(KeyCmd::Status) = &cli.command {
+        let mode = Diary::key_mode(&dir)?;
+        let m = if mode == KeyMode::Keyring {
+            "keyring"
+        } else {
+            "passphrase"
+        };
+        if out.json {
+            println!("{}", json!({ "diary": dir, "mode": m }));
+        } else {
+            println!("diary: {}\nkey kept in: {m}", dir.display());
+        }
+        return Ok(());
+    }
     let unlock = unlock_for(&dir, &cli.recovery_key)?;
     let mut diary = Diary::open(&dir, &unlock)?;
     match cli.command {
@@ -549,19 +563,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             out.demo(&summary);
         }
         Command::Key(cmd) => match cmd {
-            KeyCmd::Status => {
-                let mode = Diary::key_mode(&dir)?;
-                let m = if mode == KeyMode::Keyring {
-                    "keyring"
-                } else {
-                    "passphrase"
-                };
-                if out.json {
-                    println!("{}", json!({ "mode": m }));
-                } else {
-                    println!("key kept in: {m}");
-                }
-            }
+            KeyCmd::Status => unreachable!("handled before unlocking"),
             KeyCmd::Passphrase => {
                 let new = read_secret("NEXTDATE_NEW_PASSPHRASE", "New passphrase: ", true)?;
                 diary.reprotect(&unlock, Protection::Passphrase(new))?;

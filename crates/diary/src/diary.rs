@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::dates::{format_dmy, parse_iso};
+use crate::docdiff::DocValue;
 use crate::error::{DiaryError, Result};
 use crate::keys::{KeyFile, KeyMode, Protection, Unlock, KEY_FILE};
 use crate::model::*;
@@ -492,8 +493,9 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Loads a document, lets `f` change its hydrated value, commits with `msg`
-    /// (a message computed from the value), stores and projects it.
+    /// Loads a document, lets `f` change its hydrated value and give a commit
+    /// message, then writes only what changed to the document and the projection.
+    /// A change that alters nothing writes nothing.
     fn change<T, R>(
         &mut self,
         id: &str,
@@ -501,7 +503,7 @@ impl Batch<'_> {
         f: impl FnOnce(&mut T, &Transaction) -> Result<(R, String)>,
     ) -> Result<R>
     where
-        T: autosurgeon::Reconcile + autosurgeon::Hydrate,
+        T: DocValue,
     {
         let name = kind.as_str();
         if store::doc_kind(self.tx, id)? != Some(kind) {
@@ -512,14 +514,19 @@ impl Batch<'_> {
         }
         let mut doc = store::load_doc(self.tx, id)?;
         doc.set_actor(self.diary.actor.clone());
-        let mut value: T = autosurgeon::hydrate(&doc)?;
+        let old: T = autosurgeon::hydrate(&doc)?;
+        let mut value = old.clone();
         let (out, msg) = f(&mut value, self.tx)?;
+        if value == old {
+            return Ok(out);
+        }
         let heads = doc.get_heads();
-        autosurgeon::reconcile(&mut doc, &value)?;
+        T::write_diff(&mut doc, &old, &value)?;
         Ctx::commit(&mut doc, &msg);
         let bytes = doc.save_after(&heads);
         store::append_change(self.tx, id, kind, &bytes, &mut doc, &now_rfc3339())?;
-        projection::project_doc(self.tx, id, kind, &mut doc)?;
+        T::project(self.tx, id, Some(&old), &value)?;
+        projection::project_history(self.tx, id, &mut doc)?;
         Ok(out)
     }
 

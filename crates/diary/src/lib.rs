@@ -11,6 +11,7 @@
 pub mod dates;
 pub mod demo;
 pub mod diary;
+pub mod docdiff;
 pub mod error;
 pub mod keys;
 pub mod model;

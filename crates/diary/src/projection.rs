@@ -6,7 +6,9 @@ use automerge::AutoCommit;
 use rusqlite::{params, Connection, Transaction};
 
 use crate::error::Result;
-use crate::model::{CaseDoc, ChamberDoc, ClientDoc, DocKind};
+use std::collections::BTreeMap;
+
+use crate::model::{CaseDoc, ChamberDoc, ClientDoc, DocKind, DocumentRef, Fee, Hearing, Note, Task};
 use crate::store;
 
 /// Tables the projection owns, cleared by a rebuild.
@@ -90,7 +92,148 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
     fts_replace(tx, rowid * 2 + 1, DocKind::Client, id, &body)
 }
 
-pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+/// A row of a case's child table (hearings, tasks, notes, fees, documents).
+trait ChildRow: PartialEq {
+    const TABLE: &'static str;
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()>;
+}
+
+impl ChildRow for Hearing {
+    const TABLE: &'static str = "hearings";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let h = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO hearings
+               (id, case_id, date, item, purpose, outcome, next_date, disposed, attended_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            id,
+            case_id,
+            h.date,
+            h.item,
+            h.purpose,
+            h.outcome,
+            h.next_date,
+            h.disposed,
+            h.attended_by,
+            h.recorded_at
+        ])?;
+        Ok(())
+    }
+}
+
+impl ChildRow for Task {
+    const TABLE: &'static str = "tasks";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let t = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO tasks (id, case_id, title, due, assignee, done, done_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            case_id,
+            t.title,
+            t.due,
+            t.assignee,
+            t.done,
+            t.done_at,
+            t.created_at
+        ])?;
+        Ok(())
+    }
+}
+
+impl ChildRow for Note {
+    const TABLE: &'static str = "notes";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let n = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO notes (id, case_id, text, client_visible, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![id, case_id, n.text, n.client_visible, n.author, n.at])?;
+        Ok(())
+    }
+}
+
+impl ChildRow for Fee {
+    const TABLE: &'static str = "fees";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let f = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO fees (id, case_id, kind, amount_minor, currency, date, mode, remark)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            case_id,
+            f.kind,
+            f.amount_minor,
+            f.currency,
+            f.date,
+            f.mode,
+            f.remark
+        ])?;
+        Ok(())
+    }
+}
+
+impl ChildRow for DocumentRef {
+    const TABLE: &'static str = "documents";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let d = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO documents
+               (id, case_id, name, size, media_type, sha256, blob_id, client_visible, added_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            id,
+            case_id,
+            d.name,
+            d.size,
+            d.media_type,
+            d.sha256,
+            d.blob_id,
+            d.client_visible,
+            d.added_at
+        ])?;
+        Ok(())
+    }
+}
+
+/// Brings one child table from `old` to `new` (all rows when `old` is `None`).
+fn children<R: ChildRow>(
+    tx: &Transaction,
+    case_id: &str,
+    old: Option<&BTreeMap<String, R>>,
+    new: &BTreeMap<String, R>,
+) -> Result<()> {
+    match old {
+        None => {
+            tx.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", R::TABLE))?
+                .execute([case_id])?;
+            for (id, row) in new {
+                row.insert(tx, case_id, id)?;
+            }
+        }
+        Some(old) => {
+            for (id, row) in new {
+                if old.get(id) != Some(row) {
+                    row.insert(tx, case_id, id)?;
+                }
+            }
+            for id in old.keys().filter(|k| !new.contains_key(*k)) {
+                tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", R::TABLE))?
+                    .execute([id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
     let latest = c.hearings.values().map(|h| h.date.as_str()).max();
     tx.prepare_cached(
         "INSERT INTO cases (id, title, number, number_key, cnr, court, bench, case_type, status, stage, created_at, latest_date)
@@ -114,118 +257,35 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
         c.created_at,
         latest
     ])?;
-    for table in [
-        "case_parties",
-        "case_clients",
-        "hearings",
-        "tasks",
-        "notes",
-        "fees",
-        "documents",
-    ] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
-            .execute([id])?;
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO case_parties (case_id, position, name, side, counsel) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
-        for (i, p) in c.parties.iter().enumerate() {
-            ins.execute(params![id, i as i64, p.name, p.side, p.counsel])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO case_clients (case_id, client_id) VALUES (?1, ?2)")?;
-        for client in &c.client_ids {
-            ins.execute(params![id, client])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO hearings (id, case_id, date, item, purpose, outcome, next_date, disposed, attended_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        )?;
-        for (hid, h) in &c.hearings {
-            ins.execute(params![
-                hid,
-                id,
-                h.date,
-                h.item,
-                h.purpose,
-                h.outcome,
-                h.next_date,
-                h.disposed,
-                h.attended_by,
-                h.recorded_at
-            ])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO tasks (id, case_id, title, due, assignee, done, done_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (tid, t) in &c.tasks {
-            ins.execute(params![
-                tid,
-                id,
-                t.title,
-                t.due,
-                t.assignee,
-                t.done,
-                t.done_at,
-                t.created_at
-            ])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO notes (id, case_id, text, client_visible, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
-        for (nid, n) in &c.notes {
-            ins.execute(params![nid, id, n.text, n.client_visible, n.author, n.at])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO fees (id, case_id, kind, amount_minor, currency, date, mode, remark)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )?;
-        for (fid, f) in &c.fees {
-            ins.execute(params![
-                fid,
-                id,
-                f.kind,
-                f.amount_minor,
-                f.currency,
-                f.date,
-                f.mode,
-                f.remark
-            ])?;
-        }
-    }
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT INTO documents (id, case_id, name, size, media_type, sha256, blob_id, client_visible, added_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        for (did, d) in &c.documents {
-            ins.execute(params![
-                did,
-                id,
-                d.name,
-                d.size,
-                d.media_type,
-                d.sha256,
-                d.blob_id,
-                d.client_visible,
-                d.added_at
-            ])?;
-        }
-    }
-    let rowid: i64 = tx
+    Ok(tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?;
+        .query_row([id], |r| r.get(0))?)
+}
+
+fn parties(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    tx.prepare_cached("DELETE FROM case_parties WHERE case_id = ?1")?
+        .execute([id])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO case_parties (case_id, position, name, side, counsel) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (i, p) in c.parties.iter().enumerate() {
+        ins.execute(params![id, i as i64, p.name, p.side, p.counsel])?;
+    }
+    Ok(())
+}
+
+fn clients(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    tx.prepare_cached("DELETE FROM case_clients WHERE case_id = ?1")?
+        .execute([id])?;
+    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO case_clients (case_id, client_id) VALUES (?1, ?2)")?;
+    for client in &c.client_ids {
+        ins.execute(params![id, client])?;
+    }
+    Ok(())
+}
+
+/// The searchable text of a case.
+fn case_search_text(c: &CaseDoc) -> String {
     let mut body = vec![c.title.clone(), c.number.clone(), c.court.clone()];
     body.extend(c.cnr.clone());
     body.extend(c.bench.clone());
@@ -238,7 +298,41 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     for n in c.notes.values() {
         body.push(n.text.clone());
     }
-    fts_replace(tx, rowid * 2, DocKind::Case, id, &body.join(" \u{2029} "))
+    body.join(" \u{2029} ")
+}
+
+/// Projects a whole case, replacing every row it had.
+pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    let rowid = case_row(tx, id, c)?;
+    parties(tx, id, c)?;
+    clients(tx, id, c)?;
+    children(tx, id, None, &c.hearings)?;
+    children(tx, id, None, &c.tasks)?;
+    children(tx, id, None, &c.notes)?;
+    children(tx, id, None, &c.fees)?;
+    children(tx, id, None, &c.documents)?;
+    fts_replace(tx, rowid * 2, DocKind::Case, id, &case_search_text(c))
+}
+
+/// Projects the difference between two versions of a case already projected as `old`.
+pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Result<()> {
+    let rowid = case_row(tx, id, new)?;
+    if old.parties != new.parties {
+        parties(tx, id, new)?;
+    }
+    if old.client_ids != new.client_ids {
+        clients(tx, id, new)?;
+    }
+    children(tx, id, Some(&old.hearings), &new.hearings)?;
+    children(tx, id, Some(&old.tasks), &new.tasks)?;
+    children(tx, id, Some(&old.notes), &new.notes)?;
+    children(tx, id, Some(&old.fees), &new.fees)?;
+    children(tx, id, Some(&old.documents), &new.documents)?;
+    let text = case_search_text(new);
+    if case_search_text(old) != text {
+        fts_replace(tx, rowid * 2, DocKind::Case, id, &text)?;
+    }
+    Ok(())
 }
 
 /// Records the document's change history (idempotent: known changes are kept).

@@ -267,14 +267,7 @@ fn is_mark(c: char) -> bool {
 impl Diary {
     /// The board for `date`: every hearing that day, grouped by court, in item order.
     pub fn board(&self, date: NaiveDate) -> Result<Board> {
-        let d = date.to_string();
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{BOARD_SELECT} WHERE h.date = ?1 ORDER BY c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number"
-        ))?;
-        let entries = stmt
-            .query_map([&d], board_entry)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(group_by_court(d, entries))
+        board_on(&self.conn, date)
     }
 
     /// Hearings from `from` to `to` inclusive, by date, court and item.
@@ -360,50 +353,7 @@ impl Diary {
     /// Search cases (number, CNR, title, parties, notes, court) and clients (name,
     /// phone, email). A client hit also brings that client's cases.
     pub fn search(&self, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let Some(fq) = fts_query(q) else {
-            return Ok(Vec::new());
-        };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT f.kind, f.id,
-                    coalesce(c.number || ' — ' || c.title, cl.name),
-                    coalesce(c.court, cl.phones, '')
-             FROM search_fts f
-             LEFT JOIN cases c ON f.kind = 'case' AND c.id = f.id
-             LEFT JOIN clients cl ON f.kind = 'client' AND cl.id = f.id
-             WHERE search_fts MATCH ?1
-             ORDER BY f.kind = 'client', rank
-             LIMIT ?2",
-        )?;
-        let hits = stmt
-            .query_map(params![fq, limit as i64], |r| {
-                Ok(SearchHit {
-                    kind: r.get(0)?,
-                    id: r.get(1)?,
-                    label: r.get(2)?,
-                    detail: r.get(3)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out: Vec<SearchHit> = hits.iter().filter(|h| h.kind == "case").cloned().collect();
-        let mut client_cases = self.conn.prepare_cached(&format!(
-            "{CASE_SELECT} WHERE id IN (SELECT case_id FROM case_clients WHERE client_id = ?1)"
-        ))?;
-        for h in hits.iter().filter(|h| h.kind == "client") {
-            for c in client_cases.query_map([&h.id], case_summary)? {
-                let c = c?;
-                if !out.iter().any(|o| o.id == c.id) {
-                    out.push(SearchHit {
-                        kind: "case".into(),
-                        id: c.id,
-                        label: format!("{} — {}", c.number, c.title),
-                        detail: format!("{} · client {}", c.court, h.label),
-                    });
-                }
-            }
-        }
-        out.extend(hits.into_iter().filter(|h| h.kind == "client"));
-        out.truncate(limit);
-        Ok(out)
+        search_on(&self.conn, q, limit)
     }
 
     fn balances(&self, where_sql: &str, id: &str) -> Result<Vec<FeeBalance>> {
@@ -613,6 +563,69 @@ impl Diary {
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// The board for `date` on any connection holding the projection tables
+/// (the diary's, or the benchmark's plain-SQLite baseline).
+pub fn board_on(conn: &Connection, date: NaiveDate) -> Result<Board> {
+    let d = date.to_string();
+    let mut stmt = conn.prepare_cached(&format!(
+        "{BOARD_SELECT} WHERE h.date = ?1 ORDER BY c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number"
+    ))?;
+    let entries = stmt
+        .query_map([&d], board_entry)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(group_by_court(d, entries))
+}
+
+/// Search on any connection holding the projection tables.
+/// Search cases (number, CNR, title, parties, notes, court) and clients (name,
+/// phone, email). A client hit also brings that client's cases.
+pub fn search_on(conn: &Connection, q: &str, limit: usize) -> Result<Vec<SearchHit>> {
+    let Some(fq) = fts_query(q) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.kind, f.id,
+                coalesce(c.number || ' — ' || c.title, cl.name),
+                coalesce(c.court, cl.phones, '')
+         FROM search_fts f
+         LEFT JOIN cases c ON f.kind = 'case' AND c.id = f.id
+         LEFT JOIN clients cl ON f.kind = 'client' AND cl.id = f.id
+         WHERE search_fts MATCH ?1
+         ORDER BY f.kind = 'client', rank
+         LIMIT ?2",
+    )?;
+    let hits = stmt
+        .query_map(params![fq, limit as i64], |r| {
+            Ok(SearchHit {
+                kind: r.get(0)?,
+                id: r.get(1)?,
+                label: r.get(2)?,
+                detail: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut out: Vec<SearchHit> = hits.iter().filter(|h| h.kind == "case").cloned().collect();
+    let mut client_cases = conn.prepare_cached(&format!(
+        "{CASE_SELECT} WHERE id IN (SELECT case_id FROM case_clients WHERE client_id = ?1)"
+    ))?;
+    for h in hits.iter().filter(|h| h.kind == "client") {
+        for c in client_cases.query_map([&h.id], case_summary)? {
+            let c = c?;
+            if !out.iter().any(|o| o.id == c.id) {
+                out.push(SearchHit {
+                    kind: "case".into(),
+                    id: c.id,
+                    label: format!("{} — {}", c.number, c.title),
+                    detail: format!("{} · client {}", c.court, h.label),
+                });
+            }
+        }
+    }
+    out.extend(hits.into_iter().filter(|h| h.kind == "client"));
+    out.truncate(limit);
+    Ok(out)
 }
 
 fn require(conn: &Connection, table: &str, kind: &'static str, id: &str) -> Result<()> {

@@ -75,9 +75,7 @@ fn wrong_key_fails_cleanly_and_changes_nothing() {
     seed(&mut d, "Asha Rao", "W.P.(C) 11/2026", today());
     drop(d);
     let before = files(dir);
-    let err = store::open(&dir.join(store::DB_FILE), &DbKey::random())
-        .err()
-        .expect("a wrong key must not open");
+    let err = store::open(&dir.join(store::DB_FILE), &DbKey::random()).expect_err("a wrong key must not open");
     assert_eq!(err.code(), "damaged_database");
     assert_eq!(files(dir), before, "a failed open must leave every file as it was");
 }

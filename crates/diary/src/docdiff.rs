@@ -1,0 +1,98 @@
+//! Writing a changed record back into its Automerge document and the
+//! projection by difference: only the fields and collection entries that
+//! changed are reconciled and re-projected. This keeps the history small (no
+//! rewrites of unchanged keys) and a one-hearing change cheap on a long case.
+//! The property test in `tests/projection_rebuild.rs` checks the result against
+//! a full rebuild.
+
+use std::collections::BTreeMap;
+
+use automerge::{AutoCommit, ObjType, ReadDoc, ROOT};
+use autosurgeon::{reconcile_prop, Reconcile};
+use rusqlite::Transaction;
+
+use crate::error::Result;
+use crate::model::{CaseDoc, ChamberDoc, ClientDoc};
+use crate::projection;
+
+/// A record kept as one Automerge document.
+pub trait DocValue: Reconcile + autosurgeon::Hydrate + Clone + PartialEq {
+    /// Brings `doc` (which holds `old`) to `new`.
+    fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
+        let _ = old;
+        autosurgeon::reconcile(doc, new)?;
+        Ok(())
+    }
+    /// Updates the projection from `old` (if it was projected) to `new`.
+    fn project(tx: &Transaction, id: &str, old: Option<&Self>, new: &Self) -> Result<()>;
+}
+
+impl DocValue for ChamberDoc {
+    fn project(tx: &Transaction, _id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
+        projection::project_chamber(tx, new)
+    }
+}
+
+impl DocValue for ClientDoc {
+    fn project(tx: &Transaction, id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
+        projection::project_client(tx, id, new)
+    }
+}
+
+/// Reconciles only the entries of a ULID-keyed map that differ.
+fn map_diff<V: Reconcile + PartialEq>(
+    doc: &mut AutoCommit,
+    prop: &str,
+    old: &BTreeMap<String, V>,
+    new: &BTreeMap<String, V>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    let obj = match doc.get(ROOT, prop)? {
+        Some((automerge::Value::Object(ObjType::Map), id)) => id,
+        _ => {
+            reconcile_prop(doc, ROOT, prop, new)?;
+            return Ok(());
+        }
+    };
+    for (k, v) in new {
+        if old.get(k) != Some(v) {
+            reconcile_prop(doc, &obj, k.as_str(), v)?;
+        }
+    }
+    for k in old.keys() {
+        if !new.contains_key(k) {
+            automerge::transaction::Transactable::delete(doc, &obj, k.as_str())?;
+        }
+    }
+    Ok(())
+}
+
+macro_rules! scalar_diff {
+    ($doc:expr, $old:expr, $new:expr, $($field:ident),*) => {
+        $( if $old.$field != $new.$field { reconcile_prop($doc, ROOT, stringify!($field), &$new.$field)?; } )*
+    };
+}
+
+impl DocValue for CaseDoc {
+    fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
+        scalar_diff!(
+            doc, old, new, title, number, cnr, court, bench, case_type, status, stage, parties, client_ids, assigned,
+            created_at
+        );
+        map_diff(doc, "hearings", &old.hearings, &new.hearings)?;
+        map_diff(doc, "tasks", &old.tasks, &new.tasks)?;
+        map_diff(doc, "notes", &old.notes, &new.notes)?;
+        map_diff(doc, "fees", &old.fees, &new.fees)?;
+        map_diff(doc, "documents", &old.documents, &new.documents)?;
+        Ok(())
+    }
+
+    fn project(tx: &Transaction, id: &str, old: Option<&Self>, new: &Self) -> Result<()> {
+        match old {
+            Some(old) => projection::project_case_diff(tx, id, old, new),
+            None => projection::project_case(tx, id, new),
+        }
+    }
+}
