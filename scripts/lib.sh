@@ -21,3 +21,27 @@ need_apt() {
 need_build_deps() {
   need_apt build-essential pkg-config perl make
 }
+
+# What the desktop app needs to build and run (WebKitGTK), plus fonts for
+# Devanagari and other Indian scripts.
+need_app_deps() {
+  need_apt libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+    fonts-noto-core fonts-noto-ui-core
+  command -v node >/dev/null || need_apt nodejs npm
+}
+
+# What the end-to-end tests of the real window need: a virtual display, the
+# WebKit WebDriver and tauri-driver (built once into the cache folder).
+need_e2e_deps() {
+  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick
+  local tools="$HOME/.cache/nextdate/tools"
+  if [ ! -x "$tools/bin/tauri-driver" ]; then
+    cargo install tauri-driver --version 2.1.0 --locked --root "$tools"
+  fi
+  export TAURI_DRIVER="$tools/bin/tauri-driver"
+}
+
+# Builds the front end into ui/dist (embedded into the app binary).
+build_ui() {
+  (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)
+}

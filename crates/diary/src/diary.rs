@@ -121,6 +121,12 @@ pub struct InitOptions {
     pub protection: Protection,
 }
 
+/// The desktop app's identifier, which also names the default diary folder.
+pub const APP_ID: &str = "in.nextdate.diary";
+
+/// Largest attachment accepted, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
 /// Statuses a case can have.
 pub const STATUSES: &[&str] = &["pending", "disposed", "transferred"];
 
@@ -188,9 +194,10 @@ fn check_date(d: NaiveDate) -> Result<String> {
 }
 
 impl Diary {
-    /// The default diary folder: the OS data folder (`~/.local/share/nextdate` on Linux).
+    /// The default diary folder: the OS data folder for the app's identifier
+    /// (`~/.local/share/in.nextdate.diary` on Linux), shared by the app and the CLI.
     pub fn default_dir() -> Option<PathBuf> {
-        directories::ProjectDirs::from("", "", "nextdate").map(|p| p.data_dir().to_path_buf())
+        directories::BaseDirs::new().map(|b| b.data_dir().join(APP_ID))
     }
 
     /// Whether `dir` holds a diary (its key file or database).
@@ -429,6 +436,54 @@ impl Diary {
     /// The chamber document.
     pub fn chamber(&self) -> Result<ChamberDoc> {
         Ok(autosurgeon::hydrate(&store::load_doc(&self.conn, &self.chamber_id)?)?)
+    }
+
+    /// Renames the diary (chamber) and its owner, the advocate.
+    pub fn set_names(&mut self, diary_name: &str, advocate: &str) -> Result<()> {
+        let name = required(diary_name, "diary name")?;
+        let advocate = required(advocate, "advocate name")?;
+        let (chamber_id, member_id) = (self.chamber_id.clone(), self.member_id.clone());
+        self.batch(|b| {
+            b.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
+                c.name = name;
+                if let Some(m) = c.members.get_mut(&member_id) {
+                    m.name = advocate;
+                }
+                Ok(((), "Renamed the diary".to_string()))
+            })
+        })
+    }
+
+    /// The name of the advocate using this device.
+    pub fn advocate_name(&self) -> Result<String> {
+        let name: Option<String> = self
+            .conn
+            .query_row("SELECT name FROM members WHERE id = ?1", [&self.member_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(name.unwrap_or_default())
+    }
+
+    /// A device-local setting (not synced), such as the auto-lock delay.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        store::meta_get(&self.conn, &format!("setting.{key}"))
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        store::meta_set(&self.conn, &format!("setting.{key}"), value)
+    }
+
+    /// Attaches a document to a case; its bytes are stored in the encrypted database.
+    pub fn attach_document(
+        &mut self,
+        case_id: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        client_visible: bool,
+    ) -> Result<String> {
+        self.batch(|b| b.attach_document(case_id, name, media_type, bytes, client_visible))
     }
 
     /// Number of local changes waiting in the outbox.
@@ -934,6 +989,54 @@ impl Batch<'_> {
                 },
             );
             Ok((id, msg))
+        })
+    }
+
+    pub fn attach_document(
+        &mut self,
+        case_id: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+        client_visible: bool,
+    ) -> Result<String> {
+        let name = required(name, "document name")?;
+        if bytes.is_empty() {
+            return Err(DiaryError::Empty("document"));
+        }
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(DiaryError::Invalid(format!(
+                "{name} is {} MB; documents up to {} MB can be attached",
+                bytes.len() / (1024 * 1024),
+                MAX_DOCUMENT_BYTES / (1024 * 1024)
+            )));
+        }
+        use sha2::Digest;
+        let sha = data_encoding::HEXLOWER.encode(&sha2::Sha256::digest(bytes));
+        let media_type = if media_type.trim().is_empty() {
+            "application/octet-stream".to_string()
+        } else {
+            media_type.trim().to_string()
+        };
+        let tx = self.tx;
+        self.change::<CaseDoc, _>(case_id, DocKind::Case, |c, _| {
+            tx.prepare_cached("INSERT OR IGNORE INTO blobs (id, size, bytes) VALUES (?1, ?2, ?3)")?
+                .execute(rusqlite::params![sha, bytes.len() as i64, bytes])?;
+            let id = new_id();
+            let vis = if client_visible { "client-visible" } else { "private" };
+            c.documents.insert(
+                id.clone(),
+                DocumentRef {
+                    name: name.clone(),
+                    size: bytes.len() as i64,
+                    media_type,
+                    sha256: sha.clone(),
+                    blob_id: sha.clone(),
+                    client_visible,
+                    added_at: now_rfc3339(),
+                },
+            );
+            Ok((id, format!("Attached {vis} document {name}")))
         })
     }
 

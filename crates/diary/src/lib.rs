@@ -27,6 +27,7 @@ pub use error::{DiaryError, Result};
 pub use keys::{KeyMode, Protection, Unlock};
 pub use model::{FeeKind, Party};
 pub use queries::{
-    Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, FeeBalance, HistoryEntry, SearchHit, TaskRow,
+    Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, DayCount, DocumentRow, FeeBalance, HistoryEntry, SearchHit,
+    TaskRow,
 };
 pub use zeroize::Zeroizing;

@@ -96,6 +96,7 @@ pub struct CaseDoc {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Party {
     pub name: String,
     /// petitioner, respondent, appellant, plaintiff, defendant, complainant, accused, …
@@ -139,6 +140,7 @@ pub struct Note {
 
 /// agreed, received or expense.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum FeeKind {
     Agreed,

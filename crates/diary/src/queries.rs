@@ -11,12 +11,14 @@ use crate::error::{DiaryError, Result};
 
 /// One hearing as it appears on a board.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct BoardEntry {
     pub hearing_id: String,
     pub case_id: String,
     pub date: String,
     pub court: String,
     pub bench: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub item: Option<i64>,
     pub number: String,
     pub title: String,
@@ -31,6 +33,7 @@ pub struct BoardEntry {
 
 /// Hearings of one court on a board, in item order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CourtGroup {
     pub court: String,
     pub hearings: Vec<BoardEntry>,
@@ -38,6 +41,7 @@ pub struct CourtGroup {
 
 /// The day's board: hearings on a date, grouped by court.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Board {
     pub date: String,
     pub courts: Vec<CourtGroup>,
@@ -53,6 +57,7 @@ impl Board {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseSummary {
     pub id: String,
     pub title: String,
@@ -65,6 +70,7 @@ pub struct CaseSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaskRow {
     pub id: String,
     pub case_id: String,
@@ -76,6 +82,7 @@ pub struct TaskRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SearchHit {
     /// `case` or `client`.
     pub kind: String,
@@ -86,20 +93,27 @@ pub struct SearchHit {
 
 /// Fee totals in minor units, per currency.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FeeBalance {
     pub currency: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub agreed: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub received: i64,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub expense: i64,
     /// Agreed fees not yet received.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub outstanding: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FeeRow {
     pub id: String,
     pub case_id: String,
     pub kind: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub amount_minor: i64,
     pub currency: String,
     pub date: String,
@@ -108,14 +122,17 @@ pub struct FeeRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryEntry {
     /// Seconds since the Unix epoch, UTC.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub time: i64,
     pub who: String,
     pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartyRow {
     pub name: String,
     pub side: String,
@@ -123,9 +140,11 @@ pub struct PartyRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HearingRow {
     pub id: String,
     pub date: String,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub item: Option<i64>,
     pub purpose: Option<String>,
     pub outcome: Option<String>,
@@ -134,6 +153,7 @@ pub struct HearingRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct NoteRow {
     pub id: String,
     pub text: String,
@@ -142,6 +162,7 @@ pub struct NoteRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ClientRow {
     pub id: String,
     pub name: String,
@@ -151,6 +172,7 @@ pub struct ClientRow {
 
 /// Everything a case page shows, read from the projection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CaseDetail {
     #[serde(flatten)]
     pub summary: CaseSummary,
@@ -163,6 +185,31 @@ pub struct CaseDetail {
     pub notes: Vec<NoteRow>,
     pub fees: Vec<FeeRow>,
     pub balance: Vec<FeeBalance>,
+    pub documents: Vec<DocumentRow>,
+}
+
+/// An attached document (its bytes stay in the encrypted database).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DocumentRow {
+    pub id: String,
+    pub case_id: String,
+    pub name: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub size: i64,
+    pub media_type: String,
+    pub sha256: String,
+    pub client_visible: bool,
+    pub added_at: String,
+}
+
+/// Hearings on one day (for month and week views).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DayCount {
+    pub date: String,
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub hearings: i64,
 }
 
 /// Filters for the case list.
@@ -281,12 +328,15 @@ impl Diary {
     }
 
     /// Hearing counts per day from `from` to `to` inclusive (for month and week views).
-    pub fn hearing_counts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<(String, i64)>> {
+    pub fn hearing_counts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayCount>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT date, count(*) FROM hearings WHERE date BETWEEN ?1 AND ?2 GROUP BY date ORDER BY date",
         )?;
         let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok(DayCount {
+                date: r.get(0)?,
+                hearings: r.get(1)?,
+            })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
@@ -440,6 +490,20 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Distinct values of a case column in use (`court` or `stage`), for filters.
+    pub fn distinct_case_values(&self, column: &str) -> Result<Vec<String>> {
+        let column = match column {
+            "court" => "court",
+            "stage" => "stage",
+            other => return Err(DiaryError::Invalid(format!("cannot list values of {other:?}"))),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT DISTINCT {column} FROM cases WHERE {column} IS NOT NULL ORDER BY {column}"
+        ))?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<String>>>()?)
+    }
+
     /// One client.
     pub fn client(&self, id: &str) -> Result<ClientRow> {
         self.conn
@@ -543,7 +607,36 @@ impl Diary {
             notes,
             fees: self.fees(Some(id))?,
             balance: self.case_balance(id)?,
+            documents: self.documents(id)?,
         })
+    }
+
+    /// Documents attached to a case, oldest first.
+    pub fn documents(&self, case_id: &str) -> Result<Vec<DocumentRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, case_id, name, size, media_type, sha256, client_visible, added_at FROM documents
+             WHERE case_id = ?1 ORDER BY added_at, id",
+        )?;
+        let rows = stmt.query_map([case_id], document_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// One attached document and its bytes.
+    pub fn document(&self, id: &str) -> Result<(DocumentRow, Vec<u8>)> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT id, case_id, name, size, media_type, sha256, client_visible, added_at FROM documents WHERE id = ?1",
+            )?
+            .query_row([id], document_row)
+            .optional()?
+            .ok_or_else(|| DiaryError::UnknownId { kind: "document", id: id.into() })?;
+        let bytes: Vec<u8> = self
+            .conn
+            .query_row("SELECT bytes FROM blobs WHERE id = ?1", [&row.sha256], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| DiaryError::Document(format!("the contents of {} are not in this diary yet", row.name)))?;
+        Ok((row, bytes))
     }
 
     /// Who changed what in a case, and when, oldest first.
@@ -626,6 +719,19 @@ pub fn search_on(conn: &Connection, q: &str, limit: usize) -> Result<Vec<SearchH
     out.extend(hits.into_iter().filter(|h| h.kind == "client"));
     out.truncate(limit);
     Ok(out)
+}
+
+fn document_row(r: &Row) -> rusqlite::Result<DocumentRow> {
+    Ok(DocumentRow {
+        id: r.get(0)?,
+        case_id: r.get(1)?,
+        name: r.get(2)?,
+        size: r.get(3)?,
+        media_type: r.get(4)?,
+        sha256: r.get(5)?,
+        client_visible: r.get(6)?,
+        added_at: r.get(7)?,
+    })
 }
 
 fn require(conn: &Connection, table: &str, kind: &'static str, id: &str) -> Result<()> {

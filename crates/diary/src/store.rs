@@ -16,7 +16,13 @@ use crate::model::DocKind;
 pub const DB_FILE: &str = "diary.db";
 
 /// Embedded migrations, in order; `PRAGMA user_version` counts how many ran.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../../migrations/diary/0001_init/up.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../../migrations/diary/0001_init/up.sql")),
+    (
+        "0002_blobs",
+        include_str!("../../../migrations/diary/0002_blobs/up.sql"),
+    ),
+];
 
 /// Compact a document into one chunk once it has more chunks than this.
 const COMPACT_AFTER_CHUNKS: i64 = 48;

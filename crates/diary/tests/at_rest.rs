@@ -92,3 +92,75 @@ fn diary_files_are_private_to_the_user() {
     assert_eq!(mode(&dir.join("diary.db")), 0o600);
     assert_eq!(mode(&dir.join("nextdate-key.json")), 0o600);
 }
+
+#[test]
+fn attachments_are_stored_encrypted_and_come_back_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (mut d, _) = passphrase_diary(dir);
+    let (_, case_id) = seed(&mut d, "Zebediah Quartermain", "CRL.A. 98765/2031", today());
+    let content = b"%PDF-1.4 confidential vakalatnama of Zebediah Quartermain".repeat(50);
+    let doc = d
+        .attach_document(&case_id, "vakalatnama.pdf", "application/pdf", &content, false)
+        .unwrap();
+    // The same bytes attached twice are stored once (content-addressed).
+    d.attach_document(&case_id, "copy.pdf", "application/pdf", &content, true)
+        .unwrap();
+    let blobs: i64 = d
+        .conn()
+        .query_row("SELECT count(*) FROM blobs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(blobs, 1);
+    for f in ["diary.db", "diary.db-wal"] {
+        let bytes = std::fs::read(dir.join(f)).unwrap();
+        assert!(
+            !contains(&bytes, "confidential vakalatnama"),
+            "attachment plaintext in {f}"
+        );
+    }
+    let (row, back) = d.document(&doc).unwrap();
+    assert_eq!(back, content);
+    assert_eq!(row.name, "vakalatnama.pdf");
+    assert_eq!(row.size, content.len() as i64);
+    let listed = d.case_detail(&case_id).unwrap().documents;
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().any(|x| x.client_visible));
+    // Bad attachments change nothing.
+    let before = state(&d);
+    assert_eq!(
+        d.attach_document(&case_id, "empty.pdf", "", b"", false)
+            .unwrap_err()
+            .code(),
+        "empty_field"
+    );
+    assert_eq!(
+        d.attach_document(&case_id, "  ", "", b"x", false).unwrap_err().code(),
+        "empty_field"
+    );
+    assert_eq!(
+        d.attach_document("01JUNKNOWNUNKNOWNUNKNOWN00", "a.pdf", "", b"x", false)
+            .unwrap_err()
+            .code(),
+        "unknown_id"
+    );
+    assert_eq!(
+        d.document("01JUNKNOWNUNKNOWNUNKNOWN00").unwrap_err().code(),
+        "unknown_id"
+    );
+    assert_eq!(state(&d), before);
+}
+
+#[test]
+fn names_and_device_settings_persist() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (mut d, _) = passphrase_diary(dir);
+    d.set_names("Rao & Associates", "Adv. K. Rao").unwrap();
+    d.set_setting("auto_lock_minutes", "5").unwrap();
+    assert_eq!(d.set_names(" ", "x").unwrap_err().code(), "empty_field");
+    drop(d);
+    let d = open(dir);
+    assert_eq!(d.chamber().unwrap().name, "Rao & Associates");
+    assert_eq!(d.advocate_name().unwrap(), "Adv. K. Rao");
+    assert_eq!(d.setting("auto_lock_minutes").unwrap().as_deref(), Some("5"));
+}

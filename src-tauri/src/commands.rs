@@ -1,0 +1,575 @@
+//! The commands the web front end can call. Each is declared once here; the
+//! TypeScript bindings in `ui/src/lib/bindings.ts` are generated from these
+//! declarations (see `bindings()`), and errors cross as `{code, message}`.
+//! Commands only translate: all logic lives in `nextdate-diary`.
+
+use chrono::{Local, NaiveDate};
+use nextdate_diary::dates::parse_date;
+use nextdate_diary::money::parse_amount;
+use nextdate_diary::queries::ClientRow;
+use nextdate_diary::{
+    Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, Diary, DiaryError, FeeBalance, FeeKind,
+    HistoryEntry, InitOptions, KeyMode, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection,
+    RecordHearing, SearchHit, TaskRow, Unlock, Zeroizing,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::session::{auto_lock_minutes, Session};
+
+/// An error as the UI sees it: a stable code and a sentence for people.
+#[derive(Debug, Serialize, Type)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<DiaryError> for AppError {
+    fn from(e: DiaryError) -> Self {
+        AppError {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+type Res<T> = Result<T, AppError>;
+
+fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+fn date(text: &str) -> Result<NaiveDate, DiaryError> {
+    parse_date(text, today())
+}
+
+fn opt_date(text: &Option<String>) -> Result<Option<NaiveDate>, DiaryError> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(date)
+        .transpose()
+}
+
+fn secret(s: String) -> Zeroizing<String> {
+    Zeroizing::new(s)
+}
+
+#[derive(Serialize, Type)]
+pub struct AppStatus {
+    pub diary_exists: bool,
+    /// `keyring` or `passphrase`, when a diary exists.
+    pub key_mode: Option<String>,
+    pub unlocked: bool,
+    pub dir: String,
+    pub diary_name: Option<String>,
+    pub advocate_name: Option<String>,
+    /// Today's date on this computer (ISO).
+    pub today: String,
+}
+
+fn mode_name(m: KeyMode) -> String {
+    match m {
+        KeyMode::Keyring => "keyring".into(),
+        KeyMode::Passphrase => "passphrase".into(),
+    }
+}
+
+/// Where the app stands: no diary yet, locked, or open.
+#[tauri::command]
+#[specta::specta]
+pub fn app_status(s: State<'_, Session>) -> AppStatus {
+    s.lock_if_idle();
+    let exists = Diary::exists(&s.dir);
+    let key_mode = if exists {
+        Diary::key_mode(&s.dir).ok().map(mode_name)
+    } else {
+        None
+    };
+    let names = s.peek(|d| Ok((d.chamber()?.name, d.advocate_name()?)));
+    AppStatus {
+        diary_exists: exists,
+        key_mode,
+        unlocked: s.is_unlocked(),
+        dir: s.dir.display().to_string(),
+        diary_name: names.as_ref().map(|n| n.0.clone()),
+        advocate_name: names.map(|n| n.1),
+        today: today().to_string(),
+    }
+}
+
+/// Creates the diary; returns the recovery key, to be shown once.
+/// With no passphrase the key goes to the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub fn create_diary(s: State<'_, Session>, name: String, advocate: String, passphrase: Option<String>) -> Res<String> {
+    let protection = match passphrase {
+        Some(p) => Protection::Passphrase(secret(p)),
+        None => Protection::Keyring,
+    };
+    let (diary, recovery) = Diary::init(
+        &s.dir,
+        InitOptions {
+            name,
+            advocate: Some(advocate),
+            protection,
+        },
+    )?;
+    s.set(diary);
+    Ok(recovery.to_string())
+}
+
+/// Unlocks with the passphrase, the recovery key, or (neither given) the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub fn unlock(s: State<'_, Session>, passphrase: Option<String>, recovery_key: Option<String>) -> Res<()> {
+    let how = match (passphrase, recovery_key) {
+        (_, Some(rk)) => Unlock::RecoveryKey(secret(rk)),
+        (Some(p), None) => Unlock::Passphrase(secret(p)),
+        (None, None) => Unlock::Keyring,
+    };
+    let diary = Diary::open(&s.dir, &how)?;
+    s.set(diary);
+    Ok(())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn lock(s: State<'_, Session>) {
+    s.lock();
+}
+
+/// The user is active (keys, clicks): postpones auto-lock.
+#[tauri::command]
+#[specta::specta]
+pub fn heartbeat(s: State<'_, Session>) {
+    if s.is_unlocked() {
+        s.touch();
+    }
+}
+
+/// Parses a typed date (`23-11-2026`, `+2w`, `next mon`) to ISO.
+#[tauri::command]
+#[specta::specta]
+pub fn parse_typed_date(text: String) -> Res<String> {
+    Ok(date(&text)?.to_string())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn board(s: State<'_, Session>, date_text: String) -> Res<Board> {
+    let d = date(&date_text)?;
+    Ok(s.with(|diary| diary.board(d))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn hearing_counts(s: State<'_, Session>, from: String, to: String) -> Res<Vec<DayCount>> {
+    let (f, t) = (date(&from)?, date(&to)?);
+    Ok(s.with(|d| d.hearing_counts(f, t))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn undated(s: State<'_, Session>) -> Res<Vec<CaseSummary>> {
+    Ok(s.with(|d| d.undated(today()))?)
+}
+
+/// Open tasks; only overdue ones when `overdue`.
+#[tauri::command]
+#[specta::specta]
+pub fn tasks(s: State<'_, Session>, overdue: bool) -> Res<Vec<TaskRow>> {
+    Ok(s.with(|d| d.tasks(overdue.then(today)))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn search(s: State<'_, Session>, query: String, limit: u32) -> Res<Vec<SearchHit>> {
+    Ok(s.with(|d| d.search(&query, limit as usize))?)
+}
+
+#[derive(Deserialize, Type)]
+pub struct CaseFilterInput {
+    pub court: Option<String>,
+    pub status: Option<String>,
+    pub stage: Option<String>,
+    pub undated: bool,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cases(s: State<'_, Session>, filter: CaseFilterInput) -> Res<Vec<CaseSummary>> {
+    let f = CaseFilter {
+        court: filter.court.filter(|c| !c.is_empty()),
+        status: filter.status.filter(|c| !c.is_empty()),
+        stage: filter.stage.filter(|c| !c.is_empty()),
+        undated_as_of: filter.undated.then(today),
+    };
+    Ok(s.with(|d| d.cases(&f))?)
+}
+
+#[derive(Serialize, Type)]
+pub struct Vocabulary {
+    pub courts: Vec<String>,
+    pub stages: Vec<String>,
+}
+
+/// Courts and stages in use, for filters and suggestions.
+#[tauri::command]
+#[specta::specta]
+pub fn vocabulary(s: State<'_, Session>) -> Res<Vocabulary> {
+    Ok(s.with(|d| {
+        Ok(Vocabulary {
+            courts: d.distinct_case_values("court")?,
+            stages: d.distinct_case_values("stage")?,
+        })
+    })?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn case_detail(s: State<'_, Session>, id: String) -> Res<CaseDetail> {
+    Ok(s.with(|d| d.case_detail(&id))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn history(s: State<'_, Session>, id: String) -> Res<Vec<HistoryEntry>> {
+    Ok(s.with(|d| d.history(&id))?)
+}
+
+#[derive(Deserialize, Type)]
+pub struct CaseInput {
+    pub title: String,
+    pub number: String,
+    pub court: String,
+    pub cnr: Option<String>,
+    pub bench: Option<String>,
+    pub case_type: Option<String>,
+    pub stage: Option<String>,
+    pub parties: Vec<Party>,
+    pub client_ids: Vec<String>,
+    /// Only for a new case: its first (next) date, as typed.
+    pub next_date: Option<String>,
+    pub purpose: Option<String>,
+    pub item: Option<i32>,
+}
+
+/// Creates a case (no `id`) or edits one; returns its id.
+#[tauri::command]
+#[specta::specta]
+pub fn save_case(s: State<'_, Session>, id: Option<String>, input: CaseInput) -> Res<String> {
+    let next_date = opt_date(&input.next_date)?;
+    Ok(s.with(|d| match id {
+        None => d.add_case(NewCase {
+            title: input.title,
+            number: input.number,
+            court: input.court,
+            cnr: input.cnr,
+            bench: input.bench,
+            case_type: input.case_type,
+            stage: input.stage,
+            parties: input.parties,
+            client_ids: input.client_ids,
+            next_date,
+            purpose: input.purpose.filter(|p| !p.trim().is_empty()),
+            item: input.item.map(i64::from),
+        }),
+        Some(id) => {
+            d.edit_case(
+                &id,
+                CaseEdit {
+                    title: Some(input.title),
+                    number: Some(input.number),
+                    court: Some(input.court),
+                    cnr: Some(input.cnr),
+                    bench: Some(input.bench),
+                    case_type: Some(input.case_type),
+                    stage: Some(input.stage),
+                    status: None,
+                    parties: Some(input.parties),
+                    client_ids: Some(input.client_ids),
+                },
+            )?;
+            Ok(id)
+        }
+    })?)
+}
+
+#[derive(Deserialize, Type)]
+pub struct HearingInput {
+    /// The hearing's date, as typed.
+    pub date: String,
+    pub outcome: Option<String>,
+    pub item: Option<i32>,
+    /// The next date, as typed; ignored when `disposed`.
+    pub next_date: Option<String>,
+    pub purpose: Option<String>,
+    pub disposed: bool,
+}
+
+/// Records a hearing's outcome and the next date (or disposal) in one step.
+#[tauri::command]
+#[specta::specta]
+pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInput) -> Res<String> {
+    let on = date(&input.date)?;
+    let next = if input.disposed {
+        NextStep::Disposed
+    } else {
+        let next_date = opt_date(&input.next_date)?
+            .ok_or_else(|| DiaryError::Invalid("give the next date, or mark the case disposed".into()))?;
+        NextStep::Adjourned {
+            next_date,
+            purpose: input.purpose,
+        }
+    };
+    let r = RecordHearing {
+        date: on,
+        outcome: input.outcome,
+        item: input.item.map(i64::from),
+        next,
+        attended_by: None,
+    };
+    Ok(s.with(|d| d.record_hearing(&case_id, r))?)
+}
+
+#[derive(Deserialize, Type)]
+pub struct ClientInput {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_client(s: State<'_, Session>, input: ClientInput) -> Res<String> {
+    let c = NewClient {
+        name: input.name,
+        phones: input.phone.into_iter().filter(|p| !p.trim().is_empty()).collect(),
+        email: input.email.filter(|e| !e.trim().is_empty()),
+        address: input.address,
+        notes: None,
+    };
+    Ok(s.with(|d| d.add_client(c))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn clients(s: State<'_, Session>) -> Res<Vec<ClientRow>> {
+    Ok(s.with(|d| d.clients())?)
+}
+
+#[derive(Serialize, Type)]
+pub struct ClientDetail {
+    pub client: ClientRow,
+    pub cases: Vec<CaseSummary>,
+    pub balance: Vec<FeeBalance>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn client_detail(s: State<'_, Session>, id: String) -> Res<ClientDetail> {
+    Ok(s.with(|d| {
+        Ok(ClientDetail {
+            client: d.client(&id)?,
+            cases: d.client_cases(&id)?,
+            balance: d.client_balance(&id)?,
+        })
+    })?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_task(s: State<'_, Session>, case_id: String, title: String, due: Option<String>) -> Res<String> {
+    let due = opt_date(&due)?;
+    Ok(s.with(|d| {
+        d.add_task(
+            &case_id,
+            NewTask {
+                title,
+                due,
+                assignee: None,
+            },
+        )
+    })?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn complete_task(s: State<'_, Session>, id: String) -> Res<()> {
+    Ok(s.with(|d| d.complete_task(&id))?)
+}
+
+/// Adds a fee entry; `amount` as typed (`1500.50`, `1,50,000`).
+#[tauri::command]
+#[specta::specta]
+pub fn add_fee(
+    s: State<'_, Session>,
+    case_id: String,
+    kind: FeeKind,
+    amount: String,
+    date_text: Option<String>,
+    remark: Option<String>,
+) -> Res<String> {
+    let amount_minor = parse_amount(&amount)?;
+    let on = opt_date(&date_text)?.unwrap_or_else(today);
+    let fee = NewFee {
+        kind,
+        amount_minor,
+        currency: None,
+        date: on,
+        mode: None,
+        remark,
+    };
+    Ok(s.with(|d| d.add_fee(&case_id, fee))?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_note(s: State<'_, Session>, case_id: String, text: String, client_visible: bool) -> Res<String> {
+    Ok(s.with(|d| d.add_note(&case_id, NewNote { text, client_visible }))?)
+}
+
+/// Attaches a file from disk to a case (stored encrypted in the diary).
+#[tauri::command]
+#[specta::specta]
+pub fn attach_document(s: State<'_, Session>, case_id: String, path: String, client_visible: bool) -> Res<String> {
+    let path = std::path::PathBuf::from(path);
+    let meta = std::fs::metadata(&path).map_err(DiaryError::from)?;
+    if meta.len() as usize > nextdate_diary::diary::MAX_DOCUMENT_BYTES {
+        return Err(DiaryError::Invalid(format!("{} is too large to attach", path.display())).into());
+    }
+    let bytes = std::fs::read(&path).map_err(DiaryError::from)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".into());
+    let media = media_type(&name);
+    Ok(s.with(|d| d.attach_document(&case_id, &name, media, &bytes, client_visible))?)
+}
+
+fn media_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().map(str::to_lowercase).as_deref() {
+        Some("pdf") => "application/pdf",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("txt") => "text/plain",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("odt") => "application/vnd.oasis.opendocument.text",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Opens a document in the system viewer from a private copy that is removed on lock and quit.
+#[tauri::command]
+#[specta::specta]
+pub fn open_document(s: State<'_, Session>, id: String) -> Res<()> {
+    let (row, bytes) = s.with(|d| d.document(&id))?;
+    crate::documents::open_copy(&row.name, &bytes).map_err(DiaryError::from)?;
+    Ok(())
+}
+
+#[derive(Serialize, Deserialize, Type)]
+pub struct Settings {
+    pub diary_name: String,
+    pub advocate_name: String,
+    /// 0 = never.
+    pub auto_lock_minutes: u32,
+    /// `keyring` or `passphrase` (read only here).
+    pub key_mode: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn settings(s: State<'_, Session>) -> Res<Settings> {
+    let mode = mode_name(Diary::key_mode(&s.dir)?);
+    Ok(s.with(|d| {
+        Ok(Settings {
+            diary_name: d.chamber()?.name,
+            advocate_name: d.advocate_name()?,
+            auto_lock_minutes: auto_lock_minutes(d),
+            key_mode: mode,
+        })
+    })?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_settings(s: State<'_, Session>, settings: Settings) -> Res<()> {
+    if settings.auto_lock_minutes > 24 * 60 {
+        return Err(DiaryError::Invalid("auto-lock must be at most 1440 minutes (0 turns it off)".into()).into());
+    }
+    Ok(s.with(|d| {
+        d.set_names(&settings.diary_name, &settings.advocate_name)?;
+        d.set_setting("auto_lock_minutes", &settings.auto_lock_minutes.to_string())
+    })?)
+}
+
+/// Protects the key with a new passphrase. `current` is the present passphrase
+/// (passphrase diaries) or `None` (keyring diaries).
+#[tauri::command]
+#[specta::specta]
+pub fn set_passphrase(s: State<'_, Session>, current: Option<String>, new_passphrase: String) -> Res<()> {
+    let how = match current {
+        Some(p) => Unlock::Passphrase(secret(p)),
+        None => Unlock::Keyring,
+    };
+    Ok(s.with(|d| d.reprotect(&how, Protection::Passphrase(secret(new_passphrase))))?)
+}
+
+/// Moves the key to the OS keyring, proving the current passphrase.
+#[tauri::command]
+#[specta::specta]
+pub fn use_keyring(s: State<'_, Session>, current: String) -> Res<()> {
+    Ok(s.with(|d| d.reprotect(&Unlock::Passphrase(secret(current)), Protection::Keyring))?)
+}
+
+/// Every command, for the invoke handler and the generated bindings.
+pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_status,
+        create_diary,
+        unlock,
+        lock,
+        heartbeat,
+        parse_typed_date,
+        board,
+        hearing_counts,
+        undated,
+        tasks,
+        search,
+        cases,
+        vocabulary,
+        case_detail,
+        history,
+        save_case,
+        record_hearing,
+        add_client,
+        clients,
+        client_detail,
+        add_task,
+        complete_task,
+        add_fee,
+        add_note,
+        attach_document,
+        open_document,
+        settings,
+        save_settings,
+        set_passphrase,
+        use_keyring,
+    ])
+}
+
+/// The TypeScript bindings, as committed in `ui/src/lib/bindings.ts`.
+pub fn typescript() -> String {
+    let ts = specta_typescript::Typescript::default()
+        .header("// Generated from src-tauri/src/commands.rs by `scripts/bindings`. Do not edit.\n");
+    let tmp = std::env::temp_dir().join(format!("nextdate-bindings-{}.ts", std::process::id()));
+    bindings().export(ts, &tmp).expect("bindings export");
+    let out = std::fs::read_to_string(&tmp).expect("bindings read");
+    let _ = std::fs::remove_file(&tmp);
+    out
+}

@@ -1,0 +1,51 @@
+//! `nextdate-app`: the thin Tauri v2 shell of Nextdate. It opens the diary
+//! folder (the app data folder for the app's identifier, or `NEXTDATE_DIARY`),
+//! exposes the commands in [`commands`] and keeps the session ([`session`]).
+
+pub mod commands;
+pub mod documents;
+pub mod session;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tauri::Manager;
+
+/// The diary folder: `NEXTDATE_DIARY` if set (tests use a throwaway folder),
+/// else the app data folder.
+fn diary_dir(app: &tauri::AppHandle) -> PathBuf {
+    if let Some(dir) = std::env::var_os("NEXTDATE_DIARY").filter(|v| !v.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    app.path()
+        .app_data_dir()
+        .ok()
+        .or_else(nextdate_diary::Diary::default_dir)
+        .expect("no data folder on this system")
+}
+
+pub fn run() {
+    let builder = commands::bindings();
+    documents::sweep();
+    tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            let dir = diary_dir(app.handle());
+            app.manage(session::Session::new(dir));
+            let handle = app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(Duration::from_secs(15));
+                handle.state::<session::Session>().lock_if_idle();
+            });
+            Ok(())
+        })
+        .build(tauri::generate_context!())
+        .expect("error while building the Nextdate window")
+        .run(|_, event| {
+            if let tauri::RunEvent::Exit = event {
+                documents::sweep();
+            }
+        });
+}

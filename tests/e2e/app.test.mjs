@@ -1,0 +1,256 @@
+// End-to-end test of the real Nextdate desktop app: the built binary (front end
+// embedded) driven by tauri-driver + WebKitWebDriver under Xvfb, on a throwaway
+// diary folder. Screenshots of each screen go to artifacts/e2e/.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execFileSync } from "node:child_process";
+import { startDriver, Session, Keys } from "./webdriver.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+const app = process.env.NEXTDATE_APP || join(targetDir, "debug", "nextdate-app");
+const artifacts = join(root, "artifacts", "e2e");
+mkdirSync(artifacts, { recursive: true });
+
+const PASS = "correct horse battery staple";
+const diaryDir = mkdtempSync(join(tmpdir(), "nextdate-e2e-"));
+let driver;
+let s;
+
+function localDate(offsetDays = 0) {
+  const d = new Date();
+  d.setHours(12, 0, 0, 0);
+  d.setDate(d.getDate() + offsetDays);
+  return d;
+}
+const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+const dmy = (d) => `${String(d.getDate()).padStart(2, "0")}-${String(d.getMonth() + 1).padStart(2, "0")}-${d.getFullYear()}`;
+
+async function shot(name) {
+  // The whole virtual screen, as a person would see it (WebKitWebDriver's own
+  // screenshot stalls while inputs have focus).
+  await s.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
+  execFileSync("import", ["-window", "root", join(artifacts, `${name}.png`)]);
+}
+
+async function click(id) {
+  await (await s.byTestId(id)).click();
+}
+
+async function fill(id, text) {
+  if (process.env.E2E_DEBUG) console.error("fill", id);
+  await (await s.byTestId(id)).fill(text);
+}
+
+async function launch() {
+  if (process.env.E2E_DEBUG) console.error("launch");
+  s = await Session.start(driver.url, app);
+}
+
+async function invoke(cmd, args) {
+  // The app's own IPC, as the UI would call it (withGlobalTauri is off; this is Tauri's internal bridge).
+  return s.executeAsync(
+    "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+    cmd,
+    args,
+  );
+}
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  driver = await startDriver({ NEXTDATE_DIARY: diaryDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
+});
+
+after(async () => {
+  if (s) await s.quit();
+  if (driver) driver.stop();
+});
+
+const d3 = localDate(3);
+const d17 = localDate(17);
+const NUMBER = "CRL.A. 123/2024";
+let caseId;
+
+test("create a passphrase diary and see the recovery key once", async () => {
+  await launch();
+  await fill("setup-name", "Sharma Chambers");
+  await fill("setup-advocate", "Adv. Meera Sharma");
+  await click("setup-mode-passphrase");
+  await fill("setup-passphrase", PASS);
+  await fill("setup-passphrase-confirm", PASS);
+  await shot("01-setup");
+  await click("setup-create");
+  const key = await (await s.byTestId("recovery-key", { timeout: 20000 })).text();
+  assert.match(key.trim(), /^ND1-[A-Z2-7]{4}(-[A-Z2-7]{1,4}){12}$/);
+  await shot("02-recovery-key");
+  await click("recovery-confirm");
+  await click("recovery-continue");
+  await s.byTestId("today-page");
+  await shot("03-today-empty");
+});
+
+test("add a client and a case with a next date", async () => {
+  await click("nav-clients");
+  await click("new-client");
+  await fill("client-name", "सुनीता देवी");
+  await fill("client-phone", "+91 98110 22334");
+  await fill("client-email", "sunita@example.in");
+  await click("client-save");
+  const row = await s.waitFor('[data-testid="client-row"]');
+  const clientId = await row.attr("data-client-id");
+  assert.ok(clientId);
+  assert.match(await row.text(), /सुनीता देवी/);
+  await shot("04-clients");
+
+  await click("nav-cases");
+  await click("new-case");
+  await fill("case-title", "Sunita Devi v. State");
+  await fill("case-number", NUMBER);
+  await fill("case-court", "Delhi High Court");
+  await fill("case-cnr", "DLHC010001232024");
+  await fill("case-bench", "Court No. 12");
+  await s.select(await s.byTestId("case-client"), clientId);
+  await fill("case-next-date", dmy(d3));
+  await fill("case-purpose", "Arguments");
+  await fill("case-item", "14");
+  await shot("05-case-form");
+  await click("case-save");
+  const page = await s.byTestId("case-page");
+  assert.match(await (await s.byTestId("case-heading")).text(), /CRL\.A\. 123\/2024/);
+  await shot("06-case-page");
+  assert.ok(page);
+});
+
+test("the case is on its date's board, and recording the outcome moves it", async () => {
+  await click("nav-diary");
+  await fill("diary-date", dmy(d3));
+  await click("diary-go");
+  const row = await s.waitFor(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="${NUMBER}"]`);
+  caseId = await row.attr("data-case-id");
+  assert.equal(await row.attr("data-date"), iso(d3));
+  const group = await s.waitFor(`[data-testid="diary-board"] [data-testid="court-group"][data-court="Delhi High Court"]`);
+  assert.ok(group);
+  await shot("07-diary-day");
+
+  const button = (await row.findAll('[data-testid="record-outcome"]'))[0];
+  await button.click();
+  await s.byTestId("record-dialog");
+  await fill("record-outcome-text", "Arguments heard in part");
+  await fill("record-next-date", dmy(d17));
+  await s.until(async () => (await (await s.byTestId("record-next-date-preview")).text()).includes(dmy(d17)), "next-date preview");
+  await fill("record-purpose", "Final arguments");
+  await shot("08-record-dialog");
+  await click("record-save");
+  await s.waitGone('[data-testid="record-dialog"]');
+
+  await fill("diary-date", dmy(d17));
+  await click("diary-go");
+  const moved = await s.waitFor(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="${NUMBER}"]`);
+  assert.equal(await moved.attr("data-date"), iso(d17));
+  assert.match(await moved.text(), /Final arguments/);
+  await shot("09-moved");
+
+  await click("diary-view-month");
+  const cell = await s.waitFor(`[data-testid="month-day"][data-date="${iso(d17)}"]`);
+  assert.equal(await cell.attr("data-count"), "1");
+  await shot("10-month");
+});
+
+test("Ctrl+K search finds the case", async () => {
+  await s.press(Keys.CTRL, "k");
+  await s.byTestId("palette");
+  await fill("palette-input", "123/2024");
+  const hit = await s.waitFor(`[data-testid="palette-result"][data-id="${caseId}"]`);
+  assert.equal(await hit.attr("data-kind"), "case");
+  await shot("11-palette");
+  await s.press(Keys.ESC);
+  await s.waitGone('[data-testid="palette"]');
+});
+
+test("bad input shows its message and changes nothing", async () => {
+  const count = async () => (await invoke("cases", { filter: { court: null, status: null, stage: null, undated: false } })).ok.length;
+  const before = await count();
+
+  await click("nav-cases");
+  await click("new-case");
+  await fill("case-number", "W.P.(C) 1/2026");
+  await fill("case-court", "Delhi High Court");
+  await click("case-save");
+  assert.match(await (await s.byTestId("case-form-error")).text(), /case title must not be empty/);
+  await fill("case-title", "Bose v. DDA");
+  await fill("case-next-date", "31-02-2026");
+  await click("case-save");
+  await s.until(async () => /invalid date/.test(await (await s.byTestId("case-form-error")).text()), "invalid date message");
+  await shot("12-case-form-error");
+  assert.equal(await count(), before);
+
+  // A negative fee on the case page.
+  const page = await invoke("case_detail", { id: caseId });
+  assert.equal(page.ok.fees.length, 0);
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  await s.byTestId("case-page");
+  await fill("fee-amount", "-500");
+  await click("fee-add");
+  assert.match(await (await s.byTestId("fee-error")).text(), /invalid amount/);
+  assert.equal((await invoke("case_detail", { id: caseId })).ok.fees.length, 0);
+  await fill("fee-amount", "1500.50");
+  await click("fee-add");
+  await s.waitFor('[data-testid="fee-row"]');
+  assert.match(await (await s.byTestId("fee-balance")).text(), /1,500\.50/);
+  await shot("13-case-fees");
+
+  // Unknown ids through the same IPC the UI uses.
+  const unknown = await invoke("case_detail", { id: "01JUNKNOWNUNKNOWNUNKNOWN00" });
+  assert.equal(unknown.err.code, "unknown_id");
+  const rec = await invoke("record_hearing", {
+    caseId: "01JUNKNOWNUNKNOWNUNKNOWN00",
+    input: { date: "today", outcome: null, item: null, next_date: "+7d", purpose: null, disposed: false },
+  });
+  assert.equal(rec.err.code, "unknown_id");
+  assert.equal(await count(), before);
+});
+
+test("settings and today screens", async () => {
+  await click("nav-settings");
+  await s.byTestId("settings-page");
+  await shot("14-settings");
+  await click("nav-today");
+  await s.byTestId("today-page");
+  await shot("15-today");
+});
+
+test("quit, relaunch, wrong then right passphrase; nothing in plaintext on disk", async () => {
+  await s.quit();
+  s = null;
+  const files = readdirSync(diaryDir);
+  assert.ok(files.includes("diary.db"), files.join(","));
+  for (const f of files) {
+    const bytes = readFileSync(join(diaryDir, f));
+    for (const secret of [NUMBER, "सुनीता देवी", "DLHC010001232024", "Arguments heard in part"]) {
+      assert.equal(bytes.indexOf(Buffer.from(secret)), -1, `${secret} found in ${f}`);
+    }
+  }
+  assert.notEqual(readFileSync(join(diaryDir, "diary.db")).subarray(0, 15).toString(), "SQLite format 3");
+
+  await launch();
+  await fill("unlock-passphrase", "not the passphrase");
+  await click("unlock-submit");
+  const err = await s.byTestId("unlock-error");
+  await s.until(async () => /wrong passphrase/i.test(await err.text()), "wrong passphrase message");
+  await shot("16-unlock-wrong");
+  await fill("unlock-passphrase", PASS);
+  await click("unlock-submit");
+  await s.byTestId("today-page");
+  await click("nav-cases");
+  const row = await s.waitFor(`[data-testid="case-row"][data-case-number="${NUMBER}"]`);
+  assert.equal(await row.attr("data-case-id"), caseId);
+  await shot("17-cases-after-relaunch");
+  const page = await invoke("case_detail", { id: caseId });
+  assert.equal(page.ok.hearings.length, 2);
+  assert.equal(page.ok.fees.length, 1);
+});

@@ -1,0 +1,153 @@
+// Benchmark of the real desktop app (figures, not assertions): launch to the
+// Today board painted, switching the board's date, search-as-you-type latency,
+// and memory (RSS of the app and its WebKit processes). Run side by side on an
+// empty diary (baseline) and a demo diary of BENCH_CASES cases (default 10,000).
+// Needs a Secret Service (keyring diaries unlock without typing), Xvfb and
+// tauri-driver: `scripts/bench-app` sets all that up.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startDriver, Session } from "./webdriver.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+const profile = process.env.BENCH_PROFILE || "release";
+const app = join(targetDir, profile, "nextdate-app");
+const cli = join(targetDir, profile, "nextdate");
+const cases = Number(process.env.BENCH_CASES || 10000);
+
+function procStartMs(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const startTicks = Number(fields[19]);
+  const btime = Number(/btime (\d+)/.exec(readFileSync("/proc/stat", "utf8"))[1]);
+  return btime * 1000 + (startTicks * 1000) / 100;
+}
+
+function children(pid) {
+  const out = [];
+  for (const p of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(p), ...children(Number(p)));
+    } catch {}
+  }
+  return out;
+}
+
+function rssMb(pid) {
+  let kb = 0;
+  for (const p of [pid, ...children(pid)]) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] || 0);
+    } catch {}
+  }
+  return kb / 1024;
+}
+
+function appPid() {
+  const out = execFileSync("pgrep", ["-n", "-x", "nextdate-app"]).toString().trim();
+  return Number(out);
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+const p95 = (v) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * 0.95))];
+
+async function measure(label, dir) {
+  const driver = await startDriver({ NEXTDATE_DIARY: dir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
+  const s = await Session.start(driver.url, app);
+  try {
+    await s.waitFor('[data-testid="today-page"]', { timeout: 60000 });
+    // The board is painted when its rows (or, empty diary, the page) are in the DOM after a frame.
+    await s.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
+    const painted = Date.now();
+    const pid = appPid();
+    const launch = painted - procStartMs(pid);
+    const rows = (await s.findAll('[data-testid="today-page"] [data-testid="hearing-row"]')).length;
+
+    // Date switch on the Diary page, timed inside the page.
+    await (await s.byTestId("nav-diary")).click();
+    await s.byTestId("diary-date");
+    const switches = [];
+    for (let i = 1; i <= 20; i++) {
+      const d = new Date();
+      d.setDate(d.getDate() + i);
+      const iso = `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+      const text = iso.split("-").reverse().join("-");
+      const ms = await s.executeAsync(
+        `const [text, iso, done] = arguments;
+         const input = document.querySelector('[data-testid="diary-date"]');
+         const t0 = performance.now();
+         input.value = text; input.dispatchEvent(new Event('input', {bubbles: true}));
+         document.querySelector('[data-testid="diary-go"]').click();
+         const check = () => {
+           const board = document.querySelector('[data-testid="diary-board"]');
+           const rows = board ? board.querySelectorAll('[data-testid="hearing-row"]') : [];
+           const ok = board && board.getAttribute('data-date') === iso || (rows.length && rows[0].getAttribute('data-date') === iso);
+           if (ok) requestAnimationFrame(() => done(performance.now() - t0)); else setTimeout(check, 1);
+         };
+         check();`,
+        text,
+        iso,
+      );
+      switches.push(ms);
+    }
+
+    // Search as you type in the Ctrl+K palette: time from a keystroke to its results.
+    await s.press("\uE009", "k");
+    await s.byTestId("palette-input");
+    const searches = [];
+    for (const q of ["Sharma", "CRL", "राम", "Union of India", "DLHC01", "Kapoor", "W.P.", "sale deed", "Mehta", "2024"]) {
+      const ms = await s.executeAsync(
+        `const [q, done] = arguments;
+         const input = document.querySelector('[data-testid="palette-input"]');
+         input.value = ''; input.dispatchEvent(new Event('input', {bubbles: true}));
+         setTimeout(() => {
+           const t0 = performance.now();
+           input.value = q; input.dispatchEvent(new Event('input', {bubbles: true}));
+           const check = () => {
+             const p = document.querySelector('[data-testid="palette"]');
+             if (p && p.getAttribute('data-query') === q && p.getAttribute('data-busy') !== 'true') requestAnimationFrame(() => done(performance.now() - t0));
+             else if (performance.now() - t0 > 5000) done(-1);
+             else setTimeout(check, 1);
+           };
+           check();
+         }, 50);`,
+        q,
+      );
+      searches.push(ms);
+    }
+    const rss = rssMb(pid);
+    return { label, rows, launch, switchMed: median(switches), switchP95: p95(switches), searchMed: median(searches), searchP95: p95(searches), rss };
+  } finally {
+    await s.quit();
+    driver.stop();
+  }
+}
+
+function makeDiary(n) {
+  const dir = mkdtempSync(join(tmpdir(), "nextdate-bench-"));
+  execFileSync(cli, ["--diary", dir, "init", "--name", "Bench Chambers"], { stdio: "ignore" });
+  if (n > 0) execFileSync(cli, ["--diary", dir, "demo", "--cases", String(n), "--batch", "1000"], { stdio: "ignore" });
+  return dir;
+}
+
+const empty = await measure("empty diary (baseline)", makeDiary(0));
+const full = await measure(`${cases} cases`, makeDiary(cases));
+const f = (x) => (x < 0 ? "timeout" : x.toFixed(1));
+console.log(`\n${"measure".padEnd(36)}${empty.label.padStart(24)}${full.label.padStart(16)}`);
+for (const [name, key] of [
+  ["launch to Today board painted (ms)", "launch"],
+  ["date switch, median (ms)", "switchMed"],
+  ["date switch, p95 (ms)", "switchP95"],
+  ["search as you type, median (ms)", "searchMed"],
+  ["search as you type, p95 (ms)", "searchP95"],
+  ["RSS, app + WebKit processes (MB)", "rss"],
+  ["hearings on today's board", "rows"],
+]) {
+  console.log(`${name.padEnd(36)}${f(empty[key]).padStart(24)}${f(full[key]).padStart(16)}`);
+}
