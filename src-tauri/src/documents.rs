@@ -55,7 +55,11 @@ pub fn open_copy(name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let mut f = opts.open(&path)?;
     f.write_all(bytes)?;
     f.sync_all()?;
-    open::that_detached(&path)?;
+    if let Err(e) = open::that_detached(&path) {
+        // Nothing to view it with: leave no copy behind.
+        let _ = fs::remove_dir_all(&dir);
+        return Err(e);
+    }
     Ok(path)
 }
 

@@ -4,7 +4,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -213,6 +213,25 @@ test("bad input shows its message and changes nothing", async () => {
   });
   assert.equal(rec.err.code, "unknown_id");
   assert.equal(await count(), before);
+  // And a case page for an id that does not exist says so.
+  await s.execute("window.location.hash = arguments[0]", "#/cases/01JUNKNOWNUNKNOWNUNKNOWN00");
+  const banner = await s.byTestId("error-banner");
+  await s.until(async () => /no case with id/.test(await banner.text()), "unknown case message");
+  await shot("13b-unknown-case");
+});
+
+test("an attached document is stored encrypted and listed on the case page", async () => {
+  const file = join(diaryDir, "..", `vakalatnama-${process.pid}.txt`);
+  writeFileSync(file, "Vakalatnama: privileged attachment text ".repeat(40));
+  // The file dialog is the OS's; the app receives its chosen path exactly like this.
+  const attached = await invoke("attach_document", { caseId, path: file, clientVisible: false });
+  assert.ok(attached.ok, JSON.stringify(attached.err));
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  const row = await s.waitFor('[data-testid="document-row"]');
+  assert.match(await row.text(), /vakalatnama/);
+  await shot("13c-documents");
+  const missing = await invoke("attach_document", { caseId, path: "/nonexistent/file.pdf", clientVisible: false });
+  assert.equal(missing.err.code, "io");
 });
 
 test("settings and today screens", async () => {
@@ -231,7 +250,7 @@ test("quit, relaunch, wrong then right passphrase; nothing in plaintext on disk"
   assert.ok(files.includes("diary.db"), files.join(","));
   for (const f of files) {
     const bytes = readFileSync(join(diaryDir, f));
-    for (const secret of [NUMBER, "सुनीता देवी", "DLHC010001232024", "Arguments heard in part"]) {
+    for (const secret of [NUMBER, "सुनीता देवी", "DLHC010001232024", "Arguments heard in part", "privileged attachment text"]) {
       assert.equal(bytes.indexOf(Buffer.from(secret)), -1, `${secret} found in ${f}`);
     }
   }
