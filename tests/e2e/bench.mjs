@@ -39,14 +39,20 @@ function children(pid) {
   return out;
 }
 
-function rssMb(pid) {
-  let kb = 0;
+/** Memory of the app and its WebKit processes: summed RSS (counts shared pages once
+ * per process) and summed PSS (shares them out fairly), in MB. */
+function memoryMb(pid) {
+  let rss = 0;
+  let pss = 0;
   for (const p of [pid, ...children(pid)]) {
     try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] || 0);
+      const roll = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
+      rss += Number(/^Rss:\s+(\d+)/m.exec(roll)?.[1] || 0);
+      pss += Number(/^Pss:\s+(\d+)/m.exec(roll)?.[1] || 0);
     } catch {}
   }
-  return kb / 1024;
+  const own = Number(/^Rss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] || 0);
+  return { rss: rss / 1024, pss: pss / 1024, own: own / 1024 };
 }
 
 function appPid() {
@@ -121,8 +127,19 @@ async function measure(label, dir) {
       );
       searches.push(ms);
     }
-    const rss = rssMb(pid);
-    return { label, rows, launch, switchMed: median(switches), switchP95: p95(switches), searchMed: median(searches), searchP95: p95(searches), rss };
+    const mem = memoryMb(pid);
+    return {
+      label,
+      rows,
+      launch,
+      switchMed: median(switches),
+      switchP95: p95(switches),
+      searchMed: median(searches),
+      searchP95: p95(searches),
+      rss: mem.rss,
+      pss: mem.pss,
+      own: mem.own,
+    };
   } finally {
     await s.quit();
     driver.stop();
@@ -147,6 +164,8 @@ for (const [name, key] of [
   ["search as you type, median (ms)", "searchMed"],
   ["search as you type, p95 (ms)", "searchP95"],
   ["RSS, app + WebKit processes (MB)", "rss"],
+  ["PSS, app + WebKit processes (MB)", "pss"],
+  ["RSS, app process alone (MB)", "own"],
   ["hearings on today's board", "rows"],
 ]) {
   console.log(`${name.padEnd(36)}${f(empty[key]).padStart(24)}${f(full[key]).padStart(16)}`);

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { BoardEntry_Serialize, CaseSummary_Serialize, HearingRow_Serialize } from "../src/lib/bindings";
 import {
   buildMonthGrid,
+  firstRows,
   buildWeek,
   filterCases,
   groupByCourt,
@@ -150,5 +151,24 @@ describe("routes", () => {
     expect(routeHash({ page: "client", id: "X 1" })).toBe("#/clients/X%201");
     expect(parseRoute(routeHash({ page: "client", id: "X 1" }))).toEqual({ page: "client", id: "X 1" });
     expect(sectionOf({ page: "case-edit", id: "x" })).toBe("cases");
+  });
+});
+
+describe("firstRows", () => {
+  const board = [
+    { court: "A", hearings: [1, 2, 3] },
+    { court: "B", hearings: [4, 5] },
+    { court: "C", hearings: [6] },
+  ];
+  it("keeps whole groups while under the limit and cuts the one that crosses it", () => {
+    const cut = firstRows(board, 4);
+    expect(cut.map((g) => g.court)).toEqual(["A", "B"]);
+    expect(cut[1].hearings).toEqual([4]);
+    expect(cut[1].total).toBe(2);
+  });
+  it("returns everything for an infinite limit, in order", () => {
+    const all = firstRows(board, Number.POSITIVE_INFINITY);
+    expect(all.flatMap((g) => g.hearings)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(all.map((g) => g.total)).toEqual([3, 2, 1]);
   });
 });
