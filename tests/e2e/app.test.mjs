@@ -18,6 +18,7 @@ const artifacts = join(root, "artifacts", "e2e");
 mkdirSync(artifacts, { recursive: true });
 
 const PASS = "correct horse battery staple";
+const NEW_PASS = "a newer passphrase for court";
 const diaryDir = mkdtempSync(join(tmpdir(), "nextdate-e2e-"));
 let driver;
 let s;
@@ -234,10 +235,31 @@ test("an attached document is stored encrypted and listed on the case page", asy
   assert.equal(missing.err.code, "io");
 });
 
-test("settings and today screens", async () => {
+test("settings: names, auto-lock, change passphrase, lock now", async () => {
   await click("nav-settings");
   await s.byTestId("settings-page");
+  await fill("settings-advocate", "Adv. Meera Sharma-Rao");
+  await fill("settings-autolock", "5");
+  await click("settings-save");
+  await s.byTestId("settings-saved");
+  assert.equal((await invoke("settings", {})).ok.auto_lock_minutes, 5);
+  await fill("current-passphrase", "not the passphrase");
+  await fill("new-passphrase", NEW_PASS);
+  await fill("new-passphrase-confirm", NEW_PASS);
+  await click("change-passphrase");
+  await s.until(async () => /wrong passphrase/i.test(await (await s.byTestId("key-error")).text()), "wrong current passphrase");
+  await fill("current-passphrase", PASS);
+  await fill("new-passphrase", NEW_PASS);
+  await fill("new-passphrase-confirm", NEW_PASS);
+  await click("change-passphrase");
+  await s.until(async () => /Passphrase changed/.test(await (await s.byTestId("key-message")).text()), "passphrase changed");
   await shot("14-settings");
+  await click("lock-now");
+  await fill("unlock-passphrase", PASS);
+  await click("unlock-submit");
+  await s.until(async () => /wrong passphrase/i.test(await (await s.byTestId("unlock-error")).text()), "old passphrase refused");
+  await fill("unlock-passphrase", NEW_PASS);
+  await click("unlock-submit");
   await click("nav-today");
   await s.byTestId("today-page");
   await shot("15-today");
@@ -262,7 +284,7 @@ test("quit, relaunch, wrong then right passphrase; nothing in plaintext on disk"
   const err = await s.byTestId("unlock-error");
   await s.until(async () => /wrong passphrase/i.test(await err.text()), "wrong passphrase message");
   await shot("16-unlock-wrong");
-  await fill("unlock-passphrase", PASS);
+  await fill("unlock-passphrase", NEW_PASS);
   await click("unlock-submit");
   await s.byTestId("today-page");
   await click("nav-cases");

@@ -90,13 +90,17 @@ async function measure(label, dir) {
          const t0 = performance.now();
          input.value = text; input.dispatchEvent(new Event('input', {bubbles: true}));
          document.querySelector('[data-testid="diary-go"]').click();
-         const check = () => {
+         // Watch the DOM for the new board, then wait for the frame that paints it.
+         const ready = () => {
            const board = document.querySelector('[data-testid="diary-board"]');
-           const rows = board ? board.querySelectorAll('[data-testid="hearing-row"]') : [];
-           const ok = board && board.getAttribute('data-date') === iso || (rows.length && rows[0].getAttribute('data-date') === iso);
-           if (ok) requestAnimationFrame(() => done(performance.now() - t0)); else setTimeout(check, 1);
+           return board && board.getAttribute('data-date') === iso;
          };
-         check();`,
+         const finish = () => requestAnimationFrame(() => done(performance.now() - t0));
+         if (ready()) finish();
+         else {
+           const obs = new MutationObserver(() => { if (ready()) { obs.disconnect(); finish(); } });
+           obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-date'] });
+         }`,
         text,
         iso,
       );
