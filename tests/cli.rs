@@ -584,3 +584,63 @@ fn regex_like_case_number(s: &str) -> bool {
     };
     !kind.is_empty() && n.parse::<u32>().is_ok() && year.len() == 4 && year.parse::<u32>().is_ok()
 }
+
+#[test]
+fn backup_and_restore_through_the_cli() {
+    let (cli, _) = Cli::init();
+    let case = cli.id(&[
+        "case",
+        "add",
+        "--title",
+        "Rao v. Rao",
+        "--number",
+        "HMA 9/2025",
+        "--court",
+        "Saket",
+        "--next-date",
+        "+4d",
+    ]);
+    let file = cli.tmp.path().join("backup.age");
+    let out = cli
+        .command()
+        .env("NEXTDATE_BACKUP_PASSPHRASE", "the backup passphrase")
+        .args(["backup", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"age-encryption.org/v1"));
+    assert!(!bytes.windows(10).any(|w| w == b"HMA 9/2025"));
+    let restored = cli.tmp.path().join("restored");
+    let run = |pass: &str| {
+        std::process::Command::new(bin())
+            .arg("--diary")
+            .arg(&restored)
+            .args(["--json", "restore", "--passphrase"])
+            .arg(&file)
+            .env("NEXTDATE_BACKUP_PASSPHRASE", pass)
+            .env("NEXTDATE_PASSPHRASE", PASSPHRASE)
+            .output()
+            .unwrap()
+    };
+    let wrong = run("not the backup passphrase");
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("wrong_passphrase"));
+    let ok = run("the backup passphrase");
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let show = std::process::Command::new(bin())
+        .arg("--diary")
+        .arg(&restored)
+        .args(["--json", "case", "show", &case])
+        .env("NEXTDATE_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(show.status.success());
+    assert_eq!(
+        serde_json::from_slice::<Value>(&show.stdout).unwrap()["number"],
+        "HMA 9/2025"
+    );
+    // A second restore into the same folder is refused without --replace.
+    assert_eq!(run("the backup passphrase").status.code(), Some(1));
+}

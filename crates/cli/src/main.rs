@@ -116,6 +116,21 @@ enum Command {
     /// How the diary key is kept.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Write an encrypted backup (age format, passphrase from NEXTDATE_BACKUP_PASSPHRASE or a prompt).
+    Backup {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Restore a backup into the diary folder as a new diary (key in the keyring, or --passphrase).
+    Restore {
+        file: PathBuf,
+        /// Protect the restored diary with a passphrase (NEXTDATE_PASSPHRASE) instead of the keyring.
+        #[arg(long)]
+        passphrase: bool,
+        /// Replace an existing diary (it is moved aside, not deleted).
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -370,6 +385,31 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
         out.init(&dir, mode, &recovery);
         return Ok(());
     }
+    if let Command::Restore {
+        file,
+        passphrase,
+        replace,
+    } = &cli.command
+    {
+        let backup_pass = read_secret("NEXTDATE_BACKUP_PASSPHRASE", "Backup passphrase: ", false)?;
+        let protection = if *passphrase {
+            Protection::Passphrase(read_secret(
+                "NEXTDATE_PASSPHRASE",
+                "New passphrase for the restored diary: ",
+                true,
+            )?)
+        } else {
+            Protection::Keyring
+        };
+        let opts = InitOptions {
+            name: "Restored diary".into(),
+            advocate: None,
+            protection,
+        };
+        let (_d, recovery, summary) = Diary::restore(file, &backup_pass, &dir, opts, *replace)?;
+        out.restored(&dir, &recovery, summary.docs, summary.blobs);
+        return Ok(());
+    }
     if let Command::Key(KeyCmd::Status) = &cli.command {
         let mode = Diary::key_mode(&dir)?;
         let m = if mode == KeyMode::Keyring {
@@ -561,6 +601,18 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let summary =
                 nextdate_diary::demo::generate(&mut diary, cases, seed, today(), batch, |ids| out.committed(ids))?;
             out.demo(&summary);
+        }
+        Command::Restore { .. } => unreachable!("handled before unlocking"),
+        Command::Backup { output } => {
+            let pass = read_secret("NEXTDATE_BACKUP_PASSPHRASE", "Backup passphrase: ", true)?;
+            let s = diary.backup(&output, &pass)?;
+            out.ok(&format!(
+                "backed up {} documents and {} attachments to {} ({} bytes, age-encrypted)",
+                s.docs,
+                s.blobs,
+                output.display(),
+                s.bytes
+            ));
         }
         Command::Key(cmd) => match cmd {
             KeyCmd::Status => unreachable!("handled before unlocking"),

@@ -90,6 +90,24 @@ impl Out {
         }
     }
 
+    pub fn restored(&self, dir: &Path, recovery: &str, docs: usize, blobs: usize) {
+        if self.json {
+            println!(
+                "{}",
+                json!({ "diary": dir, "recovery_key": recovery, "documents": docs, "attachments": blobs })
+            );
+        } else {
+            println!(
+                "Restored {docs} documents and {blobs} attachments into {}",
+                dir.display()
+            );
+            println!();
+            println!("New recovery key for this diary (shown only now; write it down):");
+            println!();
+            println!("    {recovery}");
+        }
+    }
+
     pub fn committed(&self, ids: &[String]) {
         if self.json {
             for id in ids {

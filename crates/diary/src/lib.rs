@@ -8,6 +8,7 @@
 //! transaction, and every screen reads that projection ([`queries`]).
 //! No Tauri and no network here.
 
+pub mod backup;
 pub mod dates;
 pub mod demo;
 pub mod diary;

@@ -1,0 +1,372 @@
+//! Encrypted backups in the age format, protected by a passphrase (age's scrypt
+//! recipient), readable with the standard `age` tool: `age -d backup.age`.
+//!
+//! The plaintext inside is JSON Lines: a header, then every Automerge document
+//! (saved whole), every attachment blob and the device settings, then an end
+//! line with counts so a truncated file is detected. Nothing plaintext is ever
+//! written to disk: the stream is encrypted as it is produced, into a temporary
+//! file beside the target that is renamed into place when complete.
+
+use std::fs;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use age::secrecy::SecretString;
+use automerge::ActorId;
+use data_encoding::BASE64;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::diary::{Diary, InitOptions};
+use crate::error::{DiaryError, Result};
+use crate::keys::{KeyFile, KEY_FILE};
+use crate::model::{ChamberDoc, DocKind};
+use crate::store::{self, DB_FILE};
+
+const FORMAT: &str = "nextdate-backup/1";
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    chamber_id: String,
+    member_id: String,
+    created_at: String,
+    schema: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Line {
+    Header(Header),
+    Doc {
+        id: String,
+        kind: String,
+        created_at: String,
+        bytes: String,
+    },
+    Blob {
+        id: String,
+        bytes: String,
+    },
+    Setting {
+        key: String,
+        value: String,
+    },
+    End {
+        docs: usize,
+        blobs: usize,
+    },
+}
+
+/// What a backup or restore covered.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BackupSummary {
+    pub docs: usize,
+    pub blobs: usize,
+    pub bytes: u64,
+}
+
+fn bad_backup(why: impl std::fmt::Display) -> DiaryError {
+    DiaryError::Invalid(format!("not a readable Nextdate backup: {why}"))
+}
+
+impl Diary {
+    /// Writes an encrypted backup of the whole diary to `out` (which must not exist).
+    pub fn backup(&self, out: &Path, passphrase: &str) -> Result<BackupSummary> {
+        if passphrase.chars().count() < crate::keys::MIN_PASSPHRASE {
+            return Err(DiaryError::WeakPassphrase(crate::keys::MIN_PASSPHRASE));
+        }
+        if out.exists() {
+            return Err(DiaryError::AlreadyExists(out.to_path_buf()));
+        }
+        let dir = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = dir.join(format!(
+            ".{}.partial",
+            out.file_name().and_then(|n| n.to_str()).unwrap_or("backup")
+        ));
+        let result = self.write_backup(&tmp, passphrase);
+        match result {
+            Ok(summary) => {
+                fs::rename(&tmp, out)?;
+                Ok(BackupSummary {
+                    bytes: fs::metadata(out)?.len(),
+                    ..summary
+                })
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
+    }
+
+    fn write_backup(&self, tmp: &Path, passphrase: &str) -> Result<BackupSummary> {
+        let file = fs::File::create(tmp)?;
+        let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
+        let mut w = enc.wrap_output(BufWriter::new(file))?;
+        let conn = self.conn();
+        // One read transaction: the backup is a consistent snapshot.
+        conn.execute_batch("BEGIN")?;
+        let out = (|| -> Result<BackupSummary> {
+            let line = |l: &Line, w: &mut dyn Write| -> Result<()> {
+                serde_json::to_writer(&mut *w, l).map_err(|e| DiaryError::Io(e.into()))?;
+                w.write_all(b"\n")?;
+                Ok(())
+            };
+            let header = Header {
+                format: FORMAT.into(),
+                chamber_id: self.chamber_id().to_string(),
+                member_id: store::meta_get(conn, "member_id")?.unwrap_or_default(),
+                created_at: chrono::Utc::now().to_rfc3339(),
+                schema: store::schema_version(),
+            };
+            line(&Line::Header(header), &mut w)?;
+            let mut summary = BackupSummary::default();
+            let mut stmt = conn.prepare("SELECT id, kind, created_at FROM docs ORDER BY id")?;
+            let docs: Vec<(String, String, String)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (id, kind, created_at) in docs {
+                let bytes = Zeroizing::new(store::load_doc(conn, &id)?.save());
+                line(
+                    &Line::Doc {
+                        id,
+                        kind,
+                        created_at,
+                        bytes: BASE64.encode(&bytes),
+                    },
+                    &mut w,
+                )?;
+                summary.docs += 1;
+            }
+            let mut stmt = conn.prepare("SELECT id, bytes FROM blobs ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                let bytes = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                line(
+                    &Line::Blob {
+                        id,
+                        bytes: BASE64.encode(bytes),
+                    },
+                    &mut w,
+                )?;
+                summary.blobs += 1;
+            }
+            let mut stmt = conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'setting.%' ORDER BY key")?;
+            let settings: Vec<(String, String)> = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (key, value) in settings {
+                line(&Line::Setting { key, value }, &mut w)?;
+            }
+            line(
+                &Line::End {
+                    docs: summary.docs,
+                    blobs: summary.blobs,
+                },
+                &mut w,
+            )?;
+            Ok(summary)
+        })();
+        conn.execute_batch("COMMIT")?;
+        let summary = out?;
+        let inner = w.finish()?;
+        let file = inner.into_inner().map_err(|e| DiaryError::Io(e.into_error()))?;
+        file.sync_all()?;
+        Ok(summary)
+    }
+
+    /// Restores a backup into `dir` as a new diary protected as `opts` says.
+    /// Refuses a folder that holds a diary unless `replace` is set; a replaced
+    /// diary is moved aside (to `DIR.replaced-TIMESTAMP`), never deleted.
+    /// Returns the new diary and its recovery key.
+    pub fn restore(
+        backup: &Path,
+        backup_passphrase: &str,
+        dir: &Path,
+        opts: InitOptions,
+        replace: bool,
+    ) -> Result<(Diary, Zeroizing<String>, BackupSummary)> {
+        let lines = read_backup(backup, backup_passphrase)?;
+        if Diary::exists(dir) && !replace {
+            return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
+        }
+        // Build the restored diary beside the target, then move it into place.
+        let staging = sibling(dir, "restoring");
+        let _ = fs::remove_dir_all(&staging);
+        let built = (|| -> Result<(Zeroizing<String>, BackupSummary)> {
+            let (d, recovery) = Diary::init(&staging, opts)?;
+            let summary = load_into(&d, &lines)?;
+            drop(d);
+            Ok((recovery, summary))
+        })();
+        let (recovery, summary) = match built {
+            Ok(v) => v,
+            Err(e) => {
+                remove_diary_dir(&staging);
+                return Err(e);
+            }
+        };
+        if Diary::exists(dir) {
+            let aside = sibling(dir, &format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
+            fs::rename(dir, &aside)?;
+        } else if dir.exists() {
+            fs::remove_dir(dir).map_err(|_| DiaryError::Invalid(format!("{} is not empty", dir.display())))?;
+        }
+        fs::rename(&staging, dir)?;
+        let how = match KeyFile::read(dir)?.mode {
+            crate::KeyMode::Keyring => crate::Unlock::Keyring,
+            crate::KeyMode::Passphrase => return Ok((Diary::open_restored(dir, &recovery)?, recovery, summary)),
+        };
+        Ok((Diary::open(dir, &how)?, recovery, summary))
+    }
+
+    fn open_restored(dir: &Path, recovery: &Zeroizing<String>) -> Result<Diary> {
+        Diary::open(dir, &crate::Unlock::RecoveryKey(recovery.clone()))
+    }
+}
+
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("diary");
+    dir.with_file_name(format!("{name}.{suffix}"))
+}
+
+fn remove_diary_dir(dir: &Path) {
+    for f in [DB_FILE, "diary.db-wal", "diary.db-shm", KEY_FILE] {
+        let _ = fs::remove_file(dir.join(f));
+    }
+    let _ = fs::remove_dir(dir);
+}
+
+/// Decrypts and parses a whole backup, checking its structure and completeness.
+fn read_backup(path: &Path, passphrase: &str) -> Result<Vec<Line>> {
+    let file = fs::File::open(path)?;
+    let dec = age::Decryptor::new_buffered(BufReader::new(file)).map_err(bad_backup)?;
+    if !dec.is_scrypt() {
+        return Err(bad_backup("it is not protected by a passphrase"));
+    }
+    let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
+    let reader = dec
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => DiaryError::WrongPassphrase,
+            other => bad_backup(other),
+        })?;
+    let mut lines = Vec::new();
+    for l in BufReader::new(reader).lines() {
+        let l = l.map_err(|e| bad_backup(format!("damaged ({e})")))?;
+        lines.push(serde_json::from_str::<Line>(&l).map_err(bad_backup)?);
+    }
+    match lines.first() {
+        Some(Line::Header(h)) if h.format == FORMAT => {
+            if h.schema > store::schema_version() {
+                return Err(DiaryError::NewerSchema {
+                    found: h.schema,
+                    known: store::schema_version(),
+                });
+            }
+        }
+        _ => return Err(bad_backup("no header")),
+    }
+    let (docs, blobs) = lines.iter().fold((0, 0), |(d, b), l| match l {
+        Line::Doc { .. } => (d + 1, b),
+        Line::Blob { .. } => (d, b + 1),
+        _ => (d, b),
+    });
+    match lines.last() {
+        Some(Line::End { docs: d, blobs: b }) if *d == docs && *b == blobs => Ok(lines),
+        _ => Err(bad_backup("it is incomplete")),
+    }
+}
+
+/// Loads parsed backup lines into a freshly created diary, replacing its chamber.
+fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
+    let Some(Line::Header(h)) = lines.first() else {
+        return Err(bad_backup("no header"));
+    };
+    let conn: &Connection = d.conn();
+    let tx = conn.unchecked_transaction()?;
+    tx.execute("DELETE FROM doc_chunks", [])?;
+    tx.execute("DELETE FROM outbox", [])?;
+    tx.execute("DELETE FROM docs", [])?;
+    let mut summary = BackupSummary::default();
+    for l in lines {
+        match l {
+            Line::Doc {
+                id,
+                kind,
+                created_at,
+                bytes,
+            } => {
+                let kind = DocKind::parse(kind).ok_or_else(|| bad_backup(format!("unknown document kind {kind:?}")))?;
+                let raw = BASE64.decode(bytes.as_bytes()).map_err(bad_backup)?;
+                automerge::AutoCommit::load(&raw).map_err(|e| bad_backup(format!("document {id}: {e}")))?;
+                tx.execute(
+                    "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
+                    params![id, kind.as_str(), created_at],
+                )?;
+                tx.execute(
+                    "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
+                    params![id, raw],
+                )?;
+                summary.docs += 1;
+            }
+            Line::Blob { id, bytes } => {
+                let raw = BASE64.decode(bytes.as_bytes()).map_err(bad_backup)?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO blobs (id, size, bytes) VALUES (?1, ?2, ?3)",
+                    params![id, raw.len() as i64, raw],
+                )?;
+                summary.blobs += 1;
+            }
+            Line::Setting { key, value } => store::meta_set(&tx, key, value)?,
+            Line::Header(_) | Line::End { .. } => {}
+        }
+    }
+    if store::doc_kind(&tx, &h.chamber_id)? != Some(DocKind::Chamber) {
+        return Err(bad_backup("the chamber document is missing"));
+    }
+    // This device keeps its own (new) Automerge actor, registered in the restored
+    // chamber as the same member, so its future edits never reuse the old device's.
+    store::meta_set(&tx, "chamber_id", &h.chamber_id)?;
+    store::meta_set(&tx, "member_id", &h.member_id)?;
+    let actor_hex = store::meta_get(&tx, "actor")?.unwrap_or_default();
+    let mut chamber_doc = store::load_doc(&tx, &h.chamber_id)?;
+    let actor = ActorId::from(
+        data_encoding::HEXLOWER
+            .decode(actor_hex.as_bytes())
+            .map_err(bad_backup)?,
+    );
+    chamber_doc.set_actor(actor);
+    let mut chamber: ChamberDoc = autosurgeon::hydrate(&chamber_doc)?;
+    chamber.devices.insert(
+        actor_hex,
+        crate::model::Device {
+            label: "restored from backup".into(),
+            member_id: h.member_id.clone(),
+            added_at: chrono::Utc::now().to_rfc3339(),
+        },
+    );
+    let heads = chamber_doc.get_heads();
+    autosurgeon::reconcile(&mut chamber_doc, &chamber)?;
+    chamber_doc.commit_with(
+        automerge::transaction::CommitOptions::default().with_message("Restored from a backup".to_string()),
+    );
+    let change = chamber_doc.save_after(&heads);
+    store::append_change(
+        &tx,
+        &h.chamber_id,
+        DocKind::Chamber,
+        &change,
+        &mut chamber_doc,
+        &chrono::Utc::now().to_rfc3339(),
+    )?;
+    crate::projection::rebuild(&tx)?;
+    tx.commit()?;
+    Ok(summary)
+}
