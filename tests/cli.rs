@@ -644,3 +644,43 @@ fn backup_and_restore_through_the_cli() {
     // A second restore into the same folder is refused without --replace.
     assert_eq!(run("the backup passphrase").status.code(), Some(1));
 }
+
+#[test]
+fn export_ics_writes_a_calendar_and_refuses_to_overwrite() {
+    let (cli, _) = Cli::init();
+    cli.id(&[
+        "case",
+        "add",
+        "--title",
+        "Rao v. Rao",
+        "--number",
+        "HMA 9/2025",
+        "--court",
+        "Saket",
+        "--next-date",
+        "+4d",
+    ]);
+    let file = cli.tmp.path().join("hearings.ics");
+    let v = cli.json(&["export", "ics", "-o", file.to_str().unwrap()]);
+    assert_eq!(v["message"], format!("wrote 1 hearings to {}", file.display()));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("SUMMARY:HMA 9/2025 — Rao v. Rao"));
+    assert!(text.contains(&format!(
+        "DTSTART;VALUE=DATE:{}",
+        (today() + Duration::days(4)).format("%Y%m%d")
+    )));
+    let (code, _) = cli.fails(&["export", "ics", "-o", file.to_str().unwrap()]);
+    assert_eq!(code, "already_exists");
+    cli.json(&[
+        "export",
+        "ics",
+        "-o",
+        file.to_str().unwrap(),
+        "--force",
+        "--from",
+        "today",
+        "--to",
+        "+1d",
+    ]);
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("BEGIN:VEVENT"));
+}

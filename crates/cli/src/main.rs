@@ -116,6 +116,9 @@ enum Command {
     /// How the diary key is kept.
     #[command(subcommand)]
     Key(KeyCmd),
+    /// Export data out of the diary.
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Write an encrypted backup (age format, passphrase from NEXTDATE_BACKUP_PASSPHRASE or a prompt).
     Backup {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -280,6 +283,22 @@ enum NoteCmd {
         text: String,
         #[arg(long)]
         client_visible: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCmd {
+    /// Hearings as an iCalendar file (all-day events) for phone and desktop calendars.
+    Ics {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -603,6 +622,22 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             out.demo(&summary);
         }
         Command::Restore { .. } => unreachable!("handled before unlocking"),
+        Command::Export(ExportCmd::Ics {
+            output,
+            from,
+            to,
+            force,
+        }) => {
+            let from = from.as_deref().map(date_arg).transpose()?;
+            let to = to.as_deref().map(date_arg).transpose()?;
+            if output.exists() && !force {
+                return Err(DiaryError::AlreadyExists(output));
+            }
+            let ics = diary.hearings_ics(from, to)?;
+            let events = ics.matches("BEGIN:VEVENT").count();
+            std::fs::write(&output, ics)?;
+            out.ok(&format!("wrote {events} hearings to {}", output.display()));
+        }
         Command::Backup { output } => {
             let pass = read_secret("NEXTDATE_BACKUP_PASSPHRASE", "Backup passphrase: ", true)?;
             let s = diary.backup(&output, &pass)?;

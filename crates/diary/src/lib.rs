@@ -9,6 +9,7 @@
 //! No Tauri and no network here.
 
 pub mod backup;
+pub mod calendar;
 pub mod dates;
 pub mod demo;
 pub mod diary;
