@@ -684,3 +684,26 @@ fn export_ics_writes_a_calendar_and_refuses_to_overwrite() {
     ]);
     assert!(!std::fs::read_to_string(&file).unwrap().contains("BEGIN:VEVENT"));
 }
+
+#[test]
+fn delete_everything_asks_for_the_diary_name() {
+    let (cli, _) = Cli::init();
+    cli.id(&[
+        "case",
+        "add",
+        "--title",
+        "A v. B",
+        "--number",
+        "O.S. 7/2026",
+        "--court",
+        "Saket",
+    ]);
+    let (code, msg) = cli.fails(&["delete-everything", "--confirm", "wrong"]);
+    assert_eq!(code, "invalid_input");
+    assert!(msg.contains("Test Chambers"), "{msg}");
+    assert_eq!(cli.json(&["case", "list"]).as_array().unwrap().len(), 1);
+    cli.json(&["delete-everything", "--confirm", "Test Chambers"]);
+    assert!(!cli.dir().exists());
+    let (code, _) = cli.fails(&["case", "list"]);
+    assert_eq!(code, "no_diary");
+}

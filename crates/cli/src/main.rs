@@ -119,6 +119,12 @@ enum Command {
     /// Export data out of the diary.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Delete the whole diary: its key (keyring entry and key file), database and attachments.
+    DeleteEverything {
+        /// The diary's name, typed out, to confirm.
+        #[arg(long, value_name = "DIARY NAME")]
+        confirm: String,
+    },
     /// Write an encrypted backup (age format, passphrase from NEXTDATE_BACKUP_PASSPHRASE or a prompt).
     Backup {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -622,6 +628,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             out.demo(&summary);
         }
         Command::Restore { .. } => unreachable!("handled before unlocking"),
+        Command::DeleteEverything { confirm } => {
+            let dir = diary.delete_everything(&confirm)?;
+            out.ok(&format!("deleted the diary in {} and its key", dir.display()));
+        }
         Command::Export(ExportCmd::Ics {
             output,
             from,

@@ -486,6 +486,37 @@ impl Diary {
         self.batch(|b| b.attach_document(case_id, name, media_type, bytes, client_visible))
     }
 
+    /// Deletes the whole diary: the key from the OS keyring, the key file (so no
+    /// copy of the database can be decrypted any more, not even with the recovery
+    /// key), then the database and its WAL. `confirm` must be the diary's name.
+    pub fn delete_everything(self, confirm: &str) -> Result<PathBuf> {
+        let name = self.chamber()?.name;
+        if confirm.trim() != name {
+            return Err(DiaryError::Invalid(format!(
+                "to delete everything, confirm with the diary's name exactly: {name:?}"
+            )));
+        }
+        let dir = self.dir.clone();
+        let kf = KeyFile::read(&dir)?;
+        drop(self);
+        if kf.mode == KeyMode::Keyring {
+            crate::keys::keyring_delete(&kf.diary_id)?;
+        } else {
+            // A passphrase diary may still have a stale keyring entry from before a switch.
+            let _ = crate::keys::keyring_delete(&kf.diary_id);
+        }
+        fs::remove_file(dir.join(KEY_FILE))?;
+        for suffix in ["-wal", "-shm", ""] {
+            match fs::remove_file(dir.join(format!("{DB_FILE}{suffix}"))) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let _ = fs::remove_dir(&dir);
+        Ok(dir)
+    }
+
     /// Number of local changes waiting in the outbox.
     pub fn outbox_len(&self) -> Result<i64> {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?)

@@ -77,3 +77,16 @@ fn switching_between_keyring_and_passphrase() {
     assert!(d.case_detail(&case_id).is_ok());
     keyring_delete(&KeyFile::read(dir).unwrap().diary_id).unwrap();
 }
+
+#[test]
+fn delete_everything_removes_the_keyring_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("diary");
+    let (d, _) = keyring_diary(&dir);
+    let diary_id = KeyFile::read(&dir).unwrap().diary_id;
+    d.delete_everything("Keyring Chambers").unwrap();
+    assert!(!dir.exists());
+    // The key is gone from the keyring too: deleting it again finds nothing to delete.
+    let entry = keyring::Entry::new("nextdate", &format!("diary-{diary_id}")).unwrap();
+    assert!(matches!(entry.get_password(), Err(keyring::Error::NoEntry)));
+}

@@ -178,3 +178,25 @@ fn init_refuses_an_existing_diary_and_weak_passphrases() {
     assert_eq!(weak.err().unwrap().code(), "weak_passphrase");
     assert!(!fresh.join("diary.db").exists());
 }
+
+#[test]
+fn delete_everything_needs_the_diary_name_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("diary");
+    let (mut d, recovery) = passphrase_diary(&dir);
+    let (_, case) = seed(&mut d, "Deepak Mehta", "C.C. 5/2026", today());
+    // A wrong confirmation deletes nothing.
+    let err = d.delete_everything("not the name").err().unwrap();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(err.to_string().contains("Test Chambers"));
+    let d = open(&dir);
+    assert!(d.case_detail(&case).is_ok(), "a refused delete must keep the diary");
+    // The right one deletes the key material first, then the database.
+    let gone = d.delete_everything("Test Chambers").unwrap();
+    assert_eq!(gone, dir);
+    assert!(!dir.exists(), "the diary folder should be gone");
+    assert_eq!(
+        Diary::open(&dir, &Unlock::RecoveryKey(recovery)).err().unwrap().code(),
+        "no_diary"
+    );
+}
