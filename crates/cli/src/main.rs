@@ -606,7 +606,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let rows = diary.fees(case_id.as_deref())?;
             let balance = match &case_id {
                 Some(id) => diary.case_balance(id)?,
-                None => totals(&rows),
+                None => diary.total_balance()?,
             };
             out.fees(&rows, &balance);
         }
@@ -673,24 +673,4 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
         },
     }
     Ok(())
-}
-
-fn totals(rows: &[nextdate_diary::queries::FeeRow]) -> Vec<nextdate_diary::FeeBalance> {
-    let mut by: std::collections::BTreeMap<String, nextdate_diary::FeeBalance> = Default::default();
-    for r in rows {
-        let b = by.entry(r.currency.clone()).or_insert(nextdate_diary::FeeBalance {
-            currency: r.currency.clone(),
-            agreed: 0,
-            received: 0,
-            expense: 0,
-            outstanding: 0,
-        });
-        match r.kind.as_str() {
-            "agreed" => b.agreed += r.amount_minor,
-            "received" => b.received += r.amount_minor,
-            _ => b.expense += r.amount_minor,
-        }
-        b.outstanding = b.agreed - b.received;
-    }
-    by.into_values().collect()
 }

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::diary::{Diary, InitOptions};
 use crate::error::{DiaryError, Result};
-use crate::keys::{KeyFile, KEY_FILE};
+use crate::keys::KEY_FILE;
 use crate::model::{ChamberDoc, DocKind};
 use crate::store::{self, DB_FILE};
 
@@ -219,15 +219,9 @@ impl Diary {
             fs::remove_dir(dir).map_err(|_| DiaryError::Invalid(format!("{} is not empty", dir.display())))?;
         }
         fs::rename(&staging, dir)?;
-        let how = match KeyFile::read(dir)?.mode {
-            crate::KeyMode::Keyring => crate::Unlock::Keyring,
-            crate::KeyMode::Passphrase => return Ok((Diary::open_restored(dir, &recovery)?, recovery, summary)),
-        };
-        Ok((Diary::open(dir, &how)?, recovery, summary))
-    }
-
-    fn open_restored(dir: &Path, recovery: &Zeroizing<String>) -> Result<Diary> {
-        Diary::open(dir, &crate::Unlock::RecoveryKey(recovery.clone()))
+        // The new recovery key opens it whichever way its key is kept.
+        let diary = Diary::open(dir, &crate::Unlock::RecoveryKey(recovery.clone()))?;
+        Ok((diary, recovery, summary))
     }
 }
 

@@ -591,13 +591,7 @@ impl Batch<'_> {
     where
         T: DocValue,
     {
-        let name = kind.as_str();
-        if store::doc_kind(self.tx, id)? != Some(kind) {
-            return Err(DiaryError::UnknownId {
-                kind: name,
-                id: id.to_string(),
-            });
-        }
+        self.require_kind(id, kind, kind.as_str())?;
         let mut doc = store::load_doc(self.tx, id)?;
         doc.set_actor(self.diary.actor.clone());
         let old: T = autosurgeon::hydrate(&doc)?;

@@ -427,6 +427,11 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// Fee totals over every case.
+    pub fn total_balance(&self) -> Result<Vec<FeeBalance>> {
+        self.balances("?1 = ?1", "")
+    }
+
     /// Fee totals for one case.
     pub fn case_balance(&self, case_id: &str) -> Result<Vec<FeeBalance>> {
         self.require_case(case_id)?;
