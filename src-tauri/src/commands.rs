@@ -560,6 +560,9 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         save_settings,
         set_passphrase,
         use_keyring,
+        crate::data::backup_diary,
+        crate::data::restore_backup,
+        crate::data::delete_everything,
     ])
 }
 

@@ -51,6 +51,13 @@ impl Session {
         self.touch();
     }
 
+    /// Takes the open diary out of the session (which is then locked).
+    pub fn take(&self) -> Option<Diary> {
+        let d = self.diary.lock().unwrap_or_else(|e| e.into_inner()).take();
+        crate::documents::sweep();
+        d
+    }
+
     pub fn lock(&self) {
         *self.diary.lock().unwrap_or_else(|e| e.into_inner()) = None;
         crate::documents::sweep();

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, dirname } from "node:path";
+import { join, resolve, dirname, basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { execFileSync } from "node:child_process";
 import { startDriver, Session, Keys } from "./webdriver.mjs";
@@ -294,4 +294,64 @@ test("quit, relaunch, wrong then right passphrase; nothing in plaintext on disk"
   const page = await invoke("case_detail", { id: caseId });
   assert.equal(page.ok.hearings.length, 2);
   assert.equal(page.ok.fees.length, 1);
+});
+
+test("backup to an encrypted file, restore it over the diary, then delete everything", async () => {
+  const BACKUP_PASS = "backup passphrase for the almirah";
+  const backupFile = `${diaryDir}-backup.age`;
+  const weak = await invoke("backup_diary", { path: backupFile, passphrase: "short", replace: false });
+  assert.equal(weak.err?.code, "weak_passphrase", JSON.stringify(weak));
+  const made = await invoke("backup_diary", { path: backupFile, passphrase: BACKUP_PASS, replace: false });
+  assert.ok(made.ok, JSON.stringify(made.err));
+  assert.ok(made.ok.records >= 3 && made.ok.documents === 1, JSON.stringify(made.ok));
+  const bytes = readFileSync(backupFile);
+  assert.equal(bytes.subarray(0, 21).toString(), "age-encryption.org/v1");
+  for (const secret of [NUMBER, "सुनीता देवी", "Arguments heard in part", "privileged attachment text"]) {
+    assert.equal(bytes.indexOf(Buffer.from(secret)), -1, `${secret} found in the backup`);
+  }
+  const again = await invoke("backup_diary", { path: backupFile, passphrase: BACKUP_PASS, replace: false });
+  assert.equal(again.err?.code, "already_exists", JSON.stringify(again));
+
+  await click("nav-data");
+  await s.byTestId("data-page");
+  await shot("18-data");
+  await click("restore-open");
+  await fill("restore-file", backupFile);
+  await fill("restore-backup-passphrase", "not the backup passphrase");
+  await fill("restore-confirm", "REPLACE");
+  await click("restore-submit");
+  await s.until(async () => /wrong passphrase/i.test(await (await s.byTestId("restore-error")).text()), "wrong backup passphrase");
+  // Nothing was replaced: the open diary is the same one.
+  assert.equal((await invoke("case_detail", { id: caseId })).ok.hearings.length, 2);
+  assert.deepEqual(readdirSync(dirname(diaryDir)).filter((n) => n.startsWith(`${basename(diaryDir)}.replaced-`)), []);
+
+  await fill("restore-backup-passphrase", BACKUP_PASS);
+  await click("restore-submit");
+  const key = await (await s.byTestId("recovery-key")).text();
+  assert.match(key.trim(), /^ND1-[A-Z2-7]{4}(-[A-Z2-7]{1,4}){12}$/);
+  assert.match(await (await s.byTestId("restore-summary")).text(), /moved to/);
+  await shot("19-restored");
+  await click("recovery-confirm");
+  await click("recovery-continue");
+  const restored = await invoke("case_detail", { id: caseId });
+  assert.equal(restored.ok.hearings.length, 2);
+  assert.equal(restored.ok.fees.length, 1);
+  assert.equal(restored.ok.documents.length, 1);
+  const aside = readdirSync(dirname(diaryDir)).filter((n) => n.startsWith(`${basename(diaryDir)}.replaced-`));
+  assert.equal(aside.length, 1, "the replaced diary is kept beside it");
+  assert.ok(existsSync(join(dirname(diaryDir), aside[0], "diary.db")));
+
+  const name = (await invoke("app_status", {})).ok.diary_name;
+  await fill("delete-confirm", `${name} (not quite)`);
+  assert.equal(await (await s.byTestId("delete-everything")).attr("disabled"), "true");
+  const refused = await invoke("delete_everything", { confirm: "not the name" });
+  assert.equal(refused.err?.code, "invalid_input");
+  assert.ok(existsSync(join(diaryDir, "diary.db")));
+  await fill("delete-confirm", name);
+  await shot("20-delete-confirm");
+  await click("delete-everything");
+  await s.byTestId("setup-name");
+  await shot("21-after-delete");
+  assert.ok(!existsSync(join(diaryDir, "diary.db")), "the database is gone");
+  assert.ok(!existsSync(join(diaryDir, "nextdate-key.json")), "the key file is gone");
 });

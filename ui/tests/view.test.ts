@@ -152,6 +152,15 @@ describe("routes", () => {
     expect(parseRoute(routeHash({ page: "client", id: "X 1" }))).toEqual({ page: "client", id: "X 1" });
     expect(sectionOf({ page: "case-edit", id: "x" })).toBe("cases");
   });
+
+  it("routes the print and data pages, keeping only a well-formed print date", () => {
+    expect(parseRoute("#/print/2026-11-25")).toEqual({ page: "print", date: "2026-11-25" });
+    expect(parseRoute("#/print/25-11-2026")).toEqual({ page: "print", date: null });
+    expect(routeHash({ page: "print", date: "2026-11-25" })).toBe("#/print/2026-11-25");
+    expect(routeHash({ page: "print", date: null })).toBe("#/print");
+    expect(parseRoute("#/data")).toEqual({ page: "data" });
+    expect(sectionOf({ page: "data" })).toBe("data");
+  });
 });
 
 describe("firstRows", () => {

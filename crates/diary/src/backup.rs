@@ -74,10 +74,17 @@ fn bad_backup(why: impl std::fmt::Display) -> DiaryError {
 impl Diary {
     /// Writes an encrypted backup of the whole diary to `out` (which must not exist).
     pub fn backup(&self, out: &Path, passphrase: &str) -> Result<BackupSummary> {
+        self.backup_to(out, passphrase, false)
+    }
+
+    /// Like [`Diary::backup`]; with `replace`, an existing file at `out` is replaced
+    /// (atomically, once the new backup is complete) — for a path the user picked
+    /// in a save dialog that already asked about overwriting.
+    pub fn backup_to(&self, out: &Path, passphrase: &str, replace: bool) -> Result<BackupSummary> {
         if passphrase.chars().count() < crate::keys::MIN_PASSPHRASE {
             return Err(DiaryError::WeakPassphrase(crate::keys::MIN_PASSPHRASE));
         }
-        if out.exists() {
+        if out.is_dir() || (out.exists() && !replace) {
             return Err(DiaryError::AlreadyExists(out.to_path_buf()));
         }
         let dir = out

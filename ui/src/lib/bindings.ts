@@ -56,6 +56,22 @@ export const commands = {
 	setPassphrase: (current: string | null, newPassphrase: string) => typedError<null, AppError>(__TAURI_INVOKE("set_passphrase", { current, newPassphrase })),
 	/**  Moves the key to the OS keyring, proving the current passphrase. */
 	useKeyring: (current: string) => typedError<null, AppError>(__TAURI_INVOKE("use_keyring", { current })),
+	/**
+	 *  Writes an encrypted backup (age format, protected by `passphrase`) to `path`.
+	 *  An existing file is replaced only with `replace` (the save dialog asked).
+	 */
+	backupDiary: (path: string, passphrase: string, replace: boolean) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_diary", { path, passphrase, replace })),
+	/**
+	 *  Restores a backup as this app's diary. With `new_passphrase` the restored
+	 *  diary asks for it; without, its key goes to the OS keyring. An existing diary
+	 *  is only replaced when `replace` is set, and then it is moved aside, not deleted.
+	 */
+	restoreBackup: (path: string, backupPassphrase: string, newPassphrase: string | null, replace: boolean) => typedError<RestoreReport_Serialize, AppError>(__TAURI_INVOKE("restore_backup", { path, backupPassphrase, newPassphrase, replace })),
+	/**
+	 *  Deletes the diary, its attachments and its key (keyring entry and key file).
+	 *  `confirm` must be the diary's name, exactly.
+	 */
+	deleteEverything: (confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_everything", { confirm })),
 };
 
 /* Types */
@@ -89,6 +105,17 @@ export type AppStatus_Serialize = {
 	advocate_name: string | null,
 	/**  Today's date on this computer (ISO). */
 	today: string,
+};
+
+/**  What a backup or a restore covered. */
+export type BackupReport = {
+	/**  Records (chamber, clients, cases) in the file. */
+	records: number,
+	/**  Attached documents in the file. */
+	documents: number,
+	/**  Size of the backup file in bytes. */
+	bytes: number | null,
+	path: string,
 };
 
 /**  The day's board: hearings on a date, grouped by court. */
@@ -456,6 +483,27 @@ export type Party_Serialize = {
 	/**  petitioner, respondent, appellant, plaintiff, defendant, complainant, accused, … */
 	side: string,
 	counsel: string | null,
+};
+
+/**  A restored diary: its new recovery key (shown once) and what came back. */
+export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
+
+/**  A restored diary: its new recovery key (shown once) and what came back. */
+export type RestoreReport_Deserialize = {
+	recovery_key: string,
+	records: number,
+	documents: number,
+	/**  Where the diary that was replaced now lies, if one was. */
+	replaced_dir?: string | null,
+};
+
+/**  A restored diary: its new recovery key (shown once) and what came back. */
+export type RestoreReport_Serialize = {
+	recovery_key: string,
+	records: number,
+	documents: number,
+	/**  Where the diary that was replaced now lies, if one was. */
+	replaced_dir: string | null,
 };
 
 export type SearchHit = {

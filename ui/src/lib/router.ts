@@ -12,9 +12,11 @@ export type Route =
   | { page: "clients" }
   | { page: "client-new" }
   | { page: "client"; id: string }
+  | { page: "print"; date: string | null }
+  | { page: "data" }
   | { page: "settings" };
 
-export type Section = "today" | "diary" | "cases" | "clients" | "settings";
+export type Section = "today" | "diary" | "cases" | "clients" | "print" | "data" | "settings";
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/^\/+/, "").split("?")[0];
@@ -34,6 +36,10 @@ export function parseRoute(hash: string): Route {
       if (!b) return { page: "clients" };
       if (b === "new") return { page: "client-new" };
       return { page: "client", id: b };
+    case "print":
+      return { page: "print", date: b && /^\d{4}-\d{2}-\d{2}$/.test(b) ? b : null };
+    case "data":
+      return { page: "data" };
     case "settings":
       return { page: "settings" };
     default:
@@ -62,6 +68,10 @@ export function routeHash(r: Route): string {
       return "#/clients/new";
     case "client":
       return `#/clients/${e(r.id)}`;
+    case "print":
+      return r.date ? `#/print/${r.date}` : "#/print";
+    case "data":
+      return "#/data";
     case "settings":
       return "#/settings";
   }
@@ -87,5 +97,7 @@ export const SECTIONS: { id: Section; label: string; key: string }[] = [
   { id: "diary", label: "Diary", key: "2" },
   { id: "cases", label: "Cases", key: "3" },
   { id: "clients", label: "Clients", key: "4" },
-  { id: "settings", label: "Settings", key: "5" },
+  { id: "print", label: "Print", key: "5" },
+  { id: "data", label: "Backup & data", key: "6" },
+  { id: "settings", label: "Settings", key: "7" },
 ];

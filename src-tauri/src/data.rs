@@ -1,0 +1,154 @@
+//! Commands that move the whole diary in or out: encrypted backup and restore,
+//! and deleting everything. Paths come from the system file dialogs in the UI;
+//! all logic lives in `nextdate-diary`.
+
+use std::path::PathBuf;
+
+use nextdate_diary::{Diary, DiaryError, InitOptions, Protection, Zeroizing};
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use crate::commands::AppError;
+use crate::session::Session;
+
+type Res<T> = Result<T, AppError>;
+
+/// What a backup or a restore covered.
+#[derive(Serialize, Type)]
+pub struct BackupReport {
+    /// Records (chamber, clients, cases) in the file.
+    pub records: u32,
+    /// Attached documents in the file.
+    pub documents: u32,
+    /// Size of the backup file in bytes.
+    pub bytes: f64,
+    pub path: String,
+}
+
+/// A restored diary: its new recovery key (shown once) and what came back.
+#[derive(Serialize, Type)]
+pub struct RestoreReport {
+    pub recovery_key: String,
+    pub records: u32,
+    pub documents: u32,
+    /// Where the diary that was replaced now lies, if one was.
+    pub replaced_dir: Option<String>,
+}
+
+fn path(text: &str) -> Result<PathBuf, DiaryError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(DiaryError::Invalid("choose a file first".into()));
+    }
+    Ok(PathBuf::from(t))
+}
+
+/// Writes an encrypted backup (age format, protected by `passphrase`) to `path`.
+/// An existing file is replaced only with `replace` (the save dialog asked).
+#[tauri::command]
+#[specta::specta]
+pub fn backup_diary(s: State<'_, Session>, path: String, passphrase: String, replace: bool) -> Res<BackupReport> {
+    let out = self::path(&path)?;
+    let passphrase = Zeroizing::new(passphrase);
+    let summary = s.with(|d| d.backup_to(&out, &passphrase, replace))?;
+    Ok(BackupReport {
+        records: summary.docs as u32,
+        documents: summary.blobs as u32,
+        bytes: summary.bytes as f64,
+        path: out.display().to_string(),
+    })
+}
+
+/// Restores a backup as this app's diary. With `new_passphrase` the restored
+/// diary asks for it; without, its key goes to the OS keyring. An existing diary
+/// is only replaced when `replace` is set, and then it is moved aside, not deleted.
+#[tauri::command]
+#[specta::specta]
+pub fn restore_backup(
+    s: State<'_, Session>,
+    path: String,
+    backup_passphrase: String,
+    new_passphrase: Option<String>,
+    replace: bool,
+) -> Res<RestoreReport> {
+    let file = self::path(&path)?;
+    let backup_passphrase = Zeroizing::new(backup_passphrase);
+    let protection = match new_passphrase {
+        Some(p) => Protection::Passphrase(Zeroizing::new(p)),
+        None => Protection::Keyring,
+    };
+    if Diary::exists(&s.dir) && !replace {
+        return Err(DiaryError::AlreadyExists(s.dir.clone()).into());
+    }
+    let before: Vec<PathBuf> = siblings_replaced(&s.dir);
+    // The open diary must let go of its files before they are moved aside.
+    let previous = s.take();
+    let opts = InitOptions {
+        name: "Restored diary".into(),
+        advocate: None,
+        protection,
+    };
+    match Diary::restore(&file, &backup_passphrase, &s.dir, opts, replace) {
+        Ok((diary, recovery, summary)) => {
+            drop(previous);
+            s.set(diary);
+            let replaced_dir = siblings_replaced(&s.dir)
+                .into_iter()
+                .find(|p| !before.contains(p))
+                .map(|p| p.display().to_string());
+            Ok(RestoreReport {
+                recovery_key: recovery.to_string(),
+                records: summary.docs as u32,
+                documents: summary.blobs as u32,
+                replaced_dir,
+            })
+        }
+        Err(e) => {
+            // Nothing was replaced: the diary that was open stays open.
+            if let Some(d) = previous {
+                s.set(d);
+            }
+            Err(e.into())
+        }
+    }
+}
+
+/// Folders beside the diary that hold diaries replaced by earlier restores.
+fn siblings_replaced(dir: &std::path::Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name().and_then(|n| n.to_str())) else {
+        return Vec::new();
+    };
+    let prefix = format!("{name}.replaced-");
+    std::fs::read_dir(parent)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with(&prefix))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Deletes the diary, its attachments and its key (keyring entry and key file).
+/// `confirm` must be the diary's name, exactly.
+#[tauri::command]
+#[specta::specta]
+pub fn delete_everything(s: State<'_, Session>, confirm: String) -> Res<String> {
+    // Check the confirmation while the diary stays open, so a typo changes nothing.
+    let name = s.with(|d| Ok(d.chamber()?.name))?;
+    if confirm.trim() != name {
+        return Err(
+            DiaryError::Invalid(format!("to delete everything, type the diary's name exactly: {name:?}")).into(),
+        );
+    }
+    let diary = s
+        .take()
+        .ok_or_else(|| DiaryError::Invalid("the diary is locked".into()))?;
+    let dir = diary.delete_everything(&confirm)?;
+    Ok(dir.display().to_string())
+}
