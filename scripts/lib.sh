@@ -30,10 +30,11 @@ need_app_deps() {
   command -v node >/dev/null || need_apt nodejs npm
 }
 
-# What the end-to-end tests of the real window need: a virtual display, the
-# WebKit WebDriver and tauri-driver (built once into the cache folder).
+# What the end-to-end tests need: a virtual display, the WebKit WebDriver and
+# tauri-driver (built once into the cache folder) for the real window, and
+# poppler's pdftotext/pdfinfo/pdftoppm to read printed hearing lists back.
 need_e2e_deps() {
-  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick
+  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick poppler-utils
   local tools="$HOME/.cache/nextdate/tools"
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --version 2.1.0 --locked --root "$tools"

@@ -119,6 +119,28 @@ enum Command {
     /// Export data out of the diary.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Print the hearing list of a date (or a range of dates) to a PDF file.
+    Print {
+        /// The list's date (default: tomorrow).
+        #[arg(long, default_value = "tomorrow")]
+        date: String,
+        /// Last date of a range (default: the same as --date).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value = "a4")]
+        paper: PaperArg,
+        /// Only the cases of this member (id or name); default: the whole chamber.
+        #[arg(long, value_name = "MEMBER")]
+        advocate: Option<String>,
+        /// Add the open tasks due on the listed dates.
+        #[arg(long)]
+        tasks: bool,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Delete the whole diary: its key (keyring entry and key file), database and attachments.
     DeleteEverything {
         /// The diary's name, typed out, to confirm.
@@ -292,6 +314,12 @@ enum NoteCmd {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum PaperArg {
+    A4,
+    Letter,
+}
+
 #[derive(Subcommand)]
 enum ExportCmd {
     /// Hearings as an iCalendar file (all-day events) for phone and desktop calendars.
@@ -370,6 +398,30 @@ fn unlock_for(dir: &std::path::Path, recovery: &Option<String>) -> Result<Unlock
         KeyMode::Keyring => Unlock::Keyring,
         KeyMode::Passphrase => Unlock::Passphrase(read_secret("NEXTDATE_PASSPHRASE", "Passphrase: ", false)?),
     })
+}
+
+/// A member by id, or by name (case-insensitive, must be unambiguous).
+fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
+    let members = diary.members()?;
+    if let Some(m) = members.iter().find(|m| m.id == who) {
+        return Ok(m.id.clone());
+    }
+    let named: Vec<_> = members
+        .iter()
+        .filter(|m| m.name.to_lowercase().contains(&who.trim().to_lowercase()))
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(DiaryError::UnknownId {
+            kind: "member",
+            id: who.to_string(),
+        }),
+        many => Err(DiaryError::Invalid(format!(
+            "{who:?} matches {} members ({}); give the member's id",
+            many.len(),
+            many.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
 }
 
 fn parse_party(s: &str) -> Result<Party, DiaryError> {
@@ -647,6 +699,40 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let events = ics.matches("BEGIN:VEVENT").count();
             std::fs::write(&output, ics)?;
             out.ok(&format!("wrote {events} hearings to {}", output.display()));
+        }
+        Command::Print {
+            date,
+            to,
+            paper,
+            advocate,
+            tasks,
+            output,
+            force,
+        } => {
+            let from = date_arg(&date)?;
+            let to = to.as_deref().map(date_arg).transpose()?.unwrap_or(from);
+            if output.exists() && !force {
+                return Err(DiaryError::AlreadyExists(output));
+            }
+            let member = match advocate {
+                Some(who) => Some(find_member(&diary, &who)?),
+                None => None,
+            };
+            let opts = nextdate_print::ListOptions {
+                from,
+                to,
+                paper: match paper {
+                    PaperArg::A4 => nextdate_print::Paper::A4,
+                    PaperArg::Letter => nextdate_print::Paper::Letter,
+                },
+                member,
+                include_tasks: tasks,
+                printed_at: Local::now().naive_local(),
+            };
+            let list = nextdate_print::hearing_list(&diary, &opts)?;
+            let pdf = list.pdf()?;
+            nextdate_diary::atomic_file::write_file(&output, &pdf, force)?;
+            out.printed(&output, list.hearing_count(), list.page_count(), pdf.len());
         }
         Command::Backup { output } => {
             let pass = read_secret("NEXTDATE_BACKUP_PASSPHRASE", "Backup passphrase: ", true)?;

@@ -56,6 +56,22 @@ impl Out {
         }
     }
 
+    pub fn printed(&self, path: &Path, hearings: usize, pages: usize, bytes: usize) {
+        if self.json {
+            println!(
+                "{}",
+                json!({ "path": path, "hearings": hearings, "pages": pages, "bytes": bytes })
+            );
+        } else {
+            println!(
+                "printed {hearings} hearing{} on {pages} page{} to {}",
+                if hearings == 1 { "" } else { "s" },
+                if pages == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+    }
+
     pub fn ok(&self, msg: &str) {
         if self.json {
             println!("{}", json!({ "ok": true, "message": msg }));

@@ -249,6 +249,8 @@ impl Diary {
                 store::meta_set(tx, "chamber_id", &d.chamber_id)?;
                 store::meta_set(tx, "member_id", &d.member_id)?;
                 store::meta_set(tx, "actor", &d.actor.to_hex_string())?;
+                // A new diary's projection is built as it goes: nothing to rebuild.
+                tx.execute("DELETE FROM meta WHERE key = 'projection.stale'", [])?;
                 let now = now_rfc3339();
                 let mut chamber = ChamberDoc {
                     name: name.clone(),
@@ -328,14 +330,19 @@ impl Diary {
         );
         let chamber_id = get("chamber_id")?;
         let member_id = get("member_id")?;
-        Ok(Diary {
+        let stale = store::meta_get(&conn, "projection.stale")?.is_some();
+        let mut diary = Diary {
             conn,
             dir: dir.to_path_buf(),
             diary_id,
             chamber_id,
             member_id,
             actor,
-        })
+        };
+        if stale {
+            diary.rebuild()?;
+        }
+        Ok(diary)
     }
 
     /// Changes protection, unlocking with `current` to prove the key is held.

@@ -59,6 +59,9 @@ pub enum DiaryError {
     Document(String),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    /// An output (a printed list, an export) could not be produced; a bug, not bad input.
+    #[error("could not produce the {0}")]
+    Output(String),
 }
 
 impl DiaryError {
@@ -90,6 +93,7 @@ impl DiaryError {
             Database(_) => "database",
             Document(_) => "document",
             Io(_) => "io",
+            Output(_) => "output_failed",
         }
     }
 }

@@ -8,6 +8,7 @@
 //! transaction, and every screen reads that projection ([`queries`]).
 //! No Tauri and no network here.
 
+pub mod atomic_file;
 pub mod backup;
 pub mod calendar;
 pub mod dates;
@@ -16,6 +17,7 @@ pub mod diary;
 pub mod docdiff;
 pub mod error;
 pub mod keys;
+pub mod listing;
 pub mod model;
 pub mod money;
 pub mod projection;
@@ -27,6 +29,7 @@ pub use diary::{
 };
 pub use error::{DiaryError, Result};
 pub use keys::{KeyMode, Protection, Unlock};
+pub use listing::MemberRow;
 pub use model::{FeeKind, Party};
 pub use queries::{
     Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, DayCount, DocumentRow, FeeBalance, HistoryEntry, SearchHit,

@@ -19,6 +19,7 @@ pub const TABLES: &[&str] = &[
     "cases",
     "case_parties",
     "case_clients",
+    "case_members",
     "hearings",
     "tasks",
     "notes",
@@ -284,6 +285,16 @@ fn clients(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
+fn members(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    tx.prepare_cached("DELETE FROM case_members WHERE case_id = ?1")?
+        .execute([id])?;
+    let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO case_members (case_id, member_id) VALUES (?1, ?2)")?;
+    for member in &c.assigned {
+        ins.execute(params![id, member])?;
+    }
+    Ok(())
+}
+
 /// The searchable text of a case.
 fn case_search_text(c: &CaseDoc) -> String {
     let mut body = vec![c.title.clone(), c.number.clone(), c.court.clone()];
@@ -306,6 +317,7 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     let rowid = case_row(tx, id, c)?;
     parties(tx, id, c)?;
     clients(tx, id, c)?;
+    members(tx, id, c)?;
     children(tx, id, None, &c.hearings)?;
     children(tx, id, None, &c.tasks)?;
     children(tx, id, None, &c.notes)?;
@@ -322,6 +334,9 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     }
     if old.client_ids != new.client_ids {
         clients(tx, id, new)?;
+    }
+    if old.assigned != new.assigned {
+        members(tx, id, new)?;
     }
     children(tx, id, Some(&old.hearings), &new.hearings)?;
     children(tx, id, Some(&old.tasks), &new.tasks)?;
@@ -374,6 +389,8 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
             project_doc(tx, &id, kind, &mut doc)?;
         }
     }
+    // A migration that adds projection tables asks for this rebuild (see 0003).
+    tx.execute("DELETE FROM meta WHERE key = 'projection.stale'", [])?;
     Ok(())
 }
 

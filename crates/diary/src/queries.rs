@@ -222,7 +222,7 @@ pub struct CaseFilter {
     pub undated_as_of: Option<NaiveDate>,
 }
 
-const BOARD_SELECT: &str = "
+pub(crate) const BOARD_SELECT: &str = "
     SELECT h.id, h.case_id, h.date, c.court, c.bench, h.item, c.number, c.title, c.stage, h.purpose, h.outcome,
            h.next_date,
            (SELECT max(p.date) FROM hearings p WHERE p.case_id = h.case_id AND p.date < h.date),
@@ -231,7 +231,7 @@ const BOARD_SELECT: &str = "
            c.status
     FROM hearings h JOIN cases c ON c.id = h.case_id";
 
-fn board_entry(r: &Row) -> rusqlite::Result<BoardEntry> {
+pub(crate) fn board_entry(r: &Row) -> rusqlite::Result<BoardEntry> {
     Ok(BoardEntry {
         hearing_id: r.get(0)?,
         case_id: r.get(1)?,
@@ -266,7 +266,7 @@ fn case_summary(r: &Row) -> rusqlite::Result<CaseSummary> {
 
 const CASE_SELECT: &str = "SELECT id, title, number, court, cnr, status, stage, latest_date FROM cases";
 
-fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
+pub(crate) fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
         id: r.get(0)?,
         case_id: r.get(1)?,
@@ -278,7 +278,7 @@ fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
     })
 }
 
-const TASK_SELECT: &str =
+pub(crate) const TASK_SELECT: &str =
     "SELECT t.id, t.case_id, c.number, t.title, t.due, t.assignee, t.done FROM tasks t JOIN cases c ON c.id = t.case_id";
 
 /// Groups entries (already sorted by court) into court groups.

@@ -22,6 +22,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_blobs",
         include_str!("../../../migrations/diary/0002_blobs/up.sql"),
     ),
+    (
+        "0003_case_members",
+        include_str!("../../../migrations/diary/0003_case_members/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

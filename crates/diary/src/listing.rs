@@ -1,0 +1,109 @@
+//! Queries behind printed hearing lists: the chamber's members, hearings in a
+//! date range (for the whole chamber or the cases assigned to one member), the
+//! parties of those cases, and the open tasks falling due in the range.
+//! Like every screen, they read the projection only.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use serde::Serialize;
+
+use crate::diary::Diary;
+use crate::error::{DiaryError, Result};
+use crate::queries::{board_entry, task_row, BoardEntry, PartyRow, TaskRow, BOARD_SELECT, TASK_SELECT};
+
+/// A member of the chamber (advocate, clerk, …).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MemberRow {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// Whose cases a list covers: a member's id, or everyone's (`None`).
+fn member_clause(alias: &str, member: Option<&str>) -> String {
+    match member {
+        Some(_) => format!(" AND {alias} IN (SELECT case_id FROM case_members WHERE member_id = ?3)"),
+        None => " AND ?3 IS NULL".to_string(),
+    }
+}
+
+impl Diary {
+    /// The chamber's members, by name.
+    pub fn members(&self) -> Result<Vec<MemberRow>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, name, role FROM members ORDER BY name, id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(MemberRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Checks that `member` is a member of the chamber.
+    pub fn require_member(&self, member: &str) -> Result<MemberRow> {
+        self.members()?
+            .into_iter()
+            .find(|m| m.id == member)
+            .ok_or_else(|| DiaryError::UnknownId {
+                kind: "member",
+                id: member.to_string(),
+            })
+    }
+
+    /// Hearings from `from` to `to` inclusive, by date, court, bench and item;
+    /// with `member`, only the cases assigned to that member.
+    pub fn listed_hearings(&self, from: NaiveDate, to: NaiveDate, member: Option<&str>) -> Result<Vec<BoardEntry>> {
+        let sql = format!(
+            "{BOARD_SELECT} WHERE h.date BETWEEN ?1 AND ?2{}
+             ORDER BY h.date, c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number",
+            member_clause("h.case_id", member)
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string(), member], board_entry)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The parties of every case with a hearing in the range, in their order.
+    pub fn listed_parties(&self, from: NaiveDate, to: NaiveDate) -> Result<HashMap<String, Vec<PartyRow>>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.case_id, p.name, p.side, p.counsel FROM case_parties p
+             WHERE p.case_id IN (SELECT case_id FROM hearings WHERE date BETWEEN ?1 AND ?2)
+             ORDER BY p.case_id, p.position",
+        )?;
+        let mut out: HashMap<String, Vec<PartyRow>> = HashMap::new();
+        let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                PartyRow {
+                    name: r.get(1)?,
+                    side: r.get(2)?,
+                    counsel: r.get(3)?,
+                },
+            ))
+        })?;
+        for row in rows {
+            let (case_id, party) = row?;
+            out.entry(case_id).or_default().push(party);
+        }
+        Ok(out)
+    }
+
+    /// Open tasks due from `from` to `to` inclusive, by due date and case number;
+    /// with `member`, only on the cases assigned to that member.
+    pub fn tasks_due_between(&self, from: NaiveDate, to: NaiveDate, member: Option<&str>) -> Result<Vec<TaskRow>> {
+        let sql = format!(
+            "{TASK_SELECT} WHERE t.done = 0 AND t.due BETWEEN ?1 AND ?2{} ORDER BY t.due, c.number",
+            member_clause("t.case_id", member)
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![from.to_string(), to.to_string(), member], task_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
