@@ -40,7 +40,7 @@ fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
-fn date(text: &str) -> Result<NaiveDate, DiaryError> {
+pub(crate) fn date(text: &str) -> Result<NaiveDate, DiaryError> {
     parse_date(text, today())
 }
 
@@ -563,6 +563,10 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::data::backup_diary,
         crate::data::restore_backup,
         crate::data::delete_everything,
+        crate::printing::members,
+        crate::printing::print_preview,
+        crate::printing::save_hearing_list,
+        crate::printing::print_window,
     ])
 }
 

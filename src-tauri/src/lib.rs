@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod data;
 pub mod documents;
+pub mod printing;
 pub mod session;
 
 use std::path::PathBuf;

@@ -296,6 +296,31 @@ test("quit, relaunch, wrong then right passphrase; nothing in plaintext on disk"
   assert.equal(page.ok.fees.length, 1);
 });
 
+test("print: the hearing list previews page by page and saves as a PDF that reads back", async () => {
+  await click("nav-print");
+  await s.byTestId("print-page");
+  await fill("print-from", dmy(d17));
+  await s.until(async () => /1 hearing on 1 page/.test(await (await s.byTestId("print-summary")).text()), "preview of the day");
+  const sheets = await s.findAll('[data-testid="print-sheet"]');
+  assert.equal(sheets.length, 1);
+  assert.ok((await sheets[0].prop("naturalWidth")) > 1000, "the page image is rendered");
+  await shot("17b-print");
+  const request = { from: dmy(d17), to: null, paper: "a4", member: null, include_tasks: true };
+  const pdf = `${diaryDir}-list.pdf`;
+  const saved = await invoke("save_hearing_list", { request, path: pdf, replace: false });
+  assert.ok(saved.ok, JSON.stringify(saved.err));
+  assert.equal(saved.ok.hearings, 1);
+  const text = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();
+  assert.ok(text.includes(NUMBER), text);
+  assert.ok(text.includes(`Hearing list of ${dmy(d17)}`), text);
+  const again = await invoke("save_hearing_list", { request, path: pdf, replace: false });
+  assert.equal(again.err?.code, "already_exists");
+  const bad = await invoke("print_preview", { request: { ...request, from: "31-02-2026" }, forPrinter: false });
+  assert.equal(bad.err?.code, "invalid_date");
+  await fill("print-from", "31-02-2026");
+  await s.until(async () => /invalid date/i.test(await (await s.byTestId("print-error")).text()), "bad date shown");
+});
+
 test("backup to an encrypted file, restore it over the diary, then delete everything", async () => {
   const BACKUP_PASS = "backup passphrase for the almirah";
   const backupFile = `${diaryDir}-backup.age`;

@@ -72,6 +72,23 @@ export const commands = {
 	 *  `confirm` must be the diary's name, exactly.
 	 */
 	deleteEverything: (confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_everything", { confirm })),
+	/**  The chamber's members, for "whose list". */
+	members: () => typedError<MemberRow[], AppError>(__TAURI_INVOKE("members")),
+	/**
+	 *  The list laid out, as page images for the screen (or, with `for_printer`,
+	 *  sharper ones for the printer).
+	 */
+	printPreview: (request: PrintRequest_Deserialize, forPrinter: boolean) => typedError<PrintPreview, AppError>(__TAURI_INVOKE("print_preview", { request, forPrinter })),
+	/**
+	 *  Saves the list as a PDF at `path` (chosen in the save dialog, which asked
+	 *  before replacing a file: `replace`).
+	 */
+	saveHearingList: (request: PrintRequest_Deserialize, path: string, replace: boolean) => typedError<SavedList, AppError>(__TAURI_INVOKE("save_hearing_list", { request, path, replace })),
+	/**
+	 *  Opens the system print dialog for the window (the Print screen shows only
+	 *  the list's pages when printed).
+	 */
+	printWindow: () => typedError<null, AppError>(__TAURI_INVOKE("print_window")),
 };
 
 /* Types */
@@ -448,6 +465,13 @@ export type HistoryEntry = {
 	message: string,
 };
 
+/**  A member of the chamber (advocate, clerk, …). */
+export type MemberRow = {
+	id: string,
+	name: string,
+	role: string,
+};
+
 export type NoteRow = {
 	id: string,
 	text: string,
@@ -485,6 +509,44 @@ export type Party_Serialize = {
 	counsel: string | null,
 };
 
+/**  A laid-out list: its pages as PNG data URLs. */
+export type PrintPreview = {
+	pages: string[],
+	hearings: number,
+	/**  The dates covered (ISO), as understood from the request. */
+	from: string,
+	to: string,
+};
+
+/**  What to print, as the Print screen asks for it. */
+export type PrintRequest = PrintRequest_Serialize | PrintRequest_Deserialize;
+
+/**  What to print, as the Print screen asks for it. */
+export type PrintRequest_Deserialize = {
+	/**  The list's (first) date, typed the diary's way. */
+	from: string,
+	/**  The last date of a range; empty for one day. */
+	to?: string | null,
+	/**  `a4` or `letter`. */
+	paper: string,
+	/**  A member's id for their cases only; none for the whole chamber. */
+	member?: string | null,
+	include_tasks: boolean,
+};
+
+/**  What to print, as the Print screen asks for it. */
+export type PrintRequest_Serialize = {
+	/**  The list's (first) date, typed the diary's way. */
+	from: string,
+	/**  The last date of a range; empty for one day. */
+	to: string | null,
+	/**  `a4` or `letter`. */
+	paper: string,
+	/**  A member's id for their cases only; none for the whole chamber. */
+	member: string | null,
+	include_tasks: boolean,
+};
+
 /**  A restored diary: its new recovery key (shown once) and what came back. */
 export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
 
@@ -504,6 +566,13 @@ export type RestoreReport_Serialize = {
 	documents: number,
 	/**  Where the diary that was replaced now lies, if one was. */
 	replaced_dir: string | null,
+};
+
+/**  A list saved as PDF. */
+export type SavedList = {
+	path: string,
+	hearings: number,
+	pages: number,
 };
 
 export type SearchHit = {
