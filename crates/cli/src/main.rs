@@ -119,6 +119,9 @@ enum Command {
     /// Export data out of the diary.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Import records from CSV.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Print the hearing list of a date (or a range of dates) to a PDF file.
     Print {
         /// The list's date (default: tomorrow).
@@ -321,7 +324,30 @@ enum PaperArg {
 }
 
 #[derive(Subcommand)]
+enum ImportCmd {
+    /// Clients, cases, hearings, fees, tasks and notes from CSV files or folders of them
+    /// (see docs/import.md). Nothing is written if any row is bad.
+    Csv {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Check every row and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum ExportCmd {
+    /// Everything as one JSON file (diary.json) plus the attached documents, into a new folder.
+    Json {
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+    },
+    /// Everything as one CSV file per table plus the attached documents, into a new folder.
+    Csv {
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Hearings as an iCalendar file (all-day events) for phone and desktop calendars.
     Ics {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -699,6 +725,30 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let events = ics.matches("BEGIN:VEVENT").count();
             std::fs::write(&output, ics)?;
             out.ok(&format!("wrote {events} hearings to {}", output.display()));
+        }
+        Command::Export(ExportCmd::Json { output }) => {
+            let s = diary.export(nextdate_diary::export::ExportFormat::Json, &output)?;
+            out.exported(&output, &s);
+        }
+        Command::Export(ExportCmd::Csv { output }) => {
+            let s = diary.export(nextdate_diary::export::ExportFormat::Csv, &output)?;
+            out.exported(&output, &s);
+        }
+        Command::Import(ImportCmd::Csv { paths, dry_run }) => {
+            let mode = if dry_run {
+                nextdate_diary::import::ImportMode::DryRun
+            } else {
+                nextdate_diary::import::ImportMode::Apply
+            };
+            let report = diary.import_csv(&paths, mode)?;
+            out.imported(&report);
+            if !report.errors.is_empty() {
+                return Err(DiaryError::Invalid(format!(
+                    "{} bad row{} in the CSV; nothing was imported",
+                    report.errors.len(),
+                    if report.errors.len() == 1 { "" } else { "s" }
+                )));
+            }
         }
         Command::Print {
             date,

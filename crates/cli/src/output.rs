@@ -72,6 +72,48 @@ impl Out {
         }
     }
 
+    pub fn exported(&self, dir: &Path, s: &nextdate_diary::export::ExportSummary) {
+        if self.json {
+            println!("{}", json!({ "dir": dir, "summary": s }));
+        } else {
+            eprintln!("nextdate: the export is not encrypted; keep {} safe", dir.display());
+            println!(
+                "exported {} clients, {} cases, {} hearings, {} fees, {} tasks, {} notes and {} documents to {}",
+                s.clients,
+                s.cases,
+                s.hearings,
+                s.fees,
+                s.tasks,
+                s.notes,
+                s.documents,
+                dir.display()
+            );
+        }
+    }
+
+    /// An import's outcome; bad rows go to stderr, one per line, before the summary.
+    pub fn imported(&self, r: &nextdate_diary::import::ImportReport) {
+        if self.json {
+            println!("{}", serde_json::to_string(r).expect("report serializes"));
+            return;
+        }
+        for w in &r.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &r.errors {
+            eprintln!("{e}");
+        }
+        let what = format!(
+            "{} clients, {} cases, {} hearings, {} fees, {} tasks, {} notes",
+            r.clients, r.cases, r.hearings, r.fees, r.tasks, r.notes
+        );
+        if r.applied {
+            println!("imported {what}");
+        } else if r.errors.is_empty() {
+            println!("dry run: would import {what}; nothing was written");
+        }
+    }
+
     pub fn ok(&self, msg: &str) {
         if self.json {
             println!("{}", json!({ "ok": true, "message": msg }));

@@ -639,6 +639,49 @@ impl Batch<'_> {
         Ok(id)
     }
 
+    /// Adds a whole client document, keeping `id` when given and unused.
+    pub fn insert_client_doc(
+        &mut self,
+        id: Option<String>,
+        c: NewClient,
+        created_at: Option<String>,
+    ) -> Result<String> {
+        let name = required(&c.name, "client name")?;
+        let email = clean_opt(c.email);
+        if let Some(e) = &email {
+            if !e.contains('@') || e.contains(' ') {
+                return Err(DiaryError::Invalid(format!("invalid email address {e:?}")));
+            }
+        }
+        let doc = ClientDoc {
+            phones: c.phones.iter().map(|p| clean(p)).filter(|p| !p.is_empty()).collect(),
+            email,
+            address: clean_opt(c.address),
+            notes: c.notes.filter(|n| !n.trim().is_empty()),
+            created_at: created_at.unwrap_or_else(now_rfc3339),
+            name: name.clone(),
+        };
+        let id = self.fresh_id(id)?;
+        self.diary
+            .create_doc(self.tx, &id, DocKind::Client, &doc, &format!("Imported client {name}"))?;
+        Ok(id)
+    }
+
+    /// `id` if given and not yet used in this diary, else a new one.
+    fn fresh_id(&self, id: Option<String>) -> Result<String> {
+        match id.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()) {
+            None => Ok(new_id()),
+            Some(id) => {
+                if store::doc_kind(self.tx, &id)?.is_some() {
+                    return Err(DiaryError::Invalid(format!(
+                        "a record with id {id} is already in this diary"
+                    )));
+                }
+                Ok(id)
+            }
+        }
+    }
+
     fn check_clients(&self, ids: &[String]) -> Result<()> {
         for id in ids {
             self.require_kind(id, DocKind::Client, "client")?;
@@ -722,7 +765,13 @@ impl Batch<'_> {
 
     /// Stores a whole case document at once (demo data, imports), after the same
     /// checks a new case gets: required fields, dates, amounts, clients, duplicates.
-    pub fn insert_case_doc(&mut self, mut doc: CaseDoc, msg: &str) -> Result<String> {
+    pub fn insert_case_doc(&mut self, doc: CaseDoc, msg: &str) -> Result<String> {
+        self.insert_case_doc_as(None, doc, msg)
+    }
+
+    /// Like [`Batch::insert_case_doc`], keeping `id` when given (an import from
+    /// another Nextdate diary); an id already in this diary is refused.
+    pub fn insert_case_doc_as(&mut self, id: Option<String>, mut doc: CaseDoc, msg: &str) -> Result<String> {
         doc.title = required(&doc.title, "case title")?;
         doc.number = required(&doc.number, "case number")?;
         doc.court = required(&doc.court, "court")?;
@@ -760,7 +809,7 @@ impl Batch<'_> {
         if doc.assigned.is_empty() {
             doc.assigned.push(self.diary.member_id.clone());
         }
-        let id = new_id();
+        let id = self.fresh_id(id)?;
         self.diary.create_doc(self.tx, &id, DocKind::Case, &doc, msg)?;
         Ok(id)
     }

@@ -16,6 +16,8 @@ pub mod demo;
 pub mod diary;
 pub mod docdiff;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod keys;
 pub mod listing;
 pub mod model;

@@ -1,0 +1,441 @@
+//! Full export of the diary in open formats: one JSON file holding everything,
+//! or one CSV file per table, plus every attached document as a file. What
+//! the advocate takes elsewhere — so it is plaintext by nature, written only
+//! where they ask, and either complete or absent (built in a staging folder
+//! beside the target and renamed into place).
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::ValueRef;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::diary::Diary;
+use crate::error::{DiaryError, Result};
+use crate::money::format_amount;
+
+/// Name and version of the export layout, in `diary.json` and `export.json`.
+pub const EXPORT_FORMAT: &str = "nextdate-export/1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+/// How much an export wrote.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct ExportSummary {
+    pub clients: usize,
+    pub cases: usize,
+    pub hearings: usize,
+    pub tasks: usize,
+    pub notes: usize,
+    pub fees: usize,
+    pub documents: usize,
+    /// Files written, attachments included.
+    pub files: usize,
+}
+
+/// One exported table: its CSV file name and the query giving its rows (ordered).
+struct Table {
+    name: &'static str,
+    sql: &'static str,
+}
+
+const TABLES: &[Table] = &[
+    Table {
+        name: "clients",
+        sql: "SELECT id, name, phones, email, address, notes, created_at FROM clients ORDER BY name, id",
+    },
+    Table {
+        name: "cases",
+        sql: "SELECT c.id, c.number, c.title, c.cnr, c.court, c.bench, c.case_type, c.status, c.stage, c.created_at,
+                     (SELECT group_concat(client_id, ';') FROM (SELECT client_id FROM case_clients WHERE case_id = c.id ORDER BY client_id)) AS client_ids,
+                     (SELECT group_concat(name, '; ') FROM (SELECT cl.name FROM case_clients cc JOIN clients cl ON cl.id = cc.client_id WHERE cc.case_id = c.id ORDER BY cl.id)) AS clients
+              FROM cases c ORDER BY c.court, c.number_key, c.id",
+    },
+    Table {
+        name: "parties",
+        sql: "SELECT p.case_id, c.number AS case_number, p.position, p.name, p.side, p.counsel
+              FROM case_parties p JOIN cases c ON c.id = p.case_id ORDER BY p.case_id, p.position",
+    },
+    Table {
+        name: "hearings",
+        sql: "SELECT h.id, h.case_id, c.number AS case_number, c.court, h.date, h.item, h.purpose, h.outcome, h.next_date,
+                     h.disposed, h.attended_by, h.recorded_at
+              FROM hearings h JOIN cases c ON c.id = h.case_id ORDER BY h.case_id, h.date, h.id",
+    },
+    Table {
+        name: "tasks",
+        sql: "SELECT t.id, t.case_id, c.number AS case_number, t.title, t.due, t.assignee, t.done, t.done_at, t.created_at
+              FROM tasks t JOIN cases c ON c.id = t.case_id ORDER BY t.case_id, t.created_at, t.id",
+    },
+    Table {
+        name: "notes",
+        sql: "SELECT n.id, n.case_id, c.number AS case_number, n.text, n.client_visible, n.author, n.at
+              FROM notes n JOIN cases c ON c.id = n.case_id ORDER BY n.case_id, n.at, n.id",
+    },
+    Table {
+        name: "fees",
+        sql: "SELECT f.id, f.case_id, c.number AS case_number, f.kind, f.amount_minor, f.currency, f.date, f.mode, f.remark
+              FROM fees f JOIN cases c ON c.id = f.case_id ORDER BY f.case_id, f.date, f.id",
+    },
+    Table {
+        name: "documents",
+        sql: "SELECT d.id, d.case_id, c.number AS case_number, d.name, d.media_type, d.size, d.sha256, d.client_visible, d.added_at
+              FROM documents d JOIN cases c ON c.id = d.case_id ORDER BY d.case_id, d.added_at, d.id",
+    },
+];
+
+type Row = Map<String, Value>;
+
+fn rows(diary: &Diary, sql: &str) -> Result<Vec<Row>> {
+    let mut stmt = diary.conn().prepare(sql)?;
+    let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
+    let mut out = Vec::new();
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let mut row = Map::new();
+        for (i, name) in names.iter().enumerate() {
+            let v = match r.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::from(n),
+                ValueRef::Real(f) => Value::from(f),
+                ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(_) => Value::Null,
+            };
+            row.insert(name.clone(), v);
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A file name safe on every system, from a document's name.
+fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').trim();
+    if cleaned.is_empty() {
+        "document".to_string()
+    } else {
+        cleaned.chars().take(120).collect()
+    }
+}
+
+/// Phones are kept as a JSON list in the projection; exported as "a; b".
+fn phones_text(v: &Value) -> Value {
+    let raw = text(v);
+    match serde_json::from_str::<Vec<String>>(&raw) {
+        Ok(list) => Value::from(list.join("; ")),
+        Err(_) => Value::from(raw),
+    }
+}
+
+impl Diary {
+    /// Exports everything into `dir`, which must not exist or be empty.
+    pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportSummary> {
+        if dir.exists() {
+            let empty = dir.is_dir() && fs::read_dir(dir)?.next().is_none();
+            if !empty {
+                return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
+            }
+        }
+        let name = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| DiaryError::Invalid(format!("{} is not a folder name", dir.display())))?;
+        let staging = dir.with_file_name(format!(".{name}.exporting-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&staging);
+        let written = self.export_into(format, &staging);
+        match written {
+            Ok(summary) => {
+                if dir.exists() {
+                    fs::remove_dir(dir)?;
+                }
+                fs::rename(&staging, dir)?;
+                Ok(summary)
+            }
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(e)
+            }
+        }
+    }
+
+    fn export_into(&self, format: ExportFormat, out: &Path) -> Result<ExportSummary> {
+        fs::create_dir_all(out.join("attachments"))?;
+        let mut tables: BTreeMap<&str, Vec<Row>> = BTreeMap::new();
+        for t in TABLES {
+            tables.insert(t.name, rows(self, t.sql)?);
+        }
+        for c in tables.get_mut("clients").into_iter().flatten() {
+            let p = phones_text(&c["phones"]);
+            c.insert("phones".into(), p);
+        }
+        for f in tables.get_mut("fees").into_iter().flatten() {
+            let minor = f["amount_minor"].as_i64().unwrap_or_default();
+            f.insert("amount".into(), Value::from(format_amount(minor)));
+        }
+        let mut files = self.export_attachments(out, tables.get_mut("documents").expect("documents table"))?;
+        let count = |t: &str| tables.get(t).map(Vec::len).unwrap_or_default();
+        let mut summary = ExportSummary {
+            clients: count("clients"),
+            cases: count("cases"),
+            hearings: count("hearings"),
+            tasks: count("tasks"),
+            notes: count("notes"),
+            fees: count("fees"),
+            documents: count("documents"),
+            files: 0,
+        };
+        match format {
+            ExportFormat::Csv => {
+                for (name, rows) in &tables {
+                    write_csv(&out.join(format!("{name}.csv")), name, rows)?;
+                    files += 1;
+                }
+                let about = serde_json::json!({
+                    "format": EXPORT_FORMAT,
+                    "exported_at": chrono::Utc::now().to_rfc3339(),
+                    "diary": self.chamber()?.name,
+                    "counts": &summary,
+                });
+                fs::write(
+                    out.join("export.json"),
+                    serde_json::to_vec_pretty(&about).map_err(|e| DiaryError::Output(format!("export.json ({e})")))?,
+                )?;
+                files += 1;
+            }
+            ExportFormat::Json => {
+                fs::write(
+                    out.join("diary.json"),
+                    serde_json::to_vec_pretty(&self.nested(tables)?)
+                        .map_err(|e| DiaryError::Output(format!("diary.json ({e})")))?,
+                )?;
+                files += 1;
+            }
+        }
+        summary.files = files;
+        Ok(summary)
+    }
+
+    /// Writes every attachment as a file; records its relative path in `file`.
+    fn export_attachments(&self, out: &Path, documents: &mut [Row]) -> Result<usize> {
+        let mut used: HashSet<PathBuf> = HashSet::new();
+        let mut blob = self.conn().prepare("SELECT bytes FROM blobs WHERE id = ?1")?;
+        for d in documents.iter_mut() {
+            let case_dir = PathBuf::from("attachments").join(safe_file_name(&text(&d["case_id"])));
+            let base = safe_file_name(&text(&d["name"]));
+            let mut rel = case_dir.join(&base);
+            let mut n = 2;
+            while used.contains(&rel) {
+                let (stem, ext) = match base.rsplit_once('.') {
+                    Some((s, e)) if !s.is_empty() => (s.to_string(), format!(".{e}")),
+                    _ => (base.clone(), String::new()),
+                };
+                rel = case_dir.join(format!("{stem} ({n}){ext}"));
+                n += 1;
+            }
+            let bytes: Option<Vec<u8>> = blob
+                .query_row([text(&d["sha256"])], |r| r.get(0))
+                .map(Some)
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    other => Err(other),
+                })?;
+            match bytes {
+                Some(bytes) => {
+                    fs::create_dir_all(out.join(&case_dir))?;
+                    fs::write(out.join(&rel), bytes)?;
+                    d.insert("file".into(), Value::from(rel.to_string_lossy().replace('\\', "/")));
+                    used.insert(rel);
+                }
+                // Listed but its bytes are not in this diary (yet): say so, write nothing.
+                None => {
+                    d.insert("file".into(), Value::Null);
+                }
+            }
+        }
+        Ok(used.len())
+    }
+
+    /// The JSON layout: clients, and cases holding their own records.
+    fn nested(&self, mut tables: BTreeMap<&str, Vec<Row>>) -> Result<Value> {
+        let mut take = |t: &str| tables.remove(t).unwrap_or_default();
+        let clients = take("clients");
+        let mut cases = take("cases");
+        let mut by_case: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        for t in ["parties", "hearings", "tasks", "notes", "fees", "documents"] {
+            for mut r in take(t) {
+                let case_id = text(&r["case_id"]);
+                r.remove("case_id");
+                r.remove("case_number");
+                r.remove("court");
+                let entry = by_case.entry(case_id).or_default();
+                entry
+                    .entry(t.to_string())
+                    .or_insert_with(|| Value::Array(Vec::new()))
+                    .as_array_mut()
+                    .expect("an array")
+                    .push(Value::Object(r));
+            }
+        }
+        for c in &mut cases {
+            let ids = text(&c["client_ids"]);
+            c.insert(
+                "client_ids".into(),
+                Value::from(ids.split(';').filter(|s| !s.is_empty()).collect::<Vec<_>>()),
+            );
+            c.remove("clients");
+            let mut children = by_case.remove(&text(&c["id"])).unwrap_or_default();
+            for t in ["parties", "hearings", "tasks", "notes", "fees", "documents"] {
+                c.insert(t.into(), children.remove(t).unwrap_or(Value::Array(Vec::new())));
+            }
+        }
+        let chamber = self.chamber()?;
+        let members: Vec<Value> = self
+            .members()?
+            .into_iter()
+            .map(|m| serde_json::json!({ "id": m.id, "name": m.name, "role": m.role }))
+            .collect();
+        Ok(serde_json::json!({
+            "format": EXPORT_FORMAT,
+            "exported_at": chrono::Utc::now().to_rfc3339(),
+            "chamber": { "name": chamber.name, "currency": chamber.currency, "members": members },
+            "clients": clients,
+            "cases": cases,
+        }))
+    }
+}
+
+/// Column order of each CSV file (the query's, with the human amount after the minor units).
+fn columns(name: &str, rows: &[Row]) -> Vec<String> {
+    let Some(first) = rows.first() else {
+        return TABLES
+            .iter()
+            .find(|t| t.name == name)
+            .map(|_| default_columns(name))
+            .unwrap_or_default();
+    };
+    first.keys().cloned().collect()
+}
+
+/// Header of an empty table, so even an empty file documents its columns.
+fn default_columns(name: &str) -> Vec<String> {
+    let cols: &[&str] = match name {
+        "clients" => &["id", "name", "phones", "email", "address", "notes", "created_at"],
+        "cases" => &[
+            "id",
+            "number",
+            "title",
+            "cnr",
+            "court",
+            "bench",
+            "case_type",
+            "status",
+            "stage",
+            "created_at",
+            "client_ids",
+            "clients",
+        ],
+        "parties" => &["case_id", "case_number", "position", "name", "side", "counsel"],
+        "hearings" => &[
+            "id",
+            "case_id",
+            "case_number",
+            "court",
+            "date",
+            "item",
+            "purpose",
+            "outcome",
+            "next_date",
+            "disposed",
+            "attended_by",
+            "recorded_at",
+        ],
+        "tasks" => &[
+            "id",
+            "case_id",
+            "case_number",
+            "title",
+            "due",
+            "assignee",
+            "done",
+            "done_at",
+            "created_at",
+        ],
+        "notes" => &["id", "case_id", "case_number", "text", "client_visible", "author", "at"],
+        "fees" => &[
+            "id",
+            "case_id",
+            "case_number",
+            "kind",
+            "amount_minor",
+            "currency",
+            "date",
+            "mode",
+            "remark",
+            "amount",
+        ],
+        "documents" => &[
+            "id",
+            "case_id",
+            "case_number",
+            "name",
+            "media_type",
+            "size",
+            "sha256",
+            "client_visible",
+            "added_at",
+            "file",
+        ],
+        _ => &[],
+    };
+    cols.iter().map(|c| c.to_string()).collect()
+}
+
+fn write_csv(path: &Path, name: &str, rows: &[Row]) -> Result<()> {
+    let cols = columns(name, rows);
+    let mut w = csv::Writer::from_path(path).map_err(|e| DiaryError::Output(format!("{name}.csv ({e})")))?;
+    let csv_err = |e: csv::Error| DiaryError::Output(format!("{name}.csv ({e})"));
+    w.write_record(&cols).map_err(csv_err)?;
+    for r in rows {
+        w.write_record(cols.iter().map(|c| text(r.get(c).unwrap_or(&Value::Null))))
+            .map_err(csv_err)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_file_name;
+
+    #[test]
+    fn document_names_cannot_escape_the_export_folder() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name("..\\x:y?.pdf"), "_x_y_.pdf");
+        assert_eq!(safe_file_name("  "), "document");
+        assert_eq!(safe_file_name("वकालतनामा.pdf"), "वकालतनामा.pdf");
+    }
+}
