@@ -119,6 +119,14 @@ enum Command {
     /// Export data out of the diary.
     #[command(subcommand)]
     Export(ExportCmd),
+    /// Send the reminders due now as desktop notifications (for cron), or change their settings.
+    Remind {
+        /// Act as if it were this local time ("YYYY-MM-DD HH:MM").
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        #[command(subcommand)]
+        cmd: Option<RemindCmd>,
+    },
     /// Import records from CSV.
     #[command(subcommand)]
     Import(ImportCmd),
@@ -321,6 +329,31 @@ enum NoteCmd {
 enum PaperArg {
     A4,
     Letter,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+enum RemindCmd {
+    /// Show or change when reminders fire and which.
+    Settings {
+        /// Time of the evening round, HH:MM.
+        #[arg(long, value_name = "HH:MM")]
+        digest_time: Option<String>,
+        /// Tomorrow's hearings.
+        #[arg(long, value_enum)]
+        digest: Option<OnOff>,
+        /// Pending cases with no next date.
+        #[arg(long, value_enum)]
+        undated: Option<OnOff>,
+        /// Tasks falling due tomorrow.
+        #[arg(long, value_enum)]
+        tasks: Option<OnOff>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -725,6 +758,43 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let events = ics.matches("BEGIN:VEVENT").count();
             std::fs::write(&output, ics)?;
             out.ok(&format!("wrote {events} hearings to {}", output.display()));
+        }
+        Command::Remind { at, cmd: None } => {
+            let now = match at {
+                Some(t) => chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M")
+                    .map_err(|_| DiaryError::Invalid(format!("invalid time {t:?}: use \"YYYY-MM-DD HH:MM\"")))?,
+                None => Local::now().naive_local(),
+            };
+            let notifier = nextdate_remind::DesktopNotifier::new("Nextdate", None);
+            let sent = nextdate_remind::tick(&mut diary, now, &notifier)?;
+            out.reminded(&sent);
+        }
+        Command::Remind {
+            at: _,
+            cmd:
+                Some(RemindCmd::Settings {
+                    digest_time,
+                    digest,
+                    undated,
+                    tasks,
+                }),
+        } => {
+            let mut s = diary.reminder_settings()?;
+            let on = |v: OnOff| matches!(v, OnOff::On);
+            if let Some(t) = digest_time {
+                s.digest_time = t;
+            }
+            if let Some(v) = digest {
+                s.digest = on(v);
+            }
+            if let Some(v) = undated {
+                s.undated = on(v);
+            }
+            if let Some(v) = tasks {
+                s.tasks = on(v);
+            }
+            diary.set_reminder_settings(&s)?;
+            out.reminder_settings(&diary.reminder_settings()?);
         }
         Command::Export(ExportCmd::Json { output }) => {
             let s = diary.export(nextdate_diary::export::ExportFormat::Json, &output)?;

@@ -114,6 +114,33 @@ impl Out {
         }
     }
 
+    pub fn reminded(&self, sent: &[nextdate_diary::reminders::Reminder]) {
+        if self.json {
+            println!("{}", json!({ "sent": sent }));
+        } else if sent.is_empty() {
+            println!("no reminders due");
+        } else {
+            for r in sent {
+                println!("sent: {}", r.title);
+            }
+        }
+    }
+
+    pub fn reminder_settings(&self, s: &nextdate_diary::reminders::ReminderSettings) {
+        if self.json {
+            self.print_json(s);
+        } else {
+            let onoff = |b: bool| if b { "on" } else { "off" };
+            println!(
+                "evening round at {}: digest {}, undated cases {}, tasks {}",
+                s.digest_time,
+                onoff(s.digest),
+                onoff(s.undated),
+                onoff(s.tasks)
+            );
+        }
+    }
+
     pub fn ok(&self, msg: &str) {
         if self.json {
             println!("{}", json!({ "ok": true, "message": msg }));

@@ -24,6 +24,7 @@ pub mod model;
 pub mod money;
 pub mod projection;
 pub mod queries;
+pub mod reminders;
 pub mod store;
 
 pub use diary::{

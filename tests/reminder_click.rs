@@ -1,0 +1,45 @@
+//! Clicking a reminder reports its day: the notification server emits
+//! ActionInvoked("default") for the notification and the desktop notifier
+//! (as the app uses it) calls back with the day to open.
+
+#[path = "support/notifications.rs"]
+mod notifications;
+
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use nextdate_diary::reminders::{Reminder, ReminderKind};
+use nextdate_remind::{DesktopNotifier, Notifier};
+use notifications::{Bus, Server};
+
+#[test]
+fn clicking_a_reminder_opens_its_day() {
+    let bus = Bus::start();
+    let server = Server::start(&bus);
+    // This test binary holds only this test, so setting the variable races with nothing.
+    std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &bus.address);
+    let (tx, rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let notifier = DesktopNotifier::new("Nextdate", Some(Arc::new(move |d| tx.lock().unwrap().send(d).unwrap())));
+    let day = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+    let r = Reminder {
+        key: "digest:2026-11-25".into(),
+        kind: ReminderKind::Digest,
+        title: "Tomorrow: 6 hearings in 3 courts".into(),
+        body: "Delhi High Court: 2".into(),
+        open_date: day,
+    };
+    notifier.send(&r).unwrap();
+    let id = server.received()[0].id;
+    // The notifier's thread subscribes to the signal just after showing; give it a moment.
+    std::thread::sleep(Duration::from_millis(300));
+    server.click(id + 100, "default"); // someone else's notification: ignored
+    server.click(id, "default");
+    assert_eq!(rx.recv_timeout(Duration::from_secs(10)).unwrap(), day);
+    assert!(
+        rx.recv_timeout(Duration::from_millis(300)).is_err(),
+        "one click, one callback"
+    );
+}
