@@ -567,6 +567,10 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::printing::print_preview,
         crate::printing::save_hearing_list,
         crate::printing::print_window,
+        crate::reminders::reminder_settings,
+        crate::reminders::save_reminder_settings,
+        crate::data::export_diary,
+        crate::data::import_csv,
     ])
 }
 

@@ -152,3 +152,73 @@ pub fn delete_everything(s: State<'_, Session>, confirm: String) -> Res<String> 
     let dir = diary.delete_everything(&confirm)?;
     Ok(dir.display().to_string())
 }
+
+/// How much an export wrote, and where.
+#[derive(Serialize, Type)]
+pub struct ExportReport {
+    pub dir: String,
+    pub clients: u32,
+    pub cases: u32,
+    pub hearings: u32,
+    pub documents: u32,
+}
+
+/// Exports everything (`json` or `csv`) into a new folder `nextdate-export-DATE-FORMAT`
+/// inside `parent` (picked in the folder dialog).
+#[tauri::command]
+#[specta::specta]
+pub fn export_diary(s: State<'_, Session>, format: String, parent: String) -> Res<ExportReport> {
+    use nextdate_diary::export::ExportFormat;
+    let fmt = match format.as_str() {
+        "json" => ExportFormat::Json,
+        "csv" => ExportFormat::Csv,
+        other => return Err(DiaryError::Invalid(format!("unknown export format {other:?}")).into()),
+    };
+    let parent = self::path(&parent)?;
+    let base = format!("nextdate-export-{}-{format}", chrono::Local::now().date_naive());
+    let mut dir = parent.join(&base);
+    let mut n = 2;
+    while dir.exists() {
+        dir = parent.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    let summary = s.with(|d| d.export(fmt, &dir))?;
+    Ok(ExportReport {
+        dir: dir.display().to_string(),
+        clients: summary.clients as u32,
+        cases: summary.cases as u32,
+        hearings: summary.hearings as u32,
+        documents: summary.documents as u32,
+    })
+}
+
+/// One bad row of an import, as `file:line: column: message`.
+#[derive(Serialize, Type)]
+pub struct ImportResult {
+    pub applied: bool,
+    pub clients: u32,
+    pub cases: u32,
+    pub hearings: u32,
+    pub fees: u32,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Checks (`dry_run`) or imports CSV files; with any bad row nothing is written.
+#[tauri::command]
+#[specta::specta]
+pub fn import_csv(s: State<'_, Session>, paths: Vec<String>, dry_run: bool) -> Res<ImportResult> {
+    use nextdate_diary::import::ImportMode;
+    let paths: Vec<PathBuf> = paths.iter().map(|p| self::path(p)).collect::<Result<_, _>>()?;
+    let mode = if dry_run { ImportMode::DryRun } else { ImportMode::Apply };
+    let r = s.with(|d| d.import_csv(&paths, mode))?;
+    Ok(ImportResult {
+        applied: r.applied,
+        clients: r.clients as u32,
+        cases: r.cases as u32,
+        hearings: r.hearings as u32,
+        fees: r.fees as u32,
+        errors: r.errors.iter().map(|e| e.to_string()).collect(),
+        warnings: r.warnings,
+    })
+}

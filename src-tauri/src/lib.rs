@@ -6,6 +6,7 @@ pub mod commands;
 pub mod data;
 pub mod documents;
 pub mod printing;
+pub mod reminders;
 pub mod session;
 
 use std::path::PathBuf;
@@ -36,6 +37,7 @@ pub fn run() {
             builder.mount_events(app);
             let dir = diary_dir(app.handle());
             app.manage(session::Session::new(dir));
+            reminders::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(15));

@@ -36,6 +36,13 @@ impl Session {
         }
     }
 
+    /// Runs `f` on the unlocked diary, if it is, without counting as activity
+    /// (background work such as reminders). Locked: nothing happens.
+    pub fn quietly<T>(&self, f: impl FnOnce(&mut Diary) -> Result<T, DiaryError>) -> Result<Option<T>, DiaryError> {
+        let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
+        guard.as_mut().map(f).transpose()
+    }
+
     /// Reads from the unlocked diary without counting as activity (status polls).
     pub fn peek<T>(&self, f: impl FnOnce(&Diary) -> Result<T, DiaryError>) -> Option<T> {
         let guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());

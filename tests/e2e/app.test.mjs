@@ -321,6 +321,42 @@ test("print: the hearing list previews page by page and saves as a PDF that read
   await s.until(async () => /invalid date/i.test(await (await s.byTestId("print-error")).text()), "bad date shown");
 });
 
+test("reminder settings, export and CSV import from the app", async () => {
+  await click("nav-settings");
+  await s.byTestId("reminder-time");
+  await click("reminder-undated");
+  await fill("reminder-time", "20:15");
+  await click("reminders-save");
+  await s.byTestId("reminders-saved");
+  const rs = (await invoke("reminder_settings", {})).ok;
+  assert.equal(rs.undated, false);
+  assert.equal(rs.digest, true);
+  const badTime = await invoke("save_reminder_settings", { settings: { ...rs, digest_time: "25:99" } });
+  assert.equal(badTime.err?.code, "invalid_input");
+
+  const parent = mkdtempSync(join(tmpdir(), "nextdate-e2e-export-"));
+  const exported = await invoke("export_diary", { format: "csv", parent });
+  assert.ok(exported.ok, JSON.stringify(exported.err));
+  assert.ok(readFileSync(join(exported.ok.dir, "cases.csv")).toString().includes(NUMBER));
+  assert.equal(readdirSync(join(exported.ok.dir, "attachments")).length, 1);
+
+  const bad = join(parent, "cause-list.csv");
+  writeFileSync(bad, "Case No.,Court,NDOH\nO.S. 7/2026,Saket District Courts,31-02-2027\n,Saket District Courts,01-03-2027\n");
+  const checked = await invoke("import_csv", { paths: [bad], dryRun: true });
+  assert.deepEqual(checked.ok.errors.map((e) => e.split(": ").slice(0, 2).join(": ")), ["cause-list.csv:2: next_date", "cause-list.csv:3: number"]);
+  const refused = await invoke("import_csv", { paths: [bad], dryRun: false });
+  assert.equal(refused.ok.applied, false);
+  const good = join(parent, "good-cases.csv");
+  writeFileSync(good, "Case No.,Title,Court,NDOH,Client\nO.S. 7/2026,Imported matter,Saket District Courts,01-03-2027,रमेश कुमार\n");
+  const applied = await invoke("import_csv", { paths: [good], dryRun: false });
+  assert.equal(applied.ok.applied, true, JSON.stringify(applied));
+  await click("nav-data");
+  await s.byTestId("export-csv");
+  await shot("17c-data-export-import");
+  await click("nav-cases");
+  await s.waitFor('[data-testid="case-row"][data-case-number="O.S. 7/2026"]');
+});
+
 test("backup to an encrypted file, restore it over the diary, then delete everything", async () => {
   const BACKUP_PASS = "backup passphrase for the almirah";
   const backupFile = `${diaryDir}-backup.age`;
@@ -328,7 +364,7 @@ test("backup to an encrypted file, restore it over the diary, then delete everyt
   assert.equal(weak.err?.code, "weak_passphrase", JSON.stringify(weak));
   const made = await invoke("backup_diary", { path: backupFile, passphrase: BACKUP_PASS, replace: false });
   assert.ok(made.ok, JSON.stringify(made.err));
-  assert.ok(made.ok.records >= 3 && made.ok.documents === 1, JSON.stringify(made.ok));
+  assert.ok(made.ok.records >= 5 && made.ok.documents === 1, JSON.stringify(made.ok));
   const bytes = readFileSync(backupFile);
   assert.equal(bytes.subarray(0, 21).toString(), "age-encryption.org/v1");
   for (const secret of [NUMBER, "सुनीता देवी", "Arguments heard in part", "privileged attachment text"]) {

@@ -89,6 +89,15 @@ export const commands = {
 	 *  the list's pages when printed).
 	 */
 	printWindow: () => typedError<null, AppError>(__TAURI_INVOKE("print_window")),
+	reminderSettings: () => typedError<ReminderSettings, AppError>(__TAURI_INVOKE("reminder_settings")),
+	saveReminderSettings: (settings: ReminderSettings) => typedError<null, AppError>(__TAURI_INVOKE("save_reminder_settings", { settings })),
+	/**
+	 *  Exports everything (`json` or `csv`) into a new folder `nextdate-export-DATE-FORMAT`
+	 *  inside `parent` (picked in the folder dialog).
+	 */
+	exportDiary: (format: string, parent: string) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_diary", { format, parent })),
+	/**  Checks (`dry_run`) or imports CSV files; with any bad row nothing is written. */
+	importCsv: (paths: string[], dryRun: boolean) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_csv", { paths, dryRun })),
 };
 
 /* Types */
@@ -375,6 +384,15 @@ export type DocumentRow = {
 	added_at: string,
 };
 
+/**  How much an export wrote, and where. */
+export type ExportReport = {
+	dir: string,
+	clients: number,
+	cases: number,
+	hearings: number,
+	documents: number,
+};
+
 /**  Fee totals in minor units, per currency. */
 export type FeeBalance = {
 	currency: string,
@@ -465,6 +483,17 @@ export type HistoryEntry = {
 	message: string,
 };
 
+/**  One bad row of an import, as `file:line: column: message`. */
+export type ImportResult = {
+	applied: boolean,
+	clients: number,
+	cases: number,
+	hearings: number,
+	fees: number,
+	errors: string[],
+	warnings: string[],
+};
+
 /**  A member of the chamber (advocate, clerk, …). */
 export type MemberRow = {
 	id: string,
@@ -545,6 +574,15 @@ export type PrintRequest_Serialize = {
 	/**  A member's id for their cases only; none for the whole chamber. */
 	member: string | null,
 	include_tasks: boolean,
+};
+
+/**  When reminders fire, and which. */
+export type ReminderSettings = {
+	/**  "HH:MM", local time. */
+	digest_time: string,
+	digest: boolean,
+	undated: boolean,
+	tasks: boolean,
 };
 
 /**  A restored diary: its new recovery key (shown once) and what came back. */
