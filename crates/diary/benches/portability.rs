@@ -45,14 +45,23 @@ fn s(d: Duration) -> f64 {
 }
 
 fn main() {
-    let cases: usize = std::env::var("BENCH_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
-    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
+    let cases: usize = std::env::var("BENCH_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("diary");
     let mut d = new_diary(&dir);
     let t = Instant::now();
     let summary = nextdate_diary::demo::generate(&mut d, cases, 42, Local::now().date_naive(), 500, |_| {}).unwrap();
-    eprintln!("built a demo diary of {summary:?} in {:.1} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "built a demo diary of {summary:?} in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let db_size = std::fs::metadata(dir.join("diary.db")).unwrap().len();
 
     let copy = time(runs, |i| {
@@ -60,7 +69,17 @@ fn main() {
     });
     let read_all = time(runs, |_| {
         let mut n = 0usize;
-        for t in ["clients", "cases", "case_parties", "case_clients", "hearings", "tasks", "notes", "fees", "documents"] {
+        for t in [
+            "clients",
+            "cases",
+            "case_parties",
+            "case_clients",
+            "hearings",
+            "tasks",
+            "notes",
+            "fees",
+            "documents",
+        ] {
             let mut stmt = d.conn().prepare(&format!("SELECT * FROM {t}")).unwrap();
             let cols = stmt.column_count();
             let mut rows = stmt.query([]).unwrap();
@@ -74,18 +93,23 @@ fn main() {
         assert!(n > cases);
     });
     let export_json = time(runs, |i| {
-        d.export(ExportFormat::Json, &tmp.path().join(format!("json-{i}"))).unwrap();
+        d.export(ExportFormat::Json, &tmp.path().join(format!("json-{i}")))
+            .unwrap();
     });
     let export_csv = time(runs, |i| {
-        d.export(ExportFormat::Csv, &tmp.path().join(format!("csv-{i}"))).unwrap();
+        d.export(ExportFormat::Csv, &tmp.path().join(format!("csv-{i}")))
+            .unwrap();
     });
     let import_csv = time(runs, |i| {
         let mut fresh = new_diary(&tmp.path().join(format!("imported-{i}")));
-        let r = fresh.import_csv(&[tmp.path().join("csv-0")], ImportMode::Apply).unwrap();
+        let r = fresh
+            .import_csv(&[tmp.path().join("csv-0")], ImportMode::Apply)
+            .unwrap();
         assert!(r.applied && r.cases == cases, "{:?}", r.errors.first());
     });
     let backup = time(runs, |i| {
-        d.backup(&tmp.path().join(format!("backup-{i}.age")), PASSPHRASE).unwrap();
+        d.backup(&tmp.path().join(format!("backup-{i}.age")), PASSPHRASE)
+            .unwrap();
     });
     let backup_size = std::fs::metadata(tmp.path().join("backup-0.age")).unwrap().len();
     let restore = time(runs, |i| {
@@ -94,7 +118,14 @@ fn main() {
             advocate: None,
             protection: Protection::Passphrase(Zeroizing::new(PASSPHRASE.into())),
         };
-        Diary::restore(&tmp.path().join("backup-0.age"), PASSPHRASE, &tmp.path().join(format!("restored-{i}")), opts, false).unwrap();
+        Diary::restore(
+            &tmp.path().join("backup-0.age"),
+            PASSPHRASE,
+            &tmp.path().join(format!("restored-{i}")),
+            opts,
+            false,
+        )
+        .unwrap();
     });
 
     println!();

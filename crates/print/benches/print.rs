@@ -40,11 +40,23 @@ fn main() {
     .unwrap();
     let day = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
     let small_day = day.succ_opt().unwrap();
-    let names = ["रमेश कुमार शर्मा", "Sunita Devi", "முருகன் செல்வம்", "Imran Khan", "Anil Gupta", "ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ"];
+    let names = [
+        "रमेश कुमार शर्मा",
+        "Sunita Devi",
+        "முருகன் செல்வம்",
+        "Imran Khan",
+        "Anil Gupta",
+        "ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ",
+    ];
     d.batch(|b| {
         let clients: Vec<String> = names
             .iter()
-            .map(|n| b.add_client(NewClient { name: n.to_string(), ..Default::default() }))
+            .map(|n| {
+                b.add_client(NewClient {
+                    name: n.to_string(),
+                    ..Default::default()
+                })
+            })
             .collect::<Result<_, _>>()?;
         for i in 0..310usize {
             b.add_case(NewCase {
@@ -53,9 +65,21 @@ fn main() {
                 court: format!("Court complex {}", i % 12),
                 bench: Some(format!("Court No. {}", i % 5)),
                 parties: vec![
-                    Party { name: names[i % names.len()].into(), side: "petitioner".into(), counsel: None },
-                    Party { name: "State of U.P.".into(), side: "respondent".into(), counsel: None },
-                    Party { name: "Union of India".into(), side: "respondent".into(), counsel: None },
+                    Party {
+                        name: names[i % names.len()].into(),
+                        side: "petitioner".into(),
+                        counsel: None,
+                    },
+                    Party {
+                        name: "State of U.P.".into(),
+                        side: "respondent".into(),
+                        counsel: None,
+                    },
+                    Party {
+                        name: "Union of India".into(),
+                        side: "respondent".into(),
+                        counsel: None,
+                    },
                 ],
                 client_ids: vec![clients[i % clients.len()].clone()],
                 next_date: Some(if i < 300 { day } else { small_day }),
