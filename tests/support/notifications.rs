@@ -3,6 +3,9 @@
 //! desktop's server would. Real D-Bus, real wire protocol: only the server's
 //! display is replaced by a log the tests read.
 
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
