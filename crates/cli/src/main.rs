@@ -130,6 +130,9 @@ enum Command {
     /// Import records from CSV.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Chamber sync through a relay (end-to-end encrypted).
+    #[command(subcommand)]
+    Sync(SyncCmd),
     /// Print the hearing list of a date (or a range of dates) to a PDF file.
     Print {
         /// The list's date (default: tomorrow).
@@ -338,6 +341,40 @@ enum OnOff {
 }
 
 #[derive(Subcommand)]
+enum SyncCmd {
+    /// Register this diary as a chamber on a relay (this device becomes its admin) and send everything.
+    Init {
+        /// The relay's address, e.g. http://192.168.1.10:7070 or https://relay.example.in
+        #[arg(long)]
+        relay: String,
+    },
+    /// Make a one-time invite code for a new device (admin only).
+    Invite {
+        /// Hours until the invite expires.
+        #[arg(long, default_value_t = 48)]
+        hours: u32,
+        /// Also draw the code as a QR code.
+        #[arg(long)]
+        qr: bool,
+    },
+    /// Join a chamber with an invite code ("-" reads it from stdin). The diary's own records are kept and shared.
+    Join {
+        code: String,
+        /// What to call this device in the chamber.
+        #[arg(long, default_value = "laptop")]
+        label: String,
+    },
+    /// Sync now: send local changes, then fetch and merge everyone else's.
+    Now {
+        /// Tries, waiting 0.5 s, 1 s, 2 s … between them while the relay is unreachable.
+        #[arg(long, default_value_t = 1)]
+        attempts: u32,
+    },
+    /// Relay, chamber, devices, last sync, pending changes and errors.
+    Status,
+}
+
+#[derive(Subcommand)]
 enum RemindCmd {
     /// Show or change when reminders fire and which.
     Settings {
@@ -405,13 +442,40 @@ enum KeyCmd {
     Keyring,
 }
 
+/// Why a command failed: a diary error or a sync error, each with its code.
+enum Failure {
+    Diary(DiaryError),
+    Sync(nextdate_sync::SyncError),
+}
+
+impl<E: Into<DiaryError>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Diary(e.into())
+    }
+}
+
+impl Failure {
+    fn code(&self) -> &'static str {
+        match self {
+            Failure::Diary(e) => e.code(),
+            Failure::Sync(e) => e.code(),
+        }
+    }
+    fn message(&self) -> String {
+        match self {
+            Failure::Diary(e) => e.to_string(),
+            Failure::Sync(e) => e.to_string(),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json };
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            out.error(&e);
+            out.error(e.code(), &e.message());
             ExitCode::from(1)
         }
     }
@@ -496,7 +560,7 @@ fn parse_party(s: &str) -> Result<Party, DiaryError> {
     })
 }
 
-fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
+fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
     let dir = diary_dir(&cli.diary)?;
     if let Command::Init {
         passphrase,
@@ -662,7 +726,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
         Command::Board { date, days } => {
             let from = date_arg(&date)?;
             if !(1..=366).contains(&days) {
-                return Err(DiaryError::Invalid("--days must be between 1 and 366".into()));
+                return Err(DiaryError::Invalid("--days must be between 1 and 366".into()).into());
             }
             let boards = (0..days)
                 .map(|i| diary.board(from + chrono::Duration::days(i.into())))
@@ -752,13 +816,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let from = from.as_deref().map(date_arg).transpose()?;
             let to = to.as_deref().map(date_arg).transpose()?;
             if output.exists() && !force {
-                return Err(DiaryError::AlreadyExists(output));
+                return Err(DiaryError::AlreadyExists(output).into());
             }
             let ics = diary.hearings_ics(from, to)?;
             let events = ics.matches("BEGIN:VEVENT").count();
             std::fs::write(&output, ics)?;
             out.ok(&format!("wrote {events} hearings to {}", output.display()));
         }
+        Command::Sync(cmd) => sync_command(&mut diary, cmd, out).map_err(Failure::Sync)?,
         Command::Remind { at, cmd: None } => {
             let now = match at {
                 Some(t) => chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M")
@@ -817,7 +882,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
                     "{} bad row{} in the CSV; nothing was imported",
                     report.errors.len(),
                     if report.errors.len() == 1 { "" } else { "s" }
-                )));
+                ))
+                .into());
             }
         }
         Command::Print {
@@ -832,7 +898,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
             let from = date_arg(&date)?;
             let to = to.as_deref().map(date_arg).transpose()?.unwrap_or(from);
             if output.exists() && !force {
-                return Err(DiaryError::AlreadyExists(output));
+                return Err(DiaryError::AlreadyExists(output).into());
             }
             let member = match advocate {
                 Some(who) => Some(find_member(&diary, &who)?),
@@ -877,6 +943,48 @@ fn run(cli: Cli, out: &Out) -> Result<(), DiaryError> {
                 out.ok("the diary key is now kept in the OS keyring");
             }
         },
+    }
+    Ok(())
+}
+
+fn sync_command(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), nextdate_sync::SyncError> {
+    use nextdate_sync::engine;
+    match cmd {
+        SyncCmd::Init { relay } => {
+            let report = engine::init(diary, &relay)?;
+            // With --json the report alone is printed (one JSON document).
+            if !out.json {
+                out.ok(&format!(
+                    "this diary is now chamber {} on {}",
+                    diary.chamber_id(),
+                    engine::status(diary)?.relay.unwrap_or_default()
+                ));
+            }
+            out.synced(&report);
+        }
+        SyncCmd::Invite { hours, qr } => {
+            let made = engine::invite(diary, std::time::Duration::from_secs(u64::from(hours.max(1)) * 3600))?;
+            out.invite(&made.invite, qr);
+        }
+        SyncCmd::Join { code, label } => {
+            let code = if code == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_line(&mut s).map_err(DiaryError::from)?;
+                Zeroizing::new(s)
+            } else {
+                Zeroizing::new(code)
+            };
+            let report = engine::join(diary, &code, &label)?;
+            if !out.json {
+                out.ok(&format!("joined chamber {}", diary.chamber_id()));
+            }
+            out.synced(&report);
+        }
+        SyncCmd::Now { attempts } => {
+            let report = engine::sync_with_retry(diary, attempts.max(1))?;
+            out.synced(&report);
+        }
+        SyncCmd::Status => out.sync_status(&engine::status(diary)?),
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use nextdate_diary::dates::{format_dmy, parse_iso};
 use nextdate_diary::demo::DemoSummary;
 use nextdate_diary::money::format_amount;
 use nextdate_diary::queries::{ClientRow, FeeRow};
-use nextdate_diary::{Board, CaseDetail, CaseSummary, DiaryError, FeeBalance, HistoryEntry, SearchHit, TaskRow};
+use nextdate_diary::{Board, CaseDetail, CaseSummary, FeeBalance, HistoryEntry, SearchHit, TaskRow};
 use serde::Serialize;
 use serde_json::json;
 
@@ -39,10 +39,10 @@ impl Out {
         println!("{}", serde_json::to_string_pretty(v).expect("output serializes"));
     }
 
-    pub fn error(&self, e: &DiaryError) {
-        let message = e.to_string().replace('\n', " ");
+    pub fn error(&self, code: &str, message: &str) {
+        let message = message.replace('\n', " ");
         if self.json {
-            eprintln!("{}", json!({ "error": { "code": e.code(), "message": message } }));
+            eprintln!("{}", json!({ "error": { "code": code, "message": message } }));
         } else {
             eprintln!("nextdate: {message}");
         }
@@ -139,6 +139,82 @@ impl Out {
                 onoff(s.tasks)
             );
         }
+    }
+
+    pub fn synced(&self, r: &nextdate_sync::SyncReport) {
+        if self.json {
+            self.print_json(r);
+        } else {
+            println!(
+                "sent {} batches ({} changes), received {} batches, merged {} documents, {} attachments sent, {} received",
+                r.pushed_batches, r.pushed_changes, r.pulled_batches, r.merged_docs, r.blobs_sent, r.blobs_received
+            );
+            if r.rejected_batches > 0 {
+                println!(
+                    "refused {} batches that did not verify (see `nextdate sync status`)",
+                    r.rejected_batches
+                );
+            }
+        }
+    }
+
+    pub fn sync_status(&self, s: &nextdate_sync::SyncStatus) {
+        if self.json {
+            return self.print_json(s);
+        }
+        let Some(relay) = &s.relay else {
+            println!("not syncing: this diary stays on this device (set up with `nextdate sync init --relay URL` or `nextdate sync join CODE`)");
+            return;
+        };
+        println!("relay:           {relay}");
+        println!(
+            "chamber:         {}{}",
+            s.chamber,
+            if s.admin { " (this device is its admin)" } else { "" }
+        );
+        println!("last sync:       {}", s.last_sync.as_deref().unwrap_or("never"));
+        println!("pending changes: {}", s.pending_changes);
+        if let Some(e) = &s.last_error {
+            println!("last error:      {e}");
+        }
+        if s.rejected_batches > 0 {
+            println!(
+                "refused batches: {} ({})",
+                s.rejected_batches,
+                s.last_rejection.as_deref().unwrap_or("")
+            );
+        }
+        println!("devices:");
+        for d in &s.devices {
+            println!(
+                "  {} — {} ({}){}",
+                d.label,
+                d.member,
+                d.role,
+                if d.this_device { "  ← this device" } else { "" }
+            );
+        }
+    }
+
+    pub fn invite(&self, invite: &nextdate_sync::invite::Invite, qr: bool) {
+        let code = invite.code();
+        let expires = chrono::DateTime::from_timestamp(invite.expires_at, 0)
+            .map(|t| t.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string())
+            .unwrap_or_default();
+        if self.json {
+            println!(
+                "{}",
+                json!({ "code": code.as_str(), "expires": expires, "chamber": invite.chamber })
+            );
+            return;
+        }
+        if qr {
+            println!("{}", invite.qr_text());
+        }
+        println!("{}", code.as_str());
+        eprintln!(
+            "One-time invite, valid until {expires}. It carries the chamber key: give it only to the person joining, in person or over a channel you trust."
+        );
     }
 
     pub fn ok(&self, msg: &str) {

@@ -361,6 +361,17 @@ impl Diary {
     pub fn chamber_id(&self) -> &str {
         &self.chamber_id
     }
+    pub(crate) fn set_chamber_id(&mut self, id: String) {
+        self.chamber_id = id;
+    }
+    /// The member (person) using this device.
+    pub fn member_id(&self) -> &str {
+        &self.member_id
+    }
+    /// This device's Automerge actor id, in hex.
+    pub fn actor_hex(&self) -> String {
+        self.actor.to_hex_string()
+    }
     /// The underlying connection, for queries that read the projection.
     pub fn conn(&self) -> &Connection {
         &self.conn
@@ -589,7 +600,7 @@ impl Batch<'_> {
     /// Loads a document, lets `f` change its hydrated value and give a commit
     /// message, then writes only what changed to the document and the projection.
     /// A change that alters nothing writes nothing.
-    fn change<T, R>(
+    pub(crate) fn change<T, R>(
         &mut self,
         id: &str,
         kind: DocKind,

@@ -25,6 +25,7 @@ pub mod money;
 pub mod projection;
 pub mod queries;
 pub mod reminders;
+pub mod replication;
 pub mod store;
 
 pub use diary::{

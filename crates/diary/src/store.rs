@@ -196,6 +196,34 @@ pub fn append_change(
     if change.is_empty() {
         return Ok(());
     }
+    append_chunk(tx, id, change, doc)?;
+    tx.execute(
+        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, kind.as_str(), change, now],
+    )?;
+    Ok(())
+}
+
+/// Stores a document first seen in changes from another device (not queued for sending).
+pub fn insert_remote_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
+        params![id, kind.as_str(), now],
+    )?;
+    tx.execute(
+        "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
+        params![id, doc.save()],
+    )?;
+    Ok(())
+}
+
+/// Appends changes from another device to a stored document (not queued for
+/// sending), compacting it when it has collected many chunks.
+pub fn append_remote_change(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<()> {
+    append_chunk(tx, id, change, doc)
+}
+
+fn append_chunk(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<()> {
     let (count, max): (i64, i64) = tx.query_row(
         "SELECT count(*), coalesce(max(seq), -1) FROM doc_chunks WHERE doc_id = ?1",
         [id],
@@ -213,10 +241,6 @@ pub fn append_change(
             params![id, max + 1, change],
         )?;
     }
-    tx.execute(
-        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, kind.as_str(), change, now],
-    )?;
     Ok(())
 }
 

@@ -1,0 +1,310 @@
+//! What chamber sync needs of a diary, without any network: reading and
+//! acknowledging the outbox of local changes, merging changes that came from
+//! other devices (documents, chunks and projection in one transaction, with the
+//! sync cursor), adopting a chamber when this device joins one, and the small
+//! key/value state sync keeps in the encrypted database.
+
+use automerge::AutoCommit;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+use crate::diary::Diary;
+use crate::error::{DiaryError, Result};
+use crate::model::{ChamberDoc, Device, DocKind, Member};
+use crate::{projection, store};
+
+/// One queued local change: the incremental bytes of one document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocChange {
+    pub doc_id: String,
+    pub kind: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A run of outbox entries, oldest first, to be sent as one batch.
+#[derive(Debug, Clone, Default)]
+pub struct OutboxRun {
+    /// Outbox sequence numbers covered: `first..=last`.
+    pub first: i64,
+    pub last: i64,
+    pub changes: Vec<DocChange>,
+}
+
+/// What merging a batch of remote changes did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    /// Documents that changed.
+    pub docs_changed: usize,
+    /// Documents whose changes were all already known (nothing to do).
+    pub already_known: usize,
+}
+
+const SYNC_PREFIX: &str = "sync.";
+
+impl Diary {
+    /// The oldest outbox entries after `after`, up to `max_bytes` of change data
+    /// (always at least one entry) and `max_entries` entries.
+    pub fn outbox_run(&self, after: i64, max_bytes: usize, max_entries: usize) -> Result<Option<OutboxRun>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, doc_id, kind, bytes FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        let mut rows = stmt.query(params![after, max_entries as i64])?;
+        let mut run = OutboxRun::default();
+        let mut size = 0usize;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let bytes: Vec<u8> = r.get(3)?;
+            if !run.changes.is_empty() && size + bytes.len() > max_bytes {
+                break;
+            }
+            size += bytes.len();
+            if run.changes.is_empty() {
+                run.first = seq;
+            }
+            run.last = seq;
+            run.changes.push(DocChange {
+                doc_id: r.get(1)?,
+                kind: r.get(2)?,
+                bytes,
+            });
+        }
+        Ok((!run.changes.is_empty()).then_some(run))
+    }
+
+    /// The outbox entries `first..=last` exactly (to resend a batch unchanged).
+    pub fn outbox_range(&self, first: i64, last: i64) -> Result<Vec<DocChange>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc_id, kind, bytes FROM outbox WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let rows = stmt.query_map(params![first, last], |r| {
+            Ok(DocChange {
+                doc_id: r.get(0)?,
+                kind: r.get(1)?,
+                bytes: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Removes outbox entries up to `last` (the relay has them) and sets the
+    /// given sync state keys, in one transaction.
+    pub fn outbox_ack(&mut self, last: i64, state: &[(&str, Option<&str>)]) -> Result<()> {
+        self.write(|tx, _| {
+            tx.execute("DELETE FROM outbox WHERE seq <= ?1", [last])?;
+            set_state(tx, state)
+        })
+    }
+
+    /// A sync state value (kept in the encrypted database).
+    pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
+        store::meta_get(&self.conn, &format!("{SYNC_PREFIX}{key}"))
+    }
+
+    /// Sets (or, with `None`, removes) sync state values in one transaction.
+    pub fn set_sync_state(&mut self, state: &[(&str, Option<&str>)]) -> Result<()> {
+        self.write(|tx, _| set_state(tx, state))
+    }
+
+    /// Merges changes made on other devices, then sets `state` (the cursor), all
+    /// in one transaction: either every change and the new cursor are kept, or
+    /// nothing is. Changes already known are skipped; merged changes are not
+    /// queued for sending again.
+    pub fn merge_remote(&mut self, changes: &[DocChange], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
+        let chamber_id = self.chamber_id().to_string();
+        self.write(|tx, _| {
+            let mut report = MergeReport::default();
+            // Changes to one document are merged together: it is loaded,
+            // stored and projected once per call, not once per change.
+            let mut order: Vec<(&str, &str)> = Vec::new();
+            let mut grouped: std::collections::HashMap<&str, Vec<u8>> = std::collections::HashMap::new();
+            for c in changes {
+                let bytes = grouped.entry(c.doc_id.as_str()).or_insert_with(|| {
+                    order.push((c.doc_id.as_str(), c.kind.as_str()));
+                    Vec::new()
+                });
+                bytes.extend_from_slice(&c.bytes);
+            }
+            for (doc_id, kind_name) in order {
+                let kind = DocKind::parse(kind_name)
+                    .ok_or_else(|| DiaryError::Document(format!("unknown document kind {kind_name:?}")))?;
+                if kind == DocKind::Chamber && doc_id != chamber_id {
+                    return Err(DiaryError::Document(format!(
+                        "a change names chamber {doc_id} but this diary belongs to chamber {chamber_id}"
+                    )));
+                }
+                if merge_one(tx, doc_id, kind, &grouped[doc_id])? {
+                    report.docs_changed += 1;
+                } else {
+                    report.already_known += 1;
+                }
+            }
+            set_state(tx, state)?;
+            Ok(report)
+        })
+    }
+
+    /// Makes this diary part of chamber `chamber_id` (when it joins one through an
+    /// invite): its own chamber document is dropped, with its queued changes, so
+    /// that the chamber's document (pulled next) is the only one. Cases and clients
+    /// already in the diary stay and are shared with the chamber.
+    pub fn adopt_chamber(&mut self, chamber_id: &str) -> Result<()> {
+        if chamber_id.trim().is_empty() || chamber_id.len() > 64 {
+            return Err(DiaryError::Invalid(format!("{chamber_id:?} is not a chamber id")));
+        }
+        let own = self.chamber_id().to_string();
+        if own == chamber_id {
+            return Ok(());
+        }
+        self.write(|tx, _| {
+            tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [&own])?;
+            tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [&own])?;
+            tx.execute("DELETE FROM history WHERE doc_id = ?1", [&own])?;
+            tx.execute("DELETE FROM docs WHERE id = ?1", [&own])?;
+            tx.execute("DELETE FROM members", [])?;
+            tx.execute("DELETE FROM devices", [])?;
+            store::meta_set(tx, "chamber_id", chamber_id)
+        })?;
+        self.set_chamber_id(chamber_id.to_string());
+        Ok(())
+    }
+
+    /// Whether the chamber document is present (after joining, once it was pulled).
+    pub fn has_chamber_doc(&self) -> Result<bool> {
+        Ok(store::doc_kind(&self.conn, self.chamber_id())? == Some(DocKind::Chamber))
+    }
+
+    /// Adds this device (and its member, unless already there) to the chamber
+    /// document. Used once a joining device has pulled the chamber.
+    pub fn register_this_device(&mut self, member_name: &str, role: &str, label: &str) -> Result<()> {
+        let member_id = self.member_id().to_string();
+        let actor = self.actor_hex();
+        let chamber_id = self.chamber_id().to_string();
+        let (member_name, label) = (member_name.trim().to_string(), label.trim().to_string());
+        self.batch(|b| {
+            b.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
+                c.members.entry(member_id.clone()).or_insert(Member {
+                    name: member_name,
+                    role: role.to_string(),
+                });
+                c.devices.insert(
+                    actor,
+                    Device {
+                        label,
+                        member_id,
+                        added_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    },
+                );
+                Ok(((), "Added a device".to_string()))
+            })
+        })
+    }
+
+    /// The chamber's devices with their members: `(actor hex, label, member name, role)`.
+    pub fn chamber_devices(&self) -> Result<Vec<(String, String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.actor, d.label, coalesce(m.name, ''), coalesce(m.role, '') FROM devices d
+             LEFT JOIN members m ON m.id = d.member_id ORDER BY 3, 2",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every blob id referenced by a document in the diary and whether its bytes are here.
+    pub fn blob_inventory(&self) -> Result<Vec<(String, bool)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT d.blob_id, b.id IS NOT NULL FROM documents d LEFT JOIN blobs b ON b.id = d.blob_id
+             ORDER BY d.blob_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The bytes of a blob, if present.
+    pub fn blob(&self, id: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .conn
+            .query_row("SELECT bytes FROM blobs WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Stores a blob that came from another device, after checking that its
+    /// SHA-256 is its id.
+    pub fn put_blob(&mut self, id: &str, bytes: &[u8]) -> Result<()> {
+        use sha2::{Digest, Sha256};
+        let sha = data_encoding::HEXLOWER.encode(&Sha256::digest(bytes));
+        if sha != id {
+            return Err(DiaryError::Document(format!(
+                "attachment {id} arrived with different content"
+            )));
+        }
+        self.write(|tx, _| {
+            tx.execute(
+                "INSERT OR IGNORE INTO blobs (id, size, bytes) VALUES (?1, ?2, ?3)",
+                params![id, bytes.len() as i64, bytes],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Whole Automerge documents, for comparing replicas in tests and tools:
+    /// `(id, kind, sorted change hashes)`.
+    pub fn doc_heads(&self) -> Result<Vec<(String, String, Vec<String>)>> {
+        let mut stmt = self.conn.prepare("SELECT id, kind FROM docs ORDER BY id")?;
+        let ids = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id, kind) in ids {
+            let mut doc = store::load_doc(&self.conn, &id)?;
+            let mut heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
+            heads.sort();
+            out.push((id, kind, heads));
+        }
+        Ok(out)
+    }
+}
+
+fn set_state(tx: &Transaction, state: &[(&str, Option<&str>)]) -> Result<()> {
+    for (k, v) in state {
+        let key = format!("{SYNC_PREFIX}{k}");
+        match v {
+            Some(v) => store::meta_set(tx, &key, v)?,
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = ?1", [&key])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Merges one remote change into its document; returns whether anything changed.
+fn merge_one(tx: &Transaction, doc_id: &str, kind: DocKind, bytes: &[u8]) -> Result<bool> {
+    let existing = store::doc_kind(tx, doc_id)?;
+    if let Some(k) = existing {
+        if k != kind {
+            return Err(DiaryError::Document(format!(
+                "document {} is a {} here but a change calls it a {}",
+                doc_id,
+                k.as_str(),
+                kind.as_str()
+            )));
+        }
+    }
+    let mut doc = match existing {
+        Some(_) => store::load_doc(tx, doc_id)?,
+        None => AutoCommit::new(),
+    };
+    let before = doc.get_heads();
+    doc.load_incremental(bytes)?;
+    let after = doc.get_heads();
+    if before == after {
+        return Ok(false);
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    match existing {
+        None => store::insert_remote_doc(tx, doc_id, kind, &mut doc, &now)?,
+        Some(_) => store::append_remote_change(tx, doc_id, bytes, &mut doc)?,
+    }
+    projection::project_doc(tx, doc_id, kind, &mut doc)?;
+    Ok(true)
+}

@@ -1,0 +1,347 @@
+//! What the relay does with each frame, whatever carried it (HTTP or
+//! WebSocket): challenges and proofs, sessions, chambers, invites, the batch
+//! log and attachments. Every refusal is an error frame with a code; nothing
+//! here panics on bad input.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use nextdate_sync::crypto::verify_proof;
+use nextdate_sync::frame::{
+    ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, MAX_BATCH_BYTES, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES,
+    MAX_PULL, PROTOCOL_VERSION,
+};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use tokio::sync::broadcast;
+
+use crate::storage::{Storage, StoreError};
+
+const CHALLENGE_TTL: Duration = Duration::from_secs(120);
+const SESSION_TTL: Duration = Duration::from_secs(3600);
+/// Outstanding challenges and sessions are capped so a flood cannot exhaust memory.
+const MAX_PENDING: usize = 100_000;
+/// Longest an invite may be valid.
+const MAX_INVITE_SECS: i64 = 30 * 24 * 3600;
+
+/// An authenticated device.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub chamber: String,
+    pub device: [u8; 32],
+    pub admin: bool,
+    expires: Instant,
+}
+
+/// Challenges issued and not yet answered: nonce → (device, expiry).
+type Challenges = HashMap<[u8; 32], ([u8; 32], Instant)>;
+
+/// A refusal before it becomes an error frame.
+pub type Refusal = (ErrorCode, String);
+
+/// The relay's shared state.
+pub struct Relay {
+    pub storage: Box<dyn Storage>,
+    challenges: Mutex<Challenges>,
+    sessions: Mutex<HashMap<[u8; 32], SessionInfo>>,
+    live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
+    pub connections: std::sync::atomic::AtomicUsize,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+pub fn short(device: &[u8; 32]) -> String {
+    data_encoding::HEXLOWER.encode(&device[..6])
+}
+
+fn valid_chamber_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+fn refuse(code: ErrorCode, message: impl Into<String>) -> Frame {
+    Frame::error(code, message)
+}
+
+fn store_error(e: StoreError) -> Frame {
+    match e {
+        StoreError::ChamberExists => refuse(ErrorCode::ChamberExists, e.to_string()),
+        StoreError::BadToken(why) => refuse(ErrorCode::BadToken, why),
+        StoreError::NotFound => refuse(ErrorCode::NotFound, "not found"),
+        StoreError::Internal(why) => {
+            tracing::error!(error = %why, "storage failure");
+            refuse(ErrorCode::Internal, "the relay could not store or read that; try again")
+        }
+    }
+}
+
+impl Relay {
+    pub fn new(storage: Box<dyn Storage>) -> Arc<Relay> {
+        Arc::new(Relay {
+            storage,
+            challenges: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            live: Mutex::new(HashMap::new()),
+            connections: Default::default(),
+        })
+    }
+
+    /// The session a bearer token names, if it is valid.
+    pub fn session(&self, token: &[u8; 32]) -> Option<SessionInfo> {
+        let sessions = lock(&self.sessions);
+        sessions.get(token).filter(|s| s.expires > Instant::now()).cloned()
+    }
+
+    /// Live notifications for a chamber: the latest sequence number after each append.
+    pub fn subscribe(&self, chamber: &str) -> broadcast::Receiver<u64> {
+        lock(&self.live)
+            .entry(chamber.to_string())
+            .or_insert_with(|| broadcast::channel(64).0)
+            .subscribe()
+    }
+
+    fn notify(&self, chamber: &str, latest: u64) {
+        if let Some(tx) = lock(&self.live).get(chamber) {
+            let _ = tx.send(latest);
+        }
+    }
+
+    fn issue_challenge(&self, device: [u8; 32]) -> Frame {
+        let mut nonce = [0u8; 32];
+        OsRng.fill_bytes(&mut nonce);
+        let mut ch = lock(&self.challenges);
+        if ch.len() >= MAX_PENDING {
+            let now = Instant::now();
+            ch.retain(|_, (_, t)| *t > now);
+            if ch.len() >= MAX_PENDING {
+                return refuse(ErrorCode::Internal, "the relay is busy; try again shortly");
+            }
+        }
+        ch.insert(nonce, (device, Instant::now() + CHALLENGE_TTL));
+        Frame::Challenge { nonce }
+    }
+
+    /// Checks a proof against a challenge this relay issued (each challenge works once).
+    fn check_proof(&self, proof: &Proof, purpose: ProofPurpose, chamber: &str) -> Result<(), Refusal> {
+        if !valid_chamber_id(chamber) {
+            return Err((ErrorCode::Malformed, "that is not a chamber id".into()));
+        }
+        let issued = lock(&self.challenges).remove(&proof.nonce);
+        match issued {
+            Some((device, expires)) if device == proof.device && expires > Instant::now() => {}
+            _ => {
+                return Err((
+                    ErrorCode::BadProof,
+                    "unknown or expired challenge; ask for a new one".into(),
+                ))
+            }
+        }
+        if !verify_proof(proof, purpose, chamber) {
+            return Err((ErrorCode::BadProof, "the signature does not verify".into()));
+        }
+        Ok(())
+    }
+
+    fn open_session(&self, chamber: &str, device: [u8; 32], admin: bool) -> Frame {
+        let mut token = [0u8; 32];
+        OsRng.fill_bytes(&mut token);
+        let mut sessions = lock(&self.sessions);
+        if sessions.len() >= MAX_PENDING {
+            let now = Instant::now();
+            sessions.retain(|_, s| s.expires > now);
+        }
+        sessions.insert(
+            token,
+            SessionInfo {
+                chamber: chamber.to_string(),
+                device,
+                admin,
+                expires: Instant::now() + SESSION_TTL,
+            },
+        );
+        Frame::Session {
+            token,
+            chamber: chamber.to_string(),
+            admin,
+        }
+    }
+
+    /// Handles one request frame. `blob_route` is true on the attachment endpoint.
+    pub fn handle(&self, frame: Frame, session: Option<&SessionInfo>, blob_route: bool) -> Frame {
+        let name = frame.name();
+        let reply = match (frame, session) {
+            (Frame::Hello { version, device }, _) => {
+                if version != PROTOCOL_VERSION {
+                    refuse(
+                        ErrorCode::Unexpected,
+                        format!("protocol version {version} is not supported (this relay speaks {PROTOCOL_VERSION})"),
+                    )
+                } else {
+                    self.issue_challenge(device)
+                }
+            }
+            (Frame::Authenticate { chamber, proof }, _) => {
+                match self.check_proof(&proof, ProofPurpose::Authenticate, &chamber) {
+                    Err((code, message)) => refuse(code, message),
+                    Ok(()) => match self.storage.device_role(&chamber, &proof.device) {
+                        Ok(Some(admin)) => {
+                            tracing::info!(chamber = %chamber, device = %short(&proof.device), "authenticated");
+                            self.open_session(&chamber, proof.device, admin)
+                        }
+                        Ok(None) => {
+                            tracing::warn!(chamber = %chamber, device = %short(&proof.device), "unregistered device refused");
+                            refuse(ErrorCode::Forbidden, "this device is not registered in that chamber")
+                        }
+                        Err(e) => store_error(e),
+                    },
+                }
+            }
+            (Frame::RegisterChamber { chamber, proof }, _) => {
+                match self.check_proof(&proof, ProofPurpose::RegisterChamber, &chamber) {
+                    Err((code, message)) => refuse(code, message),
+                    Ok(()) => match self.storage.create_chamber(&chamber, &proof.device, now_secs()) {
+                        Ok(()) => {
+                            tracing::info!(chamber = %chamber, device = %short(&proof.device), "chamber registered");
+                            self.open_session(&chamber, proof.device, true)
+                        }
+                        Err(e) => store_error(e),
+                    },
+                }
+            }
+            (Frame::Join { chamber, token, proof }, _) => {
+                match self.check_proof(&proof, ProofPurpose::Join, &chamber) {
+                    Err((code, message)) => refuse(code, message),
+                    Ok(()) => {
+                        let hash: [u8; 32] = Sha256::digest(token).into();
+                        match self.storage.redeem_invite(&chamber, &hash, &proof.device, now_secs()) {
+                            Ok(()) => {
+                                tracing::info!(chamber = %chamber, device = %short(&proof.device), "device joined");
+                                self.open_session(&chamber, proof.device, false)
+                            }
+                            Err(e) => {
+                                tracing::warn!(chamber = %chamber, device = %short(&proof.device), reason = %e, "join refused");
+                                store_error(e)
+                            }
+                        }
+                    }
+                }
+            }
+            (_, None) => refuse(ErrorCode::Unauthenticated, "authenticate first"),
+            (Frame::CreateInvite { token_hash, expires_at }, Some(s)) => {
+                let now = now_secs();
+                if !s.admin {
+                    refuse(ErrorCode::Forbidden, "only the chamber's admin device can invite")
+                } else if expires_at <= now || expires_at > now + MAX_INVITE_SECS {
+                    refuse(ErrorCode::Malformed, "an invite must expire within 30 days")
+                } else {
+                    match self.storage.add_invite(&s.chamber, &token_hash, &s.device, expires_at) {
+                        Ok(()) => Frame::Done,
+                        Err(e) => store_error(e),
+                    }
+                }
+            }
+            (Frame::Push { batch_id, envelope }, Some(s)) => {
+                if envelope.len() > MAX_BATCH_BYTES {
+                    refuse(
+                        ErrorCode::TooLarge,
+                        format!("a batch may be at most {MAX_BATCH_BYTES} bytes"),
+                    )
+                } else {
+                    match self
+                        .storage
+                        .append_batch(&s.chamber, &batch_id, &s.device, &envelope, now_secs())
+                    {
+                        Ok((seq, duplicate)) => {
+                            tracing::info!(chamber = %s.chamber, device = %short(&s.device), seq, bytes = envelope.len(), duplicate, "batch");
+                            if !duplicate {
+                                self.notify(&s.chamber, seq);
+                            }
+                            Frame::Pushed { seq, duplicate }
+                        }
+                        Err(e) => store_error(e),
+                    }
+                }
+            }
+            (Frame::Pull { after, limit }, Some(s)) => self.pull(s, after, limit),
+            (Frame::PutBlob { id, bytes }, Some(s)) if blob_route => {
+                match self.storage.put_blob(&s.chamber, &id, &bytes) {
+                    Ok(()) => {
+                        tracing::info!(chamber = %s.chamber, bytes = bytes.len(), "attachment stored");
+                        Frame::Done
+                    }
+                    Err(e) => store_error(e),
+                }
+            }
+            (Frame::GetBlob { id }, Some(s)) if blob_route => match self.storage.get_blob(&s.chamber, &id) {
+                Ok(Some(bytes)) => Frame::Blob { bytes },
+                Ok(None) => refuse(ErrorCode::NotFound, "no such attachment"),
+                Err(e) => store_error(e),
+            },
+            (Frame::PutBlob { .. } | Frame::GetBlob { .. }, Some(_)) => {
+                refuse(ErrorCode::Unexpected, "attachments go to /v1/blob")
+            }
+            (Frame::HasBlobs { ids }, Some(s)) => {
+                if ids.len() > MAX_PULL as usize {
+                    refuse(ErrorCode::TooLarge, "ask about at most 1000 attachments at once")
+                } else {
+                    let present: Result<Vec<bool>, _> =
+                        ids.iter().map(|id| self.storage.has_blob(&s.chamber, id)).collect();
+                    match present {
+                        Ok(present) => Frame::BlobsPresent { present },
+                        Err(e) => store_error(e),
+                    }
+                }
+            }
+            (Frame::ChamberStatus, Some(s)) => {
+                match (
+                    self.storage.device_count(&s.chamber),
+                    self.storage.latest_seq(&s.chamber),
+                ) {
+                    (Ok(devices), Ok(latest)) => Frame::ChamberInfo { devices, latest },
+                    (Err(e), _) | (_, Err(e)) => store_error(e),
+                }
+            }
+            (other, Some(_)) => refuse(ErrorCode::Unexpected, format!("{} is not a request", other.name())),
+        };
+        if let Frame::Error { code, message } = &reply {
+            tracing::debug!(frame = name, code = code.as_str(), message = %message, "refused");
+        }
+        reply
+    }
+
+    /// Batches after `after` for the session's chamber.
+    pub fn pull(&self, s: &SessionInfo, after: u64, limit: u32) -> Frame {
+        let limit = limit.clamp(1, MAX_PULL);
+        // Leave room in the frame for the sequence numbers and lengths.
+        let budget = MAX_FRAME_BYTES - 64 * 1024;
+        match (
+            self.storage.batches_after(&s.chamber, after, limit, budget),
+            self.storage.latest_seq(&s.chamber),
+        ) {
+            (Ok(rows), Ok(latest)) => Frame::Batches {
+                items: rows
+                    .into_iter()
+                    .map(|(seq, envelope)| StoredBatch { seq, envelope })
+                    .collect(),
+                latest,
+            },
+            (Err(e), _) | (_, Err(e)) => store_error(e),
+        }
+    }
+}
+
+/// Frame size limit of a route.
+pub fn limit_for(blob_route: bool) -> usize {
+    if blob_route {
+        MAX_BLOB_FRAME_BYTES
+    } else {
+        MAX_FRAME_BYTES
+    }
+}

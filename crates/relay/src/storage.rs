@@ -1,0 +1,351 @@
+//! Where the relay keeps chambers, devices, invite token hashes, the encrypted
+//! batch log and encrypted attachments. [`Storage`] is the seam (a hosting
+//! service could put it on PostgreSQL); [`SqliteStorage`] is the default, one
+//! SQLite file in WAL mode, durable across a SIGKILL.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+/// Why a storage call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("a chamber with that id is already registered")]
+    ChamberExists,
+    #[error("{0}")]
+    BadToken(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("storage failure: {0}")]
+    Internal(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Internal(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Counts for the health endpoint and benchmarks.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Stats {
+    pub chambers: u64,
+    pub devices: u64,
+    pub batches: u64,
+    pub blobs: u64,
+}
+
+/// The relay's storage.
+pub trait Storage: Send + Sync + 'static {
+    /// Registers a chamber with `device` as its admin. Registering again from the
+    /// same admin device is not an error.
+    fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()>;
+    /// `Some(admin)` when the device is registered in the chamber.
+    fn device_role(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>>;
+    fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()>;
+    /// Uses an invite token once, registering `device` in the chamber.
+    fn redeem_invite(&self, chamber: &str, token_hash: &[u8; 32], device: &[u8; 32], now: i64) -> StoreResult<()>;
+    /// Appends a batch; a batch id already stored returns its sequence number and `true`.
+    fn append_batch(
+        &self,
+        chamber: &str,
+        batch_id: &[u8; 16],
+        device: &[u8; 32],
+        envelope: &[u8],
+        now: i64,
+    ) -> StoreResult<(u64, bool)>;
+    /// Batches after `after`, oldest first, at most `limit` and about `max_bytes` in all (at least one).
+    fn batches_after(
+        &self,
+        chamber: &str,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreResult<Vec<(u64, Vec<u8>)>>;
+    fn latest_seq(&self, chamber: &str) -> StoreResult<u64>;
+    fn device_count(&self, chamber: &str) -> StoreResult<u32>;
+    fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()>;
+    fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
+    fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool>;
+    fn stats(&self) -> StoreResult<Stats>;
+}
+
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/relay/0001_init/up.sql")];
+
+/// SQLite storage in `DIR/relay.db`.
+pub struct SqliteStorage {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStorage {
+    pub fn open(dir: &Path) -> StoreResult<SqliteStorage> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Internal(format!("{}: {e}", dir.display())))?;
+        let conn = Connection::open(dir.join("relay.db"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > MIGRATIONS.len() as i64 {
+            return Err(StoreError::Internal(format!(
+                "the relay database is version {version}, newer than this relay ({}); update nextdate-relay",
+                MIGRATIONS.len()
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(SqliteStorage { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (its
+        // transaction rolls back), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Storage for SqliteStorage {
+    fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists: bool = tx.query_row("SELECT count(*) > 0 FROM chambers WHERE id = ?1", [chamber], |r| {
+            r.get(0)
+        })?;
+        if exists {
+            let admin: Option<bool> = tx
+                .query_row(
+                    "SELECT admin FROM devices WHERE chamber_id = ?1 AND device = ?2",
+                    params![chamber, &device[..]],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            return if admin == Some(true) {
+                Ok(())
+            } else {
+                Err(StoreError::ChamberExists)
+            };
+        }
+        tx.execute(
+            "INSERT INTO chambers (id, created_at) VALUES (?1, ?2)",
+            params![chamber, now],
+        )?;
+        tx.execute(
+            "INSERT INTO devices (chamber_id, device, admin, added_at) VALUES (?1, ?2, 1, ?3)",
+            params![chamber, &device[..], now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn device_role(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT admin FROM devices WHERE chamber_id = ?1 AND device = ?2")?
+            .query_row(params![chamber, &device[..]], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO invites (token_hash, chamber_id, created_by, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            params![&token_hash[..], chamber, &by[..], expires_at],
+        )?;
+        Ok(())
+    }
+
+    fn redeem_invite(&self, chamber: &str, token_hash: &[u8; 32], device: &[u8; 32], now: i64) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let row: Option<(String, i64, Option<Vec<u8>>)> = tx
+            .query_row(
+                "SELECT chamber_id, expires_at, used_by FROM invites WHERE token_hash = ?1",
+                [&token_hash[..]],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((for_chamber, expires_at, used_by)) = row else {
+            return Err(StoreError::BadToken("the invite token is not known here"));
+        };
+        if for_chamber != chamber {
+            return Err(StoreError::BadToken("the invite token is not for this chamber"));
+        }
+        if used_by.is_some() {
+            return Err(StoreError::BadToken("the invite token has already been used"));
+        }
+        if expires_at < now {
+            return Err(StoreError::BadToken("the invite token has expired"));
+        }
+        tx.execute(
+            "UPDATE invites SET used_by = ?1, used_at = ?2 WHERE token_hash = ?3",
+            params![&device[..], now, &token_hash[..]],
+        )?;
+        tx.execute(
+            "INSERT OR IGNORE INTO devices (chamber_id, device, admin, added_at) VALUES (?1, ?2, 0, ?3)",
+            params![chamber, &device[..], now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn append_batch(
+        &self,
+        chamber: &str,
+        batch_id: &[u8; 16],
+        device: &[u8; 32],
+        envelope: &[u8],
+        now: i64,
+    ) -> StoreResult<(u64, bool)> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let known: Option<i64> = tx
+            .prepare_cached("SELECT seq FROM batches WHERE chamber_id = ?1 AND batch_id = ?2")?
+            .query_row(params![chamber, &batch_id[..]], |r| r.get(0))
+            .optional()?;
+        if let Some(seq) = known {
+            return Ok((seq as u64, true));
+        }
+        let seq: i64 = tx
+            .prepare_cached("SELECT coalesce(max(seq), 0) + 1 FROM batches WHERE chamber_id = ?1")?
+            .query_row([chamber], |r| r.get(0))?;
+        tx.prepare_cached(
+            "INSERT INTO batches (chamber_id, seq, batch_id, device, envelope, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![chamber, seq, &batch_id[..], &device[..], envelope, now])?;
+        tx.commit()?;
+        Ok((seq as u64, false))
+    }
+
+    fn batches_after(
+        &self,
+        chamber: &str,
+        after: u64,
+        limit: u32,
+        max_bytes: usize,
+    ) -> StoreResult<Vec<(u64, Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT seq, envelope FROM batches WHERE chamber_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        )?;
+        let mut rows = stmt.query(params![chamber, after as i64, limit])?;
+        let mut out = Vec::new();
+        let mut size = 0;
+        while let Some(r) = rows.next()? {
+            let env: Vec<u8> = r.get(1)?;
+            if !out.is_empty() && size + env.len() > max_bytes {
+                break;
+            }
+            size += env.len();
+            out.push((r.get::<_, i64>(0)? as u64, env));
+        }
+        Ok(out)
+    }
+
+    fn latest_seq(&self, chamber: &str) -> StoreResult<u64> {
+        let seq: i64 = self
+            .conn()
+            .prepare_cached("SELECT coalesce(max(seq), 0) FROM batches WHERE chamber_id = ?1")?
+            .query_row([chamber], |r| r.get(0))?;
+        Ok(seq as u64)
+    }
+
+    fn device_count(&self, chamber: &str) -> StoreResult<u32> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM devices WHERE chamber_id = ?1", [chamber], |r| {
+                r.get(0)
+            })?)
+    }
+
+    fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT OR IGNORE INTO blobs (chamber_id, id, size, bytes) VALUES (?1, ?2, ?3, ?4)",
+            params![chamber, &id[..], bytes.len() as i64, bytes],
+        )?;
+        Ok(())
+    }
+
+    fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .query_row(
+                "SELECT bytes FROM blobs WHERE chamber_id = ?1 AND id = ?2",
+                params![chamber, &id[..]],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) > 0 FROM blobs WHERE chamber_id = ?1 AND id = ?2",
+            params![chamber, &id[..]],
+            |r| r.get(0),
+        )?)
+    }
+
+    fn stats(&self) -> StoreResult<Stats> {
+        let conn = self.conn();
+        let count = |t: &str| -> StoreResult<u64> {
+            Ok(conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get::<_, i64>(0))? as u64)
+        };
+        Ok(Stats {
+            chambers: count("chambers")?,
+            devices: count("devices")?,
+            batches: count("batches")?,
+            blobs: count("blobs")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invites_work_once_and_batches_are_not_stored_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        s.create_chamber("C", &[1; 32], 100).unwrap();
+        s.create_chamber("C", &[1; 32], 100).unwrap();
+        assert!(matches!(
+            s.create_chamber("C", &[2; 32], 100),
+            Err(StoreError::ChamberExists)
+        ));
+        s.add_invite("C", &[9; 32], &[1; 32], 200).unwrap();
+        assert!(matches!(
+            s.redeem_invite("D", &[9; 32], &[2; 32], 150),
+            Err(StoreError::BadToken(_))
+        ));
+        s.redeem_invite("C", &[9; 32], &[2; 32], 150).unwrap();
+        assert!(matches!(
+            s.redeem_invite("C", &[9; 32], &[3; 32], 150),
+            Err(StoreError::BadToken(_))
+        ));
+        s.add_invite("C", &[8; 32], &[1; 32], 200).unwrap();
+        assert!(matches!(
+            s.redeem_invite("C", &[8; 32], &[3; 32], 201),
+            Err(StoreError::BadToken(_))
+        ));
+        assert_eq!(s.device_role("C", &[2; 32]).unwrap(), Some(false));
+        assert_eq!(s.device_role("C", &[3; 32]).unwrap(), None);
+
+        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, false));
+        assert_eq!(s.append_batch("C", &[2; 16], &[2; 32], b"b", 1).unwrap(), (2, false));
+        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, true));
+        let after = s.batches_after("C", 1, 10, 1 << 20).unwrap();
+        assert_eq!(after, vec![(2, b"b".to_vec())]);
+        assert_eq!(s.latest_seq("C").unwrap(), 2);
+        drop(s);
+        // Reopening keeps everything and runs no migration twice.
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        assert_eq!(s.stats().unwrap().batches, 2);
+    }
+}

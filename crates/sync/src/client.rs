@@ -1,0 +1,236 @@
+//! The device side of the relay protocol over plain HTTP (blocking): challenge
+//! and proof, sessions, pushing encrypted batches, pulling after a cursor, and
+//! encrypted attachments. Every reply is checked to be the frame expected.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::crypto::DeviceKeys;
+use crate::error::SyncError;
+use crate::frame::{
+    ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+};
+
+/// A session the relay granted.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: [u8; 32],
+    pub chamber: String,
+    pub admin: bool,
+}
+
+/// A connection to one relay.
+pub struct RelayClient {
+    base: String,
+    agent: ureq::Agent,
+    session: Option<Session>,
+}
+
+/// Checks and normalises a relay address.
+pub fn normalise_relay_url(url: &str) -> Result<String, SyncError> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| SyncError::BadRelayUrl(url.to_string()))?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains('/') {
+        return Err(SyncError::BadRelayUrl(url.to_string()));
+    }
+    Ok(url.to_string())
+}
+
+impl RelayClient {
+    pub fn new(relay: &str) -> Result<RelayClient, SyncError> {
+        Ok(RelayClient {
+            base: normalise_relay_url(relay)?,
+            agent: ureq::AgentBuilder::new()
+                .timeout_connect(Duration::from_secs(5))
+                .timeout(Duration::from_secs(120))
+                .build(),
+            session: None,
+        })
+    }
+
+    pub fn relay(&self) -> &str {
+        &self.base
+    }
+
+    pub fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    fn read_frame(&self, resp: ureq::Response, limit: usize) -> Result<Frame, SyncError> {
+        let mut buf = Vec::new();
+        resp.into_reader()
+            .take(limit as u64 + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| SyncError::Unreachable(self.base.clone(), e.to_string()))?;
+        Frame::decode(&buf, limit).map_err(|e| SyncError::Protocol(e.to_string()))
+    }
+
+    fn finish(&self, result: Result<ureq::Response, ureq::Error>, limit: usize) -> Result<Frame, SyncError> {
+        let frame = match result {
+            Ok(resp) => self.read_frame(resp, limit)?,
+            Err(ureq::Error::Status(status, resp)) => match self.read_frame(resp, MAX_FRAME_BYTES) {
+                Ok(f @ Frame::Error { .. }) => f,
+                _ => {
+                    return Err(SyncError::Protocol(format!(
+                        "HTTP status {status} without an error frame"
+                    )))
+                }
+            },
+            Err(ureq::Error::Transport(t)) => return Err(SyncError::Unreachable(self.base.clone(), t.to_string())),
+        };
+        match frame {
+            Frame::Error { code, message } => Err(SyncError::Relay { code, message }),
+            f => Ok(f),
+        }
+    }
+
+    fn authorization(&self) -> Option<String> {
+        self.session
+            .as_ref()
+            .map(|s| format!("Bearer {}", data_encoding::HEXLOWER.encode(&s.token)))
+    }
+
+    /// Sends one frame to `POST /v1` (or `/v1/blob` for attachments).
+    pub fn call(&self, frame: &Frame) -> Result<Frame, SyncError> {
+        let blob = matches!(frame, Frame::PutBlob { .. } | Frame::GetBlob { .. });
+        let (path, limit) = if blob {
+            ("/v1/blob", MAX_BLOB_FRAME_BYTES)
+        } else {
+            ("/v1", MAX_FRAME_BYTES)
+        };
+        let mut req = self
+            .agent
+            .post(&format!("{}{path}", self.base))
+            .set("content-type", "application/octet-stream");
+        if let Some(auth) = self.authorization() {
+            req = req.set("authorization", &auth);
+        }
+        self.finish(req.send_bytes(&frame.encode()), limit)
+    }
+
+    fn challenge(&self, keys: &DeviceKeys) -> Result<[u8; 32], SyncError> {
+        match self.call(&Frame::Hello {
+            version: PROTOCOL_VERSION,
+            device: keys.public(),
+        })? {
+            Frame::Challenge { nonce } => Ok(nonce),
+            f => Err(unexpected("challenge", &f)),
+        }
+    }
+
+    fn open_session(&mut self, request: Frame) -> Result<Session, SyncError> {
+        match self.call(&request)? {
+            Frame::Session { token, chamber, admin } => {
+                let s = Session { token, chamber, admin };
+                self.session = Some(s.clone());
+                Ok(s)
+            }
+            f => Err(unexpected("session", &f)),
+        }
+    }
+
+    /// Proves this device's key and opens a session in `chamber`.
+    pub fn authenticate(&mut self, keys: &DeviceKeys, chamber: &str) -> Result<Session, SyncError> {
+        let nonce = self.challenge(keys)?;
+        let proof = keys.prove(ProofPurpose::Authenticate, chamber, nonce);
+        self.open_session(Frame::Authenticate {
+            chamber: chamber.to_string(),
+            proof,
+        })
+    }
+
+    /// Registers a new chamber with this device as its admin.
+    pub fn register_chamber(&mut self, keys: &DeviceKeys, chamber: &str) -> Result<Session, SyncError> {
+        let nonce = self.challenge(keys)?;
+        let proof = keys.prove(ProofPurpose::RegisterChamber, chamber, nonce);
+        self.open_session(Frame::RegisterChamber {
+            chamber: chamber.to_string(),
+            proof,
+        })
+    }
+
+    /// Redeems an invite token for this device.
+    pub fn join(&mut self, keys: &DeviceKeys, chamber: &str, token: [u8; 32]) -> Result<Session, SyncError> {
+        let nonce = self.challenge(keys)?;
+        let proof = keys.prove(ProofPurpose::Join, chamber, nonce);
+        self.open_session(Frame::Join {
+            chamber: chamber.to_string(),
+            token,
+            proof,
+        })
+    }
+
+    pub fn create_invite(&self, token_hash: [u8; 32], expires_at: i64) -> Result<(), SyncError> {
+        match self.call(&Frame::CreateInvite { token_hash, expires_at })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// Stores a sealed batch; returns its sequence number and whether the relay already had it.
+    pub fn push(&self, batch_id: [u8; 16], envelope: Vec<u8>) -> Result<(u64, bool), SyncError> {
+        match self.call(&Frame::Push { batch_id, envelope })? {
+            Frame::Pushed { seq, duplicate } => Ok((seq, duplicate)),
+            f => Err(unexpected("pushed", &f)),
+        }
+    }
+
+    /// Plain HTTP pull: `GET /v1/batches?after=N&limit=M`.
+    pub fn pull(&self, after: u64, limit: u32) -> Result<(Vec<StoredBatch>, u64), SyncError> {
+        let mut req = self
+            .agent
+            .get(&format!("{}/v1/batches", self.base))
+            .query("after", &after.to_string())
+            .query("limit", &limit.to_string());
+        if let Some(auth) = self.authorization() {
+            req = req.set("authorization", &auth);
+        }
+        match self.finish(req.call(), MAX_FRAME_BYTES)? {
+            Frame::Batches { items, latest } => {
+                let mut prev = after;
+                for b in &items {
+                    if b.seq <= prev {
+                        return Err(SyncError::Protocol("batches out of order".into()));
+                    }
+                    prev = b.seq;
+                }
+                Ok((items, latest))
+            }
+            f => Err(unexpected("batches", &f)),
+        }
+    }
+
+    pub fn put_blob(&self, id: [u8; 32], bytes: Vec<u8>) -> Result<(), SyncError> {
+        match self.call(&Frame::PutBlob { id, bytes })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// An encrypted attachment, or `None` when the relay does not have it (yet).
+    pub fn get_blob(&self, id: [u8; 32]) -> Result<Option<Vec<u8>>, SyncError> {
+        match self.call(&Frame::GetBlob { id }) {
+            Ok(Frame::Blob { bytes }) => Ok(Some(bytes)),
+            Ok(f) => Err(unexpected("blob", &f)),
+            Err(SyncError::Relay {
+                code: ErrorCode::NotFound,
+                ..
+            }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn chamber_status(&self) -> Result<(u32, u64), SyncError> {
+        match self.call(&Frame::ChamberStatus)? {
+            Frame::ChamberInfo { devices, latest } => Ok((devices, latest)),
+            f => Err(unexpected("chamber info", &f)),
+        }
+    }
+}
+
+fn unexpected(wanted: &str, got: &Frame) -> SyncError {
+    SyncError::Protocol(format!("expected {wanted}, got {}", got.name()))
+}

@@ -1,0 +1,413 @@
+//! The sync engine: setting a diary up as a chamber, inviting and joining
+//! devices, and one sync round (push the outbox, pull after the cursor, verify,
+//! decrypt and merge, exchange attachments). All its state lives in the diary's
+//! encrypted database; a diary with no relay works exactly as before.
+//!
+//! Crash safety: a batch is given its id and outbox range before it is sent and
+//! resent unchanged until the relay acknowledges it, so a relay that dies
+//! mid-push never stores a batch twice; pulled batches are merged together with
+//! the new cursor in one transaction, so a drop mid-pull loses nothing.
+
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use nextdate_diary::replication::DocChange;
+use nextdate_diary::Diary;
+
+use crate::client::{normalise_relay_url, RelayClient};
+use crate::crypto::{self, BatchPayload, ChamberKey, DeviceKeys};
+use crate::error::SyncError;
+use crate::frame::{MAX_BATCH_BYTES, MAX_PULL};
+use crate::invite::Invite;
+
+/// Change data per batch before encryption (well under [`MAX_BATCH_BYTES`]).
+const BATCH_BYTES: usize = 512 * 1024;
+const BATCH_ENTRIES: usize = 1000;
+const PULL_PAGE: u32 = 200;
+/// How long an invite works unless told otherwise.
+pub const DEFAULT_INVITE_TTL: Duration = Duration::from_secs(48 * 3600);
+
+/// What the sync panel and `nextdate sync status` show.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncStatus {
+    pub configured: bool,
+    pub relay: Option<String>,
+    pub chamber: String,
+    /// This device's public key (hex), its identity at the relay.
+    pub device_key: Option<String>,
+    pub admin: bool,
+    pub last_sync: Option<String>,
+    pub last_error: Option<String>,
+    /// Local changes not yet sent.
+    pub pending_changes: i64,
+    /// Batches from the relay refused because they did not verify.
+    pub rejected_batches: i64,
+    pub last_rejection: Option<String>,
+    pub devices: Vec<DeviceInfo>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeviceInfo {
+    pub label: String,
+    pub member: String,
+    pub role: String,
+    pub this_device: bool,
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SyncReport {
+    pub pushed_batches: u32,
+    pub pushed_changes: u32,
+    pub pulled_batches: u32,
+    pub merged_docs: u32,
+    pub rejected_batches: u32,
+    pub blobs_sent: u32,
+    pub blobs_received: u32,
+}
+
+/// A freshly made invite.
+pub struct CreatedInvite {
+    pub invite: Invite,
+}
+
+struct Config {
+    relay: String,
+    keys: DeviceKeys,
+    key: ChamberKey,
+    chamber: String,
+}
+
+fn state_i64(d: &Diary, key: &str) -> Result<i64, SyncError> {
+    match d.sync_state(key)? {
+        None => Ok(0),
+        Some(v) => v
+            .parse()
+            .map_err(|_| SyncError::DamagedState(format!("{key} is {v:?}"))),
+    }
+}
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn load_config(d: &Diary) -> Result<Config, SyncError> {
+    let Some(relay) = d.sync_state("relay")? else {
+        return Err(SyncError::NotConfigured);
+    };
+    let damaged = |what: &str| SyncError::DamagedState(what.to_string());
+    let keys = d
+        .sync_state("device")?
+        .and_then(|h| DeviceKeys::from_secret_hex(&h))
+        .ok_or_else(|| damaged("device key"))?;
+    let raw = d
+        .sync_state("chamber_key")?
+        .and_then(|h| data_encoding::HEXLOWER.decode(h.as_bytes()).ok())
+        .filter(|b| b.len() == 32)
+        .ok_or_else(|| damaged("chamber key"))?;
+    let epoch = state_i64(d, "epoch")? as u32;
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&raw);
+    Ok(Config {
+        relay,
+        keys,
+        key: ChamberKey::from_bytes(epoch, k),
+        chamber: d.chamber_id().to_string(),
+    })
+}
+
+/// The sync state of a diary, without contacting the relay.
+pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
+    let relay = d.sync_state("relay")?;
+    let device_key = d
+        .sync_state("device")?
+        .and_then(|h| DeviceKeys::from_secret_hex(&h))
+        .map(|k| data_encoding::HEXLOWER.encode(&k.public()));
+    let me = d.actor_hex();
+    let devices = d
+        .chamber_devices()?
+        .into_iter()
+        .map(|(actor, label, member, role)| DeviceInfo {
+            this_device: actor == me,
+            label,
+            member,
+            role,
+        })
+        .collect();
+    Ok(SyncStatus {
+        configured: relay.is_some(),
+        relay,
+        chamber: d.chamber_id().to_string(),
+        device_key,
+        admin: d.sync_state("admin")?.as_deref() == Some("1"),
+        last_sync: d.sync_state("last_sync")?,
+        last_error: d.sync_state("last_error")?,
+        pending_changes: d.outbox_len()?,
+        rejected_batches: state_i64(d, "rejected")?,
+        last_rejection: d.sync_state("last_rejection")?,
+        devices,
+    })
+}
+
+fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
+    if let Some(relay) = d.sync_state("relay")? {
+        return Err(SyncError::AlreadyConfigured(d.chamber_id().to_string(), relay));
+    }
+    Ok(())
+}
+
+/// Registers this diary as a chamber on `relay`, with this device as its admin,
+/// then sends everything in it.
+pub fn init(d: &mut Diary, relay: &str) -> Result<SyncReport, SyncError> {
+    ensure_unconfigured(d)?;
+    let relay = normalise_relay_url(relay)?;
+    let keys = DeviceKeys::generate();
+    let key = ChamberKey::generate();
+    let mut client = RelayClient::new(&relay)?;
+    client.register_chamber(&keys, d.chamber_id())?;
+    let secret = keys.to_secret_hex();
+    let key_hex = data_encoding::HEXLOWER.encode(key.bytes());
+    d.set_sync_state(&[
+        ("relay", Some(&relay)),
+        ("device", Some(&secret)),
+        ("chamber_key", Some(&key_hex)),
+        ("epoch", Some(&key.epoch.to_string())),
+        ("admin", Some("1")),
+        ("cursor", Some("0")),
+    ])?;
+    sync_now(d)
+}
+
+/// Makes a one-time invite for a new device (admin only).
+pub fn invite(d: &mut Diary, ttl: Duration) -> Result<CreatedInvite, SyncError> {
+    let cfg = load_config(d)?;
+    if d.sync_state("admin")?.as_deref() != Some("1") {
+        return Err(SyncError::NotAdmin);
+    }
+    let mut token = [0u8; 32];
+    OsRng.fill_bytes(&mut token);
+    let expires_at = Utc::now().timestamp() + ttl.as_secs() as i64;
+    let mut client = RelayClient::new(&cfg.relay)?;
+    client.authenticate(&cfg.keys, &cfg.chamber)?;
+    client.create_invite(Sha256::digest(token).into(), expires_at)?;
+    Ok(CreatedInvite {
+        invite: Invite {
+            relay: cfg.relay,
+            chamber: cfg.chamber,
+            token,
+            epoch: cfg.key.epoch,
+            key: *cfg.key.bytes(),
+            expires_at,
+        },
+    })
+}
+
+/// Joins the chamber an invite names: the relay checks the one-time token, then
+/// this diary takes the chamber's documents (its own cases and clients are kept
+/// and shared) and adds this device to the chamber as `label`.
+pub fn join(d: &mut Diary, code: &str, label: &str) -> Result<SyncReport, SyncError> {
+    ensure_unconfigured(d)?;
+    let invite = Invite::parse(code)?;
+    if invite.expires_at < Utc::now().timestamp() {
+        return Err(SyncError::InviteExpired);
+    }
+    let relay = normalise_relay_url(&invite.relay)?;
+    let member_name = d.advocate_name()?;
+    let keys = DeviceKeys::generate();
+    let mut client = RelayClient::new(&relay)?;
+    client.join(&keys, &invite.chamber, invite.token)?;
+    d.adopt_chamber(&invite.chamber)?;
+    let secret = keys.to_secret_hex();
+    let key_hex = data_encoding::HEXLOWER.encode(&invite.key);
+    d.set_sync_state(&[
+        ("relay", Some(&relay)),
+        ("device", Some(&secret)),
+        ("chamber_key", Some(&key_hex)),
+        ("epoch", Some(&invite.epoch.to_string())),
+        ("admin", None),
+        ("cursor", Some("0")),
+        ("join_pending", Some(&format!("{member_name}\u{1f}{label}"))),
+    ])?;
+    sync_now(d)
+}
+
+/// One sync round: push, pull, attachments. Records the outcome (last sync or
+/// the error in plain words) in the diary either way.
+pub fn sync_now(d: &mut Diary) -> Result<SyncReport, SyncError> {
+    let result = round(d);
+    match &result {
+        Ok(_) => d.set_sync_state(&[("last_sync", Some(&now())), ("last_error", None)])?,
+        Err(e) => {
+            let _ = d.set_sync_state(&[("last_error", Some(&e.to_string()))]);
+        }
+    }
+    result
+}
+
+/// Runs [`sync_now`] up to `attempts` times, waiting 0.5 s, 1 s, 2 s … between
+/// tries while the failure is one that may pass (relay down, network dropped).
+pub fn sync_with_retry(d: &mut Diary, attempts: u32) -> Result<SyncReport, SyncError> {
+    let mut wait = Duration::from_millis(500);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match sync_now(d) {
+            Err(e) if e.is_transient() && tries < attempts => {
+                std::thread::sleep(wait);
+                wait = (wait * 2).min(Duration::from_secs(30));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
+    let cfg = load_config(d)?;
+    let mut client = RelayClient::new(&cfg.relay)?;
+    client.authenticate(&cfg.keys, &cfg.chamber)?;
+    let mut report = SyncReport::default();
+    push(d, &cfg, &client, &mut report)?;
+    pull(d, &cfg, &client, &mut report)?;
+    if let Some(pending) = d.sync_state("join_pending")? {
+        // A device that just joined adds itself once it has the chamber document.
+        if d.has_chamber_doc()? {
+            let (name, label) = pending.split_once('\u{1f}').unwrap_or((&pending, "laptop"));
+            d.register_this_device(name, "advocate", label)?;
+            d.set_sync_state(&[("join_pending", None)])?;
+            push(d, &cfg, &client, &mut report)?;
+        }
+    }
+    blobs(d, &cfg, &client, &mut report)?;
+    Ok(report)
+}
+
+fn push(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
+    loop {
+        let (batch_id, last, changes) = match d.sync_state("inflight")? {
+            Some(inflight) => {
+                let parsed = parse_inflight(&inflight)
+                    .ok_or_else(|| SyncError::DamagedState(format!("inflight is {inflight:?}")))?;
+                let (id, first, last) = parsed;
+                (id, last, d.outbox_range(first, last)?)
+            }
+            None => match d.outbox_run(0, BATCH_BYTES, BATCH_ENTRIES)? {
+                None => return Ok(()),
+                Some(run) => {
+                    let mut id = [0u8; 16];
+                    OsRng.fill_bytes(&mut id);
+                    let rec = format!("{} {} {}", data_encoding::HEXLOWER.encode(&id), run.first, run.last);
+                    d.set_sync_state(&[("inflight", Some(&rec))])?;
+                    (id, run.last, run.changes)
+                }
+            },
+        };
+        if changes.is_empty() {
+            d.set_sync_state(&[("inflight", None)])?;
+            continue;
+        }
+        let n = changes.len() as u32;
+        let envelope = crypto::seal(&cfg.keys, &cfg.key, &cfg.chamber, batch_id, &BatchPayload { changes });
+        if envelope.len() > MAX_BATCH_BYTES {
+            return Err(SyncError::ChangeTooLarge(envelope.len()));
+        }
+        client.push(batch_id, envelope)?;
+        d.outbox_ack(last, &[("inflight", None)])?;
+        report.pushed_batches += 1;
+        report.pushed_changes += n;
+    }
+}
+
+fn parse_inflight(s: &str) -> Option<([u8; 16], i64, i64)> {
+    let mut parts = s.split(' ');
+    let id = data_encoding::HEXLOWER.decode(parts.next()?.as_bytes()).ok()?;
+    let first = parts.next()?.parse().ok()?;
+    let last = parts.next()?.parse().ok()?;
+    Some((id.try_into().ok()?, first, last))
+}
+
+fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
+    let me = cfg.keys.public();
+    loop {
+        let cursor = state_i64(d, "cursor")? as u64;
+        let (items, _latest) = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?;
+        let Some(last) = items.last().map(|b| b.seq.to_string()) else {
+            return Ok(());
+        };
+        let mut good: Vec<(u64, Vec<DocChange>)> = Vec::new();
+        let mut rejected: Vec<(u64, String)> = Vec::new();
+        for b in &items {
+            match crypto::open(&b.envelope, &cfg.key, &cfg.chamber) {
+                Ok(o) if o.device == me => {}
+                Ok(o) => good.push((b.seq, o.payload.changes)),
+                Err(e) => rejected.push((b.seq, e.to_string())),
+            }
+        }
+        report.pulled_batches += items.len() as u32;
+        // The whole page and the new cursor in one transaction; if a batch that
+        // verified still fails to merge, merge batch by batch so that only the
+        // bad one is set aside.
+        let all: Vec<DocChange> = good.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+        match d.merge_remote(&all, &[("cursor", Some(&last))]) {
+            Ok(m) => report.merged_docs += m.docs_changed as u32,
+            Err(e) if is_content_error(&e) => {
+                for (seq, changes) in &good {
+                    match d.merge_remote(changes, &[("cursor", Some(&seq.to_string()))]) {
+                        Ok(m) => report.merged_docs += m.docs_changed as u32,
+                        Err(e) if is_content_error(&e) => rejected.push((*seq, e.to_string())),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                d.set_sync_state(&[("cursor", Some(&last))])?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        if let Some((seq, why)) = rejected.iter().max_by_key(|(s, _)| *s) {
+            let total = state_i64(d, "rejected")? + rejected.len() as i64;
+            d.set_sync_state(&[
+                ("rejected", Some(&total.to_string())),
+                ("last_rejection", Some(&format!("batch {seq}: {why}"))),
+            ])?;
+            report.rejected_batches += rejected.len() as u32;
+        }
+    }
+}
+
+/// A merge failure caused by the batch's content (not by the local database).
+fn is_content_error(e: &nextdate_diary::DiaryError) -> bool {
+    matches!(e, nextdate_diary::DiaryError::Document(_))
+}
+
+fn blobs(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
+    for (sha, present) in d.blob_inventory()? {
+        let id = cfg.key.blob_id(&sha);
+        let flag = format!("blob_sent.{sha}");
+        if present {
+            if d.sync_state(&flag)?.is_none() {
+                let bytes = d.blob(&sha)?.unwrap_or_default();
+                client.put_blob(id, cfg.key.seal_blob(&id, &bytes))?;
+                d.set_sync_state(&[(&flag, Some("1"))])?;
+                report.blobs_sent += 1;
+            }
+        } else if let Some(sealed) = client.get_blob(id)? {
+            match cfg.key.open_blob(&id, &sealed) {
+                Ok(bytes) => {
+                    d.put_blob(&sha, &bytes)?;
+                    d.set_sync_state(&[(&flag, Some("1"))])?;
+                    report.blobs_received += 1;
+                }
+                Err(e) => {
+                    d.set_sync_state(&[("last_rejection", Some(&format!("attachment {sha}: {e}")))])?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

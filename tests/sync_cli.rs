@@ -1,0 +1,78 @@
+//! `nextdate sync init|invite|join|now|status` end to end: two diaries, the real
+//! `nextdate` binary and a real relay process on 127.0.0.1.
+
+#[path = "support/relay.rs"]
+mod relay_support;
+mod support;
+
+use relay_support::RelayProc;
+use support::Cli;
+
+#[test]
+fn two_diaries_sync_through_the_cli() {
+    let (a, _) = Cli::init();
+    let relay_dir = a.tmp.path().join("relay");
+    let relay = RelayProc::start(&relay_dir, &a.tmp.path().join("relay.log"), "127.0.0.1:0");
+
+    let (code, _) = a.fails(&["sync", "now"]);
+    assert_eq!(code, "sync_not_configured");
+    let plain = a.run(&["sync", "status"]);
+    assert!(String::from_utf8_lossy(&plain.stdout).contains("not syncing"));
+
+    let case = a.id(&[
+        "case",
+        "add",
+        "--title",
+        "Kaveri Rao v. Union of India",
+        "--number",
+        "WP(C) 77/2026",
+        "--court",
+        "Delhi High Court",
+    ]);
+    let init = a.json(&["sync", "init", "--relay", &relay.url]);
+    assert!(init["pushed_changes"].as_u64().unwrap() >= 2);
+    let (code, _) = a.fails(&["sync", "init", "--relay", &relay.url]);
+    assert_eq!(code, "sync_already_configured");
+
+    let invite = a.json(&["sync", "invite", "--hours", "2"]);
+    let code_text = invite["code"].as_str().unwrap().to_string();
+    assert!(code_text.starts_with("NDJOIN1-"));
+    let qr = a.run(&["sync", "invite", "--qr"]);
+    assert!(String::from_utf8_lossy(&qr.stdout).contains('█'), "a QR code is drawn");
+
+    let (b, _) = Cli::init();
+    let (bad, msg) = b.fails(&["sync", "join", "NDJOIN1-NOTAREALCODE"]);
+    assert_eq!(bad, "bad_invite");
+    assert!(msg.contains("mistyped"), "{msg}");
+    b.json(&["sync", "join", &code_text, "--label", "junior's laptop"]);
+    let shown = b.json(&["case", "show", &case]);
+    assert_eq!(shown["number"], "WP(C) 77/2026");
+    let (used, _) = b.fails(&["sync", "join", &code_text]);
+    assert_eq!(used, "sync_already_configured");
+
+    // An edit on B reaches A.
+    b.json(&["note", "add", &case, "--text", "Counter affidavit filed"]);
+    b.json(&["sync", "now"]);
+    a.json(&["sync", "now", "--attempts", "3"]);
+    let on_a = a.json(&["case", "show", &case]);
+    assert!(on_a.to_string().contains("Counter affidavit filed"));
+
+    let status = a.json(&["sync", "status"]);
+    assert_eq!(status["configured"], true);
+    assert_eq!(status["admin"], true);
+    assert_eq!(status["pending_changes"], 0);
+    assert_eq!(status["devices"].as_array().unwrap().len(), 2);
+    let text = String::from_utf8_lossy(&b.run(&["sync", "status"]).stdout).to_string();
+    assert!(
+        text.contains("junior's laptop") && text.contains("this device"),
+        "{text}"
+    );
+
+    // The relay gone: a one-line error, the change kept for later.
+    drop(relay);
+    b.json(&["note", "add", &case, "--text", "Next: arguments"]);
+    let (code, msg) = b.fails(&["sync", "now"]);
+    assert_eq!(code, "relay_unreachable");
+    assert!(msg.contains("stay queued"), "{msg}");
+    assert_eq!(b.json(&["sync", "status"])["pending_changes"], 1);
+}
