@@ -571,6 +571,11 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::reminders::save_reminder_settings,
         crate::data::export_diary,
         crate::data::import_csv,
+        crate::sync::sync_status,
+        crate::sync::sync_setup,
+        crate::sync::sync_invite,
+        crate::sync::sync_join,
+        crate::sync::sync_now,
     ])
 }
 

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod printing;
 pub mod reminders;
 pub mod session;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -38,6 +39,7 @@ pub fn run() {
             let dir = diary_dir(app.handle());
             app.manage(session::Session::new(dir));
             reminders::start(app.handle().clone());
+            sync::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(15));

@@ -8,12 +8,15 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync, writeFil
 import { tmpdir } from "node:os";
 import { join, resolve, dirname, basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { startDriver, Session, Keys } from "./webdriver.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
 const app = process.env.NEXTDATE_APP || join(targetDir, "debug", "nextdate-app");
+const cli = join(targetDir, "debug", "nextdate");
+const relayBin = join(targetDir, "debug", "nextdate-relay");
 const artifacts = join(root, "artifacts", "e2e");
 mkdirSync(artifacts, { recursive: true });
 
@@ -355,6 +358,71 @@ test("reminder settings, export and CSV import from the app", async () => {
   await shot("17c-data-export-import");
   await click("nav-cases");
   await s.waitFor('[data-testid="case-row"][data-case-number="O.S. 7/2026"]');
+});
+
+/** Starts a real nextdate-relay on a free loopback port; resolves to { url, stop }. */
+function startRelay() {
+  const data = mkdtempSync(join(tmpdir(), "nextdate-e2e-relay-"));
+  const child = spawn(relayBin, ["--data", data, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
+  return new Promise((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m) resolveUrl({ url: m[1], stop: () => child.kill("SIGKILL") });
+      else reject(new Error(`relay said ${line}`));
+    });
+    child.once("error", reject);
+  });
+}
+
+test("chamber sync: start a chamber, invite a device (code and QR), and see its edits arrive", async () => {
+  assert.ok(existsSync(relayBin), `build the relay first: ${relayBin}`);
+  const relay = await startRelay();
+  try {
+    await click("nav-sync");
+    await s.byTestId("sync-page");
+    await fill("sync-relay", "not a url");
+    await click("sync-setup");
+    await s.until(async () => /not a relay address/.test(await (await s.byTestId("sync-error")).text()), "bad address refused");
+    await fill("sync-relay", relay.url);
+    await click("sync-setup");
+    await s.until(async () => (await (await s.byTestId("sync-relay-shown")).text()).includes(relay.url), "set up");
+    assert.equal(await (await s.byTestId("sync-pending")).text(), "nothing");
+    await click("sync-invite");
+    await s.byTestId("sync-invite-shown");
+    const code = await (await s.byTestId("sync-invite-code")).prop("value");
+    assert.match(code, /^NDJOIN1-[A-Z2-7]+$/);
+    assert.equal((await s.findAll('[data-testid="sync-invite-shown"] svg')).length, 1, "the QR code is drawn");
+    await s.execute('document.querySelector(\'[data-testid="sync-invite-shown"]\').scrollIntoView({ block: "center" })');
+    await shot("18-sync-invite");
+
+    // A second laptop (the real CLI on its own diary) joins and adds a case.
+    const other = mkdtempSync(join(tmpdir(), "nextdate-e2e-junior-"));
+    const env = { ...process.env, NEXTDATE_PASSPHRASE: PASS };
+    const nd = (...args) => execFileSync(cli, ["--diary", join(other, "diary"), "--json", ...args], { env }).toString();
+    nd("init", "--passphrase", "--name", "Junior", "--advocate", "Adv. Junior");
+    nd("sync", "join", code, "--label", "junior laptop");
+    nd("case", "add", "--title", "Synced matter v. State", "--number", "BAIL 55/2026", "--court", "Saket District Courts");
+    nd("sync", "now");
+
+    await click("sync-now");
+    await s.until(async () => /merged [1-9]/.test(await (await s.byTestId("sync-report")).text()), "the junior's case merged");
+    await s.until(async () => (await (await s.byTestId("sync-devices")).text()).includes("junior laptop"), "two devices listed");
+    await shot("18b-sync-status");
+    await click("nav-cases");
+    await s.waitFor('[data-testid="case-row"][data-case-number="BAIL 55/2026"]');
+    const st = (await invoke("sync_status", {})).ok;
+    assert.equal(st.devices.length, 2);
+    assert.equal(st.admin, true);
+
+    // The relay gone: "Sync now" says so in plain words.
+    relay.stop();
+    await click("nav-sync");
+    await click("sync-now");
+    await s.until(async () => /cannot be reached/.test(await (await s.byTestId("sync-error")).text()), "unreachable shown");
+  } finally {
+    relay.stop();
+  }
 });
 
 test("backup to an encrypted file, restore it over the diary, then delete everything", async () => {

@@ -45,9 +45,9 @@ pub struct SyncStatus {
     pub last_sync: Option<String>,
     pub last_error: Option<String>,
     /// Local changes not yet sent.
-    pub pending_changes: i64,
+    pub pending_changes: u32,
     /// Batches from the relay refused because they did not verify.
-    pub rejected_batches: i64,
+    pub rejected_batches: u32,
     pub last_rejection: Option<String>,
     pub devices: Vec<DeviceInfo>,
 }
@@ -150,8 +150,8 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         admin: d.sync_state("admin")?.as_deref() == Some("1"),
         last_sync: d.sync_state("last_sync")?,
         last_error: d.sync_state("last_error")?,
-        pending_changes: d.outbox_len()?,
-        rejected_batches: state_i64(d, "rejected")?,
+        pending_changes: d.outbox_len()?.clamp(0, u32::MAX as i64) as u32,
+        rejected_batches: state_i64(d, "rejected")?.clamp(0, u32::MAX as i64) as u32,
         last_rejection: d.sync_state("last_rejection")?,
         devices,
     })

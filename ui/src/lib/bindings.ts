@@ -98,6 +98,11 @@ export const commands = {
 	exportDiary: (format: string, parent: string) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_diary", { format, parent })),
 	/**  Checks (`dry_run`) or imports CSV files; with any bad row nothing is written. */
 	importCsv: (paths: string[], dryRun: boolean) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_csv", { paths, dryRun })),
+	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
+	syncSetup: (relay: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_setup", { relay })),
+	syncInvite: (hours: number) => typedError<InviteView, AppError>(__TAURI_INVOKE("sync_invite", { hours })),
+	syncJoin: (code: string, label: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_join", { code, label })),
+	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
 };
 
 /* Types */
@@ -372,6 +377,13 @@ export type DayCount = {
 	hearings: number | null,
 };
 
+export type DeviceInfo = {
+	label: string,
+	member: string,
+	role: string,
+	this_device: boolean,
+};
+
 /**  An attached document (its bytes stay in the encrypted database). */
 export type DocumentRow = {
 	id: string,
@@ -492,6 +504,15 @@ export type ImportResult = {
 	fees: number,
 	errors: string[],
 	warnings: string[],
+};
+
+/**  A new invite as the panel shows it. */
+export type InviteView = {
+	code: string,
+	/**  The code as a QR code (SVG markup). */
+	qr_svg: string,
+	/**  When it stops working (local time, "DD-MM-YYYY HH:MM"). */
+	expires: string,
 };
 
 /**  A member of the chamber (advocate, clerk, …). */
@@ -628,6 +649,56 @@ export type Settings = {
 	auto_lock_minutes: number,
 	/**  `keyring` or `passphrase` (read only here). */
 	key_mode: string,
+};
+
+/**  What one sync round did. */
+export type SyncReport = {
+	pushed_batches: number,
+	pushed_changes: number,
+	pulled_batches: number,
+	merged_docs: number,
+	rejected_batches: number,
+	blobs_sent: number,
+	blobs_received: number,
+};
+
+/**  What the sync panel and `nextdate sync status` show. */
+export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
+
+/**  What the sync panel and `nextdate sync status` show. */
+export type SyncStatus_Deserialize = {
+	configured: boolean,
+	relay?: string | null,
+	chamber: string,
+	/**  This device's public key (hex), its identity at the relay. */
+	device_key?: string | null,
+	admin: boolean,
+	last_sync?: string | null,
+	last_error?: string | null,
+	/**  Local changes not yet sent. */
+	pending_changes: number,
+	/**  Batches from the relay refused because they did not verify. */
+	rejected_batches: number,
+	last_rejection?: string | null,
+	devices: DeviceInfo[],
+};
+
+/**  What the sync panel and `nextdate sync status` show. */
+export type SyncStatus_Serialize = {
+	configured: boolean,
+	relay: string | null,
+	chamber: string,
+	/**  This device's public key (hex), its identity at the relay. */
+	device_key: string | null,
+	admin: boolean,
+	last_sync: string | null,
+	last_error: string | null,
+	/**  Local changes not yet sent. */
+	pending_changes: number,
+	/**  Batches from the relay refused because they did not verify. */
+	rejected_batches: number,
+	last_rejection: string | null,
+	devices: DeviceInfo[],
 };
 
 export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;

@@ -14,9 +14,10 @@ export type Route =
   | { page: "client"; id: string }
   | { page: "print"; date: string | null }
   | { page: "data" }
+  | { page: "sync" }
   | { page: "settings" };
 
-export type Section = "today" | "diary" | "cases" | "clients" | "print" | "data" | "settings";
+export type Section = "today" | "diary" | "cases" | "clients" | "print" | "data" | "sync" | "settings";
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/^\/+/, "").split("?")[0];
@@ -40,6 +41,8 @@ export function parseRoute(hash: string): Route {
       return { page: "print", date: b && /^\d{4}-\d{2}-\d{2}$/.test(b) ? b : null };
     case "data":
       return { page: "data" };
+    case "sync":
+      return { page: "sync" };
     case "settings":
       return { page: "settings" };
     default:
@@ -72,6 +75,8 @@ export function routeHash(r: Route): string {
       return r.date ? `#/print/${r.date}` : "#/print";
     case "data":
       return "#/data";
+    case "sync":
+      return "#/sync";
     case "settings":
       return "#/settings";
   }
@@ -99,5 +104,6 @@ export const SECTIONS: { id: Section; label: string; key: string }[] = [
   { id: "clients", label: "Clients", key: "4" },
   { id: "print", label: "Print", key: "5" },
   { id: "data", label: "Backup & data", key: "6" },
-  { id: "settings", label: "Settings", key: "7" },
+  { id: "sync", label: "Chamber sync", key: "7" },
+  { id: "settings", label: "Settings", key: "8" },
 ];
