@@ -626,3 +626,62 @@ fn attachments_sync_encrypted() {
     drop(relay);
     assert!(!contains(&all_bytes(&relay_dir), "VAKALATNAMA"));
 }
+
+/// With `--tls-cert`/`--tls-key` the relay serves HTTPS (a client that trusts the
+/// certificate gets its health), and plain HTTP to it fails.
+#[test]
+fn the_relay_serves_tls() {
+    let root = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let (cert_pem, key_pem) = (root.path().join("cert.pem"), root.path().join("key.pem"));
+    std::fs::write(&cert_pem, cert.cert.pem()).unwrap();
+    std::fs::write(&key_pem, cert.key_pair.serialize_pem()).unwrap();
+    let log = std::fs::File::create(root.path().join("relay.log")).unwrap();
+    let mut child = std::process::Command::new(relay_bin())
+        .args([
+            "--data",
+            root.path().join("relay").to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--tls-cert")
+        .arg(&cert_pem)
+        .arg("--tls-key")
+        .arg(&key_pem)
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("https://127.0.0.1:"), "{line}");
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from(cert.cert.der().to_vec()))
+        .unwrap();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(config))
+        .build();
+    let body = agent
+        .get(&format!("{url}/health"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+    let plain = url.replace("https://", "http://");
+    assert!(
+        ureq::get(&format!("{plain}/health")).call().is_err(),
+        "plain HTTP must not be served"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}

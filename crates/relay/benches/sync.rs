@@ -1,0 +1,402 @@
+//! Sync benchmarks (figures, not assertions), with a real `nextdate-relay`
+//! process on 127.0.0.1:
+//!
+//! 1. Convergence: three diaries in one chamber each make 1,000 edits offline
+//!    (900 new cases, 100 stage changes on 10 shared cases), then reconnect; the
+//!    time until all three hold identical documents, and the bytes on the wire
+//!    (counted by a TCP proxy in front of the relay) per edit.
+//! 2. Ingest: 500 devices (50 chambers of 10) hold live WebSocket connections
+//!    while 4 devices push sealed one-edit batches as fast as they can; batches
+//!    per second, and the relay's resident memory.
+//! 3. The same convergence workload through the reference automerge-repo sync
+//!    server from npm (plaintext), run side by side when Node is available
+//!    (`benches/automerge-repo-baseline`).
+//!
+//! `cargo bench -p nextdate-relay --bench sync`
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nextdate_diary::replication::DocChange;
+use nextdate_diary::{CaseEdit, Diary, InitOptions, NewCase, Protection, Zeroizing};
+use nextdate_sync::client::RelayClient;
+use nextdate_sync::crypto::{self, BatchPayload, ChamberKey, DeviceKeys};
+use nextdate_sync::engine;
+use sha2::{Digest, Sha256};
+
+struct Relay {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_relay(data: &Path) -> Relay {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nextdate-relay"))
+        .args(["--data", data.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the relay");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    Relay { child, url }
+}
+
+fn rss_mb(pid: u32, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// A TCP proxy that counts every byte in both directions.
+fn counting_proxy(target: String) -> (String, Arc<AtomicU64>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let bytes = Arc::new(AtomicU64::new(0));
+    let counter = bytes.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            let Ok(server) = TcpStream::connect(&target) else {
+                continue;
+            };
+            for (mut from, mut to) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 64 * 1024];
+                    loop {
+                        match from.read(&mut buf) {
+                            Ok(0) | Err(_) => {
+                                let _ = to.shutdown(std::net::Shutdown::Write);
+                                return;
+                            }
+                            Ok(n) => {
+                                counter.fetch_add(n as u64, Ordering::Relaxed);
+                                if to.write_all(&buf[..n]).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    });
+    (format!("http://{addr}"), bytes)
+}
+
+fn new_diary(dir: &Path, name: &str) -> Diary {
+    Diary::init(
+        dir,
+        InitOptions {
+            name: name.into(),
+            advocate: Some(name.into()),
+            protection: Protection::Passphrase(Zeroizing::new("benchmark passphrase".into())),
+        },
+    )
+    .unwrap()
+    .0
+}
+
+struct Convergence {
+    millis: f64,
+    wire_bytes: u64,
+    edits: u64,
+}
+
+fn convergence(root: &Path) -> Convergence {
+    let relay = start_relay(&root.join("relay"));
+    let target = relay.url.trim_start_matches("http://").to_string();
+    let (proxy, wire) = counting_proxy(target);
+    let mut devices: Vec<Diary> = Vec::new();
+    let mut a = new_diary(&root.join("a"), "Senior");
+    engine::init(&mut a, &proxy).unwrap();
+    let shared: Vec<String> = (0..10)
+        .map(|i| {
+            a.add_case(NewCase {
+                title: format!("Shared {i} v. State"),
+                number: format!("SH {i}/2026"),
+                court: "High Court".into(),
+                ..Default::default()
+            })
+            .unwrap()
+        })
+        .collect();
+    engine::sync_now(&mut a).unwrap();
+    devices.push(a);
+    for name in ["b", "c"] {
+        let code = engine::invite(&mut devices[0], Duration::from_secs(600))
+            .unwrap()
+            .invite
+            .code()
+            .to_string();
+        let mut d = new_diary(&root.join(name), name);
+        engine::join(&mut d, &code, name).unwrap();
+        devices.push(d);
+    }
+    for d in devices.iter_mut() {
+        engine::sync_now(d).unwrap();
+    }
+    // Offline: 1,000 edits each.
+    let stages = ["Admission", "Evidence", "Arguments", "Orders"];
+    for (k, d) in devices.iter_mut().enumerate() {
+        for i in 0..1000 {
+            if i % 10 == 9 {
+                d.edit_case(
+                    &shared[i % 10],
+                    CaseEdit {
+                        stage: Some(Some(format!("{} {k}-{i}", stages[i % 4]))),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            } else {
+                d.add_case(NewCase {
+                    title: format!("Matter {k}-{i} v. State"),
+                    number: format!("CS {k}-{i}/2026"),
+                    court: "District Court".into(),
+                    stage: Some("Admission".into()),
+                    ..Default::default()
+                })
+                .unwrap();
+            }
+        }
+    }
+    // Reconnect: all three sync at once until they hold the same documents.
+    wire.store(0, Ordering::Relaxed);
+    let start = Instant::now();
+    let mut round = 0;
+    loop {
+        round += 1;
+        let handles: Vec<_> = devices
+            .drain(..)
+            .map(|mut d| {
+                std::thread::spawn(move || {
+                    engine::sync_now(&mut d).unwrap();
+                    d
+                })
+            })
+            .collect();
+        devices = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let heads: Vec<_> = devices.iter().map(|d| d.doc_heads().unwrap()).collect();
+        if heads.windows(2).all(|w| w[0] == w[1]) && devices.iter().all(|d| d.outbox_len().unwrap() == 0) {
+            break;
+        }
+        assert!(round < 10, "no convergence after {round} rounds");
+    }
+    let millis = start.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(devices[0].doc_heads().unwrap().len(), 1 + 10 + 2700);
+    Convergence {
+        millis,
+        wire_bytes: wire.load(Ordering::Relaxed),
+        edits: 3000,
+    }
+}
+
+struct Ingest {
+    batches_per_sec: f64,
+    batches: u64,
+    connected: usize,
+    rss_mb: f64,
+    peak_mb: f64,
+    idle_rss_mb: f64,
+}
+
+fn ingest(root: &Path) -> Ingest {
+    const CHAMBERS: usize = 50;
+    const PER_CHAMBER: usize = 10;
+    const PUSHERS: usize = 4;
+    const PUSHES: u64 = 5000;
+    let relay = start_relay(&root.join("relay-ingest"));
+    let idle_rss_mb = rss_mb(relay.child.id(), "VmRSS");
+    let mut sockets = Vec::new();
+    let mut pushers = Vec::new();
+    for c in 0..CHAMBERS {
+        let chamber = format!("BENCH{c:03}");
+        let admin = DeviceKeys::generate();
+        let mut client = RelayClient::new(&relay.url).unwrap();
+        client.register_chamber(&admin, &chamber).unwrap();
+        let mut members = vec![(admin, client)];
+        for _ in 1..PER_CHAMBER {
+            let mut token = [0u8; 32];
+            rand::Rng::fill(&mut rand::thread_rng(), &mut token);
+            members[0]
+                .1
+                .create_invite(Sha256::digest(token).into(), chrono::Utc::now().timestamp() + 600)
+                .unwrap();
+            let keys = DeviceKeys::generate();
+            let mut cl = RelayClient::new(&relay.url).unwrap();
+            cl.join(&keys, &chamber, token).unwrap();
+            members.push((keys, cl));
+        }
+        for (keys, cl) in members {
+            let token = cl.session().unwrap().token;
+            let mut req = tungstenite::client::IntoClientRequest::into_client_request(format!(
+                "ws://{}/v1/live",
+                relay.url.trim_start_matches("http://")
+            ))
+            .unwrap();
+            req.headers_mut().insert(
+                "authorization",
+                format!("Bearer {}", data_encoding::HEXLOWER.encode(&token))
+                    .parse()
+                    .unwrap(),
+            );
+            let (ws, _) = tungstenite::connect(req).unwrap();
+            sockets.push(ws);
+            if pushers.len() < PUSHERS && c % (CHAMBERS / PUSHERS) == 0 {
+                pushers.push((chamber.clone(), keys, cl));
+            }
+        }
+    }
+    // Drain notifications so the relay never blocks on a full socket.
+    let received = Arc::new(AtomicU64::new(0));
+    let connected = sockets.len();
+    let mut readers = Vec::new();
+    for mut ws in sockets {
+        let received = received.clone();
+        readers.push(std::thread::spawn(move || {
+            while let Ok(msg) = ws.read() {
+                if msg.is_binary() {
+                    received.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }));
+    }
+    let key = ChamberKey::generate();
+    let start = Instant::now();
+    let handles: Vec<_> = pushers
+        .into_iter()
+        .map(|(chamber, keys, client)| {
+            let key = key.clone();
+            std::thread::spawn(move || {
+                for i in 0..PUSHES / PUSHERS as u64 {
+                    let payload = BatchPayload {
+                        changes: vec![DocChange {
+                            doc_id: format!("01CASE{i:020}"),
+                            kind: "case".into(),
+                            bytes: vec![7u8; 160],
+                        }],
+                    };
+                    let mut id = [0u8; 16];
+                    id[..8].copy_from_slice(&i.to_be_bytes());
+                    id[8..].copy_from_slice(&keys.public()[..8]);
+                    let env = crypto::seal(&keys, &key, &chamber, id, &payload);
+                    client.push(id, env).unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let rss = rss_mb(relay.child.id(), "VmRSS");
+    let peak = rss_mb(relay.child.id(), "VmHWM");
+    drop(relay);
+    for r in readers {
+        let _ = r.join();
+    }
+    Ingest {
+        batches_per_sec: PUSHES as f64 / secs,
+        batches: PUSHES,
+        connected,
+        rss_mb: rss,
+        peak_mb: peak,
+        idle_rss_mb,
+    }
+}
+
+/// The automerge-repo sync server running the same convergence workload, if Node is here.
+fn baseline() -> Option<serde_json::Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/automerge-repo-baseline");
+    if !dir.join("node_modules").is_dir() {
+        let ok = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            eprintln!("(baseline skipped: npm ci failed in {})", dir.display());
+            return None;
+        }
+    }
+    let out = Command::new("node").arg("run.mjs").current_dir(&dir).output().ok()?;
+    if !out.status.success() {
+        eprintln!("(baseline failed: {})", String::from_utf8_lossy(&out.stderr));
+        return None;
+    }
+    serde_json::from_slice(&out.stdout).ok()
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let root = tempfile::tempdir().unwrap();
+    eprintln!("convergence: 3 devices × 1,000 offline edits …");
+    let conv = convergence(root.path());
+    eprintln!("ingest: 500 live devices, 4 pushers …");
+    let ing = ingest(root.path());
+    eprintln!("baseline: automerge-repo-sync-server …");
+    let base = baseline();
+
+    println!();
+    println!("{:<46} {:>16} {:>22}", "", "nextdate-relay", "automerge-repo server");
+    let b = |k: &str| base.as_ref().and_then(|v| v[k].as_f64());
+    let fmt = |v: Option<f64>, digits: usize| v.map(|x| format!("{x:.digits$}")).unwrap_or_else(|| "—".into());
+    println!(
+        "{:<46} {:>16.0} {:>22}",
+        "converge, 3 devices × 1,000 offline edits (ms)",
+        conv.millis,
+        fmt(b("converge_ms"), 0)
+    );
+    println!(
+        "{:<46} {:>16.0} {:>22}",
+        "bytes on the wire per edit",
+        conv.wire_bytes as f64 / conv.edits as f64,
+        fmt(b("bytes_per_edit"), 0)
+    );
+    println!(
+        "{:<46} {:>16} {:>22}",
+        "encrypted end to end",
+        "yes",
+        if base.is_some() { "no (plaintext)" } else { "—" }
+    );
+    println!();
+    println!(
+        "ingest with {} live WebSocket devices: {:.0} batches/s ({} batches, 4 pushers, every batch sealed and signed)",
+        ing.connected, ing.batches_per_sec, ing.batches
+    );
+    println!(
+        "relay memory: {:.1} MB idle, {:.1} MB with {} devices connected after ingest (peak {:.1} MB)",
+        ing.idle_rss_mb, ing.rss_mb, ing.connected, ing.peak_mb
+    );
+    if let Some(v) = base.as_ref().and_then(|v| v["server_rss_mb"].as_f64()) {
+        println!("automerge-repo sync server memory after its convergence run: {v:.1} MB");
+    }
+}
