@@ -167,18 +167,24 @@ pub fn load_doc(conn: &Connection, id: &str) -> Result<AutoCommit> {
 
 /// Stores a brand-new document (full save as chunk 0) and queues its changes for sync.
 pub fn insert_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
+    let bytes = doc.save();
+    store_new_doc(tx, id, kind, &bytes, now)?;
+    tx.execute(
+        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, kind.as_str(), bytes, now],
+    )?;
+    Ok(())
+}
+
+/// The document row and its first chunk (a full save).
+fn store_new_doc(tx: &Transaction, id: &str, kind: DocKind, bytes: &[u8], now: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
         params![id, kind.as_str(), now],
     )?;
-    let bytes = doc.save();
     tx.execute(
         "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
         params![id, bytes],
-    )?;
-    tx.execute(
-        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, kind.as_str(), bytes, now],
     )?;
     Ok(())
 }
@@ -206,15 +212,7 @@ pub fn append_change(
 
 /// Stores a document first seen in changes from another device (not queued for sending).
 pub fn insert_remote_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
-        params![id, kind.as_str(), now],
-    )?;
-    tx.execute(
-        "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
-        params![id, doc.save()],
-    )?;
-    Ok(())
+    store_new_doc(tx, id, kind, &doc.save(), now)
 }
 
 /// Appends changes from another device to a stored document (not queued for
