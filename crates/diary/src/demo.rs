@@ -308,7 +308,7 @@ pub fn generate(
     while done < cases {
         let n = batch.min(cases - done);
         let ids = diary.batch(|b: &mut Batch| {
-            let mut ids = Vec::with_capacity(n);
+            let mut docs = Vec::with_capacity(n);
             for i in 0..n {
                 let client = if clients.is_empty() || rng.gen_bool(0.6) {
                     let name = person(&mut rng);
@@ -326,9 +326,9 @@ pub fn generate(
                 let doc = demo_case(&mut rng, serial_base + done + i, today, vec![client]);
                 summary.hearings += doc.hearings.len();
                 let msg = format!("Opened case {} (demo)", doc.number);
-                ids.push(b.insert_case_doc(doc, &msg)?);
+                docs.push((None, doc, msg));
             }
-            Ok(ids)
+            b.insert_case_docs(docs)
         })?;
         summary.cases += ids.len();
         on_commit(&ids);

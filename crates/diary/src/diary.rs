@@ -399,7 +399,7 @@ impl Diary {
         Ok(out)
     }
 
-    fn create_doc<T: autosurgeon::Reconcile>(
+    fn create_doc<T: autosurgeon::Reconcile + projection::Projected>(
         &self,
         tx: &Transaction,
         id: &str,
@@ -548,6 +548,12 @@ struct Ctx {
     member_id: String,
 }
 
+/// A new document ready to store: its full save and its history rows.
+struct BuiltDoc {
+    saved: Vec<u8>,
+    history: Vec<projection::HistoryRow>,
+}
+
 impl Ctx {
     fn of(d: &Diary) -> Ctx {
         Ctx {
@@ -564,7 +570,57 @@ impl Ctx {
         );
     }
 
-    fn create_doc<T: autosurgeon::Reconcile>(
+    /// A new document holding `value`, as one change with `msg`: its full save
+    /// and its history rows. Pure work with no database, so bulk writers can
+    /// run it on several threads.
+    fn build_doc<T: autosurgeon::Reconcile>(&self, value: &T, msg: &str) -> Result<BuiltDoc> {
+        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
+        autosurgeon::reconcile(&mut doc, value)?;
+        Self::commit(&mut doc, msg);
+        Ok(BuiltDoc {
+            saved: doc.save(),
+            history: projection::history_rows(&mut doc),
+        })
+    }
+
+    /// Builds many documents on every core, keeping their order.
+    fn build_docs<T: autosurgeon::Reconcile + Sync>(&self, items: &[(String, T, String)]) -> Result<Vec<BuiltDoc>> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let per_worker = items.len().div_ceil(workers).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = items
+                .chunks(per_worker)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|(_, value, msg)| self.build_doc(value, msg))
+                            .collect::<Result<Vec<_>>>()
+                    })
+                })
+                .collect();
+            let mut out = Vec::with_capacity(items.len());
+            for part in parts {
+                out.extend(part.join().expect("a document builder thread panicked")?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Stores a built document, queues it for sync and projects `value` as it
+    /// is (the projection tests check this matches a rebuild from the documents).
+    fn write_doc<T: projection::Projected>(
+        tx: &Transaction,
+        id: &str,
+        kind: DocKind,
+        value: &T,
+        built: &BuiltDoc,
+    ) -> Result<()> {
+        store::insert_doc(tx, id, kind, &built.saved, &now_rfc3339())?;
+        value.project(tx, id)?;
+        projection::insert_history(tx, id, &built.history)
+    }
+
+    fn create_doc<T: autosurgeon::Reconcile + projection::Projected>(
         &self,
         tx: &Transaction,
         id: &str,
@@ -572,11 +628,8 @@ impl Ctx {
         value: &T,
         msg: &str,
     ) -> Result<()> {
-        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
-        autosurgeon::reconcile(&mut doc, value)?;
-        Self::commit(&mut doc, msg);
-        store::insert_doc(tx, id, kind, &mut doc, &now_rfc3339())?;
-        projection::project_doc(tx, id, kind, &mut doc)
+        let built = self.build_doc(value, msg)?;
+        Self::write_doc(tx, id, kind, value, &built)
     }
 }
 
@@ -782,7 +835,50 @@ impl Batch<'_> {
 
     /// Like [`Batch::insert_case_doc`], keeping `id` when given (an import from
     /// another Nextdate diary); an id already in this diary is refused.
-    pub fn insert_case_doc_as(&mut self, id: Option<String>, mut doc: CaseDoc, msg: &str) -> Result<String> {
+    pub fn insert_case_doc_as(&mut self, id: Option<String>, doc: CaseDoc, msg: &str) -> Result<String> {
+        let (id, doc) = self.checked_case_doc(id, doc)?;
+        self.diary.create_doc(self.tx, &id, DocKind::Case, &doc, msg)?;
+        Ok(id)
+    }
+
+    /// Stores many whole case documents (an import), each as
+    /// [`Batch::insert_case_doc_as`] would, and refuses a case number that
+    /// comes twice for one court. The documents are built on every core, a
+    /// few hundred at a time, and written in order.
+    pub fn insert_case_docs(&mut self, cases: Vec<(Option<String>, CaseDoc, String)>) -> Result<Vec<String>> {
+        const AT_A_TIME: usize = 256;
+        let mut ids = Vec::with_capacity(cases.len());
+        let mut seen_numbers: std::collections::HashMap<(String, String), String> = Default::default();
+        let mut seen_ids = std::collections::HashSet::new();
+        let mut cases = cases.into_iter().peekable();
+        while cases.peek().is_some() {
+            let mut ready = Vec::with_capacity(AT_A_TIME);
+            for (id, doc, msg) in cases.by_ref().take(AT_A_TIME) {
+                let (id, doc) = self.checked_case_doc(id, doc)?;
+                if !seen_ids.insert(id.clone()) {
+                    return Err(DiaryError::Invalid(format!("the id {id} is given to two cases")));
+                }
+                let key = (doc.court.clone(), number_key(&doc.number));
+                if let Some(existing) = seen_numbers.insert(key, id.clone()) {
+                    return Err(DiaryError::DuplicateCaseNumber {
+                        number: doc.number,
+                        court: doc.court,
+                        existing,
+                    });
+                }
+                ready.push((id, doc, msg));
+            }
+            let built = self.diary.build_docs(&ready)?;
+            for ((id, doc, _), built) in ready.into_iter().zip(built) {
+                Ctx::write_doc(self.tx, &id, DocKind::Case, &doc, &built)?;
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// A case document after the checks every new case gets, with its id.
+    fn checked_case_doc(&self, id: Option<String>, mut doc: CaseDoc) -> Result<(String, CaseDoc)> {
         doc.title = required(&doc.title, "case title")?;
         doc.number = required(&doc.number, "case number")?;
         doc.court = required(&doc.court, "court")?;
@@ -821,8 +917,7 @@ impl Batch<'_> {
             doc.assigned.push(self.diary.member_id.clone());
         }
         let id = self.fresh_id(id)?;
-        self.diary.create_doc(self.tx, &id, DocKind::Case, &doc, msg)?;
-        Ok(id)
+        Ok((id, doc))
     }
 
     pub fn edit_case(&mut self, id: &str, e: CaseEdit) -> Result<()> {

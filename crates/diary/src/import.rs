@@ -537,6 +537,7 @@ impl Diary {
                 }
                 by_name.insert(name, id);
             }
+            let mut ready = Vec::with_capacity(cases.len());
             for mut c in cases {
                 let mut ids: Vec<String> = c
                     .client_ids
@@ -565,8 +566,9 @@ impl Diary {
                 }
                 c.doc.client_ids = ids;
                 let msg = format!("Imported case {}", c.doc.number);
-                b.insert_case_doc_as(c.id, c.doc, &msg)?;
+                ready.push((c.id, c.doc, msg));
             }
+            b.insert_case_docs(ready)?;
             Ok(())
         })?;
         report.applied = true;

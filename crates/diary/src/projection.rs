@@ -350,22 +350,68 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     Ok(())
 }
 
-/// Records the document's change history (idempotent: known changes are kept).
-pub fn project_history(tx: &Transaction, id: &str, doc: &mut AutoCommit) -> Result<()> {
+/// One change of a document as the history table records it.
+pub struct HistoryRow {
+    hash: String,
+    actor: String,
+    seq: i64,
+    time: i64,
+    message: Option<String>,
+}
+
+/// The change history of a document, read from it (no database needed, so it
+/// can be done away from the writing thread).
+pub fn history_rows(doc: &mut AutoCommit) -> Vec<HistoryRow> {
+    doc.get_changes_meta(&[])
+        .into_iter()
+        .map(|m| HistoryRow {
+            hash: m.hash.to_string(),
+            actor: m.actor.to_hex_string(),
+            seq: m.seq as i64,
+            time: m.timestamp,
+            message: m.message.map(|c| c.into_owned()),
+        })
+        .collect()
+}
+
+/// Records change history rows (idempotent: known changes are kept).
+pub fn insert_history(tx: &Transaction, id: &str, rows: &[HistoryRow]) -> Result<()> {
     let mut ins = tx.prepare_cached(
         "INSERT OR IGNORE INTO history (doc_id, hash, actor, seq, time, message) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    for m in doc.get_changes_meta(&[]) {
-        ins.execute(params![
-            id,
-            m.hash.to_string(),
-            m.actor.to_hex_string(),
-            m.seq as i64,
-            m.timestamp,
-            m.message.as_deref()
-        ])?;
+    for m in rows {
+        ins.execute(params![id, m.hash, m.actor, m.seq, m.time, m.message])?;
     }
     Ok(())
+}
+
+/// Records the document's change history (idempotent: known changes are kept).
+pub fn project_history(tx: &Transaction, id: &str, doc: &mut AutoCommit) -> Result<()> {
+    insert_history(tx, id, &history_rows(doc))
+}
+
+/// A document value that can be projected as it is, without reading it back
+/// from its Automerge document (which costs as much as writing it).
+pub trait Projected {
+    fn project(&self, tx: &Transaction, id: &str) -> Result<()>;
+}
+
+impl Projected for ChamberDoc {
+    fn project(&self, tx: &Transaction, _id: &str) -> Result<()> {
+        project_chamber(tx, self)
+    }
+}
+
+impl Projected for ClientDoc {
+    fn project(&self, tx: &Transaction, id: &str) -> Result<()> {
+        project_client(tx, id, self)
+    }
+}
+
+impl Projected for CaseDoc {
+    fn project(&self, tx: &Transaction, id: &str) -> Result<()> {
+        project_case(tx, id, self)
+    }
 }
 
 /// Projects one stored document, whatever its kind.

@@ -165,27 +165,20 @@ pub fn load_doc(conn: &Connection, id: &str) -> Result<AutoCommit> {
     Ok(AutoCommit::load(&all)?)
 }
 
-/// Stores a brand-new document (full save as chunk 0) and queues its changes for sync.
-pub fn insert_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
-    let bytes = doc.save();
-    store_new_doc(tx, id, kind, &bytes, now)?;
-    tx.execute(
-        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, kind.as_str(), bytes, now],
-    )?;
+/// Stores a brand-new document from its full save (as chunk 0) and queues it for sync.
+pub fn insert_doc(tx: &Transaction, id: &str, kind: DocKind, saved: &[u8], now: &str) -> Result<()> {
+    store_new_doc(tx, id, kind, saved, now)?;
+    tx.prepare_cached("INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, kind.as_str(), saved, now])?;
     Ok(())
 }
 
 /// The document row and its first chunk (a full save).
 fn store_new_doc(tx: &Transaction, id: &str, kind: DocKind, bytes: &[u8], now: &str) -> Result<()> {
-    tx.execute(
-        "INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)",
-        params![id, kind.as_str(), now],
-    )?;
-    tx.execute(
-        "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
-        params![id, bytes],
-    )?;
+    tx.prepare_cached("INSERT INTO docs (id, kind, created_at) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, kind.as_str(), now])?;
+    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)")?
+        .execute(params![id, bytes])?;
     Ok(())
 }
 

@@ -242,3 +242,51 @@ proptest! {
         prop_assert_eq!(nextdate_diary::projection::dump(d.conn()).unwrap(), rebuilt);
     }
 }
+
+/// Bulk writers (imports, demo data) build documents on several threads and
+/// project each from its value: the projection must still equal a rebuild, and
+/// a case number given twice in one bulk insert is refused with nothing kept.
+#[test]
+fn bulk_inserted_cases_project_as_a_rebuild_does_and_duplicates_are_refused_whole() {
+    use nextdate_diary::model::CaseDoc;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _) = passphrase_diary(tmp.path());
+    let summary = nextdate_diary::demo::generate(&mut d, 700, 7, today(), 300, |_| {}).unwrap();
+    assert_eq!(summary.cases, 700);
+    let incremental = nextdate_diary::projection::dump(d.conn()).unwrap();
+    d.rebuild().unwrap();
+    assert_eq!(incremental, nextdate_diary::projection::dump(d.conn()).unwrap());
+
+    let case = |number: &str| CaseDoc {
+        title: format!("Bulk {number}"),
+        number: number.to_string(),
+        court: "Tis Hazari Courts".into(),
+        status: "pending".into(),
+        ..Default::default()
+    };
+    let before = nextdate_diary::projection::dump(d.conn()).unwrap();
+    let mut docs: Vec<_> = (0..600)
+        .map(|i| (None, case(&format!("CS {i}/2026")), format!("Bulk case {i}")))
+        .collect();
+    // The 600th repeats the first, spaced differently: a later chunk than the first.
+    docs.push((None, case("cs   0/2026"), "Bulk duplicate".into()));
+    let err = d.batch(|b| b.insert_case_docs(docs)).unwrap_err();
+    assert_eq!(err.code(), "duplicate_case_number", "{err}");
+    assert_eq!(
+        nextdate_diary::projection::dump(d.conn()).unwrap(),
+        before,
+        "nothing kept"
+    );
+    // Twice within one chunk (neither is in the database yet).
+    let twice = vec![
+        (None, case("OS 9/2026"), "One".to_string()),
+        (None, case("os 9/2026"), "Two".to_string()),
+    ];
+    let err = d.batch(|b| b.insert_case_docs(twice)).unwrap_err();
+    assert_eq!(err.code(), "duplicate_case_number", "{err}");
+    assert_eq!(
+        nextdate_diary::projection::dump(d.conn()).unwrap(),
+        before,
+        "nothing kept"
+    );
+}
