@@ -22,6 +22,7 @@ pub mod keys;
 pub mod listing;
 pub mod model;
 pub mod money;
+pub mod order;
 pub mod projection;
 pub mod queries;
 pub mod reminders;

@@ -324,7 +324,9 @@ impl Diary {
              ORDER BY h.date, c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number"
         ))?;
         let rows = stmt.query_map(params![from.to_string(), to.to_string()], board_entry)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut entries = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+        crate::order::sort_hearings(&mut entries);
+        Ok(entries)
     }
 
     /// Hearing counts per day from `from` to `to` inclusive (for month and week views).
@@ -670,9 +672,10 @@ pub fn board_on(conn: &Connection, date: NaiveDate) -> Result<Board> {
     let mut stmt = conn.prepare_cached(&format!(
         "{BOARD_SELECT} WHERE h.date = ?1 ORDER BY c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number"
     ))?;
-    let entries = stmt
+    let mut entries = stmt
         .query_map([&d], board_entry)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    crate::order::sort_hearings(&mut entries);
     Ok(group_by_court(d, entries))
 }
 

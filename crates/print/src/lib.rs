@@ -10,7 +10,6 @@
 //! from the diary's projection only (`nextdate_diary::listing`).
 
 mod fonts;
-pub mod order;
 pub mod parties;
 mod world;
 
@@ -202,7 +201,7 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Di
     };
     let member_id = member.as_ref().map(|m| m.id.as_str());
     let mut hearings = diary.listed_hearings(opts.from, opts.to, member_id)?;
-    order::sort_for_list(&mut hearings);
+    nextdate_diary::order::sort_hearings(&mut hearings);
     let parties = diary.listed_parties(opts.from, opts.to)?;
     let tasks = if opts.include_tasks {
         diary.tasks_due_between(opts.from, opts.to, member_id)?

@@ -1,9 +1,10 @@
-//! The order of a printed list: by date, court, bench and item, comparing
-//! names the way people read them ("Court No. 3" before "Court No. 12").
+//! The order of hearing lists, on screen and on paper: by date, court, bench
+//! and item, comparing names the way people read them ("Court No. 3" before
+//! "Court No. 12").
 
 use std::cmp::Ordering;
 
-use nextdate_diary::BoardEntry;
+use crate::queries::BoardEntry;
 
 /// Compares text with runs of digits taken as numbers, ignoring case.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
@@ -41,12 +42,15 @@ pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
-/// Sorts hearings for printing: date, court, bench (none first), item (none last), case number.
-pub fn sort_for_list(entries: &mut [BoardEntry]) {
+/// Sorts hearings for a list: date, court, bench (none first), item (none
+/// last), case number. Courts whose names differ only in case stay apart, so
+/// grouping by court never splits one.
+pub fn sort_hearings(entries: &mut [BoardEntry]) {
     entries.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
             .then_with(|| natural_cmp(&a.court, &b.court))
+            .then_with(|| a.court.cmp(&b.court))
             .then_with(|| natural_cmp(a.bench.as_deref().unwrap_or(""), b.bench.as_deref().unwrap_or("")))
             .then_with(|| a.item.is_none().cmp(&b.item.is_none()))
             .then_with(|| a.item.cmp(&b.item))
