@@ -627,6 +627,74 @@ fn attachments_sync_encrypted() {
     assert!(!contains(&all_bytes(&relay_dir), "VAKALATNAMA"));
 }
 
+/// The live connection: a device listening is told as soon as another device's
+/// batch lands (and the position it names is past its cursor, so it pulls);
+/// when the relay dies the feed says so instead of hanging, and a stranger's
+/// device cannot open one.
+#[test]
+fn a_listening_device_hears_of_new_batches_at_once() {
+    use nextdate_sync::live::{LiveEvent, LiveFeed, LiveTarget};
+    let root = tempfile::tempdir().unwrap();
+    let mut relay = RelayProc::start(
+        &root.path().join("relay"),
+        &root.path().join("relay.log"),
+        "127.0.0.1:0",
+    );
+    let mut devices = chamber(root.path(), &relay, 2);
+    settle(&mut devices);
+    let mut feed = LiveFeed::connect(&LiveTarget::of(&devices[1]).unwrap()).unwrap();
+    assert_eq!(feed.next(Duration::from_millis(300)).unwrap(), LiveEvent::Quiet);
+
+    devices[0]
+        .add_case(NewCase {
+            title: "Live v. Relay".into(),
+            number: "CS 77/2026".into(),
+            court: "Saket".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let started = std::time::Instant::now();
+    engine::sync_now(&mut devices[0]).unwrap();
+    let cursor: u64 = devices[1].sync_state("cursor").unwrap().unwrap().parse().unwrap();
+    let latest = loop {
+        match feed.next(Duration::from_secs(5)).unwrap() {
+            LiveEvent::Grew(latest) => break latest,
+            LiveEvent::Quiet => assert!(started.elapsed() < Duration::from_secs(10), "no notification"),
+        }
+    };
+    assert!(
+        latest > cursor,
+        "notified position {latest} is past the cursor {cursor}"
+    );
+    let pulled = engine::sync_now(&mut devices[1]).unwrap();
+    assert!(pulled.merged_docs >= 1, "{pulled:?}");
+    feed.ping().unwrap();
+
+    // A device with its own keys but no membership is refused a live connection.
+    let mut stranger = new_diary(&root.path().join("stranger"), "Stranger");
+    engine::init(&mut stranger, &relay.url).unwrap();
+    stranger.set_sync_state(&[("device", Some(&"11".repeat(64)))]).unwrap();
+    // (its own chamber is registered, but not with that device key)
+    assert!(LiveFeed::connect(&LiveTarget::of(&stranger).unwrap()).is_err());
+
+    relay.kill();
+    let gone = std::time::Instant::now();
+    let ended = loop {
+        match feed.next(Duration::from_millis(500)) {
+            Err(e) => break e,
+            Ok(_) => {
+                let _ = feed.ping();
+                assert!(
+                    gone.elapsed() < Duration::from_secs(10),
+                    "the feed never noticed the relay died"
+                );
+            }
+        }
+    };
+    assert_eq!(ended.code(), "relay_unreachable", "{ended}");
+    assert!(LiveFeed::connect(&LiveTarget::of(&devices[1]).unwrap()).is_err());
+}
+
 /// With `--tls-cert`/`--tls-key` the relay serves HTTPS (a client that trusts the
 /// certificate gets its health), and plain HTTP to it fails.
 #[test]

@@ -79,11 +79,11 @@ pub struct CreatedInvite {
     pub invite: Invite,
 }
 
-struct Config {
-    relay: String,
-    keys: DeviceKeys,
-    key: ChamberKey,
-    chamber: String,
+pub(crate) struct Config {
+    pub(crate) relay: String,
+    pub(crate) keys: DeviceKeys,
+    pub(crate) key: ChamberKey,
+    pub(crate) chamber: String,
 }
 
 fn state_i64(d: &Diary, key: &str) -> Result<i64, SyncError> {
@@ -99,7 +99,7 @@ fn now() -> String {
     Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn load_config(d: &Diary) -> Result<Config, SyncError> {
+pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
     let Some(relay) = d.sync_state("relay")? else {
         return Err(SyncError::NotConfigured);
     };

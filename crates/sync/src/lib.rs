@@ -7,6 +7,7 @@
 //!   chamber id, a one-time token and the chamber key.
 //! - [`client`]: the device side of the protocol over HTTP.
 //! - [`engine`]: setting up a chamber, inviting, joining, and a sync round.
+//! - [`live`]: the relay's WebSocket that says when there is something to pull.
 //!
 //! No Tauri here; the desktop app and the CLI call [`engine`].
 
@@ -16,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod frame;
 pub mod invite;
+pub mod live;
 
 pub use engine::{status, sync_now, sync_with_retry, SyncReport, SyncStatus};
 pub use error::SyncError;
