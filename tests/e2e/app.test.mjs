@@ -17,6 +17,7 @@ const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
 const app = process.env.NEXTDATE_APP || join(targetDir, "debug", "nextdate-app");
 const cli = join(targetDir, "debug", "nextdate");
 const relayBin = join(targetDir, "debug", "nextdate-relay");
+const recorderBin = join(targetDir, "debug", "examples", "notification_recorder");
 const artifacts = join(root, "artifacts", "e2e");
 mkdirSync(artifacts, { recursive: true });
 
@@ -67,13 +68,40 @@ async function invoke(cmd, args) {
 
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
+  assert.ok(existsSync(recorderBin), `build the notification recorder first: ${recorderBin}`);
+  notifications = await startNotificationServer();
   driver = await startDriver({ NEXTDATE_DIARY: diaryDir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
 });
 
 after(async () => {
   if (s) await s.quit();
   if (driver) driver.stop();
+  if (notifications) notifications.stop();
 });
+
+/// The desktop's notification server on this test's D-Bus session: a recorder
+/// that logs what the app sends and clicks a notification when asked.
+let notifications;
+function startNotificationServer() {
+  const child = spawn(recorderBin, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const received = [];
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((ready, reject) => {
+    lines.on("line", (line) => {
+      if (line === "ready") {
+        ready({
+          received,
+          click: (id) => child.stdin.write(`click ${id}\n`),
+          stop: () => child.kill(),
+        });
+      }
+      const [kind, id, summary, body] = line.split("\t");
+      if (kind === "notify") received.push({ id: Number(id), summary, body });
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the notification recorder exited (${code})`)));
+  });
+}
 
 const d3 = localDate(3);
 const d17 = localDate(17);
@@ -163,6 +191,39 @@ test("the case is on its date's board, and recording the outcome moves it", asyn
   const cell = await s.waitFor(`[data-testid="month-day"][data-date="${iso(d17)}"]`);
   assert.equal(await cell.attr("data-count"), "1");
   await shot("10-month");
+});
+
+test("the evening reminder arrives on the desktop, and clicking it opens its day", async () => {
+  const tomorrow = localDate(1);
+  const made = await invoke("save_case", {
+    id: null,
+    input: {
+      title: "Reminder v. State", number: "CS 900/2026", court: "Saket District Courts", cnr: null, bench: null,
+      case_type: null, stage: null, parties: [], client_ids: [], next_date: dmy(tomorrow), purpose: "Evidence", item: 3,
+    },
+  });
+  assert.ok(made.ok, JSON.stringify(made.err));
+  // The digest is due from 00:00: the app's next reminder round (every 30 s) sends it.
+  const rs = (await invoke("reminder_settings", {})).ok;
+  assert.ok((await invoke("save_reminder_settings", { settings: { ...rs, digest_time: "00:00" } })).ok !== undefined);
+  await click("nav-cases");
+  let digest;
+  await s.until(
+    async () => (digest = notifications.received.find((n) => n.summary.startsWith("Tomorrow:"))) !== undefined,
+    "the digest notification",
+    45000,
+  );
+  assert.equal(digest.summary, "Tomorrow: 1 hearing in 1 court");
+  assert.match(digest.body, /Saket District Courts/);
+  assert.doesNotMatch(digest.body + digest.summary, /Reminder v\. State|CS 900/, "no case details on the lock screen");
+  notifications.click(digest.id);
+  const row = await s.waitFor(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="CS 900/2026"]`, { timeout: 15000 });
+  assert.equal(await row.attr("data-date"), iso(tomorrow));
+  await shot("10b-reminder-opened-day");
+  // Once only: no second digest for tomorrow in the next rounds.
+  await new Promise((r) => setTimeout(r, 31000));
+  assert.equal(notifications.received.filter((n) => n.summary.startsWith("Tomorrow:")).length, 1);
+  assert.ok((await invoke("save_reminder_settings", { settings: rs })).ok !== undefined);
 });
 
 test("Ctrl+K search finds the case", async () => {

@@ -116,12 +116,18 @@ pub struct Server {
 
 impl Server {
     pub fn start(bus: &Bus) -> Server {
+        Server::connect(&bus.address)
+    }
+
+    /// Serves on the bus at `address` (for example the session bus of an
+    /// end-to-end test, where the app under test sends its notifications).
+    pub fn connect(address: &str) -> Server {
         let log = Arc::new(Mutex::new(Vec::new()));
         let recorder = Recorder {
             log: log.clone(),
             next: 0,
         };
-        let conn = zbus::blocking::connection::Builder::address(bus.address.as_str())
+        let conn = zbus::blocking::connection::Builder::address(address)
             .unwrap()
             .name("org.freedesktop.Notifications")
             .unwrap()
