@@ -153,7 +153,7 @@ fn due(session: &Session) -> Option<Due> {
 }
 
 /// Starts background sync for the app's lifetime: a round soon after local
-/// changes (within [`TICK`]), at once when the relay says there is something
+/// changes (once none has come for a [`TICK`]), at once when the relay says there is something
 /// new, and every [`ROUND_EVERY`] regardless. Failed rounds back off.
 pub fn start(app: AppHandle) {
     let (wake, woken) = mpsc::channel::<Wake>();
@@ -167,6 +167,9 @@ pub fn start(app: AppHandle) {
         .spawn(move || {
             let mut last_round: Option<Instant> = None;
             let mut pending_after_round = 0;
+            // Local changes go out once the advocate pauses (no new change for a
+            // tick), so a round, which holds the diary, never lands mid-typing.
+            let mut pending_last_tick = 0;
             let mut backoff = MIN_BACKOFF;
             let mut not_before = Instant::now();
             loop {
@@ -181,8 +184,10 @@ pub fn start(app: AppHandle) {
                     Ok(Wake::Connected) => true,
                     Err(_) => false,
                 };
+                let settled = now.pending == pending_last_tick;
+                pending_last_tick = now.pending;
                 let run = asked
-                    || (now.pending > 0 && now.pending != pending_after_round)
+                    || (now.pending > 0 && settled && now.pending != pending_after_round)
                     || last_round.is_none_or(|t| t.elapsed() >= ROUND_EVERY);
                 if !run || Instant::now() < not_before {
                     continue;
