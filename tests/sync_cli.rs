@@ -74,5 +74,7 @@ fn two_diaries_sync_through_the_cli() {
     let (code, msg) = b.fails(&["sync", "now"]);
     assert_eq!(code, "relay_unreachable");
     assert!(msg.contains("stay queued"), "{msg}");
+    assert!(msg.contains("nothing answered there"), "in plain words: {msg}");
+    assert!(!msg.contains("os error"), "no system jargon: {msg}");
     assert_eq!(b.json(&["sync", "status"])["pending_changes"], 1);
 }

@@ -576,6 +576,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_invite,
         crate::sync::sync_join,
         crate::sync::sync_now,
+        crate::sync::sync_live,
     ])
 }
 

@@ -6,6 +6,7 @@
 //! lock around it and tells the window when something arrived.
 
 use std::net::{TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -101,6 +102,17 @@ pub fn sync_join(s: State<'_, Session>, code: String, label: String) -> Result<S
 #[specta::specta]
 pub fn sync_now(s: State<'_, Session>) -> Result<SyncReport, AppError> {
     with_sync(&s, |d| engine::sync_with_retry(d, 2))
+}
+
+/// Whether the live connection to the relay is open right now.
+static LIVE: AtomicBool = AtomicBool::new(false);
+
+/// Whether other laptops' changes arrive at once (the live connection is open)
+/// or only with the minute round. Reads no diary, so polling it is not activity.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_live() -> bool {
+    LIVE.load(Ordering::Relaxed)
 }
 
 /// Whether the relay's host answers at all (checked without holding the diary,
@@ -251,6 +263,7 @@ fn listen(app: AppHandle, wake: mpsc::Sender<Wake>) {
             }
         };
         backoff = MIN_BACKOFF;
+        LIVE.store(true, Ordering::Relaxed);
         if wake.send(Wake::Connected).is_err() {
             return;
         }
@@ -277,5 +290,6 @@ fn listen(app: AppHandle, wake: mpsc::Sender<Wake>) {
                 Err(_) => break,
             }
         }
+        LIVE.store(false, Ordering::Relaxed);
     }
 }

@@ -449,6 +449,8 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("sync-setup");
     await s.until(async () => (await (await s.byTestId("sync-relay-shown")).text()).includes(relay.url), "set up");
     assert.equal(await (await s.byTestId("sync-pending")).text(), "nothing");
+    const liveIs = async (v) => (await (await s.byTestId("sync-live")).attr("data-live")) === v;
+    await s.until(() => liveIs("yes"), "the live connection to the relay is shown as up", 15000);
     await click("sync-invite");
     await s.byTestId("sync-invite-shown");
     const code = await (await s.byTestId("sync-invite-code")).prop("value");
@@ -506,6 +508,8 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("nav-sync");
     await click("sync-now");
     await s.until(async () => /cannot be reached/.test(await (await s.byTestId("sync-error")).text()), "unreachable shown");
+    await s.until(() => liveIs("no"), "the live connection is shown as down", 15000);
+    await shot("18c-sync-relay-gone");
   } finally {
     relay.stop();
   }

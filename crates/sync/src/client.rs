@@ -39,6 +39,20 @@ pub fn normalise_relay_url(url: &str) -> Result<String, SyncError> {
     Ok(url.to_string())
 }
 
+/// Why a request never got an answer, in words an advocate can act on.
+fn in_plain_words(t: &ureq::Transport) -> String {
+    let detail = t.to_string();
+    match t.kind() {
+        ureq::ErrorKind::Dns => "its address could not be found; check the relay address and the network".into(),
+        ureq::ErrorKind::ConnectionFailed => {
+            "nothing answered there; is the relay running, and is this laptop on the chamber's network?".into()
+        }
+        ureq::ErrorKind::Io if detail.contains("timed out") => "it did not answer in time".into(),
+        ureq::ErrorKind::Io => "the connection dropped".into(),
+        _ => detail,
+    }
+}
+
 impl RelayClient {
     pub fn new(relay: &str) -> Result<RelayClient, SyncError> {
         Ok(RelayClient {
@@ -79,7 +93,9 @@ impl RelayClient {
                     )))
                 }
             },
-            Err(ureq::Error::Transport(t)) => return Err(SyncError::Unreachable(self.base.clone(), t.to_string())),
+            Err(ureq::Error::Transport(t)) => {
+                return Err(SyncError::Unreachable(self.base.clone(), in_plain_words(&t)))
+            }
         };
         match frame {
             Frame::Error { code, message } => Err(SyncError::Relay { code, message }),

@@ -103,6 +103,11 @@ export const commands = {
 	syncInvite: (hours: number) => typedError<InviteView, AppError>(__TAURI_INVOKE("sync_invite", { hours })),
 	syncJoin: (code: string, label: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_join", { code, label })),
 	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
+	/**
+	 *  Whether other laptops' changes arrive at once (the live connection is open)
+	 *  or only with the minute round. Reads no diary, so polling it is not activity.
+	 */
+	syncLive: () => __TAURI_INVOKE<boolean>("sync_live"),
 };
 
 /* Types */
