@@ -585,25 +585,7 @@ impl Ctx {
 
     /// Builds many documents on every core, keeping their order.
     fn build_docs<T: autosurgeon::Reconcile + Sync>(&self, items: &[(String, T, String)]) -> Result<Vec<BuiltDoc>> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let per_worker = items.len().div_ceil(workers).max(1);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = items
-                .chunks(per_worker)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .map(|(_, value, msg)| self.build_doc(value, msg))
-                            .collect::<Result<Vec<_>>>()
-                    })
-                })
-                .collect();
-            let mut out = Vec::with_capacity(items.len());
-            for part in parts {
-                out.extend(part.join().expect("a document builder thread panicked")?);
-            }
-            Ok(out)
-        })
+        crate::parallel::map(items, |(_, value, msg)| self.build_doc(value, msg))
     }
 
     /// Stores a built document, queues it for sync and projects `value` as it

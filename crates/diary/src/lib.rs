@@ -23,6 +23,7 @@ pub mod listing;
 pub mod model;
 pub mod money;
 pub mod order;
+pub(crate) mod parallel;
 pub mod projection;
 pub mod queries;
 pub mod reminders;

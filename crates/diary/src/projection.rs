@@ -424,15 +424,44 @@ pub fn project_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoComm
     project_history(tx, id, doc)
 }
 
+/// A document of any kind, read back from Automerge.
+enum AnyDoc {
+    Chamber(ChamberDoc),
+    Client(ClientDoc),
+    Case(Box<CaseDoc>),
+}
+
 /// Drops every projected row and rebuilds the projection from the documents.
 pub fn rebuild(tx: &Transaction) -> Result<()> {
     for t in TABLES {
         tx.execute(&format!("DELETE FROM {t}"), [])?;
     }
+    // Reading documents back out of Automerge is most of the work: it runs on
+    // every core, a few hundred documents at a time; the writes stay here.
+    const AT_A_TIME: usize = 256;
     for kind in [DocKind::Chamber, DocKind::Client, DocKind::Case] {
-        for id in store::doc_ids(tx, kind)? {
-            let mut doc = store::load_doc(tx, &id)?;
-            project_doc(tx, &id, kind, &mut doc)?;
+        for ids in store::doc_ids(tx, kind)?.chunks(AT_A_TIME) {
+            let saved = ids
+                .iter()
+                .map(|id| Ok((id.as_str(), store::doc_bytes(tx, id)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let read = crate::parallel::map(&saved, |(id, bytes)| {
+                let mut doc = store::doc_from_bytes(id, bytes)?;
+                let value = match kind {
+                    DocKind::Chamber => AnyDoc::Chamber(autosurgeon::hydrate(&doc)?),
+                    DocKind::Client => AnyDoc::Client(autosurgeon::hydrate(&doc)?),
+                    DocKind::Case => AnyDoc::Case(Box::new(autosurgeon::hydrate(&doc)?)),
+                };
+                Ok((value, history_rows(&mut doc)))
+            })?;
+            for ((id, _), (value, history)) in saved.iter().zip(read) {
+                match &value {
+                    AnyDoc::Chamber(c) => c.project(tx, id)?,
+                    AnyDoc::Client(c) => c.project(tx, id)?,
+                    AnyDoc::Case(c) => c.project(tx, id)?,
+                }
+                insert_history(tx, id, &history)?;
+            }
         }
     }
     // A migration that adds projection tables asks for this rebuild (see 0003).

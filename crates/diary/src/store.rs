@@ -152,6 +152,11 @@ pub fn doc_kind(conn: &Connection, id: &str) -> Result<Option<DocKind>> {
 
 /// Loads document `id` from its chunks.
 pub fn load_doc(conn: &Connection, id: &str) -> Result<AutoCommit> {
+    doc_from_bytes(id, &doc_bytes(conn, id)?)
+}
+
+/// The stored bytes of document `id`: its chunks, in order.
+pub fn doc_bytes(conn: &Connection, id: &str) -> Result<Vec<u8>> {
     let mut stmt = conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([id])?;
     let mut all = Vec::new();
@@ -159,10 +164,15 @@ pub fn load_doc(conn: &Connection, id: &str) -> Result<AutoCommit> {
         let chunk = row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
         all.extend_from_slice(chunk);
     }
-    if all.is_empty() {
+    Ok(all)
+}
+
+/// Document `id` from its stored bytes (no database needed).
+pub fn doc_from_bytes(id: &str, bytes: &[u8]) -> Result<AutoCommit> {
+    if bytes.is_empty() {
         return Err(DiaryError::Document(format!("document {id} has no data")));
     }
-    Ok(AutoCommit::load(&all)?)
+    Ok(AutoCommit::load(bytes)?)
 }
 
 /// Stores a brand-new document from its full save (as chunk 0) and queues it for sync.
