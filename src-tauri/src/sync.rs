@@ -5,12 +5,12 @@
 //! regardless. The engine is `nextdate-sync`; the shell only holds the diary
 //! lock around it and tells the window when something arrived.
 
-use std::net::{TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use nextdate_diary::{Diary, DiaryError};
+use nextdate_sync::client::relay_endpoint;
 use nextdate_sync::engine;
 use nextdate_sync::live::{LiveEvent, LiveFeed, LiveTarget};
 use nextdate_sync::{SyncError, SyncReport, SyncStatus};
@@ -118,18 +118,7 @@ pub fn sync_live() -> bool {
 /// Whether the relay's host answers at all (checked without holding the diary,
 /// so an unreachable relay never stalls the window).
 fn reachable(relay: &str) -> bool {
-    let host = relay.split("://").nth(1).unwrap_or(relay);
-    let default_port = if relay.starts_with("https://") { 443 } else { 80 };
-    let with_port = if host.contains(':') {
-        host.to_string()
-    } else {
-        format!("{host}:{default_port}")
-    };
-    with_port
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut a| a.next())
-        .is_some_and(|addr| TcpStream::connect_timeout(&addr, Duration::from_secs(2)).is_ok())
+    relay_endpoint(relay).is_ok_and(|e| e.connect(Duration::from_secs(2)).is_ok())
 }
 
 /// Why the sync thread woke.

@@ -414,21 +414,36 @@ impl Projected for CaseDoc {
     }
 }
 
-/// Projects one stored document, whatever its kind.
-pub fn project_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit) -> Result<()> {
-    match kind {
-        DocKind::Chamber => project_chamber(tx, &autosurgeon::hydrate(doc)?)?,
-        DocKind::Client => project_client(tx, id, &autosurgeon::hydrate(doc)?)?,
-        DocKind::Case => project_case(tx, id, &autosurgeon::hydrate(doc)?)?,
-    }
-    project_history(tx, id, doc)
-}
-
 /// A document of any kind, read back from Automerge.
 enum AnyDoc {
     Chamber(ChamberDoc),
     Client(ClientDoc),
     Case(Box<CaseDoc>),
+}
+
+impl AnyDoc {
+    /// Reads a stored document of `kind` (no database needed).
+    fn read(kind: DocKind, doc: &AutoCommit) -> Result<AnyDoc> {
+        Ok(match kind {
+            DocKind::Chamber => AnyDoc::Chamber(autosurgeon::hydrate(doc)?),
+            DocKind::Client => AnyDoc::Client(autosurgeon::hydrate(doc)?),
+            DocKind::Case => AnyDoc::Case(Box::new(autosurgeon::hydrate(doc)?)),
+        })
+    }
+
+    fn project(&self, tx: &Transaction, id: &str) -> Result<()> {
+        match self {
+            AnyDoc::Chamber(c) => c.project(tx, id),
+            AnyDoc::Client(c) => c.project(tx, id),
+            AnyDoc::Case(c) => c.project(tx, id),
+        }
+    }
+}
+
+/// Projects one stored document, whatever its kind.
+pub fn project_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit) -> Result<()> {
+    AnyDoc::read(kind, doc)?.project(tx, id)?;
+    project_history(tx, id, doc)
 }
 
 /// Drops every projected row and rebuilds the projection from the documents.
@@ -447,19 +462,10 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
                 .collect::<Result<Vec<_>>>()?;
             let read = crate::parallel::map(&saved, |(id, bytes)| {
                 let mut doc = store::doc_from_bytes(id, bytes)?;
-                let value = match kind {
-                    DocKind::Chamber => AnyDoc::Chamber(autosurgeon::hydrate(&doc)?),
-                    DocKind::Client => AnyDoc::Client(autosurgeon::hydrate(&doc)?),
-                    DocKind::Case => AnyDoc::Case(Box::new(autosurgeon::hydrate(&doc)?)),
-                };
-                Ok((value, history_rows(&mut doc)))
+                Ok((AnyDoc::read(kind, &doc)?, history_rows(&mut doc)))
             })?;
             for ((id, _), (value, history)) in saved.iter().zip(read) {
-                match &value {
-                    AnyDoc::Chamber(c) => c.project(tx, id)?,
-                    AnyDoc::Client(c) => c.project(tx, id)?,
-                    AnyDoc::Case(c) => c.project(tx, id)?,
-                }
+                value.project(tx, id)?;
                 insert_history(tx, id, &history)?;
             }
         }

@@ -3,6 +3,7 @@
 //! encrypted attachments. Every reply is checked to be the frame expected.
 
 use std::io::Read;
+use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 use crate::crypto::DeviceKeys;
@@ -37,6 +38,49 @@ pub fn normalise_relay_url(url: &str) -> Result<String, SyncError> {
         return Err(SyncError::BadRelayUrl(url.to_string()));
     }
     Ok(url.to_string())
+}
+
+/// Where a relay address points: whether it uses TLS, the host name (for the
+/// certificate) and `host:port`, with the scheme's port when none is given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayEndpoint {
+    pub tls: bool,
+    pub host: String,
+    pub host_port: String,
+}
+
+/// Splits a relay address into its [`RelayEndpoint`].
+pub fn relay_endpoint(relay: &str) -> Result<RelayEndpoint, SyncError> {
+    let url = normalise_relay_url(relay)?;
+    let (tls, rest) = match url.strip_prefix("https://") {
+        Some(rest) => (true, rest),
+        None => (false, url.strip_prefix("http://").unwrap_or(&url)),
+    };
+    let has_port = rest
+        .rsplit_once(':')
+        .is_some_and(|(h, p)| !h.is_empty() && !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let host_port = if has_port {
+        rest.to_string()
+    } else {
+        format!("{rest}:{}", if tls { 443 } else { 80 })
+    };
+    let host = host_port
+        .rsplit_once(':')
+        .map_or(rest, |(h, _)| h)
+        .trim_matches(|c| c == '[' || c == ']')
+        .to_string();
+    Ok(RelayEndpoint { tls, host, host_port })
+}
+
+impl RelayEndpoint {
+    /// A TCP connection to the relay, given up on after `timeout`.
+    pub fn connect(&self, timeout: Duration) -> std::io::Result<TcpStream> {
+        let addr =
+            self.host_port.to_socket_addrs()?.next().ok_or_else(|| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "the relay's name gives no address")
+            })?;
+        TcpStream::connect_timeout(&addr, timeout)
+    }
 }
 
 /// Why a request never got an answer, in words an advocate can act on.
@@ -249,4 +293,36 @@ impl RelayClient {
 
 fn unexpected(wanted: &str, got: &Frame) -> SyncError {
     SyncError::Protocol(format!("expected {wanted}, got {}", got.name()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{relay_endpoint, RelayEndpoint};
+
+    #[test]
+    fn relay_addresses_split_into_tls_host_and_port() {
+        let e = |tls, host: &str, host_port: &str| RelayEndpoint {
+            tls,
+            host: host.into(),
+            host_port: host_port.into(),
+        };
+        assert_eq!(
+            relay_endpoint("http://10.0.0.5:7070/").unwrap(),
+            e(false, "10.0.0.5", "10.0.0.5:7070")
+        );
+        assert_eq!(
+            relay_endpoint("https://relay.example.in").unwrap(),
+            e(true, "relay.example.in", "relay.example.in:443")
+        );
+        assert_eq!(
+            relay_endpoint("http://office").unwrap(),
+            e(false, "office", "office:80")
+        );
+        assert_eq!(
+            relay_endpoint("http://[::1]:7070").unwrap(),
+            e(false, "::1", "[::1]:7070")
+        );
+        assert_eq!(relay_endpoint("https://[::1]").unwrap(), e(true, "::1", "[::1]:443"));
+        assert_eq!(relay_endpoint("ftp://x").unwrap_err().code(), "bad_relay_url");
+    }
 }

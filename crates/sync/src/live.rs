@@ -9,7 +9,7 @@
 //! the log position.
 
 use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
 
-use crate::client::RelayClient;
+use crate::client::{relay_endpoint, RelayClient};
 use crate::crypto::DeviceKeys;
 use crate::engine::load_config;
 use crate::error::SyncError;
@@ -77,6 +77,11 @@ fn unreachable(relay: &str, e: impl std::fmt::Display) -> SyncError {
     SyncError::Unreachable(relay.to_string(), e.to_string())
 }
 
+/// The open connection failed (the relay stopped or the network dropped).
+fn lost(e: impl std::fmt::Display) -> SyncError {
+    unreachable("the live connection", e)
+}
+
 fn tls_config() -> Arc<rustls::ClientConfig> {
     let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -96,36 +101,22 @@ impl LiveFeed {
         let mut client = RelayClient::new(&target.relay)?;
         let session = client.authenticate(&target.keys, &target.chamber)?;
         let relay = &target.relay;
-        let (tls, host_port) = match relay.strip_prefix("https://") {
-            Some(rest) => (true, rest),
-            None => (false, relay.strip_prefix("http://").unwrap_or(relay)),
-        };
-        let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
-        let addr_text = if host_port.contains(':') && !host_port.ends_with(']') {
-            host_port.to_string()
-        } else {
-            format!("{host_port}:{}", if tls { 443 } else { 80 })
-        };
-        let addr = addr_text
-            .to_socket_addrs()
-            .map_err(|e| unreachable(relay, e))?
-            .next()
-            .ok_or_else(|| unreachable(relay, "no address"))?;
-        let tcp = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).map_err(|e| unreachable(relay, e))?;
+        let end = relay_endpoint(relay)?;
+        let tcp = end.connect(Duration::from_secs(5)).map_err(|e| unreachable(relay, e))?;
         tcp.set_read_timeout(Some(Duration::from_secs(10)))
             .map_err(|e| unreachable(relay, e))?;
         tcp.set_nodelay(true).map_err(|e| unreachable(relay, e))?;
         let handle = tcp.try_clone().map_err(|e| unreachable(relay, e))?;
-        let stream: Box<dyn Transport> = if tls {
-            let name = rustls::pki_types::ServerName::try_from(host.trim_matches(|c| c == '[' || c == ']').to_string())
+        let stream: Box<dyn Transport> = if end.tls {
+            let name = rustls::pki_types::ServerName::try_from(end.host.clone())
                 .map_err(|e| SyncError::BadRelayUrl(format!("{relay} ({e})")))?;
             let conn = rustls::ClientConnection::new(tls_config(), name).map_err(|e| unreachable(relay, e))?;
             Box::new(rustls::StreamOwned::new(conn, tcp))
         } else {
             Box::new(tcp)
         };
-        let scheme = if tls { "wss" } else { "ws" };
-        let mut request = format!("{scheme}://{host_port}/v1/live")
+        let scheme = if end.tls { "wss" } else { "ws" };
+        let mut request = format!("{scheme}://{}/v1/live", end.host_port)
             .into_client_request()
             .map_err(|e| SyncError::BadRelayUrl(format!("{relay} ({e})")))?;
         let bearer = format!("Bearer {}", data_encoding::HEXLOWER.encode(&session.token));
@@ -145,32 +136,29 @@ impl LiveFeed {
     /// connection is gone (relay stopped, network dropped, or it sent something
     /// that is not a frame): connect again later.
     pub fn next(&mut self, wait: Duration) -> Result<LiveEvent, SyncError> {
-        let lost = |e: &dyn std::fmt::Display| SyncError::Unreachable("the live connection".into(), e.to_string());
         self.tcp
             .set_read_timeout(Some(wait.max(Duration::from_millis(10))))
-            .map_err(|e| lost(&e))?;
+            .map_err(lost)?;
         match self.socket.read() {
             Ok(Message::Binary(bytes)) => match Frame::decode(&bytes, MAX_FRAME_BYTES) {
                 Ok(Frame::Notify { latest }) => Ok(LiveEvent::Grew(latest)),
-                Ok(Frame::Error { message, .. }) => Err(lost(&format!("the relay said: {message}"))),
+                Ok(Frame::Error { message, .. }) => Err(lost(format!("the relay said: {message}"))),
                 Ok(_) => Ok(LiveEvent::Quiet),
                 Err(e) => Err(SyncError::Protocol(e.to_string())),
             },
-            Ok(Message::Close(_)) => Err(lost(&"the relay closed it")),
+            Ok(Message::Close(_)) => Err(lost("the relay closed it")),
             Ok(_) => Ok(LiveEvent::Quiet), // ping, pong, text: nothing to act on
             Err(tungstenite::Error::Io(e))
                 if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) =>
             {
                 Ok(LiveEvent::Quiet)
             }
-            Err(e) => Err(lost(&e)),
+            Err(e) => Err(lost(e)),
         }
     }
 
     /// Checks the connection is still there (a ping the relay answers).
     pub fn ping(&mut self) -> Result<(), SyncError> {
-        self.socket
-            .send(Message::Ping(Vec::new().into()))
-            .map_err(|e| SyncError::Unreachable("the live connection".into(), e.to_string()))
+        self.socket.send(Message::Ping(Vec::new().into())).map_err(lost)
     }
 }
