@@ -108,7 +108,10 @@ pub fn create_diary(s: State<'_, Session>, name: String, advocate: String, passp
         Some(p) => Protection::Passphrase(secret(p)),
         None => Protection::Keyring,
     };
-    let (diary, recovery) = Diary::init(
+    let nextdate_diary::NewDiary {
+        diary,
+        recovery_key: recovery,
+    } = Diary::init(
         &s.dir,
         InitOptions {
             name,
@@ -438,7 +441,7 @@ pub fn add_note(s: State<'_, Session>, case_id: String, text: String, client_vis
 pub fn attach_document(s: State<'_, Session>, case_id: String, path: String, client_visible: bool) -> Res<String> {
     let path = std::path::PathBuf::from(path);
     let meta = std::fs::metadata(&path).map_err(DiaryError::from)?;
-    if meta.len() as usize > nextdate_diary::diary::MAX_DOCUMENT_BYTES {
+    if meta.len() as usize > nextdate_diary::records::MAX_DOCUMENT_BYTES {
         return Err(DiaryError::Invalid(format!("{} is too large to attach", path.display())).into());
     }
     let bytes = std::fs::read(&path).map_err(DiaryError::from)?;

@@ -109,7 +109,7 @@ mod tests {
     fn unlocked_session() -> (tempfile::TempDir, Session) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("diary");
-        let (d, _) = Diary::init(
+        let d = Diary::init(
             &dir,
             InitOptions {
                 name: "T".into(),
@@ -117,7 +117,8 @@ mod tests {
                 protection: Protection::Passphrase(Zeroizing::new("session test passphrase".into())),
             },
         )
-        .unwrap();
+        .unwrap()
+        .diary;
         let s = Session::new(dir);
         s.set(d);
         (tmp, s)

@@ -117,7 +117,7 @@ pub fn new_diary(dir: &Path, name: &str) -> Diary {
         },
     )
     .expect("init diary")
-    .0
+    .diary
 }
 
 pub fn reopen(dir: &Path) -> Diary {

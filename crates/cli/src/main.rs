@@ -574,7 +574,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
             Protection::Keyring
         };
         let mode = if *passphrase { "passphrase" } else { "keyring" };
-        let (_diary, recovery) = Diary::init(
+        let nextdate_diary::NewDiary {
+            diary: _diary,
+            recovery_key: recovery,
+        } = Diary::init(
             &dir,
             InitOptions {
                 name: name.clone(),

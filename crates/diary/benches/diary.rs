@@ -87,7 +87,10 @@ fn main() {
     let today = Local::now().date_naive();
 
     let (gen, (d, recovery, summary)) = time(|| {
-        let (mut d, rk) = Diary::init(
+        let nextdate_diary::NewDiary {
+            diary: mut d,
+            recovery_key: rk,
+        } = Diary::init(
             &dir,
             InitOptions {
                 name: "Bench".into(),

@@ -24,7 +24,7 @@ fn new_diary(dir: &Path) -> Diary {
         },
     )
     .unwrap()
-    .0
+    .diary
 }
 
 /// Median of `n` runs of `f`, each given a fresh run number.

@@ -207,7 +207,10 @@ impl Diary {
         let staging = sibling(dir, "restoring");
         let _ = fs::remove_dir_all(&staging);
         let built = (|| -> Result<(Zeroizing<String>, BackupSummary)> {
-            let (d, recovery) = Diary::init(&staging, opts)?;
+            let crate::NewDiary {
+                diary: d,
+                recovery_key: recovery,
+            } = Diary::init(&staging, opts)?;
             let summary = load_into(&d, &lines)?;
             drop(d);
             Ok((recovery, summary))

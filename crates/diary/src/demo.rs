@@ -8,9 +8,11 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
-use crate::diary::{Batch, Diary};
+use crate::diary::Diary;
 use crate::error::Result;
 use crate::model::*;
+use crate::records::WholeCase;
+use crate::write::WriteTxn;
 
 const COURTS: &[(&str, &str, &[&str])] = &[
     (
@@ -307,7 +309,7 @@ pub fn generate(
     let mut done = 0;
     while done < cases {
         let n = batch.min(cases - done);
-        let ids = diary.batch(|b: &mut Batch| {
+        let ids = diary.write(|b: &mut WriteTxn| {
             let mut docs = Vec::with_capacity(n);
             for i in 0..n {
                 let client = if clients.is_empty() || rng.gen_bool(0.6) {
@@ -326,7 +328,11 @@ pub fn generate(
                 let doc = demo_case(&mut rng, serial_base + done + i, today, vec![client]);
                 summary.hearings += doc.hearings.len();
                 let msg = format!("Opened case {} (demo)", doc.number);
-                docs.push((None, doc, msg));
+                docs.push(WholeCase {
+                    id: None,
+                    doc,
+                    message: msg,
+                });
             }
             b.insert_case_docs(docs)
         })?;

@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diary::{Diary, NewClient};
+use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
 use crate::model::{CaseDoc, Fee, FeeKind, Hearing, Note, Party, Task};
 use crate::money::{check_currency, parse_amount};
 use crate::projection::number_key;
+use crate::records::{NewClient, WholeCase};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportMode {
@@ -526,7 +527,7 @@ impl Diary {
             .into_iter()
             .map(|c| (c.name.trim().to_lowercase(), c.id))
             .collect();
-        self.batch(|b| {
+        self.write(|b| {
             let mut new_ids: HashMap<String, String> = HashMap::new();
             for c in clients {
                 let file_id = c.id.clone();
@@ -566,7 +567,11 @@ impl Diary {
                 }
                 c.doc.client_ids = ids;
                 let msg = format!("Imported case {}", c.doc.number);
-                ready.push((c.id, c.doc, msg));
+                ready.push(WholeCase {
+                    id: c.id,
+                    doc: c.doc,
+                    message: msg,
+                });
             }
             b.insert_case_docs(ready)?;
             Ok(())
@@ -639,7 +644,7 @@ impl Diary {
                 .get("status")
                 .map(str::to_lowercase)
                 .unwrap_or_else(|| "pending".into());
-            if !crate::diary::STATUSES.contains(&status.as_str()) {
+            if !crate::records::case::is_status(&status) {
                 rd.errors.push(r.issue(
                     Some("status"),
                     format!("{status:?} is not one of pending, disposed, transferred"),

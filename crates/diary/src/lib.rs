@@ -6,6 +6,10 @@
 //! ([`store`]) whose key is kept in the OS keyring or wrapped by a passphrase
 //! ([`keys`]). Every change updates an SQL projection ([`projection`]) in the same
 //! transaction, and every screen reads that projection ([`queries`]).
+//!
+//! Where things are: the [`diary`] itself and its [`lifecycle`](diary::lifecycle)
+//! (create, open, reprotect, delete); the [`write`] path every change takes;
+//! shared checks in [`validate`]; one module per kind of record in [`records`].
 //! No Tauri and no network here.
 
 pub mod atomic_file;
@@ -26,13 +30,14 @@ pub mod order;
 pub(crate) mod parallel;
 pub mod projection;
 pub mod queries;
+pub mod records;
 pub mod reminders;
 pub mod replication;
 pub mod store;
+pub mod validate;
+pub mod write;
 
-pub use diary::{
-    Batch, CaseEdit, Diary, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing,
-};
+pub use diary::{Diary, InitOptions, NewDiary};
 pub use error::{DiaryError, Result};
 pub use keys::{KeyMode, Protection, Unlock};
 pub use listing::MemberRow;
@@ -41,4 +46,6 @@ pub use queries::{
     Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, DayCount, DocumentRow, FeeBalance, HistoryEntry, SearchHit,
     TaskRow,
 };
+pub use records::{CaseEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing, WholeCase};
+pub use write::WriteTxn;
 pub use zeroize::Zeroizing;

@@ -89,7 +89,7 @@ impl Diary {
     /// Removes outbox entries up to `last` (the relay has them) and sets the
     /// given sync state keys, in one transaction.
     pub fn outbox_ack(&mut self, last: i64, state: &[(&str, Option<&str>)]) -> Result<()> {
-        self.write(|tx, _| {
+        self.with_transaction(|tx, _| {
             tx.execute("DELETE FROM outbox WHERE seq <= ?1", [last])?;
             set_state(tx, state)
         })
@@ -102,7 +102,7 @@ impl Diary {
 
     /// Sets (or, with `None`, removes) sync state values in one transaction.
     pub fn set_sync_state(&mut self, state: &[(&str, Option<&str>)]) -> Result<()> {
-        self.write(|tx, _| set_state(tx, state))
+        self.with_transaction(|tx, _| set_state(tx, state))
     }
 
     /// Merges changes made on other devices, then sets `state` (the cursor), all
@@ -111,7 +111,7 @@ impl Diary {
     /// queued for sending again.
     pub fn merge_remote(&mut self, changes: &[DocChange], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
         let chamber_id = self.chamber_id().to_string();
-        self.write(|tx, _| {
+        self.with_transaction(|tx, _| {
             let mut report = MergeReport::default();
             // Changes to one document are merged together: it is loaded,
             // stored and projected once per call, not once per change.
@@ -155,7 +155,7 @@ impl Diary {
         if own == chamber_id {
             return Ok(());
         }
-        self.write(|tx, _| {
+        self.with_transaction(|tx, _| {
             tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [&own])?;
             tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [&own])?;
             tx.execute("DELETE FROM history WHERE doc_id = ?1", [&own])?;
@@ -180,8 +180,8 @@ impl Diary {
         let actor = self.actor_hex();
         let chamber_id = self.chamber_id().to_string();
         let (member_name, label) = (member_name.trim().to_string(), label.trim().to_string());
-        self.batch(|b| {
-            b.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
+        self.write(|w| {
+            w.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
                 c.members.entry(member_id.clone()).or_insert(Member {
                     name: member_name,
                     role: role.to_string(),
@@ -237,7 +237,7 @@ impl Diary {
                 "attachment {id} arrived with different content"
             )));
         }
-        self.write(|tx, _| {
+        self.with_transaction(|tx, _| {
             tx.execute(
                 "INSERT OR IGNORE INTO blobs (id, size, bytes) VALUES (?1, ?2, ?3)",
                 params![id, bytes.len() as i64, bytes],

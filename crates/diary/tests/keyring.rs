@@ -17,6 +17,7 @@ fn keyring_diary(dir: &std::path::Path) -> (Diary, nextdate_diary::Zeroizing<Str
             protection: Protection::Keyring,
         },
     )
+    .map(|n| (n.diary, n.recovery_key))
     .expect("init with the OS keyring (is a Secret Service running?)")
 }
 

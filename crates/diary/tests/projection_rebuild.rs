@@ -264,13 +264,14 @@ fn bulk_inserted_cases_project_as_a_rebuild_does_and_duplicates_are_refused_whol
         status: "pending".into(),
         ..Default::default()
     };
+    let whole = |doc, message| nextdate_diary::WholeCase { id: None, doc, message };
     let before = nextdate_diary::projection::dump(d.conn()).unwrap();
     let mut docs: Vec<_> = (0..600)
-        .map(|i| (None, case(&format!("CS {i}/2026")), format!("Bulk case {i}")))
+        .map(|i| whole(case(&format!("CS {i}/2026")), format!("Bulk case {i}")))
         .collect();
     // The 600th repeats the first, spaced differently: a later chunk than the first.
-    docs.push((None, case("cs   0/2026"), "Bulk duplicate".into()));
-    let err = d.batch(|b| b.insert_case_docs(docs)).unwrap_err();
+    docs.push(whole(case("cs   0/2026"), "Bulk duplicate".into()));
+    let err = d.write(|b| b.insert_case_docs(docs)).unwrap_err();
     assert_eq!(err.code(), "duplicate_case_number", "{err}");
     assert_eq!(
         nextdate_diary::projection::dump(d.conn()).unwrap(),
@@ -279,10 +280,10 @@ fn bulk_inserted_cases_project_as_a_rebuild_does_and_duplicates_are_refused_whol
     );
     // Twice within one chunk (neither is in the database yet).
     let twice = vec![
-        (None, case("OS 9/2026"), "One".to_string()),
-        (None, case("os 9/2026"), "Two".to_string()),
+        whole(case("OS 9/2026"), "One".to_string()),
+        whole(case("os 9/2026"), "Two".to_string()),
     ];
-    let err = d.batch(|b| b.insert_case_docs(twice)).unwrap_err();
+    let err = d.write(|b| b.insert_case_docs(twice)).unwrap_err();
     assert_eq!(err.code(), "duplicate_case_number", "{err}");
     assert_eq!(
         nextdate_diary::projection::dump(d.conn()).unwrap(),

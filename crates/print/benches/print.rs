@@ -29,7 +29,7 @@ fn time(n: usize, mut f: impl FnMut()) -> (f64, f64) {
 
 fn main() {
     let tmp = tempfile::tempdir().unwrap();
-    let (mut d, _) = Diary::init(
+    let mut d = Diary::init(
         &tmp.path().join("diary"),
         InitOptions {
             name: "Sharma Chambers".into(),
@@ -37,7 +37,8 @@ fn main() {
             protection: Protection::Passphrase(Zeroizing::new("benchmark passphrase".into())),
         },
     )
-    .unwrap();
+    .unwrap()
+    .diary;
     let day = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap();
     let small_day = day.succ_opt().unwrap();
     let names = [
@@ -48,7 +49,7 @@ fn main() {
         "Anil Gupta",
         "ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ",
     ];
-    d.batch(|b| {
+    d.write(|b| {
         let clients: Vec<String> = names
             .iter()
             .map(|n| {

@@ -21,7 +21,7 @@ fn printed_at() -> NaiveDateTime {
 }
 
 fn new_diary(dir: &Path) -> Diary {
-    let (d, _) = Diary::init(
+    let d = Diary::init(
         dir,
         InitOptions {
             name: "Sharma Chambers".into(),
@@ -29,7 +29,8 @@ fn new_diary(dir: &Path) -> Diary {
             protection: Protection::Passphrase(Zeroizing::new("print test passphrase".into())),
         },
     )
-    .unwrap();
+    .unwrap()
+    .diary;
     d
 }
 
@@ -284,7 +285,7 @@ fn a_day_list_has_every_hearing_in_its_court_group_in_item_order() {
 fn a_long_list_repeats_the_page_header_and_the_table_header_on_page_two() {
     let dir = tempfile::tempdir().unwrap();
     let mut d = new_diary(&dir.path().join("diary"));
-    d.batch(|b| {
+    d.write(|b| {
         for i in 1..=150 {
             b.add_case(NewCase {
                 title: format!("Matter {i}"),
@@ -371,7 +372,7 @@ fn one_advocates_list_leaves_out_other_members_cases_and_tasks_come_when_asked()
         .collect(),
         ..Default::default()
     };
-    d.batch(|b| b.insert_case_doc(theirs, "A colleague's case")).unwrap();
+    d.write(|b| b.insert_case_doc(theirs, "A colleague's case")).unwrap();
     d.add_task(
         &mine,
         NewTask {

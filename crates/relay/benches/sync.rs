@@ -117,7 +117,7 @@ fn new_diary(dir: &Path, name: &str) -> Diary {
         },
     )
     .unwrap()
-    .0
+    .diary
 }
 
 struct Convergence {

@@ -29,6 +29,7 @@ pub fn passphrase_diary(dir: &Path) -> (Diary, Zeroizing<String>) {
             protection: Protection::Passphrase(pass(PASSPHRASE)),
         },
     )
+    .map(|n| (n.diary, n.recovery_key))
     .expect("init")
 }
 

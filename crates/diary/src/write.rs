@@ -1,0 +1,208 @@
+//! The write path: every change to the diary is one SQLite transaction that
+//! loads an Automerge document, applies the change through `autosurgeon`,
+//! reconciles only what changed, commits it with a human-readable message,
+//! stores the incremental bytes, queues them in the outbox and updates the
+//! projection. Nothing is kept unless the whole transaction succeeds.
+//!
+//! [`Diary::write`] opens a [`WriteTxn`]; the record operations in
+//! [`crate::records`] are methods on it (and one-change shorthands on `Diary`).
+
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, AutoCommit};
+use chrono::Utc;
+use rusqlite::{Transaction, TransactionBehavior};
+
+use crate::diary::Diary;
+use crate::docdiff::DocValue;
+use crate::error::{DiaryError, Result};
+use crate::model::DocKind;
+use crate::projection;
+use crate::store;
+
+pub(crate) fn now_rfc3339() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub(crate) fn new_id() -> String {
+    ulid::Ulid::new().to_string()
+}
+
+impl Diary {
+    /// Runs `f` in one IMMEDIATE transaction on the raw connection; nothing is
+    /// kept unless it succeeds (for changes below the record level: sync state,
+    /// blobs, projection rebuilds).
+    pub(crate) fn with_transaction<T>(&mut self, f: impl FnOnce(&Transaction, &Self) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let out = f(&tx, self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs one or several record changes in one write transaction (used by
+    /// every change, by bulk generators and by imports).
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut WriteTxn<'_>) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let out = {
+            let mut w = WriteTxn {
+                tx: &tx,
+                author: Author::of(self),
+            };
+            f(&mut w)?
+        };
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn create_doc<T: autosurgeon::Reconcile + projection::Projected>(
+        &self,
+        tx: &Transaction,
+        id: &str,
+        kind: DocKind,
+        value: &T,
+        msg: &str,
+    ) -> Result<()> {
+        Author::of(self).create_doc(tx, id, kind, value, msg)
+    }
+}
+
+/// Who is writing: this device's Automerge actor and the member using it,
+/// taken from the diary so a transaction can borrow its connection apart.
+#[derive(Clone)]
+pub(crate) struct Author {
+    pub(crate) actor: ActorId,
+    pub(crate) member_id: String,
+}
+
+/// A new document ready to store: its full save and its history rows.
+pub(crate) struct BuiltDoc {
+    saved: Vec<u8>,
+    history: Vec<projection::HistoryRow>,
+}
+
+impl Author {
+    fn of(d: &Diary) -> Author {
+        Author {
+            actor: d.actor.clone(),
+            member_id: d.member_id.clone(),
+        }
+    }
+
+    fn commit(doc: &mut AutoCommit, msg: &str) {
+        doc.commit_with(
+            CommitOptions::default()
+                .with_message(msg.to_string())
+                .with_time(Utc::now().timestamp()),
+        );
+    }
+
+    /// A new document holding `value`, as one change with `msg`: its full save
+    /// and its history rows. Pure work with no database, so bulk writers can
+    /// run it on several threads.
+    fn build_doc<T: autosurgeon::Reconcile>(&self, value: &T, msg: &str) -> Result<BuiltDoc> {
+        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
+        autosurgeon::reconcile(&mut doc, value)?;
+        Self::commit(&mut doc, msg);
+        Ok(BuiltDoc {
+            saved: doc.save(),
+            history: projection::history_rows(&mut doc),
+        })
+    }
+
+    /// Builds many documents on every core, keeping their order.
+    pub(crate) fn build_docs<T: autosurgeon::Reconcile + Sync>(
+        &self,
+        items: &[(String, T, String)],
+    ) -> Result<Vec<BuiltDoc>> {
+        crate::parallel::map(items, |(_, value, msg)| self.build_doc(value, msg))
+    }
+
+    /// Stores a built document, queues it for sync and projects `value` as it
+    /// is (the projection tests check this matches a rebuild from the documents).
+    pub(crate) fn write_doc<T: projection::Projected>(
+        tx: &Transaction,
+        id: &str,
+        kind: DocKind,
+        value: &T,
+        built: &BuiltDoc,
+    ) -> Result<()> {
+        store::insert_doc(tx, id, kind, &built.saved, &now_rfc3339())?;
+        value.project(tx, id)?;
+        projection::insert_history(tx, id, &built.history)
+    }
+
+    pub(crate) fn create_doc<T: autosurgeon::Reconcile + projection::Projected>(
+        &self,
+        tx: &Transaction,
+        id: &str,
+        kind: DocKind,
+        value: &T,
+        msg: &str,
+    ) -> Result<()> {
+        let built = self.build_doc(value, msg)?;
+        Self::write_doc(tx, id, kind, value, &built)
+    }
+}
+
+/// Changes made inside one write transaction. Every method validates before it writes.
+pub struct WriteTxn<'a> {
+    pub(crate) tx: &'a Transaction<'a>,
+    pub(crate) author: Author,
+}
+
+impl WriteTxn<'_> {
+    pub(crate) fn require_kind(&self, id: &str, kind: DocKind, name: &'static str) -> Result<()> {
+        if store::doc_kind(self.tx, id)? != Some(kind) {
+            return Err(DiaryError::UnknownId {
+                kind: name,
+                id: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Loads a document, lets `f` change its hydrated value and give a commit
+    /// message, then writes only what changed to the document and the projection.
+    /// A change that alters nothing writes nothing.
+    pub(crate) fn change<T, R>(
+        &mut self,
+        id: &str,
+        kind: DocKind,
+        f: impl FnOnce(&mut T, &Transaction) -> Result<(R, String)>,
+    ) -> Result<R>
+    where
+        T: DocValue,
+    {
+        self.require_kind(id, kind, kind.as_str())?;
+        let mut doc = store::load_doc(self.tx, id)?;
+        doc.set_actor(self.author.actor.clone());
+        let old: T = autosurgeon::hydrate(&doc)?;
+        let mut value = old.clone();
+        let (out, msg) = f(&mut value, self.tx)?;
+        if value == old {
+            return Ok(out);
+        }
+        let heads = doc.get_heads();
+        T::write_diff(&mut doc, &old, &value)?;
+        Author::commit(&mut doc, &msg);
+        let bytes = doc.save_after(&heads);
+        store::append_change(self.tx, id, kind, &bytes, &mut doc, &now_rfc3339())?;
+        T::project(self.tx, id, Some(&old), &value)?;
+        projection::project_history(self.tx, id, &mut doc)?;
+        Ok(out)
+    }
+
+    /// `id` if given and not yet used in this diary, else a new one.
+    pub(crate) fn fresh_id(&self, id: Option<String>) -> Result<String> {
+        match id.map(|i| i.trim().to_string()).filter(|i| !i.is_empty()) {
+            None => Ok(new_id()),
+            Some(id) => {
+                if store::doc_kind(self.tx, &id)?.is_some() {
+                    return Err(DiaryError::Invalid(format!(
+                        "a record with id {id} is already in this diary"
+                    )));
+                }
+                Ok(id)
+            }
+        }
+    }
+}
