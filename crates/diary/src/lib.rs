@@ -11,7 +11,9 @@
 pub mod atomic_file;
 pub mod backup;
 pub mod calendar;
+pub mod case_status;
 pub mod dates;
+pub mod deletion;
 pub mod demo;
 pub mod diary;
 pub mod docdiff;
@@ -30,6 +32,7 @@ pub mod reminders;
 pub mod replication;
 pub mod store;
 
+pub use case_status::CaseStatus;
 pub use diary::{
     Batch, CaseEdit, Diary, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing,
 };
