@@ -67,6 +67,28 @@ pub struct BackupSummary {
     pub bytes: u64,
 }
 
+/// A restored diary, open: its new recovery key (to be shown once), what came
+/// back, and where the diary it replaced was moved aside to, if one was.
+pub struct Restored {
+    pub diary: Diary,
+    pub recovery_key: Zeroizing<String>,
+    pub summary: BackupSummary,
+    /// `DIR.replaced-TIMESTAMP` beside the diary folder, when `replace` moved one there.
+    pub replaced_dir: Option<PathBuf>,
+}
+
+impl Restored {
+    /// The sentence telling where the replaced diary now lies, if one was replaced.
+    pub fn replaced_message(&self) -> Option<String> {
+        self.replaced_dir.as_deref().map(replaced_message)
+    }
+}
+
+/// "The diary that was here was moved to DIR." — where a restore put the diary it replaced.
+pub fn replaced_message(aside: &Path) -> String {
+    format!("The diary that was here was moved to {}.", aside.display())
+}
+
 fn bad_backup(why: impl std::fmt::Display) -> DiaryError {
     DiaryError::Invalid(format!("not a readable Nextdate backup: {why}"))
 }
@@ -191,14 +213,14 @@ impl Diary {
     /// Restores a backup into `dir` as a new diary protected as `opts` says.
     /// Refuses a folder that holds a diary unless `replace` is set; a replaced
     /// diary is moved aside (to `DIR.replaced-TIMESTAMP`), never deleted.
-    /// Returns the new diary and its recovery key.
+    /// Returns the new diary, its recovery key and where the replaced one went.
     pub fn restore(
         backup: &Path,
         backup_passphrase: &str,
         dir: &Path,
         opts: InitOptions,
         replace: bool,
-    ) -> Result<(Diary, Zeroizing<String>, BackupSummary)> {
+    ) -> Result<Restored> {
         let lines = read_backup(backup, backup_passphrase)?;
         if Diary::exists(dir) && !replace {
             return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
@@ -222,16 +244,23 @@ impl Diary {
                 return Err(e);
             }
         };
+        let mut replaced_dir = None;
         if Diary::exists(dir) {
             let aside = sibling(dir, &format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
             fs::rename(dir, &aside)?;
+            replaced_dir = Some(aside);
         } else if dir.exists() {
             fs::remove_dir(dir).map_err(|_| DiaryError::Invalid(format!("{} is not empty", dir.display())))?;
         }
         fs::rename(&staging, dir)?;
         // The new recovery key opens it whichever way its key is kept.
         let diary = Diary::open(dir, &crate::Unlock::RecoveryKey(recovery.clone()))?;
-        Ok((diary, recovery, summary))
+        Ok(Restored {
+            diary,
+            recovery_key: recovery,
+            summary,
+            replaced_dir,
+        })
     }
 }
 

@@ -2,14 +2,34 @@
 //! desktop calendars import. Hearings have dates but no times, so each is an
 //! all-day event: `DTSTART;VALUE=DATE` and an exclusive `DTEND` on the next day.
 
+use std::path::Path;
+
 use chrono::{Duration, NaiveDate, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 
 use crate::dates::{format_dmy, parse_iso};
 use crate::diary::Diary;
-use crate::error::Result;
+use crate::error::{DiaryError, Result};
 
 impl Diary {
+    /// Writes the hearings from `from` to `to` as an `.ics` file at `path`,
+    /// complete or not at all ([`crate::atomic_file`]); returns how many events
+    /// it holds. An existing file is an error unless `replace`.
+    pub fn write_hearings_ics(
+        &self,
+        path: &Path,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        replace: bool,
+    ) -> Result<usize> {
+        if path.exists() && !replace {
+            return Err(DiaryError::AlreadyExists(path.to_path_buf()));
+        }
+        let ics = self.hearings_ics(from, to)?;
+        crate::atomic_file::write_file(path, ics.as_bytes(), replace)?;
+        Ok(ics.matches("BEGIN:VEVENT").count())
+    }
+
     /// Hearings from `from` to `to` (inclusive; default: all) as an `.ics` text.
     pub fn hearings_ics(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<String> {
         let from = from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date"));

@@ -25,6 +25,38 @@ pub enum ExportFormat {
     Csv,
 }
 
+impl ExportFormat {
+    /// `json` or `csv`, as the app asks for it and as export folders are named.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+        }
+    }
+
+    /// The format named `json` or `csv`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "json" => Ok(ExportFormat::Json),
+            "csv" => Ok(ExportFormat::Csv),
+            other => Err(DiaryError::Invalid(format!("unknown export format {other:?}"))),
+        }
+    }
+}
+
+/// A new folder for an export inside `parent`: `nextdate-export-DATE-FORMAT`,
+/// or with `-2`, `-3` … added when that name is taken. Nothing is created.
+pub fn new_export_folder(parent: &Path, format: ExportFormat, today: chrono::NaiveDate) -> PathBuf {
+    let base = format!("nextdate-export-{today}-{}", format.as_str());
+    let mut dir = parent.join(&base);
+    let mut n = 2;
+    while dir.exists() {
+        dir = parent.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    dir
+}
+
 /// How much an export wrote.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct ExportSummary {
@@ -429,7 +461,7 @@ fn write_csv(path: &Path, name: &str, rows: &[Row]) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::safe_file_name;
+    use super::{new_export_folder, safe_file_name, ExportFormat};
 
     #[test]
     fn document_names_cannot_escape_the_export_folder() {
@@ -437,5 +469,35 @@ mod tests {
         assert_eq!(safe_file_name("..\\x:y?.pdf"), "_x_y_.pdf");
         assert_eq!(safe_file_name("  "), "document");
         assert_eq!(safe_file_name("वकालतनामा.pdf"), "वकालतनामा.pdf");
+    }
+
+    #[test]
+    fn export_folders_are_named_by_date_and_format_and_never_reuse_a_name() {
+        let parent = tempfile::tempdir().unwrap();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let first = new_export_folder(parent.path(), ExportFormat::Json, day);
+        assert_eq!(first, parent.path().join("nextdate-export-2026-12-01-json"));
+        std::fs::create_dir(&first).unwrap();
+        let second = new_export_folder(parent.path(), ExportFormat::Json, day);
+        assert_eq!(second, parent.path().join("nextdate-export-2026-12-01-json-2"));
+        std::fs::create_dir(&second).unwrap();
+        assert_eq!(
+            new_export_folder(parent.path(), ExportFormat::Json, day),
+            parent.path().join("nextdate-export-2026-12-01-json-3")
+        );
+        assert_eq!(
+            new_export_folder(parent.path(), ExportFormat::Csv, day),
+            parent.path().join("nextdate-export-2026-12-01-csv")
+        );
+    }
+
+    #[test]
+    fn formats_are_named_json_and_csv() {
+        for f in [ExportFormat::Json, ExportFormat::Csv] {
+            assert_eq!(ExportFormat::parse(f.as_str()).unwrap(), f);
+        }
+        let err = ExportFormat::parse("xml").unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(err.to_string(), "unknown export format \"xml\"");
     }
 }

@@ -78,6 +78,16 @@ pub enum KeyMode {
     Passphrase,
 }
 
+impl KeyMode {
+    /// `keyring` or `passphrase`, as the CLI and the app name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyMode::Keyring => "keyring",
+            KeyMode::Passphrase => "passphrase",
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 struct Wrapped {
     nonce: String,

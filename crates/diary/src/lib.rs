@@ -15,7 +15,9 @@
 pub mod atomic_file;
 pub mod backup;
 pub mod calendar;
+pub mod case_status;
 pub mod dates;
+pub mod deletion;
 pub mod demo;
 pub mod diary;
 pub mod docdiff;
@@ -37,6 +39,7 @@ pub mod store;
 pub mod validate;
 pub mod write;
 
+pub use case_status::CaseStatus;
 pub use diary::{Diary, InitOptions, NewDiary};
 pub use error::{DiaryError, Result};
 pub use keys::{KeyMode, Protection, Unlock};

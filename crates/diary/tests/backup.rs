@@ -56,7 +56,13 @@ fn backup_then_restore_gives_the_same_diary() {
     assert_eq!(d.backup(&file, BACKUP_PASS).unwrap_err().code(), "already_exists");
 
     let target = tmp.path().join("restored");
-    let (r, recovery, restored) = Diary::restore(&file, BACKUP_PASS, &target, opts(), false).unwrap();
+    let nextdate_diary::backup::Restored {
+        diary: r,
+        recovery_key: recovery,
+        summary: restored,
+        replaced_dir,
+    } = Diary::restore(&file, BACKUP_PASS, &target, opts(), false).unwrap();
+    assert_eq!(replaced_dir, None, "nothing was replaced");
     assert!(recovery.starts_with("ND1-"));
     assert_eq!((restored.docs, restored.blobs), (summary.docs, summary.blobs));
     // Every case and client document, and every query answer, is the same.
@@ -134,7 +140,8 @@ fn wrong_passphrase_damage_and_occupied_folders_are_refused() {
         .unwrap();
     assert_eq!(err.code(), "already_exists");
     assert_eq!(files(&original), before);
-    let (r, _, _) = Diary::restore(&file, BACKUP_PASS, &original, opts(), true).unwrap();
+    let restored = Diary::restore(&file, BACKUP_PASS, &original, opts(), true).unwrap();
+    let r = &restored.diary;
     assert_eq!(r.cases(&Default::default()).unwrap().len(), 1);
     let aside: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
@@ -142,5 +149,16 @@ fn wrong_passphrase_damage_and_occupied_folders_are_refused() {
         .filter(|n| n.starts_with("original.replaced-"))
         .collect();
     assert_eq!(aside.len(), 1, "the replaced diary must be kept aside");
+    assert_eq!(
+        restored.replaced_dir.as_deref(),
+        Some(tmp.path().join(&aside[0]).as_path())
+    );
+    assert_eq!(
+        restored.replaced_message().unwrap(),
+        format!(
+            "The diary that was here was moved to {}.",
+            tmp.path().join(&aside[0]).display()
+        )
+    );
     assert_eq!(files(&tmp.path().join(&aside[0])), before);
 }

@@ -88,3 +88,58 @@ fn hearings_export_as_valid_all_day_events() {
         d.board(t + Duration::days(20)).unwrap().len()
     );
 }
+
+#[test]
+fn the_calendar_file_is_written_whole_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _) = passphrase_diary(tmp.path());
+    let t = today();
+    seed(&mut d, "Rao", "HMA 9/2025", t + Duration::days(4));
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("hearings.ics");
+    assert_eq!(d.write_hearings_ics(&file, None, None, false).unwrap(), 1);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        without_stamps(&text),
+        without_stamps(&d.hearings_ics(None, None).unwrap())
+    );
+    assert!(text.contains("SUMMARY:HMA 9/2025"));
+    let names = || {
+        std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(), ["hearings.ics"], "no partial file left beside it");
+
+    // An existing file stays as it was unless replacing is asked for.
+    std::fs::write(&file, "mine").unwrap();
+    let err = d.write_hearings_ics(&file, None, None, false).unwrap_err();
+    assert_eq!(err.code(), "already_exists");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert_eq!(
+        d.write_hearings_ics(&file, Some(t + Duration::days(5)), None, true)
+            .unwrap(),
+        0
+    );
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("BEGIN:VEVENT"));
+    assert_eq!(names(), ["hearings.ics"]);
+
+    // A file that cannot be written leaves nothing behind.
+    assert!(d
+        .write_hearings_ics(&out.path().join("missing/h.ics"), None, None, false)
+        .is_err());
+    assert_eq!(
+        d.write_hearings_ics(out.path(), None, None, true).unwrap_err().code(),
+        "invalid_input"
+    );
+    assert_eq!(names(), ["hearings.ics"]);
+}
+
+/// An `.ics` text without its `DTSTAMP` lines (the moment it was made, which differs between two exports).
+fn without_stamps(ics: &str) -> String {
+    ics.lines()
+        .filter(|l| !l.starts_with("DTSTAMP"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -29,6 +29,7 @@ pub const MAX_DAYS: i64 = 92;
 
 /// Paper sizes; lists are printed landscape, leaving room for notes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum Paper {
     #[default]
     A4,

@@ -1,0 +1,23 @@
+//! `nextdate import csv`: records from CSV files, all or nothing, or checked
+//! only with `--dry-run`.
+
+use nextdate_diary::import::ImportMode;
+use nextdate_diary::{Diary, DiaryError};
+
+use crate::args::ImportCmd;
+use crate::output::Out;
+
+pub fn run(diary: &mut Diary, cmd: ImportCmd, out: &Out) -> Result<(), DiaryError> {
+    let ImportCmd::Csv { paths, dry_run } = cmd;
+    let mode = if dry_run { ImportMode::DryRun } else { ImportMode::Apply };
+    let report = diary.import_csv(&paths, mode)?;
+    out.imported(&report);
+    if !report.errors.is_empty() {
+        return Err(DiaryError::Invalid(format!(
+            "{} bad row{} in the CSV; nothing was imported",
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}

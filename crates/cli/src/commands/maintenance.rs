@@ -1,0 +1,28 @@
+//! Whole-diary upkeep: `nextdate rebuild` (the projection from the documents),
+//! `nextdate demo` (realistic sample cases) and `nextdate delete-everything`.
+
+use nextdate_diary::{Diary, DiaryError};
+
+use super::today;
+use crate::output::Out;
+
+pub fn rebuild(diary: &mut Diary, out: &Out) -> Result<(), DiaryError> {
+    diary.rebuild()?;
+    out.ok("projection rebuilt from the documents");
+    Ok(())
+}
+
+/// Adds `cases` demo cases, `batch` per transaction, printing each committed batch's ids.
+pub fn demo(diary: &mut Diary, cases: usize, seed: u64, batch: usize, out: &Out) -> Result<(), DiaryError> {
+    let summary = nextdate_diary::demo::generate(diary, cases, seed, today(), batch, |ids| out.committed(ids))?;
+    out.demo(&summary);
+    Ok(())
+}
+
+/// Deletes the diary and its key once `confirm` is the diary's name (checked first: a typo changes nothing).
+pub fn delete_everything(diary: Diary, confirm: &str, out: &Out) -> Result<(), DiaryError> {
+    diary.check_delete_confirmation(confirm)?;
+    let dir = diary.delete_everything(confirm)?;
+    out.ok(&format!("deleted the diary in {} and its key", dir.display()));
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `nextdate print`: the hearing list of a date or a range, as a PDF file
+//! (laid out by `nextdate-print`), written whole or not at all.
+
+use chrono::Local;
+use nextdate_diary::{Diary, DiaryError};
+
+use super::{date_arg, opt_date_arg};
+use crate::args::PrintArgs;
+use crate::output::Out;
+
+pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), DiaryError> {
+    let PrintArgs {
+        date,
+        to,
+        paper,
+        advocate,
+        tasks,
+        output,
+        force,
+    } = args;
+    let from = date_arg(&date)?;
+    let to = opt_date_arg(to.as_deref())?.unwrap_or(from);
+    if output.exists() && !force {
+        return Err(DiaryError::AlreadyExists(output));
+    }
+    let member = match advocate {
+        Some(who) => Some(find_member(diary, &who)?),
+        None => None,
+    };
+    let opts = nextdate_print::ListOptions {
+        from,
+        to,
+        paper,
+        member,
+        include_tasks: tasks,
+        printed_at: Local::now().naive_local(),
+    };
+    let list = nextdate_print::hearing_list(diary, &opts)?;
+    let pdf = list.pdf()?;
+    nextdate_diary::atomic_file::write_file(&output, &pdf, force)?;
+    out.printed(&output, list.hearing_count(), list.page_count(), pdf.len());
+    Ok(())
+}
+
+/// A member by id, or by name (case-insensitive, must be unambiguous).
+fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
+    let members = diary.members()?;
+    if let Some(m) = members.iter().find(|m| m.id == who) {
+        return Ok(m.id.clone());
+    }
+    let named: Vec<_> = members
+        .iter()
+        .filter(|m| m.name.to_lowercase().contains(&who.trim().to_lowercase()))
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(DiaryError::UnknownId {
+            kind: "member",
+            id: who.to_string(),
+        }),
+        many => Err(DiaryError::Invalid(format!(
+            "{who:?} matches {} members ({}); give the member's id",
+            many.len(),
+            many.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}

@@ -1,0 +1,49 @@
+//! `nextdate sync …`: chamber sync through a relay — set up, invite, join,
+//! sync now, status — by `nextdate-sync`'s engine.
+
+use nextdate_diary::{Diary, DiaryError, Zeroizing};
+use nextdate_sync::{engine, SyncError};
+
+use crate::args::SyncCmd;
+use crate::output::Out;
+
+pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> {
+    match cmd {
+        SyncCmd::Init { relay } => {
+            let report = engine::init(diary, &relay)?;
+            // With --json the report alone is printed (one JSON document).
+            if !out.json {
+                out.ok(&format!(
+                    "this diary is now chamber {} on {}",
+                    diary.chamber_id(),
+                    engine::status(diary)?.relay.unwrap_or_default()
+                ));
+            }
+            out.synced(&report);
+        }
+        SyncCmd::Invite { hours, qr } => {
+            let made = engine::invite(diary, std::time::Duration::from_secs(u64::from(hours.max(1)) * 3600))?;
+            out.invite(&made.invite, qr);
+        }
+        SyncCmd::Join { code, label } => {
+            let code = if code == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_line(&mut s).map_err(DiaryError::from)?;
+                Zeroizing::new(s)
+            } else {
+                Zeroizing::new(code)
+            };
+            let report = engine::join(diary, &code, &label)?;
+            if !out.json {
+                out.ok(&format!("joined chamber {}", diary.chamber_id()));
+            }
+            out.synced(&report);
+        }
+        SyncCmd::Now { attempts } => {
+            let report = engine::sync_with_retry(diary, attempts.max(1))?;
+            out.synced(&report);
+        }
+        SyncCmd::Status => out.sync_status(&engine::status(diary)?),
+    }
+    Ok(())
+}

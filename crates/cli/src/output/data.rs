@@ -1,0 +1,167 @@
+//! Printing whole-diary operations: a new or restored diary (with its recovery
+//! key), printed lists, exports, imports, demo data and reminders.
+
+use std::path::Path;
+
+use nextdate_diary::backup::Restored;
+use nextdate_diary::demo::DemoSummary;
+use nextdate_diary::KeyMode;
+use serde_json::json;
+
+use super::Out;
+
+impl Out {
+    pub fn printed(&self, path: &Path, hearings: usize, pages: usize, bytes: usize) {
+        if self.json {
+            println!(
+                "{}",
+                json!({ "path": path, "hearings": hearings, "pages": pages, "bytes": bytes })
+            );
+        } else {
+            println!(
+                "printed {hearings} hearing{} on {pages} page{} to {}",
+                if hearings == 1 { "" } else { "s" },
+                if pages == 1 { "" } else { "s" },
+                path.display()
+            );
+        }
+    }
+
+    pub fn exported(&self, dir: &Path, s: &nextdate_diary::export::ExportSummary) {
+        if self.json {
+            println!("{}", json!({ "dir": dir, "summary": s }));
+        } else {
+            eprintln!("nextdate: the export is not encrypted; keep {} safe", dir.display());
+            println!(
+                "exported {} clients, {} cases, {} hearings, {} fees, {} tasks, {} notes and {} documents to {}",
+                s.clients,
+                s.cases,
+                s.hearings,
+                s.fees,
+                s.tasks,
+                s.notes,
+                s.documents,
+                dir.display()
+            );
+        }
+    }
+
+    /// An import's outcome; bad rows go to stderr, one per line, before the summary.
+    pub fn imported(&self, r: &nextdate_diary::import::ImportReport) {
+        if self.json {
+            println!("{}", serde_json::to_string(r).expect("report serializes"));
+            return;
+        }
+        for w in &r.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &r.errors {
+            eprintln!("{e}");
+        }
+        let what = format!(
+            "{} clients, {} cases, {} hearings, {} fees, {} tasks, {} notes",
+            r.clients, r.cases, r.hearings, r.fees, r.tasks, r.notes
+        );
+        if r.applied {
+            println!("imported {what}");
+        } else if r.errors.is_empty() {
+            println!("dry run: would import {what}; nothing was written");
+        }
+    }
+
+    pub fn reminded(&self, sent: &[nextdate_diary::reminders::Reminder]) {
+        if self.json {
+            println!("{}", json!({ "sent": sent }));
+        } else if sent.is_empty() {
+            println!("no reminders due");
+        } else {
+            for r in sent {
+                println!("sent: {}", r.title);
+            }
+        }
+    }
+
+    pub fn reminder_settings(&self, s: &nextdate_diary::reminders::ReminderSettings) {
+        if self.json {
+            self.print_json(s);
+        } else {
+            let onoff = |b: bool| if b { "on" } else { "off" };
+            println!(
+                "evening round at {}: digest {}, undated cases {}, tasks {}",
+                s.digest_time,
+                onoff(s.digest),
+                onoff(s.undated),
+                onoff(s.tasks)
+            );
+        }
+    }
+
+    pub fn init(&self, dir: &Path, mode: KeyMode, recovery: &str) {
+        if self.json {
+            println!(
+                "{}",
+                json!({ "diary": dir, "key_mode": mode.as_str(), "recovery_key": recovery })
+            );
+        } else {
+            println!("Created a new diary in {}", dir.display());
+            println!(
+                "Its key is kept in the {}.",
+                match mode {
+                    KeyMode::Keyring => "OS keyring",
+                    KeyMode::Passphrase => "passphrase you chose",
+                }
+            );
+            println!();
+            println!("Recovery key (shown only now; write it down and keep it somewhere safe):");
+            println!();
+            println!("    {recovery}");
+            println!();
+            println!("It unlocks the diary if the keyring entry or the passphrase is ever lost:");
+            println!("    nextdate --recovery-key 'ND1-…' board");
+        }
+    }
+
+    /// A restored diary: what came back, its new recovery key, and where a replaced diary went.
+    pub fn restored(&self, dir: &Path, r: &Restored) {
+        let (recovery, docs, blobs) = (r.recovery_key.as_str(), r.summary.docs, r.summary.blobs);
+        if self.json {
+            let mut v = json!({ "diary": dir, "recovery_key": recovery, "documents": docs, "attachments": blobs });
+            if let Some(aside) = &r.replaced_dir {
+                v["replaced_dir"] = json!(aside);
+            }
+            println!("{v}");
+        } else {
+            println!(
+                "Restored {docs} documents and {blobs} attachments into {}",
+                dir.display()
+            );
+            println!();
+            println!("New recovery key for this diary (shown only now; write it down):");
+            println!();
+            println!("    {recovery}");
+            if let Some(note) = r.replaced_message() {
+                println!();
+                println!("{note}");
+            }
+        }
+    }
+
+    pub fn committed(&self, ids: &[String]) {
+        if self.json {
+            for id in ids {
+                println!("{}", json!({ "committed": id }));
+            }
+        }
+    }
+
+    pub fn demo(&self, s: &DemoSummary) {
+        if self.json {
+            println!("{}", json!({ "demo": s }));
+        } else {
+            println!(
+                "Added {} cases, {} clients and {} hearings.",
+                s.cases, s.clients, s.hearings
+            );
+        }
+    }
+}
