@@ -10,15 +10,21 @@
 //! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
 //!   typed [`SyncState`] a scheduler works from.
 //! - [`live`]: the relay's WebSocket that says when there is something to pull.
+//! - [`scheduler`]: when to run a round (debounce, back-off, the minute round,
+//!   live wake-ups), as pure decisions on an injected clock.
+//! - [`background`]: the threads that run the scheduler against an open diary.
 //!
-//! No Tauri here; the desktop app and the CLI call [`engine`].
+//! No Tauri here; the desktop app and the CLI call [`engine`], and the app
+//! starts [`background`].
 
+pub mod background;
 pub mod client;
 pub mod crypto;
 pub mod engine;
 pub mod error;
 pub mod invite;
 pub mod live;
+pub mod scheduler;
 pub mod wire;
 
 pub use engine::{status, sync_now, sync_with_retry, SyncReport, SyncState, SyncStatus};
