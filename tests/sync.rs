@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use nextdate_diary::{
     projection, CaseEdit, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing,
 };
+use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::{self, ChamberKey, DeviceKeys};
 use nextdate_sync::engine;
-use nextdate_sync::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use nextdate_sync::SyncError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -22,10 +22,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nextdate_diary::replication::DocChange;
 use nextdate_diary::{CaseEdit, Diary, InitOptions, NewCase, Protection, Zeroizing};
+use nextdate_protocol::{BatchPayload, WireChange};
 use nextdate_sync::client::RelayClient;
-use nextdate_sync::crypto::{self, BatchPayload, ChamberKey, DeviceKeys};
+use nextdate_sync::crypto::{self, ChamberKey, DeviceKeys};
 use nextdate_sync::engine;
 use sha2::{Digest, Sha256};
 
@@ -294,7 +294,7 @@ fn ingest(root: &Path) -> Ingest {
             std::thread::spawn(move || {
                 for i in 0..PUSHES / PUSHERS as u64 {
                     let payload = BatchPayload {
-                        changes: vec![DocChange {
+                        changes: vec![WireChange {
                             doc_id: format!("01CASE{i:020}"),
                             kind: "case".into(),
                             bytes: vec![7u8; 160],

@@ -5,17 +5,18 @@
 //! what devices send.
 //!
 //! - [`storage`]: the storage trait and its SQLite implementation;
-//! - [`protocol`]: what each frame does;
+//! - [`handler`]: what each frame does (the wire format itself is
+//!   `nextdate-protocol`);
 //! - [`server`]: the HTTP and WebSocket routes.
 
-pub mod protocol;
+pub mod handler;
 pub mod server;
 pub mod storage;
 
 use std::path::Path;
 use std::sync::Arc;
 
-pub use protocol::Relay;
+pub use handler::Relay;
 pub use storage::{SqliteStorage, Storage, StoreError};
 
 /// A relay on SQLite storage in `dir`.

@@ -19,10 +19,10 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use nextdate_sync::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
+use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use serde::Deserialize;
 
-use crate::protocol::{limit_for, Refusal, Relay, SessionInfo};
+use crate::handler::{limit_for, Refusal, Relay, SessionInfo};
 
 pub fn router(relay: Arc<Relay>) -> Router {
     Router::new()

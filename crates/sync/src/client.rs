@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::crypto::DeviceKeys;
 use crate::error::SyncError;
-use crate::frame::{
+use nextdate_protocol::frame::{
     ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
 

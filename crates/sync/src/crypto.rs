@@ -3,46 +3,30 @@
 //! - Each device has an Ed25519 signing key and an X25519 key ([`DeviceKeys`]),
 //!   kept in its encrypted diary.
 //! - A chamber has a random 256-bit [`ChamberKey`] with an epoch number.
-//! - A batch of Automerge changes is sealed into an [`Envelope`]: encrypted with
-//!   XChaCha20-Poly1305 under the chamber key (the chamber id, epoch, device and
-//!   batch id are authenticated as associated data) and signed by the device.
-//!   Opening checks the signature first, then decrypts: one flipped byte anywhere
-//!   fails.
+//! - A batch of changes is sealed into an envelope ([`seal`], [`open`]):
+//!   encrypted with XChaCha20-Poly1305 under the chamber key (the chamber id,
+//!   epoch, device and batch id are authenticated as associated data) and signed
+//!   by the device. The byte layout is `nextdate_protocol::envelope`'s; this
+//!   module brings the keys and a fresh random nonce. Opening checks the
+//!   signature first, then decrypts: one flipped byte anywhere fails.
 //! - Attachments are encrypted the same way and stored under a keyed id
 //!   (HMAC-SHA256 of their SHA-256 under the chamber key), so the relay cannot
 //!   tell which well-known file a chamber holds.
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::SigningKey;
 use hmac::{Hmac, Mac};
 use rand::rngs::OsRng;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-use nextdate_diary::replication::DocChange;
+use nextdate_protocol::envelope::{self, SealingKey};
+use nextdate_protocol::proof::{sign_proof, Proof, ProofPurpose};
+use nextdate_protocol::BatchPayload;
 
-use crate::frame::{proof_message, Proof, ProofPurpose};
-
-/// Envelope format version.
-const ENVELOPE_VERSION: u8 = 1;
-
-/// Why an envelope or blob could not be opened.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OpenError {
-    #[error("the batch is not an envelope: {0}")]
-    Malformed(String),
-    #[error("the batch's signature does not verify (altered or forged)")]
-    BadSignature,
-    #[error("the batch belongs to chamber {0}, not this one")]
-    OtherChamber(String),
-    #[error("the batch is sealed with key epoch {0}, which this device does not have")]
-    UnknownEpoch(u32),
-    #[error("the batch does not decrypt with the chamber key (altered or wrong key)")]
-    Decrypt,
-}
+pub use nextdate_protocol::envelope::{OpenError, OpenedBatch};
 
 /// A device's own keys.
 pub struct DeviceKeys {
@@ -96,25 +80,8 @@ impl DeviceKeys {
 
     /// Answers a relay challenge.
     pub fn prove(&self, purpose: ProofPurpose, chamber: &str, nonce: [u8; 32]) -> Proof {
-        let sig = self.signing.sign(&proof_message(purpose, chamber, &nonce));
-        Proof {
-            device: self.public(),
-            nonce,
-            signature: sig.to_bytes().to_vec(),
-        }
+        sign_proof(&self.signing, purpose, chamber, nonce)
     }
-}
-
-/// Checks a proof (used by the relay).
-pub fn verify_proof(proof: &Proof, purpose: ProofPurpose, chamber: &str) -> bool {
-    let Ok(key) = VerifyingKey::from_bytes(&proof.device) else {
-        return false;
-    };
-    let Ok(sig) = Signature::from_slice(&proof.signature) else {
-        return false;
-    };
-    key.verify_strict(&proof_message(purpose, chamber, &proof.nonce), &sig)
-        .is_ok()
 }
 
 /// A chamber's symmetric key and its epoch.
@@ -138,6 +105,12 @@ impl ChamberKey {
     }
     pub fn bytes(&self) -> &[u8; 32] {
         &self.key
+    }
+    fn sealing(&self) -> SealingKey<'_> {
+        SealingKey {
+            epoch: self.epoch,
+            key: &self.key,
+        }
     }
     fn cipher(&self) -> XChaCha20Poly1305 {
         XChaCha20Poly1305::new((&*self.key).into())
@@ -186,50 +159,7 @@ impl ChamberKey {
     }
 }
 
-/// What a batch carries, before encryption.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BatchPayload {
-    pub changes: Vec<DocChange>,
-}
-
-/// The signed part of an envelope.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct EnvelopeBody {
-    version: u8,
-    chamber: String,
-    epoch: u32,
-    device: [u8; 32],
-    batch_id: [u8; 16],
-    nonce: [u8; 24],
-    ciphertext: Vec<u8>,
-}
-
-/// An encrypted, signed batch: what the relay stores.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Envelope {
-    body: Vec<u8>,
-    signature: Vec<u8>,
-}
-
-/// A batch opened by a device.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenedBatch {
-    pub device: [u8; 32],
-    pub batch_id: [u8; 16],
-    pub payload: BatchPayload,
-}
-
-fn aad(chamber: &str, epoch: u32, device: &[u8; 32], batch_id: &[u8; 16]) -> Vec<u8> {
-    let mut a = b"nextdate-batch-v1\0".to_vec();
-    a.extend_from_slice(&(chamber.len() as u32).to_be_bytes());
-    a.extend_from_slice(chamber.as_bytes());
-    a.extend_from_slice(&epoch.to_be_bytes());
-    a.extend_from_slice(device);
-    a.extend_from_slice(batch_id);
-    a
-}
-
-/// Encrypts and signs a batch.
+/// Encrypts and signs a batch, under a fresh random nonce.
 pub fn seal(
     device: &DeviceKeys,
     key: &ChamberKey,
@@ -237,76 +167,25 @@ pub fn seal(
     batch_id: [u8; 16],
     payload: &BatchPayload,
 ) -> Vec<u8> {
-    let plain = Zeroizing::new(postcard::to_allocvec(payload).expect("payload serializes"));
     let mut nonce = [0u8; 24];
     OsRng.fill_bytes(&mut nonce);
-    let dev = device.public();
-    let ciphertext = key
-        .cipher()
-        .encrypt(
-            XNonce::from_slice(&nonce),
-            Payload {
-                msg: &plain,
-                aad: &aad(chamber, key.epoch, &dev, &batch_id),
-            },
-        )
-        .expect("encryption does not fail");
-    let body = postcard::to_allocvec(&EnvelopeBody {
-        version: ENVELOPE_VERSION,
-        chamber: chamber.to_string(),
-        epoch: key.epoch,
-        device: dev,
-        batch_id,
-        nonce,
-        ciphertext,
-    })
-    .expect("envelope serializes");
-    let signature = device.signing.sign(&body).to_bytes().to_vec();
-    postcard::to_allocvec(&Envelope { body, signature }).expect("envelope serializes")
+    envelope::seal(&device.signing, key.sealing(), chamber, batch_id, nonce, payload)
 }
 
 /// Verifies and decrypts a batch sealed for `chamber`.
 pub fn open(bytes: &[u8], key: &ChamberKey, chamber: &str) -> Result<OpenedBatch, OpenError> {
-    let env: Envelope = postcard::from_bytes(bytes).map_err(|e| OpenError::Malformed(e.to_string()))?;
-    let body: EnvelopeBody = postcard::from_bytes(&env.body).map_err(|e| OpenError::Malformed(e.to_string()))?;
-    let vk = VerifyingKey::from_bytes(&body.device).map_err(|_| OpenError::BadSignature)?;
-    let sig = Signature::from_slice(&env.signature).map_err(|_| OpenError::BadSignature)?;
-    vk.verify_strict(&env.body, &sig).map_err(|_| OpenError::BadSignature)?;
-    if body.version != ENVELOPE_VERSION {
-        return Err(OpenError::Malformed(format!("envelope version {}", body.version)));
-    }
-    if body.chamber != chamber {
-        return Err(OpenError::OtherChamber(body.chamber));
-    }
-    if body.epoch != key.epoch {
-        return Err(OpenError::UnknownEpoch(body.epoch));
-    }
-    let plain = Zeroizing::new(
-        key.cipher()
-            .decrypt(
-                XNonce::from_slice(&body.nonce),
-                Payload {
-                    msg: &body.ciphertext,
-                    aad: &aad(chamber, body.epoch, &body.device, &body.batch_id),
-                },
-            )
-            .map_err(|_| OpenError::Decrypt)?,
-    );
-    let payload: BatchPayload = postcard::from_bytes(&plain).map_err(|e| OpenError::Malformed(e.to_string()))?;
-    Ok(OpenedBatch {
-        device: body.device,
-        batch_id: body.batch_id,
-        payload,
-    })
+    envelope::open(bytes, key.sealing(), chamber)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nextdate_protocol::proof::verify_proof;
+    use nextdate_protocol::WireChange;
 
     fn payload() -> BatchPayload {
         BatchPayload {
-            changes: vec![DocChange {
+            changes: vec![WireChange {
                 doc_id: "01CASE".into(),
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),

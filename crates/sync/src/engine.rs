@@ -18,12 +18,14 @@ use sha2::{Digest, Sha256};
 
 use nextdate_diary::replication::DocChange;
 use nextdate_diary::Diary;
+use nextdate_protocol::frame::{MAX_BATCH_BYTES, MAX_PULL};
+use nextdate_protocol::BatchPayload;
 
 use crate::client::{normalise_relay_url, RelayClient};
-use crate::crypto::{self, BatchPayload, ChamberKey, DeviceKeys};
+use crate::crypto::{self, ChamberKey, DeviceKeys};
 use crate::error::SyncError;
-use crate::frame::{MAX_BATCH_BYTES, MAX_PULL};
 use crate::invite::Invite;
+use crate::wire::{from_wire, to_wire};
 
 /// Change data per batch before encryption (well under [`MAX_BATCH_BYTES`]).
 const BATCH_BYTES: usize = 512 * 1024;
@@ -72,6 +74,20 @@ pub struct SyncReport {
     pub rejected_batches: u32,
     pub blobs_sent: u32,
     pub blobs_received: u32,
+}
+
+/// Where a diary's sync stands, as a scheduler needs it: read in one short
+/// look by [`state`] instead of picking keys out of the diary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncState {
+    /// The relay this diary syncs through.
+    pub relay: String,
+    /// The last position in the chamber's log this device has merged.
+    pub cursor: u64,
+    /// Local changes not yet sent.
+    pub pending_changes: u64,
+    pub last_sync: Option<String>,
+    pub last_error: Option<String>,
 }
 
 /// A freshly made invite.
@@ -155,6 +171,34 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         last_rejection: d.sync_state("last_rejection")?,
         devices,
     })
+}
+
+/// The sync state of a diary set up for sync (`None` when it is not).
+///
+/// Read leniently: a cursor that does not parse reads as 0 and an unreadable
+/// outbox as empty, so that a scheduler still runs the next round, which then
+/// reports the damage in `last_error`.
+pub fn state(d: &Diary) -> Result<Option<SyncState>, SyncError> {
+    let Some(relay) = d.sync_state("relay")? else {
+        return Ok(None);
+    };
+    Ok(Some(SyncState {
+        relay,
+        cursor: d
+            .sync_state("cursor")
+            .ok()
+            .flatten()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0),
+        pending_changes: d.outbox_len().unwrap_or(0).max(0) as u64,
+        last_sync: d.sync_state("last_sync")?,
+        last_error: d.sync_state("last_error")?,
+    }))
+}
+
+/// Records why sync is not getting through, in plain words, for the sync panel.
+pub fn note_error(d: &mut Diary, message: &str) -> Result<(), SyncError> {
+    Ok(d.set_sync_state(&[("last_error", Some(message))])?)
 }
 
 fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
@@ -246,7 +290,7 @@ pub fn sync_now(d: &mut Diary) -> Result<SyncReport, SyncError> {
     match &result {
         Ok(_) => d.set_sync_state(&[("last_sync", Some(&now())), ("last_error", None)])?,
         Err(e) => {
-            let _ = d.set_sync_state(&[("last_error", Some(&e.to_string()))]);
+            let _ = note_error(d, &e.to_string());
         }
     }
     result
@@ -314,7 +358,10 @@ fn push(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
             continue;
         }
         let n = changes.len() as u32;
-        let envelope = crypto::seal(&cfg.keys, &cfg.key, &cfg.chamber, batch_id, &BatchPayload { changes });
+        let payload = BatchPayload {
+            changes: changes.into_iter().map(to_wire).collect(),
+        };
+        let envelope = crypto::seal(&cfg.keys, &cfg.key, &cfg.chamber, batch_id, &payload);
         if envelope.len() > MAX_BATCH_BYTES {
             return Err(SyncError::ChangeTooLarge(envelope.len()));
         }
@@ -346,7 +393,7 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
         for b in &items {
             match crypto::open(&b.envelope, &cfg.key, &cfg.chamber) {
                 Ok(o) if o.device == me => {}
-                Ok(o) => good.push((b.seq, o.payload.changes)),
+                Ok(o) => good.push((b.seq, o.payload.changes.into_iter().map(from_wire).collect())),
                 Err(e) => rejected.push((b.seq, e.to_string())),
             }
         }

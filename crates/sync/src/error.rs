@@ -1,8 +1,8 @@
 //! Sync errors, each with a plain-words message for the advocate and a stable code.
 
 use nextdate_diary::DiaryError;
+use nextdate_protocol::frame::ErrorCode;
 
-use crate::frame::ErrorCode;
 use crate::invite::InviteError;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,23 +1,32 @@
 //! `nextdate-sync`: chamber sync for Nextdate diaries.
 //!
-//! - [`frame`]: the relay's wire format (shared with `nextdate-relay`).
 //! - [`crypto`]: device keys, the chamber key, sealed and signed batches,
 //!   encrypted attachments. The relay never holds a key.
+//! - [`wire`]: the diary's changes to and from the wire's versioned change type
+//!   (the wire format itself is `nextdate-protocol`, re-exported as [`protocol`]).
 //! - [`invite`]: invite codes (text and QR) that carry the relay address, the
 //!   chamber id, a one-time token and the chamber key.
 //! - [`client`]: the device side of the protocol over HTTP.
-//! - [`engine`]: setting up a chamber, inviting, joining, and a sync round.
+//! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
+//!   typed [`SyncState`] a scheduler works from.
 //! - [`live`]: the relay's WebSocket that says when there is something to pull.
+//! - [`scheduler`]: when to run a round (debounce, back-off, the minute round,
+//!   live wake-ups), as pure decisions on an injected clock.
+//! - [`background`]: the threads that run the scheduler against an open diary.
 //!
-//! No Tauri here; the desktop app and the CLI call [`engine`].
+//! No Tauri here; the desktop app and the CLI call [`engine`], and the app
+//! starts [`background`].
 
+pub mod background;
 pub mod client;
 pub mod crypto;
 pub mod engine;
 pub mod error;
-pub mod frame;
 pub mod invite;
 pub mod live;
+pub mod scheduler;
+pub mod wire;
 
-pub use engine::{status, sync_now, sync_with_retry, SyncReport, SyncStatus};
+pub use engine::{status, sync_now, sync_with_retry, SyncReport, SyncState, SyncStatus};
 pub use error::SyncError;
+pub use nextdate_protocol as protocol;

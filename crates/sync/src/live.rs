@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use nextdate_diary::Diary;
+use nextdate_protocol::frame::{Frame, MAX_FRAME_BYTES};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::http::HeaderValue;
 use tungstenite::{Message, WebSocket};
@@ -22,7 +23,6 @@ use crate::client::{relay_endpoint, RelayClient};
 use crate::crypto::DeviceKeys;
 use crate::engine::load_config;
 use crate::error::SyncError;
-use crate::frame::{Frame, MAX_FRAME_BYTES};
 
 /// Where to listen, read from the diary (so the diary is not held while connecting).
 pub struct LiveTarget {

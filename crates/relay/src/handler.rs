@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use nextdate_sync::crypto::verify_proof;
-use nextdate_sync::frame::{
+use nextdate_protocol::frame::{
     ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, MAX_BATCH_BYTES, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES,
     MAX_PULL, PROTOCOL_VERSION,
 };
+use nextdate_protocol::proof::verify_proof;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use sha2::{Digest, Sha256};

@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Wire protocol version, sent in `Hello`.
+pub use crate::proof::{Proof, ProofPurpose};
+
+/// Frame protocol version, sent in `Hello`; the relay refuses any other.
 pub const PROTOCOL_VERSION: u16 = 1;
 /// Largest frame accepted on the general endpoint and over WebSocket.
 pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
@@ -18,34 +20,6 @@ pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_BLOB_FRAME_BYTES: usize = 80 * 1024 * 1024;
 /// Most batches returned by one pull.
 pub const MAX_PULL: u32 = 1000;
-
-/// Proof that the sender holds a device's Ed25519 key: a signature over a
-/// challenge the relay issued, bound to what it is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Proof {
-    pub device: [u8; 32],
-    pub nonce: [u8; 32],
-    /// Ed25519 signature (64 bytes) over [`proof_message`].
-    pub signature: Vec<u8>,
-}
-
-/// What a proof is for; part of the signed message so one proof cannot be replayed for another purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ProofPurpose {
-    Authenticate,
-    RegisterChamber,
-    Join,
-}
-
-/// The exact bytes a device signs to answer a challenge.
-pub fn proof_message(purpose: ProofPurpose, chamber: &str, nonce: &[u8; 32]) -> Vec<u8> {
-    let mut m = b"nextdate-relay-proof-v1\0".to_vec();
-    m.push(purpose as u8);
-    m.extend_from_slice(&(chamber.len() as u32).to_be_bytes());
-    m.extend_from_slice(chamber.as_bytes());
-    m.extend_from_slice(nonce);
-    m
-}
 
 /// One stored batch as the relay hands it out: its chamber sequence number and the opaque envelope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

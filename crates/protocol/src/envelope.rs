@@ -1,0 +1,264 @@
+//! Sealed batches: what a device pushes and the relay stores and hands out.
+//!
+//! An envelope is the postcard encoding of `Envelope { body, signature }`:
+//! `body` is the postcard encoding of an [`EnvelopeBody`] (format version,
+//! chamber, key epoch, device, batch id, nonce, ciphertext) and `signature` is
+//! the device's Ed25519 signature over those body bytes. The ciphertext is the
+//! [`BatchPayload`] encrypted with XChaCha20-Poly1305 under the chamber key,
+//! with the chamber, epoch, device and batch id as associated data.
+//!
+//! The body's first byte is [`FORMAT_VERSION`]. A device reading an envelope
+//! with a version it does not know refuses it as
+//! [`OpenError::UnsupportedVersion`] (asking for an update) before reading
+//! anything else, since a later version may lay out the rest differently.
+//!
+//! Everything here is deterministic: the caller brings the keys and the nonce.
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::change::BatchPayload;
+
+/// The batch format version this build writes, the first byte of every
+/// envelope body. Version 1 is what every device has sent so far; it also
+/// fixes the payload layout ([`BatchPayload::decode`]). Raise it (and keep
+/// reading the old one) whenever the envelope or the payload changes shape.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// Why an envelope or blob could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    #[error("the batch is not an envelope: {0}")]
+    Malformed(String),
+    #[error(
+        "the batch is in format version {0}, which this version of Nextdate cannot read \
+         (it reads version {FORMAT_VERSION}); update Nextdate on this device"
+    )]
+    UnsupportedVersion(u8),
+    #[error("the batch's signature does not verify (altered or forged)")]
+    BadSignature,
+    #[error("the batch belongs to chamber {0}, not this one")]
+    OtherChamber(String),
+    #[error("the batch is sealed with key epoch {0}, which this device does not have")]
+    UnknownEpoch(u32),
+    #[error("the batch does not decrypt with the chamber key (altered or wrong key)")]
+    Decrypt,
+}
+
+/// The signed part of an envelope (format version 1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvelopeBody {
+    pub version: u8,
+    pub chamber: String,
+    pub epoch: u32,
+    pub device: [u8; 32],
+    pub batch_id: [u8; 16],
+    pub nonce: [u8; 24],
+    pub ciphertext: Vec<u8>,
+}
+
+/// An encrypted, signed batch: what the relay stores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// The postcard encoding of an [`EnvelopeBody`].
+    pub body: Vec<u8>,
+    /// Ed25519 signature (64 bytes) over `body`, by `body.device`.
+    pub signature: Vec<u8>,
+}
+
+/// A batch opened by a device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedBatch {
+    pub device: [u8; 32],
+    pub batch_id: [u8; 16],
+    pub payload: BatchPayload,
+}
+
+/// The associated data that binds a ciphertext to where it belongs.
+pub fn batch_aad(chamber: &str, epoch: u32, device: &[u8; 32], batch_id: &[u8; 16]) -> Vec<u8> {
+    let mut a = b"nextdate-batch-v1\0".to_vec();
+    a.extend_from_slice(&(chamber.len() as u32).to_be_bytes());
+    a.extend_from_slice(chamber.as_bytes());
+    a.extend_from_slice(&epoch.to_be_bytes());
+    a.extend_from_slice(device);
+    a.extend_from_slice(batch_id);
+    a
+}
+
+/// The chamber key a batch is sealed with, and its epoch.
+#[derive(Clone, Copy)]
+pub struct SealingKey<'a> {
+    pub epoch: u32,
+    pub key: &'a [u8; 32],
+}
+
+impl SealingKey<'_> {
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(self.key.into())
+    }
+}
+
+/// Encrypts `payload` under `key` with `nonce` and signs it with the device's key.
+pub fn seal(
+    signer: &SigningKey,
+    key: SealingKey<'_>,
+    chamber: &str,
+    batch_id: [u8; 16],
+    nonce: [u8; 24],
+    payload: &BatchPayload,
+) -> Vec<u8> {
+    let plain = Zeroizing::new(payload.encode());
+    let device = signer.verifying_key().to_bytes();
+    let ciphertext = key
+        .cipher()
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: &plain,
+                aad: &batch_aad(chamber, key.epoch, &device, &batch_id),
+            },
+        )
+        .expect("encryption does not fail");
+    let body = postcard::to_allocvec(&EnvelopeBody {
+        version: FORMAT_VERSION,
+        chamber: chamber.to_string(),
+        epoch: key.epoch,
+        device,
+        batch_id,
+        nonce,
+        ciphertext,
+    })
+    .expect("envelope serializes");
+    let signature = signer.sign(&body).to_bytes().to_vec();
+    postcard::to_allocvec(&Envelope { body, signature }).expect("envelope serializes")
+}
+
+/// Decodes an envelope and checks its signature, without decrypting: the
+/// body, signed by the device it names.
+pub fn verify(bytes: &[u8]) -> Result<EnvelopeBody, OpenError> {
+    let env: Envelope = postcard::from_bytes(bytes).map_err(|e| OpenError::Malformed(e.to_string()))?;
+    match env.body.first() {
+        None => return Err(OpenError::Malformed("empty envelope body".into())),
+        Some(&v) if v != FORMAT_VERSION => return Err(OpenError::UnsupportedVersion(v)),
+        Some(_) => {}
+    }
+    let body: EnvelopeBody = postcard::from_bytes(&env.body).map_err(|e| OpenError::Malformed(e.to_string()))?;
+    let vk = VerifyingKey::from_bytes(&body.device).map_err(|_| OpenError::BadSignature)?;
+    let sig = Signature::from_slice(&env.signature).map_err(|_| OpenError::BadSignature)?;
+    vk.verify_strict(&env.body, &sig).map_err(|_| OpenError::BadSignature)?;
+    Ok(body)
+}
+
+/// Verifies and decrypts a batch sealed for `chamber` under `key`.
+pub fn open(bytes: &[u8], key: SealingKey<'_>, chamber: &str) -> Result<OpenedBatch, OpenError> {
+    let body = verify(bytes)?;
+    if body.chamber != chamber {
+        return Err(OpenError::OtherChamber(body.chamber));
+    }
+    if body.epoch != key.epoch {
+        return Err(OpenError::UnknownEpoch(body.epoch));
+    }
+    let plain = Zeroizing::new(
+        key.cipher()
+            .decrypt(
+                XNonce::from_slice(&body.nonce),
+                Payload {
+                    msg: &body.ciphertext,
+                    aad: &batch_aad(chamber, body.epoch, &body.device, &body.batch_id),
+                },
+            )
+            .map_err(|_| OpenError::Decrypt)?,
+    );
+    Ok(OpenedBatch {
+        device: body.device,
+        batch_id: body.batch_id,
+        payload: BatchPayload::decode(body.version, &plain)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::WireChange;
+
+    const KEY: [u8; 32] = [6; 32];
+
+    fn key() -> SealingKey<'static> {
+        SealingKey { epoch: 1, key: &KEY }
+    }
+
+    fn payload() -> BatchPayload {
+        BatchPayload {
+            changes: vec![WireChange {
+                doc_id: "01CASE".into(),
+                kind: "case".into(),
+                bytes: b"Ramesh Kumar v. State".to_vec(),
+            }],
+        }
+    }
+
+    fn sealed() -> Vec<u8> {
+        seal(
+            &SigningKey::from_bytes(&[5; 32]),
+            key(),
+            "C1",
+            [9; 16],
+            [7; 24],
+            &payload(),
+        )
+    }
+
+    #[test]
+    fn seals_and_opens_and_hides_the_plaintext() {
+        let opened = open(&sealed(), key(), "C1").unwrap();
+        assert_eq!(opened.payload, payload());
+        assert_eq!(
+            opened.device,
+            SigningKey::from_bytes(&[5; 32]).verifying_key().to_bytes()
+        );
+        assert!(
+            !sealed().windows(6).any(|w| w == b"Ramesh"),
+            "plaintext in the envelope"
+        );
+        assert_eq!(sealed(), sealed(), "same inputs, same bytes");
+    }
+
+    #[test]
+    fn every_flipped_byte_is_refused() {
+        let sealed = sealed();
+        for i in 0..sealed.len() {
+            let mut bad = sealed.clone();
+            bad[i] ^= 0x01;
+            assert!(open(&bad, key(), "C1").is_err(), "byte {i} flipped and still opened");
+        }
+    }
+
+    #[test]
+    fn wrong_key_epoch_or_chamber_is_refused() {
+        let other = [8; 32];
+        let wrong = SealingKey { epoch: 1, key: &other };
+        assert_eq!(open(&sealed(), wrong, "C1"), Err(OpenError::Decrypt));
+        assert_eq!(open(&sealed(), key(), "C2"), Err(OpenError::OtherChamber("C1".into())));
+        let later = SealingKey { epoch: 2, key: &KEY };
+        assert_eq!(open(&sealed(), later, "C1"), Err(OpenError::UnknownEpoch(1)));
+    }
+
+    /// A validly signed envelope in a format this build does not know is
+    /// refused with a version error, not read as garbage.
+    #[test]
+    fn an_unknown_format_version_is_refused_plainly() {
+        let signer = SigningKey::from_bytes(&[5; 32]);
+        let env: Envelope = postcard::from_bytes(&sealed()).unwrap();
+        let mut body: EnvelopeBody = postcard::from_bytes(&env.body).unwrap();
+        body.version = FORMAT_VERSION + 1;
+        let body = postcard::to_allocvec(&body).unwrap();
+        let signature = signer.sign(&body).to_bytes().to_vec();
+        let newer = postcard::to_allocvec(&Envelope { body, signature }).unwrap();
+        let err = open(&newer, key(), "C1").unwrap_err();
+        assert_eq!(err, OpenError::UnsupportedVersion(2));
+        assert!(err.to_string().contains("update Nextdate"), "{err}");
+    }
+}

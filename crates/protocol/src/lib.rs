@@ -1,0 +1,24 @@
+//! `nextdate-protocol`: everything that travels between Nextdate devices and
+//! the relay, byte for byte. Devices in the field speak this format, so every
+//! type here is a wire format: changing a field, its order or its type breaks
+//! them (the golden fixtures in `tests/fixtures` make such a change fail a test).
+//!
+//! - [`frame`]: requests, replies and live messages ([`frame::Frame`]), and
+//!   the size limits.
+//! - [`proof`]: the challenge proof a device signs and the relay verifies.
+//! - [`envelope`]: a sealed (encrypted and signed) batch as the relay stores it,
+//!   with its format version ([`envelope::FORMAT_VERSION`]).
+//! - [`change`]: what a sealed batch carries ([`change::WireChange`]), defined
+//!   here and not in the diary, so the diary can change without changing the wire.
+//!
+//! No diary, no keys kept, no randomness: callers pass keys and nonces in, so
+//! the same inputs always give the same bytes.
+
+pub mod change;
+pub mod envelope;
+pub mod frame;
+pub mod proof;
+
+pub use change::{BatchPayload, WireChange};
+pub use envelope::{OpenError, OpenedBatch, FORMAT_VERSION};
+pub use frame::{DecodeError, ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, PROTOCOL_VERSION};
