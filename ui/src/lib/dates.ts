@@ -28,7 +28,7 @@ const MONTHS = [
   "December",
 ];
 
-export function isLeap(y: number): boolean {
+function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
@@ -108,10 +108,6 @@ export function startOfWeek(iso: string): string {
   return addDays(iso, -weekday(iso));
 }
 
-export function diffDays(a: string, b: string): number {
-  return toDays(mustIso(a)) - toDays(mustIso(b));
-}
-
 const WEEKDAY_NAMES: Record<string, number> = {
   mon: 0,
   monday: 0,
@@ -133,7 +129,7 @@ const WEEKDAY_NAMES: Record<string, number> = {
 };
 
 /** The first `wd` strictly after `today`. */
-export function nextWeekday(today: string, wd: number): string {
+function nextWeekday(today: string, wd: number): string {
   let d = addDays(today, 1);
   while (weekday(d) !== wd) d = addDays(d, 1);
   return d;
