@@ -1,8 +1,10 @@
 // Shared app state (Svelte 5 runes): the core's status, the current route, the
-// open dialogs, and a version counter that pages watch to reload after a change.
+// open dialogs, and what changed (see lib/invalidation.ts), which pages watch to
+// reload what they show.
 
 import type { AppStatus_Serialize } from "./lib/bindings";
 import { localToday } from "./lib/dates";
+import { Invalidation, type Topic } from "./lib/invalidation";
 import { parseRoute, routeHash, type Route } from "./lib/router";
 
 export interface RecordTarget {
@@ -19,8 +21,6 @@ export const app = $state({
   status: null as AppStatus_Serialize | null,
   today: localToday(),
   route: parseRoute(typeof location === "undefined" ? "" : location.hash) as Route,
-  /** Bumped after every write so the visible page reloads. */
-  version: 0,
   record: null as RecordTarget | null,
   paletteOpen: false,
 });
@@ -31,8 +31,23 @@ export function navigate(r: Route): void {
   else location.hash = h;
 }
 
-export function changed(): void {
-  app.version++;
+/** Per-topic change counters, reactive so that `watch` subscribes an effect to its topics only. */
+const changes = $state<Record<string, number>>({});
+const invalidation = new Invalidation(changes);
+
+/** After a write: reloads whatever shows one of `topics` (see `touches`). */
+export function changed(topics: Topic[]): void {
+  invalidation.touch(...topics);
+}
+
+/** After a change that may have touched anything (sync, import, restore). */
+export function changedEverything(): void {
+  invalidation.touchAll();
+}
+
+/** Read inside an `$effect`: makes it re-run when one of `topics` changes (see `shows`). */
+export function watch(topics: Topic[]): number {
+  return invalidation.stamp(topics);
 }
 
 export function openRecord(t: RecordTarget): void {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { BoardEntry_Serialize, CaseSummary_Serialize, HearingRow_Serialize } from "../src/lib/bindings";
+import type { CaseSummary_Serialize, HearingRow_Serialize } from "../src/lib/bindings";
 import {
   buildMonthGrid,
   firstRows,
   buildWeek,
   filterCases,
-  groupByCourt,
   latestHearing,
   monthGridRange,
   moveIndex,
@@ -63,39 +62,7 @@ describe("month grid", () => {
   });
 });
 
-function entry(court: string, number: string, item: number | null): BoardEntry_Serialize {
-  return {
-    hearing_id: `${court}-${number}`,
-    case_id: number,
-    date: "2026-12-08",
-    court,
-    bench: null,
-    item,
-    number,
-    title: "",
-    stage: null,
-    purpose: null,
-    outcome: null,
-    next_date: null,
-    previous_date: null,
-    clients: null,
-    status: "pending",
-  };
-}
-
 describe("grouping and sorting", () => {
-  it("groups a board by court in item order, unnumbered items last", () => {
-    const groups = groupByCourt([
-      entry("Saket District Court", "CS 9/2025", null),
-      entry("Delhi High Court", "W.P.(C) 10/2026", 14),
-      entry("Delhi High Court", "CRL.A. 2/2024", 3),
-      entry("Saket District Court", "CS 1/2025", 7),
-    ]);
-    expect(groups.map((g) => g.court)).toEqual(["Delhi High Court", "Saket District Court"]);
-    expect(groups[0].hearings.map((h) => h.item)).toEqual([3, 14]);
-    expect(groups[1].hearings.map((h) => h.number)).toEqual(["CS 1/2025", "CS 9/2025"]);
-  });
-
   it("finds the latest hearing and orders the timeline newest first", () => {
     const h = (id: string, date: string): HearingRow_Serialize => ({ id, date, item: null, purpose: null, outcome: null, next_date: null, disposed: false });
     const hs = [h("a", "2026-10-01"), h("c", "2026-12-17"), h("b", "2026-12-03")];

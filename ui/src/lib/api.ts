@@ -1,6 +1,8 @@
 // Thin layer over the generated bindings: a command's `{status:"error"}` result
 // becomes a thrown `CoreError` carrying the core's code and message, so pages can
-// use try/catch and show `message` as it is.
+// use try/catch and show `message` as it is (codes: lib/errors.ts).
+
+import { UNKNOWN_ERROR } from "./errors";
 
 export class CoreError extends Error {
   code: string;
@@ -18,10 +20,10 @@ export function toCoreError(e: unknown): CoreError {
   if (e instanceof CoreError) return e;
   if (e && typeof e === "object" && "message" in e) {
     const o = e as { code?: unknown; message?: unknown };
-    return new CoreError(typeof o.code === "string" ? o.code : "error", String(o.message));
+    return new CoreError(typeof o.code === "string" ? o.code : UNKNOWN_ERROR, String(o.message));
   }
-  if (typeof e === "string") return new CoreError("error", e);
-  return new CoreError("error", "Something went wrong talking to the diary.");
+  if (typeof e === "string") return new CoreError(UNKNOWN_ERROR, e);
+  return new CoreError(UNKNOWN_ERROR, "Something went wrong talking to the diary.");
 }
 
 /** Awaits a command's result and returns its data, or throws a CoreError. */

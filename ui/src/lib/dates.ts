@@ -28,7 +28,7 @@ const MONTHS = [
   "December",
 ];
 
-export function isLeap(y: number): boolean {
+function isLeap(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
@@ -108,11 +108,7 @@ export function startOfWeek(iso: string): string {
   return addDays(iso, -weekday(iso));
 }
 
-export function diffDays(a: string, b: string): number {
-  return toDays(mustIso(a)) - toDays(mustIso(b));
-}
-
-const WEEKDAY_NAMES: Record<string, number> = {
+const WEEKDAY_NAMES = new Map<string, number>(Object.entries({
   mon: 0,
   monday: 0,
   tue: 1,
@@ -130,10 +126,10 @@ const WEEKDAY_NAMES: Record<string, number> = {
   saturday: 5,
   sun: 6,
   sunday: 6,
-};
+}));
 
 /** The first `wd` strictly after `today`. */
-export function nextWeekday(today: string, wd: number): string {
+function nextWeekday(today: string, wd: number): string {
   let d = addDays(today, 1);
   while (weekday(d) !== wd) d = addDays(d, 1);
   return d;
@@ -142,13 +138,33 @@ export function nextWeekday(today: string, wd: number): string {
 const MIN_YEAR = 1900;
 const MAX_YEAR = 2200;
 
-/** Parses a typed date relative to `today` (ISO): the same shapes the backend accepts. */
+// Whitespace as Rust's `char::is_whitespace` sees it (JavaScript's `\s` and
+// `trim` differ: they take U+FEFF and leave U+0085).
+const WS = "\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const EDGE_WS = new RegExp(`^[${WS}]+|[${WS}]+$`, "g");
+
+/** `str::trim` as in Rust. */
+function trim(s: string): string {
+  return s.replace(EDGE_WS, "");
+}
+
+// The numeric fields as chrono reads them: whitespace may come before a number;
+// a day or month has 1–2 digits, a year 1–4, or any number after a sign.
+const YEAR = `[${WS}]*([+-]\\d+|\\d{1,4})`;
+const MD = `[${WS}]*(\\d{1,2})`;
+const ISO_SHAPE = new RegExp(`^${YEAR}-${MD}-${MD}$`);
+const DMY_SHAPE = new RegExp(`^${MD}([-/.])${MD}\\2${YEAR}$`);
+
+/**
+ * Parses a typed date relative to `today` (ISO): the same shapes the backend
+ * accepts, read the same way (both are checked against tests/fixtures/dates.json).
+ */
 export function parseTypedDate(input: string, today: string): ParseResult {
   const bad: ParseResult = {
     ok: false,
     error: `invalid date "${input}": use 2026-11-23, 23-11-2026, today, tomorrow, +3d, +2w or next mon`,
   };
-  const s = input.trim().toLowerCase();
+  const s = trim(input).toLowerCase();
   if (!s || !parseIso(today)) return bad;
   const ok = (iso: string): ParseResult => ({ ok: true, iso });
   switch (s) {
@@ -162,11 +178,11 @@ export function parseTypedDate(input: string, today: string): ParseResult {
       return ok(addDays(today, -1));
   }
   if (s.startsWith("+")) {
-    const mt = /^(\d+)(.*)$/.exec(s.slice(1));
+    const mt = /^(\d+)([\s\S]*)$/.exec(s.slice(1));
     if (!mt) return bad;
     const n = Number(mt[1]);
     if (!Number.isSafeInteger(n) || n > 3660) return bad;
-    switch (mt[2].trim()) {
+    switch (trim(mt[2])) {
       case "":
       case "d":
       case "day":
@@ -191,18 +207,19 @@ export function parseTypedDate(input: string, today: string): ParseResult {
     }
   }
   if (s.startsWith("next ")) {
-    const wd = WEEKDAY_NAMES[s.slice(5).trim()];
+    const wd = WEEKDAY_NAMES.get(trim(s.slice(5)));
     return wd === undefined ? bad : ok(nextWeekday(today, wd));
   }
-  if (s in WEEKDAY_NAMES) return ok(nextWeekday(today, WEEKDAY_NAMES[s]));
+  const wd = WEEKDAY_NAMES.get(s);
+  if (wd !== undefined) return ok(nextWeekday(today, wd));
 
   const checked = (y: number, m: number, d: number): ParseResult =>
     isValidYmd(y, m, d) && y >= MIN_YEAR && y <= MAX_YEAR ? ok(toIso({ y, m, d })) : bad;
-  const iso = /^(\d{1,4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  const iso = ISO_SHAPE.exec(s);
   if (iso && isValidYmd(Number(iso[1]), Number(iso[2]), Number(iso[3]))) {
     return checked(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   }
-  const dmy = /^(\d{1,2})([-/.])(\d{1,2})\2(\d{1,4})$/.exec(s);
+  const dmy = DMY_SHAPE.exec(s);
   if (dmy) return checked(Number(dmy[4]), Number(dmy[3]), Number(dmy[1]));
   return bad;
 }

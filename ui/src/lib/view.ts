@@ -1,13 +1,7 @@
 // View logic kept out of the components so it can be tested: calendar grids,
-// grouping and sorting, case filtering, keyboard list movement.
+// board sizes and timelines, case filtering, keyboard list movement.
 
-import type {
-  BoardEntry_Serialize,
-  CaseSummary_Serialize,
-  CourtGroup_Serialize,
-  DayCount,
-  HearingRow_Serialize,
-} from "./bindings";
+import type { CaseSummary_Serialize, CourtGroup_Serialize, DayCount, HearingRow_Serialize } from "./bindings";
 import { addDays, daysInMonth, parseIso, startOfWeek, toIso, weekday } from "./dates";
 
 export interface DayCell {
@@ -27,7 +21,7 @@ export interface MonthGrid {
   to: string;
 }
 
-export function countsByDate(counts: DayCount[]): Map<string, number> {
+function countsByDate(counts: DayCount[]): Map<string, number> {
   const m = new Map<string, number>();
   for (const c of counts) m.set(c.date, (m.get(c.date) ?? 0) + (c.hearings ?? 0));
   return m;
@@ -74,29 +68,6 @@ export function boardSize(courts: CourtGroup_Serialize[]): number {
   return courts.reduce((n, g) => n + g.hearings.length, 0);
 }
 
-/** Board order within a court: by item (items first, ascending), then case number. */
-export function compareBoardEntries(a: BoardEntry_Serialize, b: BoardEntry_Serialize): number {
-  if (a.item !== b.item) {
-    if (a.item === null) return 1;
-    if (b.item === null) return -1;
-    return a.item - b.item;
-  }
-  return a.number.localeCompare(b.number, "en", { numeric: true });
-}
-
-/** Groups entries by court (courts alphabetical), each group in board order. */
-export function groupByCourt(entries: BoardEntry_Serialize[]): CourtGroup_Serialize[] {
-  const map = new Map<string, BoardEntry_Serialize[]>();
-  for (const e of entries) {
-    const list = map.get(e.court);
-    if (list) list.push(e);
-    else map.set(e.court, [e]);
-  }
-  return [...map.keys()]
-    .sort((a, b) => a.localeCompare(b))
-    .map((court) => ({ court, hearings: [...map.get(court)!].sort(compareBoardEntries) }));
-}
-
 /** The hearing with the latest date (the one "Record latest" acts on). */
 export function latestHearing<T extends { date: string }>(hearings: T[]): T | null {
   let best: T | null = null;
@@ -114,7 +85,7 @@ function fold(s: string | null | undefined): string {
 }
 
 /** Whether a case matches typed text directly (number, title, court, CNR, stage). */
-export function caseMatchesText(c: CaseSummary_Serialize, text: string): boolean {
+function caseMatchesText(c: CaseSummary_Serialize, text: string): boolean {
   const words = fold(text).split(/\s+/).filter(Boolean);
   if (words.length === 0) return true;
   const hay = [c.number, c.title, c.court, c.cnr, c.stage].map(fold).join(" ");

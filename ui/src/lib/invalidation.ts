@@ -1,0 +1,92 @@
+// Invalidation by what changed: every write says which parts of the diary it
+// touched (a `Topic`), every page says which parts it shows, and a page reloads
+// only when one of those was touched. Changes that may have touched anything (a
+// sync round, changes merged from another device, an import, a restore) touch
+// everything.
+//
+// The bookkeeping is plain TypeScript over a record of counters, so it can be
+// tested without Svelte; state.svelte.ts hands it a reactive record, which makes a
+// page's `$effect` that reads `watch(...)` re-run exactly when its topics change.
+
+/** A part of the diary that pages show and writes change. */
+export type Topic =
+  /** Everything shown about one case: its facts, hearings, tasks, notes, fees, documents, history. */
+  | `case:${string}`
+  /** Case summaries: the case list, its filters and full-text search. */
+  | "cases"
+  /** Clients: the client list and every client page (linked cases, fee balances). */
+  | "clients"
+  /** Hearings by date: day boards, day counts, undated cases. */
+  | "board"
+  /** Task lists across cases (overdue tasks). */
+  | "tasks"
+  /** Chamber sync: relay, devices, last round. */
+  | "sync";
+
+/** The topic of one case. */
+export function caseTopic(id: string): Topic {
+  return `case:${id}`;
+}
+
+/** What each kind of write touches. */
+export const touches = {
+  /** An outcome and next date recorded on a hearing: the case, the boards, the case's
+   * latest date in lists and on its clients' pages. */
+  hearingRecorded: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients"],
+  /** A case created or edited: its facts, parties, clients and (when new) first date. */
+  caseSaved: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients", "tasks"],
+  /** A task added to a case or marked done. */
+  taskChanged: (caseId: string): Topic[] => [caseTopic(caseId), "tasks"],
+  /** A note added to a case (also found by full-text search). */
+  noteAdded: (caseId: string): Topic[] => [caseTopic(caseId), "cases"],
+  /** A fee entry: the case's balance and its clients' balances. */
+  feeAdded: (caseId: string): Topic[] => [caseTopic(caseId), "clients"],
+  /** A document attached to a case. */
+  documentAttached: (caseId: string): Topic[] => [caseTopic(caseId)],
+  /** A new client. */
+  clientAdded: (): Topic[] => ["clients"],
+} as const;
+
+/** What each page shows (and so reloads on). */
+export const shows = {
+  today: (): Topic[] => ["board", "tasks"],
+  diary: (): Topic[] => ["board"],
+  cases: (): Topic[] => ["cases"],
+  case: (id: string): Topic[] => [caseTopic(id)],
+  clients: (): Topic[] => ["clients"],
+  client: (): Topic[] => ["clients"],
+  sync: (): Topic[] => ["sync"],
+} as const;
+
+/** The key under which "everything changed" is counted. */
+const ALL = "*";
+
+/**
+ * Counters per topic, kept in a record the caller provides (a Svelte `$state`
+ * record in the app, a plain object in tests). Counters only ever grow, so the
+ * sum of a page's counters changes exactly when one of its topics was touched.
+ */
+export class Invalidation {
+  readonly #counts: Record<string, number>;
+
+  constructor(counts: Record<string, number> = {}) {
+    this.#counts = counts;
+  }
+
+  /** Records that a write touched these topics. */
+  touch(...topics: Topic[]): void {
+    for (const t of new Set(topics)) this.#counts[t] = (this.#counts[t] ?? 0) + 1;
+  }
+
+  /** Records a change that may have touched anything (sync, import, restore). */
+  touchAll(): void {
+    this.#counts[ALL] = (this.#counts[ALL] ?? 0) + 1;
+  }
+
+  /** A number that changes whenever one of `topics` (or everything) is touched. */
+  stamp(topics: readonly Topic[]): number {
+    let n = this.#counts[ALL] ?? 0;
+    for (const t of topics) n += this.#counts[t] ?? 0;
+    return n;
+  }
+}

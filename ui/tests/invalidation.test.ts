@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { caseTopic, Invalidation, shows, touches, type Topic } from "../src/lib/invalidation";
+
+/** Whether a write touching `written` makes a page showing `shown` reload. */
+function reloads(written: Topic[], shown: Topic[]): boolean {
+  const inv = new Invalidation();
+  const before = inv.stamp(shown);
+  inv.touch(...written);
+  return inv.stamp(shown) !== before;
+}
+
+describe("invalidation store", () => {
+  it("changes a stamp only when one of its topics is touched", () => {
+    const inv = new Invalidation();
+    const page: Topic[] = ["board", "tasks"];
+    const s0 = inv.stamp(page);
+    inv.touch("clients", "sync", caseTopic("A"));
+    expect(inv.stamp(page)).toBe(s0);
+    inv.touch("tasks");
+    const s1 = inv.stamp(page);
+    expect(s1).not.toBe(s0);
+    inv.touch("board", "board", "tasks");
+    expect(inv.stamp(page)).not.toBe(s1);
+  });
+
+  it("keeps cases apart", () => {
+    const inv = new Invalidation();
+    const a = inv.stamp([caseTopic("A")]);
+    inv.touch(caseTopic("B"));
+    expect(inv.stamp([caseTopic("A")])).toBe(a);
+    inv.touch(caseTopic("A"));
+    expect(inv.stamp([caseTopic("A")])).not.toBe(a);
+  });
+
+  it("touching everything changes every stamp, even of topics never touched", () => {
+    const inv = new Invalidation();
+    const pages: Topic[][] = [[], ["sync"], [caseTopic("never")], shows.today(), shows.sync()];
+    const before = pages.map((p) => inv.stamp(p));
+    inv.touchAll();
+    pages.forEach((p, i) => expect(inv.stamp(p)).not.toBe(before[i]));
+  });
+
+  it("keeps its counters in the record it is given (a reactive one in the app)", () => {
+    const counts: Record<string, number> = {};
+    const inv = new Invalidation(counts);
+    inv.touch("cases", caseTopic("X"));
+    inv.touchAll();
+    expect(counts).toEqual({ cases: 1, "case:X": 1, "*": 1 });
+  });
+});
+
+describe("what writes refresh", () => {
+  it("a hearing recorded anywhere refreshes Today, the diary, case lists, its case and client pages", () => {
+    const w = touches.hearingRecorded("A");
+    for (const page of [shows.today(), shows.diary(), shows.cases(), shows.case("A"), shows.client(), shows.clients()]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+    expect(reloads(w, shows.case("B"))).toBe(false);
+    expect(reloads(w, shows.sync())).toBe(false);
+  });
+
+  it("a fee refreshes its case page and client balances, not the boards", () => {
+    const w = touches.feeAdded("A");
+    expect(reloads(w, shows.case("A"))).toBe(true);
+    expect(reloads(w, shows.client())).toBe(true);
+    expect(reloads(w, shows.clients())).toBe(true);
+    expect(reloads(w, shows.today())).toBe(false);
+    expect(reloads(w, shows.diary())).toBe(false);
+  });
+
+  it("tasks refresh their case page and Today's overdue list", () => {
+    const w = touches.taskChanged("A");
+    expect(reloads(w, shows.case("A"))).toBe(true);
+    expect(reloads(w, shows.today())).toBe(true);
+    expect(reloads(w, shows.diary())).toBe(false);
+  });
+
+  it("a saved case refreshes everything that lists or dates cases", () => {
+    const w = touches.caseSaved("A");
+    for (const page of [shows.today(), shows.diary(), shows.cases(), shows.case("A"), shows.client(), shows.clients()]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+  });
+
+  it("notes, documents and clients refresh what shows them", () => {
+    expect(reloads(touches.noteAdded("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.noteAdded("A"), shows.cases())).toBe(true);
+    expect(reloads(touches.documentAttached("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.documentAttached("A"), shows.today())).toBe(false);
+    expect(reloads(touches.clientAdded(), shows.clients())).toBe(true);
+    expect(reloads(touches.clientAdded(), shows.case("A"))).toBe(false);
+  });
+});
