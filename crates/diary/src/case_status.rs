@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn statuses_are_the_diarys_words() {
         let names: Vec<_> = CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(names, crate::diary::STATUSES);
+        assert_eq!(names, crate::records::STATUSES);
         for s in CaseStatus::ALL {
             assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
             assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
