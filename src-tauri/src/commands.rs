@@ -9,7 +9,7 @@ use nextdate_diary::money::parse_amount;
 use nextdate_diary::queries::ClientRow;
 use nextdate_diary::{
     Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, Diary, DiaryError, FeeBalance, FeeKind,
-    HistoryEntry, InitOptions, KeyMode, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection,
+    HistoryEntry, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection,
     RecordHearing, SearchHit, TaskRow, Unlock, Zeroizing,
 };
 use serde::{Deserialize, Serialize};
@@ -69,13 +69,6 @@ pub struct AppStatus {
     pub today: String,
 }
 
-fn mode_name(m: KeyMode) -> String {
-    match m {
-        KeyMode::Keyring => "keyring".into(),
-        KeyMode::Passphrase => "passphrase".into(),
-    }
-}
-
 /// Where the app stands: no diary yet, locked, or open.
 #[tauri::command]
 #[specta::specta]
@@ -83,7 +76,7 @@ pub fn app_status(s: State<'_, Session>) -> AppStatus {
     s.lock_if_idle();
     let exists = Diary::exists(&s.dir);
     let key_mode = if exists {
-        Diary::key_mode(&s.dir).ok().map(mode_name)
+        Diary::key_mode(&s.dir).ok().map(|m| m.as_str().to_string())
     } else {
         None
     };
@@ -488,7 +481,7 @@ pub struct Settings {
 #[tauri::command]
 #[specta::specta]
 pub fn settings(s: State<'_, Session>) -> Res<Settings> {
-    let mode = mode_name(Diary::key_mode(&s.dir)?);
+    let mode = Diary::key_mode(&s.dir)?.as_str().to_string();
     Ok(s.with(|d| {
         Ok(Settings {
             diary_name: d.chamber()?.name,

@@ -81,7 +81,6 @@ pub fn restore_backup(
     if Diary::exists(&s.dir) && !replace {
         return Err(DiaryError::AlreadyExists(s.dir.clone()).into());
     }
-    let before: Vec<PathBuf> = siblings_replaced(&s.dir);
     // The open diary must let go of its files before they are moved aside.
     let previous = s.take();
     let opts = InitOptions {
@@ -90,19 +89,16 @@ pub fn restore_backup(
         protection,
     };
     match Diary::restore(&file, &backup_passphrase, &s.dir, opts, replace) {
-        Ok((diary, recovery, summary)) => {
+        Ok(restored) => {
             drop(previous);
-            s.set(diary);
-            let replaced_dir = siblings_replaced(&s.dir)
-                .into_iter()
-                .find(|p| !before.contains(p))
-                .map(|p| p.display().to_string());
-            Ok(RestoreReport {
-                recovery_key: recovery.to_string(),
-                records: summary.docs as u32,
-                documents: summary.blobs as u32,
-                replaced_dir,
-            })
+            let report = RestoreReport {
+                recovery_key: restored.recovery_key.to_string(),
+                records: restored.summary.docs as u32,
+                documents: restored.summary.blobs as u32,
+                replaced_dir: restored.replaced_dir.map(|p| p.display().to_string()),
+            };
+            s.set(restored.diary);
+            Ok(report)
         }
         Err(e) => {
             // Nothing was replaced: the diary that was open stays open.
@@ -114,38 +110,13 @@ pub fn restore_backup(
     }
 }
 
-/// Folders beside the diary that hold diaries replaced by earlier restores.
-fn siblings_replaced(dir: &std::path::Path) -> Vec<PathBuf> {
-    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name().and_then(|n| n.to_str())) else {
-        return Vec::new();
-    };
-    let prefix = format!("{name}.replaced-");
-    std::fs::read_dir(parent)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.file_name()
-                        .and_then(|n| n.to_str())
-                        .is_some_and(|n| n.starts_with(&prefix))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Deletes the diary, its attachments and its key (keyring entry and key file).
 /// `confirm` must be the diary's name, exactly.
 #[tauri::command]
 #[specta::specta]
 pub fn delete_everything(s: State<'_, Session>, confirm: String) -> Res<String> {
     // Check the confirmation while the diary stays open, so a typo changes nothing.
-    let name = s.with(|d| Ok(d.chamber()?.name))?;
-    if confirm.trim() != name {
-        return Err(
-            DiaryError::Invalid(format!("to delete everything, type the diary's name exactly: {name:?}")).into(),
-        );
-    }
+    s.with(|d| d.check_delete_confirmation(&confirm))?;
     let diary = s
         .take()
         .ok_or_else(|| DiaryError::Invalid("the diary is locked".into()))?;
@@ -168,20 +139,10 @@ pub struct ExportReport {
 #[tauri::command]
 #[specta::specta]
 pub fn export_diary(s: State<'_, Session>, format: String, parent: String) -> Res<ExportReport> {
-    use nextdate_diary::export::ExportFormat;
-    let fmt = match format.as_str() {
-        "json" => ExportFormat::Json,
-        "csv" => ExportFormat::Csv,
-        other => return Err(DiaryError::Invalid(format!("unknown export format {other:?}")).into()),
-    };
+    use nextdate_diary::export::{new_export_folder, ExportFormat};
+    let fmt = ExportFormat::parse(&format)?;
     let parent = self::path(&parent)?;
-    let base = format!("nextdate-export-{}-{format}", chrono::Local::now().date_naive());
-    let mut dir = parent.join(&base);
-    let mut n = 2;
-    while dir.exists() {
-        dir = parent.join(format!("{base}-{n}"));
-        n += 1;
-    }
+    let dir = new_export_folder(&parent, fmt, chrono::Local::now().date_naive());
     let summary = s.with(|d| d.export(fmt, &dir))?;
     Ok(ExportReport {
         dir: dir.display().to_string(),
