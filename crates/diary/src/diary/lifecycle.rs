@@ -197,12 +197,7 @@ impl Diary {
     /// copy of the database can be decrypted any more, not even with the recovery
     /// key), then the database and its WAL. `confirm` must be the diary's name.
     pub fn delete_everything(self, confirm: &str) -> Result<PathBuf> {
-        let name = self.chamber()?.name;
-        if confirm.trim() != name {
-            return Err(DiaryError::Invalid(format!(
-                "to delete everything, confirm with the diary's name exactly: {name:?}"
-            )));
-        }
+        self.check_delete_confirmation(confirm)?;
         let dir = self.dir.clone();
         let kf = KeyFile::read(&dir)?;
         drop(self);
