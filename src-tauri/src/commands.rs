@@ -463,7 +463,7 @@ fn media_type(name: &str) -> &'static str {
 #[tauri::command]
 #[specta::specta]
 pub fn open_document(s: State<'_, Session>, id: String) -> Res<()> {
-    let (row, bytes) = s.with(|d| d.document(&id))?;
+    let nextdate_diary::queries::AttachedDocument { row, bytes } = s.with(|d| d.document(&id))?;
     crate::documents::open_copy(&row.name, &bytes).map_err(DiaryError::from)?;
     Ok(())
 }

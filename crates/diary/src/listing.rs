@@ -1,6 +1,7 @@
-//! Queries behind printed hearing lists: the chamber's members, hearings in a
-//! date range (for the whole chamber or the cases assigned to one member), the
-//! parties of those cases, and the open tasks falling due in the range.
+//! Queries behind printed hearing lists: the chamber's members, the parties
+//! of the cases heard in a date range, and the open tasks falling due in it.
+//! The hearings themselves come from the one range query,
+//! [`Diary::hearings_in_range`].
 //! Like every screen, they read the projection only.
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
-use crate::queries::{board_entry, task_row, BoardEntry, PartyRow, TaskRow, BOARD_SELECT, TASK_SELECT};
+use crate::queries::{member_clause, task_row, PartyRow, TaskRow, TASK_SELECT};
 
 /// A member of the chamber (advocate, clerk, …).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,14 +21,6 @@ pub struct MemberRow {
     pub id: String,
     pub name: String,
     pub role: String,
-}
-
-/// Whose cases a list covers: a member's id, or everyone's (`None`).
-fn member_clause(alias: &str, member: Option<&str>) -> String {
-    match member {
-        Some(_) => format!(" AND {alias} IN (SELECT case_id FROM case_members WHERE member_id = ?3)"),
-        None => " AND ?3 IS NULL".to_string(),
-    }
 }
 
 impl Diary {
@@ -55,19 +48,6 @@ impl Diary {
                 kind: "member",
                 id: member.to_string(),
             })
-    }
-
-    /// Hearings from `from` to `to` inclusive, by date, court, bench and item;
-    /// with `member`, only the cases assigned to that member.
-    pub fn listed_hearings(&self, from: NaiveDate, to: NaiveDate, member: Option<&str>) -> Result<Vec<BoardEntry>> {
-        let sql = format!(
-            "{BOARD_SELECT} WHERE h.date BETWEEN ?1 AND ?2{}
-             ORDER BY h.date, c.court, coalesce(c.bench, ''), h.item IS NULL, h.item, c.number",
-            member_clause("h.case_id", member)
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![from.to_string(), to.to_string(), member], board_entry)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// The parties of every case with a hearing in the range, in their order.

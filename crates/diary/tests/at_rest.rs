@@ -118,7 +118,7 @@ fn attachments_are_stored_encrypted_and_come_back_intact() {
             "attachment plaintext in {f}"
         );
     }
-    let (row, back) = d.document(&doc).unwrap();
+    let nextdate_diary::queries::AttachedDocument { row, bytes: back } = d.document(&doc).unwrap();
     assert_eq!(back, content);
     assert_eq!(row.name, "vakalatnama.pdf");
     assert_eq!(row.size, content.len() as i64);

@@ -79,7 +79,9 @@ fn backup_then_restore_gives_the_same_diary() {
         assert_eq!(r.board(day).unwrap(), d.board(day).unwrap());
     }
     assert_eq!(
-        r.document(&d.case_detail(&case).unwrap().documents[0].id).unwrap().1,
+        r.document(&d.case_detail(&case).unwrap().documents[0].id)
+            .unwrap()
+            .bytes,
         b"confidential plaint text".repeat(20)
     );
     assert_eq!(r.setting("auto_lock_minutes").unwrap().as_deref(), Some("7"));

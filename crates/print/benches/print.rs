@@ -110,7 +110,7 @@ fn main() {
 
     let n = 10;
     let query = time(n, || {
-        d.listed_hearings(day, day, None).unwrap();
+        d.hearings_in_range(day, day, None).unwrap();
         d.listed_parties(day, day).unwrap();
     });
     let small = time(n, || {

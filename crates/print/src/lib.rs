@@ -201,7 +201,7 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Di
         None => None,
     };
     let member_id = member.as_ref().map(|m| m.id.as_str());
-    let mut hearings = diary.listed_hearings(opts.from, opts.to, member_id)?;
+    let mut hearings = diary.hearings_in_range(opts.from, opts.to, member_id)?;
     nextdate_diary::order::sort_hearings(&mut hearings);
     let parties = diary.listed_parties(opts.from, opts.to)?;
     let tasks = if opts.include_tasks {

@@ -190,7 +190,7 @@ impl Relay {
             (Frame::Authenticate { chamber, proof }, _) => {
                 match self.check_proof(&proof, ProofPurpose::Authenticate, &chamber) {
                     Err((code, message)) => refuse(code, message),
-                    Ok(()) => match self.storage.device_role(&chamber, &proof.device) {
+                    Ok(()) => match self.storage.device_is_admin(&chamber, &proof.device) {
                         Ok(Some(admin)) => {
                             tracing::info!(chamber = %chamber, device = %short(&proof.device), "authenticated");
                             self.open_session(&chamber, proof.device, admin)

@@ -43,8 +43,8 @@ pub trait Storage: Send + Sync + 'static {
     /// Registers a chamber with `device` as its admin. Registering again from the
     /// same admin device is not an error.
     fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()>;
-    /// `Some(admin)` when the device is registered in the chamber.
-    fn device_role(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>>;
+    /// Whether the device is the chamber's admin; `None` when it is not registered in the chamber.
+    fn device_is_admin(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>>;
     fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     /// Uses an invite token once, registering `device` in the chamber.
     fn redeem_invite(&self, chamber: &str, token_hash: &[u8; 32], device: &[u8; 32], now: i64) -> StoreResult<()>;
@@ -144,7 +144,7 @@ impl Storage for SqliteStorage {
         Ok(())
     }
 
-    fn device_role(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>> {
+    fn device_is_admin(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>> {
         Ok(self
             .conn()
             .prepare_cached("SELECT admin FROM devices WHERE chamber_id = ?1 AND device = ?2")?
@@ -334,8 +334,8 @@ mod tests {
             s.redeem_invite("C", &[8; 32], &[3; 32], 201),
             Err(StoreError::BadToken(_))
         ));
-        assert_eq!(s.device_role("C", &[2; 32]).unwrap(), Some(false));
-        assert_eq!(s.device_role("C", &[3; 32]).unwrap(), None);
+        assert_eq!(s.device_is_admin("C", &[2; 32]).unwrap(), Some(false));
+        assert_eq!(s.device_is_admin("C", &[3; 32]).unwrap(), None);
 
         assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, false));
         assert_eq!(s.append_batch("C", &[2; 16], &[2; 32], b"b", 1).unwrap(), (2, false));

@@ -1,0 +1,36 @@
+//! A case's history: who changed what, and when.
+
+use serde::Serialize;
+
+use crate::diary::Diary;
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HistoryEntry {
+    /// Seconds since the Unix epoch, UTC.
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub time: i64,
+    pub who: String,
+    pub message: String,
+}
+
+impl Diary {
+    /// Who changed what in a case, and when, oldest first.
+    pub fn history(&self, case_id: &str) -> Result<Vec<HistoryEntry>> {
+        self.require_case(case_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT h.time, coalesce(m.name, d.label, substr(h.actor, 1, 8)), coalesce(h.message, '')
+             FROM history h LEFT JOIN devices d ON d.actor = h.actor LEFT JOIN members m ON m.id = d.member_id
+             WHERE h.doc_id = ?1 ORDER BY h.time, h.seq, h.hash",
+        )?;
+        let rows = stmt.query_map([case_id], |r| {
+            Ok(HistoryEntry {
+                time: r.get(0)?,
+                who: r.get(1)?,
+                message: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
