@@ -21,7 +21,7 @@ fn printed_at() -> NaiveDateTime {
 }
 
 fn new_diary(dir: &Path) -> Diary {
-    let d = Diary::init(
+    Diary::init(
         dir,
         InitOptions {
             name: "Sharma Chambers".into(),
@@ -30,8 +30,7 @@ fn new_diary(dir: &Path) -> Diary {
         },
     )
     .unwrap()
-    .diary;
-    d
+    .diary
 }
 
 fn party(name: &str, side: &str) -> Party {
