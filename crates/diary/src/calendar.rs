@@ -32,8 +32,9 @@ impl Diary {
 
     /// Hearings from `from` to `to` (inclusive; default: all) as an `.ics` text.
     pub fn hearings_ics(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<String> {
-        let from = from.unwrap_or(NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid date"));
-        let to = to.unwrap_or(NaiveDate::from_ymd_opt(2200, 12, 31).expect("valid date"));
+        let years = crate::validate::YEARS;
+        let from = from.unwrap_or(NaiveDate::from_ymd_opt(*years.start(), 1, 1).expect("valid date"));
+        let to = to.unwrap_or(NaiveDate::from_ymd_opt(*years.end(), 12, 31).expect("valid date"));
         let name = self.chamber()?.name;
         let mut cal = Calendar::new();
         cal.name(&format!("{name} — hearings"));

@@ -62,7 +62,7 @@ pub fn format_dmy(d: NaiveDate) -> String {
 }
 
 fn check_year(d: NaiveDate) -> Option<NaiveDate> {
-    (1900..=2200).contains(&d.year()).then_some(d)
+    crate::validate::in_years(d).then_some(d)
 }
 
 fn parse_weekday(s: &str) -> Option<Weekday> {
