@@ -7,10 +7,17 @@
 //! [`BatchPayload`] encrypted with XChaCha20-Poly1305 under the chamber key,
 //! with the chamber, epoch, device and batch id as associated data.
 //!
-//! The body's first byte is [`FORMAT_VERSION`]. A device reading an envelope
-//! with a version it does not know refuses it as
-//! [`OpenError::UnsupportedVersion`] (asking for an update) before reading
-//! anything else, since a later version may lay out the rest differently.
+//! The body's first byte is [`FORMAT_VERSION`]. Opening decodes the body,
+//! checks the signature over all of its bytes (version byte included), and only
+//! then looks at the version: a validly signed envelope in a version this build
+//! does not know is refused as [`OpenError::UnsupportedVersion`] (asking for an
+//! update), while one whose version byte was altered on the way is refused as
+//! [`OpenError::BadSignature`]. A body that does not even decode as the known
+//! layout gives no key to check a signature with, so it is
+//! [`OpenError::Malformed`], never the update message: no unauthenticated byte
+//! decides which refusal a device reports. (A later version must therefore
+//! keep the known fields, device key first among them, where a version-1
+//! reader finds them, adding anything new after the ciphertext.)
 //!
 //! Everything here is deterministic: the caller brings the keys and the nonce.
 
@@ -137,18 +144,21 @@ pub fn seal(
 }
 
 /// Decodes an envelope and checks its signature, without decrypting: the
-/// body, signed by the device it names.
+/// body, signed by the device it names, in [`FORMAT_VERSION`].
+///
+/// The order matters: the signature is checked over the whole body (version
+/// byte included) before the version is looked at, so only a signed version
+/// can turn into [`OpenError::UnsupportedVersion`]; an altered one is
+/// [`OpenError::BadSignature`].
 pub fn verify(bytes: &[u8]) -> Result<EnvelopeBody, OpenError> {
     let env: Envelope = postcard::from_bytes(bytes).map_err(|e| OpenError::Malformed(e.to_string()))?;
-    match env.body.first() {
-        None => return Err(OpenError::Malformed("empty envelope body".into())),
-        Some(&v) if v != FORMAT_VERSION => return Err(OpenError::UnsupportedVersion(v)),
-        Some(_) => {}
-    }
     let body: EnvelopeBody = postcard::from_bytes(&env.body).map_err(|e| OpenError::Malformed(e.to_string()))?;
     let vk = VerifyingKey::from_bytes(&body.device).map_err(|_| OpenError::BadSignature)?;
     let sig = Signature::from_slice(&env.signature).map_err(|_| OpenError::BadSignature)?;
     vk.verify_strict(&env.body, &sig).map_err(|_| OpenError::BadSignature)?;
+    if body.version != FORMAT_VERSION {
+        return Err(OpenError::UnsupportedVersion(body.version));
+    }
     Ok(body)
 }
 
@@ -244,6 +254,49 @@ mod tests {
         assert_eq!(open(&sealed(), key(), "C2"), Err(OpenError::OtherChamber("C1".into())));
         let later = SealingKey { epoch: 2, key: &KEY };
         assert_eq!(open(&sealed(), later, "C1"), Err(OpenError::UnknownEpoch(1)));
+    }
+
+    /// The version byte is covered by the signature and checked after it: a
+    /// relay (or anyone on the way) altering it gets the tamper refusal, never
+    /// the "update Nextdate" one, whatever value it writes.
+    #[test]
+    fn an_altered_version_byte_is_a_bad_signature() {
+        let good = sealed();
+        let env: Envelope = postcard::from_bytes(&good).unwrap();
+        assert_eq!(env.body[0], FORMAT_VERSION);
+        // Where the body's first byte sits in the envelope bytes.
+        let at = good
+            .windows(env.body.len())
+            .position(|w| w == env.body.as_slice())
+            .unwrap();
+        assert_eq!(good[at], FORMAT_VERSION);
+        let mut flipped = good.clone();
+        flipped[at] ^= 0x01;
+        assert_eq!(open(&flipped, key(), "C1"), Err(OpenError::BadSignature));
+        assert_eq!(verify(&flipped), Err(OpenError::BadSignature));
+        for v in (0..=u8::MAX).filter(|&v| v != FORMAT_VERSION) {
+            let mut bad = good.clone();
+            bad[at] = v;
+            let err = open(&bad, key(), "C1").unwrap_err();
+            assert_eq!(err, OpenError::BadSignature, "version byte {v}");
+            assert!(!err.to_string().contains("update"), "{err}");
+        }
+    }
+
+    /// A body that does not decode as the known layout is refused as malformed
+    /// (there is no device key to check a signature with), not as a newer version.
+    #[test]
+    fn an_undecodable_body_is_malformed_not_a_newer_version() {
+        let env: Envelope = postcard::from_bytes(&sealed()).unwrap();
+        for body in [vec![], vec![2], vec![2, 0xff], env.body[..40].to_vec()] {
+            let odd = postcard::to_allocvec(&Envelope {
+                body,
+                signature: env.signature.clone(),
+            })
+            .unwrap();
+            let err = open(&odd, key(), "C1").unwrap_err();
+            assert!(matches!(err, OpenError::Malformed(_)), "{err:?}");
+        }
     }
 
     /// A validly signed envelope in a format this build does not know is

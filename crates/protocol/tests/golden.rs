@@ -1,18 +1,30 @@
-//! Golden bytes: every frame kind, a batch payload and a sealed envelope as
-//! devices in the field send them today, kept in `tests/fixtures/`. Each fixture
-//! must decode to its value and that value must encode to exactly the fixture's
-//! bytes, so a change to the wire format (a field added, reordered or retyped)
+//! Golden bytes: every frame kind, a batch payload, a sealed envelope, the
+//! challenge proofs (the exact message a device signs for each purpose, and the
+//! signed proof) and every error code, as devices in the field send them today,
+//! kept in `tests/fixtures/`. Each fixture must decode to its value and that
+//! value must encode to exactly the fixture's bytes, so a change to the wire
+//! format (a field added, reordered or retyped, an enum variant reordered)
 //! fails here instead of silently breaking older devices.
 //!
+//! Every variant is covered: [`golden_frame`] matches on [`Frame`] without a
+//! wildcard and names each kind's fixture file, so a new frame kind does not
+//! compile until it has a fixture, and a test checks that each enum has no
+//! variant beyond those listed here.
+//!
 //! The fixtures are made deterministically (fixed keys and nonces). Regenerate
-//! them only for a deliberate new format version, never to make this pass:
-//! `cargo test -p nextdate-protocol --test golden -- --ignored regenerate`.
+//! them only for a deliberate new format version, never to make this pass. The
+//! regeneration test is ignored *and* does nothing unless
+//! `NEXTDATE_REGEN_GOLDEN=1` is set, so `cargo test -- --include-ignored` alone
+//! never rewrites a fixture:
+//! `NEXTDATE_REGEN_GOLDEN=1 cargo test -p nextdate-protocol --test golden -- --ignored regenerate`
+//! (then check with `git diff` that only the fixtures you meant to change did).
 
 use std::path::PathBuf;
 
 use ed25519_dalek::SigningKey;
 use nextdate_protocol::envelope::{self, Envelope, EnvelopeBody, SealingKey};
 use nextdate_protocol::frame::{ErrorCode, Frame, Proof, StoredBatch, MAX_FRAME_BYTES, PROTOCOL_VERSION};
+use nextdate_protocol::proof::{proof_message, sign_proof, verify_proof, ProofPurpose};
 use nextdate_protocol::{BatchPayload, WireChange, FORMAT_VERSION};
 
 const CHAMBER: &str = "01JCHAMBER";
@@ -20,6 +32,9 @@ const CHAMBER_KEY: [u8; 32] = [6; 32];
 const DEVICE_SEED: [u8; 32] = [5; 32];
 const BATCH_ID: [u8; 16] = [9; 16];
 const NONCE: [u8; 24] = [7; 24];
+const CHALLENGE: [u8; 32] = [4; 32];
+/// The environment variable that lets [`regenerate`] write fixtures.
+const REGEN_VAR: &str = "NEXTDATE_REGEN_GOLDEN";
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,7 +47,7 @@ fn read(name: &str) -> Vec<u8> {
 }
 
 /// One frame of every kind, with recognisable contents.
-fn frames() -> Vec<(&'static str, Frame)> {
+fn frames() -> Vec<Frame> {
     let proof = Proof {
         device: [3; 32],
         nonce: [4; 32],
@@ -40,117 +55,75 @@ fn frames() -> Vec<(&'static str, Frame)> {
     };
     let chamber = || CHAMBER.to_string();
     vec![
-        (
-            "hello",
-            Frame::Hello {
-                version: PROTOCOL_VERSION,
-                device: [7; 32],
-            },
-        ),
-        ("challenge", Frame::Challenge { nonce: [8; 32] }),
-        (
-            "authenticate",
-            Frame::Authenticate {
-                chamber: chamber(),
-                proof: proof.clone(),
-            },
-        ),
-        (
-            "register_chamber",
-            Frame::RegisterChamber {
-                chamber: chamber(),
-                proof: proof.clone(),
-            },
-        ),
-        (
-            "join",
-            Frame::Join {
-                chamber: chamber(),
-                token: [9; 32],
-                proof,
-            },
-        ),
-        (
-            "session",
-            Frame::Session {
-                token: [10; 32],
-                chamber: chamber(),
-                admin: true,
-            },
-        ),
-        (
-            "create_invite",
-            Frame::CreateInvite {
-                token_hash: [11; 32],
-                expires_at: 1_900_000_000,
-            },
-        ),
-        (
-            "push",
-            Frame::Push {
-                batch_id: [12; 16],
-                envelope: vec![1, 2, 3, 250],
-            },
-        ),
-        (
-            "pushed",
-            Frame::Pushed {
-                seq: 300,
-                duplicate: false,
-            },
-        ),
-        ("pull", Frame::Pull { after: 299, limit: 200 }),
-        (
-            "batches",
-            Frame::Batches {
-                items: vec![
-                    StoredBatch {
-                        seq: 300,
-                        envelope: vec![6; 5],
-                    },
-                    StoredBatch {
-                        seq: 301,
-                        envelope: vec![],
-                    },
-                ],
-                latest: 301,
-            },
-        ),
-        ("notify", Frame::Notify { latest: 70000 }),
-        (
-            "put_blob",
-            Frame::PutBlob {
-                id: [13; 32],
-                bytes: vec![0, 255],
-            },
-        ),
-        ("get_blob", Frame::GetBlob { id: [14; 32] }),
-        ("blob", Frame::Blob { bytes: vec![1; 3] }),
-        (
-            "has_blobs",
-            Frame::HasBlobs {
-                ids: vec![[15; 32], [16; 32]],
-            },
-        ),
-        (
-            "blobs_present",
-            Frame::BlobsPresent {
-                present: vec![true, false],
-            },
-        ),
-        ("chamber_status", Frame::ChamberStatus),
-        (
-            "chamber_info",
-            Frame::ChamberInfo {
-                devices: 3,
-                latest: 301,
-            },
-        ),
-        ("done", Frame::Done),
-        (
-            "error",
-            Frame::error(ErrorCode::BadToken, "the invite token has already been used"),
-        ),
+        Frame::Hello {
+            version: PROTOCOL_VERSION,
+            device: [7; 32],
+        },
+        Frame::Challenge { nonce: [8; 32] },
+        Frame::Authenticate {
+            chamber: chamber(),
+            proof: proof.clone(),
+        },
+        Frame::RegisterChamber {
+            chamber: chamber(),
+            proof: proof.clone(),
+        },
+        Frame::Join {
+            chamber: chamber(),
+            token: [9; 32],
+            proof,
+        },
+        Frame::Session {
+            token: [10; 32],
+            chamber: chamber(),
+            admin: true,
+        },
+        Frame::CreateInvite {
+            token_hash: [11; 32],
+            expires_at: 1_900_000_000,
+        },
+        Frame::Push {
+            batch_id: [12; 16],
+            envelope: vec![1, 2, 3, 250],
+        },
+        Frame::Pushed {
+            seq: 300,
+            duplicate: false,
+        },
+        Frame::Pull { after: 299, limit: 200 },
+        Frame::Batches {
+            items: vec![
+                StoredBatch {
+                    seq: 300,
+                    envelope: vec![6; 5],
+                },
+                StoredBatch {
+                    seq: 301,
+                    envelope: vec![],
+                },
+            ],
+            latest: 301,
+        },
+        Frame::Notify { latest: 70000 },
+        Frame::PutBlob {
+            id: [13; 32],
+            bytes: vec![0, 255],
+        },
+        Frame::GetBlob { id: [14; 32] },
+        Frame::Blob { bytes: vec![1; 3] },
+        Frame::HasBlobs {
+            ids: vec![[15; 32], [16; 32]],
+        },
+        Frame::BlobsPresent {
+            present: vec![true, false],
+        },
+        Frame::ChamberStatus,
+        Frame::ChamberInfo {
+            devices: 3,
+            latest: 301,
+        },
+        Frame::Done,
+        Frame::error(ErrorCode::BadToken, "the invite token has already been used"),
     ]
 }
 
@@ -189,17 +162,174 @@ fn sealed() -> Vec<u8> {
     )
 }
 
+/// A frame fixture: its file name and its bytes, read in at compile time.
+macro_rules! frame_fixture {
+    ($name:literal) => {
+        ($name, &include_bytes!(concat!("fixtures/frames/", $name, ".bin"))[..])
+    };
+}
+
+/// Each frame kind's fixture. No wildcard arm, on purpose: a new [`Frame`]
+/// variant does not compile until it is given a fixture file here, and then
+/// [`every_frame_kind_matches_its_golden_bytes`] fails until [`frames`] has an
+/// example of it (regenerate to write the new file; the others must not change).
+fn golden_frame(frame: &Frame) -> (&'static str, &'static [u8]) {
+    match frame {
+        Frame::Hello { .. } => frame_fixture!("hello"),
+        Frame::Challenge { .. } => frame_fixture!("challenge"),
+        Frame::Authenticate { .. } => frame_fixture!("authenticate"),
+        Frame::RegisterChamber { .. } => frame_fixture!("register_chamber"),
+        Frame::Join { .. } => frame_fixture!("join"),
+        Frame::Session { .. } => frame_fixture!("session"),
+        Frame::CreateInvite { .. } => frame_fixture!("create_invite"),
+        Frame::Push { .. } => frame_fixture!("push"),
+        Frame::Pushed { .. } => frame_fixture!("pushed"),
+        Frame::Pull { .. } => frame_fixture!("pull"),
+        Frame::Batches { .. } => frame_fixture!("batches"),
+        Frame::Notify { .. } => frame_fixture!("notify"),
+        Frame::PutBlob { .. } => frame_fixture!("put_blob"),
+        Frame::GetBlob { .. } => frame_fixture!("get_blob"),
+        Frame::Blob { .. } => frame_fixture!("blob"),
+        Frame::HasBlobs { .. } => frame_fixture!("has_blobs"),
+        Frame::BlobsPresent { .. } => frame_fixture!("blobs_present"),
+        Frame::ChamberStatus => frame_fixture!("chamber_status"),
+        Frame::ChamberInfo { .. } => frame_fixture!("chamber_info"),
+        Frame::Done => frame_fixture!("done"),
+        Frame::Error { .. } => frame_fixture!("error"),
+    }
+}
+
+/// Every proof purpose, in wire order (its number is signed into the proof).
+const PURPOSES: [ProofPurpose; 3] = [
+    ProofPurpose::Authenticate,
+    ProofPurpose::RegisterChamber,
+    ProofPurpose::Join,
+];
+
+/// A purpose's fixture name. No wildcard arm: a new purpose needs fixtures.
+fn purpose_name(purpose: ProofPurpose) -> &'static str {
+    match purpose {
+        ProofPurpose::Authenticate => "authenticate",
+        ProofPurpose::RegisterChamber => "register_chamber",
+        ProofPurpose::Join => "join",
+    }
+}
+
+/// Every error code, in wire order.
+const ERROR_CODES: [ErrorCode; 10] = [
+    ErrorCode::Malformed,
+    ErrorCode::TooLarge,
+    ErrorCode::Unauthenticated,
+    ErrorCode::Forbidden,
+    ErrorCode::BadProof,
+    ErrorCode::BadToken,
+    ErrorCode::ChamberExists,
+    ErrorCode::NotFound,
+    ErrorCode::Unexpected,
+    ErrorCode::Internal,
+];
+
+/// The proof a device with [`DEVICE_SEED`] signs for `purpose` (Ed25519
+/// signatures are deterministic, so these are fixed bytes).
+fn proof(purpose: ProofPurpose) -> Proof {
+    sign_proof(&SigningKey::from_bytes(&DEVICE_SEED), purpose, CHAMBER, CHALLENGE)
+}
+
+/// The fixtures written by [`regenerate`] besides the frames: name and bytes.
+fn other_fixtures() -> Vec<(String, Vec<u8>)> {
+    let mut all = vec![
+        ("payload.bin".to_string(), payload().encode()),
+        ("envelope.bin".to_string(), sealed()),
+        (
+            "error_codes.bin".to_string(),
+            postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(),
+        ),
+    ];
+    for purpose in PURPOSES {
+        let name = purpose_name(purpose);
+        all.push((
+            format!("proofs/{name}_message.bin"),
+            proof_message(purpose, CHAMBER, &CHALLENGE),
+        ));
+        all.push((
+            format!("proofs/{name}.bin"),
+            postcard::to_allocvec(&proof(purpose)).unwrap(),
+        ));
+    }
+    all
+}
+
 #[test]
 fn every_frame_kind_matches_its_golden_bytes() {
     let all = frames();
-    // Every variant is covered: a new frame kind needs a fixture too.
-    let names: std::collections::BTreeSet<_> = all.iter().map(|(_, f)| f.name()).collect();
-    assert_eq!(names.len(), 21, "one fixture per frame kind");
-    for (name, frame) in all {
-        let golden = read(&format!("frames/{name}.bin"));
+    let mut names = std::collections::BTreeSet::new();
+    for frame in &all {
+        let (name, golden) = golden_frame(frame);
+        assert!(names.insert(name), "two examples of {name} in frames()");
         assert_eq!(frame.encode(), golden, "{name} no longer encodes to its golden bytes");
-        assert_eq!(Frame::decode(&golden, MAX_FRAME_BYTES).unwrap(), frame, "{name}");
+        assert_eq!(&Frame::decode(golden, MAX_FRAME_BYTES).unwrap(), frame, "{name}");
+        assert_eq!(read(&format!("frames/{name}.bin")), golden, "{name} on disk");
     }
+    // One example per fixture file, so a kind given a fixture in
+    // `golden_frame` but no example in `frames()` fails here.
+    let files = std::fs::read_dir(fixture("frames")).unwrap().count();
+    assert_eq!(
+        files,
+        all.len(),
+        "one example in frames() per fixture in tests/fixtures/frames"
+    );
+    // And no frame kind beyond those: the next variant index does not decode,
+    // whatever its fields (all zero bytes decode as almost any field type).
+    let mut next = vec![all.len() as u8];
+    next.extend([0; 256]);
+    assert!(
+        postcard::take_from_bytes::<Frame>(&next).is_err(),
+        "a frame kind without a golden fixture"
+    );
+}
+
+#[test]
+fn every_error_code_matches_its_golden_bytes() {
+    let golden = read("error_codes.bin");
+    assert_eq!(postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(), golden);
+    assert_eq!(postcard::from_bytes::<Vec<ErrorCode>>(&golden).unwrap(), ERROR_CODES);
+    // Each code is its index on the wire, and there is none after the last.
+    for (i, code) in ERROR_CODES.iter().enumerate() {
+        assert_eq!(postcard::to_allocvec(code).unwrap(), [i as u8], "{code:?}");
+    }
+    assert!(
+        postcard::from_bytes::<ErrorCode>(&[ERROR_CODES.len() as u8]).is_err(),
+        "an error code missing from ERROR_CODES and error_codes.bin"
+    );
+}
+
+/// What a device signs at login, registration and joining: the message bytes
+/// (domain, purpose number, chamber, nonce) and the resulting proof.
+#[test]
+fn every_proof_purpose_matches_its_golden_bytes() {
+    for (i, purpose) in PURPOSES.into_iter().enumerate() {
+        let name = purpose_name(purpose);
+        assert_eq!(purpose as u8 as usize, i, "{name} renumbered");
+        assert_eq!(
+            proof_message(purpose, CHAMBER, &CHALLENGE),
+            read(&format!("proofs/{name}_message.bin")),
+            "the {name} proof message changed: the relay would refuse the devices in the field"
+        );
+        let golden = read(&format!("proofs/{name}.bin"));
+        assert_eq!(postcard::to_allocvec(&proof(purpose)).unwrap(), golden, "{name} proof");
+        let decoded: Proof = postcard::from_bytes(&golden).unwrap();
+        assert!(verify_proof(&decoded, purpose, CHAMBER), "{name} golden proof verifies");
+        for other in PURPOSES.into_iter().filter(|&p| p != purpose) {
+            assert!(
+                !verify_proof(&decoded, other, CHAMBER),
+                "{name} proof accepted as {other:?}"
+            );
+        }
+    }
+    assert!(
+        postcard::from_bytes::<ProofPurpose>(&[PURPOSES.len() as u8]).is_err(),
+        "a proof purpose missing from PURPOSES and its fixtures"
+    );
 }
 
 #[test]
@@ -234,14 +364,26 @@ fn the_sealed_envelope_matches_its_golden_bytes() {
 
 /// Writes the fixtures again. Only for a deliberate format change (which also
 /// means a new [`FORMAT_VERSION`] or [`PROTOCOL_VERSION`] and keeping the old
-/// fixtures readable).
+/// fixtures readable), or to add the fixture of something new. Ignored, and
+/// even when run it writes nothing unless `NEXTDATE_REGEN_GOLDEN=1` is set.
 #[test]
-#[ignore = "rewrites the golden fixtures"]
+#[ignore = "rewrites the golden fixtures (needs NEXTDATE_REGEN_GOLDEN=1)"]
 fn regenerate() {
+    if std::env::var(REGEN_VAR).as_deref() != Ok("1") {
+        eprintln!(
+            "regenerate: not writing any fixture. To rewrite the golden fixtures (only for a \
+             deliberate format change), run\n  {REGEN_VAR}=1 cargo test -p nextdate-protocol \
+             --test golden -- --ignored regenerate\nand check `git diff --stat` afterwards."
+        );
+        return;
+    }
     std::fs::create_dir_all(fixture("frames")).unwrap();
-    for (name, frame) in frames() {
+    std::fs::create_dir_all(fixture("proofs")).unwrap();
+    for frame in frames() {
+        let (name, _) = golden_frame(&frame);
         std::fs::write(fixture(&format!("frames/{name}.bin")), frame.encode()).unwrap();
     }
-    std::fs::write(fixture("payload.bin"), payload().encode()).unwrap();
-    std::fs::write(fixture("envelope.bin"), sealed()).unwrap();
+    for (name, bytes) in other_fixtures() {
+        std::fs::write(fixture(&name), bytes).unwrap();
+    }
 }

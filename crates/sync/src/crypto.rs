@@ -8,7 +8,9 @@
 //!   epoch, device and batch id are authenticated as associated data) and signed
 //!   by the device. The byte layout is `nextdate_protocol::envelope`'s; this
 //!   module brings the keys and a fresh random nonce. Opening checks the
-//!   signature first, then decrypts: one flipped byte anywhere fails.
+//!   signature first (over the whole body, format version byte included), then
+//!   the format version, then decrypts: one flipped byte anywhere fails, and an
+//!   altered version byte is a bad signature, not a request to update.
 //! - Attachments are encrypted the same way and stored under a keyed id
 //!   (HMAC-SHA256 of their SHA-256 under the chamber key), so the relay cannot
 //!   tell which well-known file a chamber holds.
