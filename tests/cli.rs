@@ -371,7 +371,7 @@ fn bad_input_gets_a_one_line_error_and_changes_nothing() {
                 "--party",
                 "no side given",
             ],
-            "invalid_input",
+            "bad_party",
             "NAME:SIDE",
         ),
         (
@@ -699,7 +699,7 @@ fn delete_everything_asks_for_the_diary_name() {
         "Saket",
     ]);
     let (code, msg) = cli.fails(&["delete-everything", "--confirm", "wrong"]);
-    assert_eq!(code, "invalid_input");
+    assert_eq!(code, "confirmation_mismatch");
     assert!(msg.contains("Test Chambers"), "{msg}");
     assert_eq!(cli.json(&["case", "list"]).as_array().unwrap().len(), 1);
     cli.json(&["delete-everything", "--confirm", "Test Chambers"]);

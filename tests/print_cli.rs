@@ -67,7 +67,7 @@ fn print_writes_tomorrows_list_and_refuses_bad_requests() {
     let other = cli.tmp.path().join("other.pdf");
     for (args, want) in [
         (vec!["print", "--date", "31-02-2026"], "invalid_date"),
-        (vec!["print", "--date", "+3d", "--to", "today"], "invalid_input"),
+        (vec!["print", "--date", "+3d", "--to", "today"], "out_of_range"),
         (vec!["print", "--advocate", "Nobody Such"], "unknown_id"),
     ] {
         let mut args = args;

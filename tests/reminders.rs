@@ -162,5 +162,5 @@ fn with_no_notification_server_the_reminder_waits_for_the_next_run() {
     assert_eq!(server.received().len(), 1);
     assert_eq!(server.received()[0].summary, "Tomorrow: 1 hearing in 1 court");
     let (code, _) = cli.fails(&["remind", "settings", "--digest-time", "25:00"]);
-    assert_eq!(code, "invalid_input");
+    assert_eq!(code, "invalid_time");
 }

@@ -8,7 +8,7 @@ use nextdate_diary::dates::parse_date;
 use nextdate_diary::money::parse_amount;
 use nextdate_diary::queries::ClientRow;
 use nextdate_diary::{
-    Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, Diary, DiaryError, FeeBalance, FeeKind,
+    Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, Diary, DiaryError, ErrorCode, FeeBalance, FeeKind,
     HistoryEntry, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection,
     RecordHearing, SearchHit, TaskRow, Unlock, Zeroizing,
 };
@@ -21,14 +21,14 @@ use crate::session::{auto_lock_minutes, Session};
 /// An error as the UI sees it: a stable code and a sentence for people.
 #[derive(Debug, Serialize, Type)]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl From<DiaryError> for AppError {
     fn from(e: DiaryError) -> Self {
         AppError {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }
@@ -314,7 +314,7 @@ pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInpu
         NextStep::Disposed
     } else {
         let next_date = opt_date(&input.next_date)?
-            .ok_or_else(|| DiaryError::Invalid("give the next date, or mark the case disposed".into()))?;
+            .ok_or_else(|| DiaryError::NextDateRequired("give the next date, or mark the case disposed".into()))?;
         NextStep::Adjourned {
             next_date,
             purpose: input.purpose,
@@ -435,7 +435,7 @@ pub fn attach_document(s: State<'_, Session>, case_id: String, path: String, cli
     let path = std::path::PathBuf::from(path);
     let meta = std::fs::metadata(&path).map_err(DiaryError::from)?;
     if meta.len() as usize > nextdate_diary::records::MAX_DOCUMENT_BYTES {
-        return Err(DiaryError::Invalid(format!("{} is too large to attach", path.display())).into());
+        return Err(DiaryError::TooLarge(format!("{} is too large to attach", path.display())).into());
     }
     let bytes = std::fs::read(&path).map_err(DiaryError::from)?;
     let name = path
@@ -496,7 +496,7 @@ pub fn settings(s: State<'_, Session>) -> Res<Settings> {
 #[specta::specta]
 pub fn save_settings(s: State<'_, Session>, settings: Settings) -> Res<()> {
     if settings.auto_lock_minutes > 24 * 60 {
-        return Err(DiaryError::Invalid("auto-lock must be at most 1440 minutes (0 turns it off)".into()).into());
+        return Err(DiaryError::OutOfRange("auto-lock must be at most 1440 minutes (0 turns it off)".into()).into());
     }
     Ok(s.with(|d| {
         d.set_names(&settings.diary_name, &settings.advocate_name)?;

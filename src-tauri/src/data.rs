@@ -39,7 +39,7 @@ pub struct RestoreReport {
 fn path(text: &str) -> Result<PathBuf, DiaryError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(DiaryError::Invalid("choose a file first".into()));
+        return Err(DiaryError::BadPath("choose a file first".into()));
     }
     Ok(PathBuf::from(t))
 }
@@ -117,9 +117,7 @@ pub fn restore_backup(
 pub fn delete_everything(s: State<'_, Session>, confirm: String) -> Res<String> {
     // Check the confirmation while the diary stays open, so a typo changes nothing.
     s.with(|d| d.check_delete_confirmation(&confirm))?;
-    let diary = s
-        .take()
-        .ok_or_else(|| DiaryError::Invalid("the diary is locked".into()))?;
+    let diary = s.take().ok_or_else(|| DiaryError::Locked)?;
     let dir = diary.delete_everything(&confirm)?;
     Ok(dir.display().to_string())
 }

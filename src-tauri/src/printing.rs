@@ -107,7 +107,7 @@ pub fn print_preview(s: State<'_, Session>, request: PrintRequest, for_printer: 
 pub fn save_hearing_list(s: State<'_, Session>, request: PrintRequest, path: String, replace: bool) -> Res<SavedList> {
     let path = std::path::PathBuf::from(path.trim());
     if path.as_os_str().is_empty() {
-        return Err(DiaryError::Invalid("choose where to save the list".into()).into());
+        return Err(DiaryError::BadPath("choose where to save the list".into()).into());
     }
     let (list, _) = layout(&s, &request)?;
     let pdf = list.pdf()?;

@@ -32,7 +32,7 @@ impl Session {
         let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
             Some(d) => f(d),
-            None => Err(DiaryError::Invalid("the diary is locked".into())),
+            None => Err(DiaryError::Locked),
         }
     }
 

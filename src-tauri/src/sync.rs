@@ -22,7 +22,7 @@ use crate::session::Session;
 impl From<SyncError> for AppError {
     fn from(e: SyncError) -> Self {
         AppError {
-            code: e.code().to_string(),
+            code: e.code(),
             message: e.to_string(),
         }
     }

@@ -396,7 +396,7 @@ test("reminder settings, export and CSV import from the app", async () => {
   assert.equal(rs.undated, false);
   assert.equal(rs.digest, true);
   const badTime = await invoke("save_reminder_settings", { settings: { ...rs, digest_time: "25:99" } });
-  assert.equal(badTime.err?.code, "invalid_input");
+  assert.equal(badTime.err?.code, "invalid_time");
 
   const parent = mkdtempSync(join(tmpdir(), "nextdate-e2e-export-"));
   const exported = await invoke("export_diary", { format: "csv", parent });
@@ -564,7 +564,7 @@ test("backup to an encrypted file, restore it over the diary, then delete everyt
   await fill("delete-confirm", `${name} (not quite)`);
   assert.equal(await (await s.byTestId("delete-everything")).attr("disabled"), "true");
   const refused = await invoke("delete_everything", { confirm: "not the name" });
-  assert.equal(refused.err?.code, "invalid_input");
+  assert.equal(refused.err?.code, "confirmation_mismatch");
   assert.ok(existsSync(join(diaryDir, "diary.db")));
   await fill("delete-confirm", name);
   await shot("20-delete-confirm");

@@ -16,7 +16,7 @@ impl<E: Into<DiaryError>> From<E> for Failure {
 }
 
 impl Failure {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> nextdate_diary::ErrorCode {
         match self {
             Failure::Diary(e) => e.code(),
             Failure::Sync(e) => e.code(),

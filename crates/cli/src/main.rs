@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            out.error(e.code(), &e.message());
+            out.error(e.code().as_str(), &e.message());
             ExitCode::from(1)
         }
     }

@@ -12,7 +12,7 @@ pub fn diary_dir(cli_dir: &Option<PathBuf>) -> Result<PathBuf, DiaryError> {
     cli_dir
         .clone()
         .or_else(Diary::default_dir)
-        .ok_or_else(|| DiaryError::Invalid("no data folder on this system; pass --diary DIR".into()))
+        .ok_or_else(|| DiaryError::BadPath("no data folder on this system; pass --diary DIR".into()))
 }
 
 /// A secret from the environment variable `env`, or typed at a prompt (twice with `confirm`).
@@ -27,7 +27,7 @@ pub fn read_secret(env: &str, prompt: &str, confirm: bool) -> Result<Zeroizing<S
     if confirm {
         let again = Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
         if *again != *first {
-            return Err(DiaryError::Invalid("the two passphrases differ".into()));
+            return Err(DiaryError::PassphrasesDiffer);
         }
     }
     Ok(first)

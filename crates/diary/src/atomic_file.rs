@@ -11,7 +11,7 @@ use crate::error::{DiaryError, Result};
 /// Writes `bytes` to `path`. An existing file is an error unless `replace`.
 pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     if path.is_dir() {
-        return Err(DiaryError::Invalid(format!(
+        return Err(DiaryError::BadPath(format!(
             "{} is a folder, not a file",
             path.display()
         )));
@@ -26,7 +26,7 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| DiaryError::Invalid(format!("{} is not a file name", path.display())))?;
+        .ok_or_else(|| DiaryError::BadPath(format!("{} is not a file name", path.display())))?;
     let tmp = dir.join(format!(".{name}.partial"));
     let written = (|| -> std::io::Result<()> {
         let mut f = fs::File::create(&tmp)?;
@@ -59,7 +59,7 @@ mod tests {
             1,
             "no temporary file left"
         );
-        assert_eq!(write_file(dir.path(), b"x", true).unwrap_err().code(), "invalid_input");
+        assert_eq!(write_file(dir.path(), b"x", true).unwrap_err().code(), "bad_path");
         assert!(write_file(&dir.path().join("missing/x.pdf"), b"x", false).is_err());
     }
 }

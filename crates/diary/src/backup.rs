@@ -90,7 +90,7 @@ pub fn replaced_message(aside: &Path) -> String {
 }
 
 fn bad_backup(why: impl std::fmt::Display) -> DiaryError {
-    DiaryError::Invalid(format!("not a readable Nextdate backup: {why}"))
+    DiaryError::BadBackup(why.to_string())
 }
 
 impl Diary {
@@ -250,7 +250,7 @@ impl Diary {
             fs::rename(dir, &aside)?;
             replaced_dir = Some(aside);
         } else if dir.exists() {
-            fs::remove_dir(dir).map_err(|_| DiaryError::Invalid(format!("{} is not empty", dir.display())))?;
+            fs::remove_dir(dir).map_err(|_| DiaryError::FolderNotEmpty(dir.to_path_buf()))?;
         }
         fs::rename(&staging, dir)?;
         // The new recovery key opens it whichever way its key is kept.

@@ -10,9 +10,9 @@ pub fn check_confirmation(name: &str, typed: &str) -> Result<()> {
     if typed.trim() == name {
         Ok(())
     } else {
-        Err(DiaryError::Invalid(format!(
-            "to delete everything, type the diary's name exactly: {name:?}"
-        )))
+        Err(DiaryError::ConfirmationMismatch {
+            expected: name.to_string(),
+        })
     }
 }
 
@@ -38,7 +38,7 @@ mod tests {
         assert!(check_confirmation("Test Chambers", "  Test Chambers \n").is_ok());
         for wrong in ["", "test chambers", "Test Chambers (not quite)", "Test"] {
             let err = check_confirmation("Test Chambers", wrong).unwrap_err();
-            assert_eq!(err.code(), "invalid_input");
+            assert_eq!(err.code(), "confirmation_mismatch");
             assert_eq!(
                 err.to_string(),
                 "to delete everything, type the diary's name exactly: \"Test Chambers\""

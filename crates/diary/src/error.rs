@@ -1,8 +1,10 @@
 //! Typed errors of the diary core. Every failure a user can cause has its own
-//! variant and a stable machine-readable `code`, so the CLI and the desktop app
-//! can show `{code, message}` instead of a bare string.
+//! variant and a stable machine-readable [`ErrorCode`], so the CLI and the
+//! desktop app can show `{code, message}` instead of a bare string.
 
 use std::path::PathBuf;
+
+pub use crate::error_code::ErrorCode;
 
 /// Everything that can go wrong in the diary core.
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +43,53 @@ pub enum DiaryError {
     InvalidAmount(String),
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    #[error("the diary is locked")]
+    Locked,
+    #[error("to delete everything, type the diary's name exactly: {expected:?}")]
+    ConfirmationMismatch { expected: String },
+    /// A number or a span outside what is allowed; the message says the limits.
     #[error("{0}")]
-    Invalid(String),
+    OutOfRange(String),
+    #[error("invalid email address {0:?}")]
+    InvalidEmail(String),
+    #[error("invalid time {input:?}: use {hint}")]
+    InvalidTime { input: String, hint: &'static str },
+    #[error("invalid currency code {0:?}: use a code like INR")]
+    InvalidCurrency(String),
+    /// A word that is not one of the allowed values; the message names them.
+    #[error("{0}")]
+    UnknownValue(String),
+    #[error("case {number} is {status}, not pending")]
+    NotPending { number: String, status: String },
+    #[error("task \u{201c}{0}\u{201d} is already done")]
+    AlreadyDone(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    DuplicateId(String),
+    #[error("{0}")]
+    NextDateRequired(String),
+    #[error("{0:?} is not a chamber id")]
+    BadChamberId(String),
+    #[error("not a readable Nextdate backup: {0}")]
+    BadBackup(String),
+    #[error("{} is not empty", .0.display())]
+    FolderNotEmpty(PathBuf),
+    /// A path that cannot be used for what was asked; the message says why.
+    #[error("{0}")]
+    BadPath(String),
+    #[error("this diary keeps its key in the OS keyring and has no passphrase")]
+    NoPassphrase,
+    #[error("the two passphrases differ")]
+    PassphrasesDiffer,
+    #[error("{0}")]
+    AmbiguousMember(String),
+    #[error("party {0:?} should be \"NAME:SIDE\", e.g. \"Rajesh Sharma:petitioner\"")]
+    BadParty(String),
+    #[error("{count} bad row{} in the CSV; nothing was imported", plural_s(.count))]
+    ImportRefused { count: usize },
+    #[error("no CSV files to import")]
+    NothingToImport,
     #[error("no {kind} with id {id}")]
     UnknownId { kind: &'static str, id: String },
     #[error("case number {number} already exists in {court} (case {existing})")]
@@ -65,35 +112,56 @@ pub enum DiaryError {
 }
 
 impl DiaryError {
-    /// A stable, machine-readable code for this error (`snake_case`).
-    pub fn code(&self) -> &'static str {
+    /// The stable, machine-readable code for this error.
+    pub fn code(&self) -> ErrorCode {
         use DiaryError::*;
         match self {
-            NoDiary(_) => "no_diary",
-            AlreadyExists(_) => "already_exists",
-            NotADiary(_) => "not_a_diary",
-            DamagedKeyFile(..) => "damaged_key_file",
-            DamagedDatabase(_) => "damaged_database",
-            MissingDatabase(_) => "missing_database",
-            WrongPassphrase => "wrong_passphrase",
-            WrongRecoveryKey => "wrong_recovery_key",
-            MalformedRecoveryKey => "malformed_recovery_key",
-            PassphraseRequired => "passphrase_required",
-            KeyringEntryMissing => "keyring_entry_missing",
-            KeyringUnavailable(_) => "keyring_unavailable",
-            WeakPassphrase(_) => "weak_passphrase",
-            NewerSchema { .. } => "newer_schema",
-            InvalidDate(_) => "invalid_date",
-            InvalidAmount(_) => "invalid_amount",
-            Empty(_) => "empty_field",
-            Invalid(_) => "invalid_input",
-            UnknownId { .. } => "unknown_id",
-            DuplicateCaseNumber { .. } => "duplicate_case_number",
-            NextDateNotAfter { .. } => "next_date_not_after",
-            Database(_) => "database",
-            Document(_) => "document",
-            Io(_) => "io",
-            Output(_) => "output_failed",
+            NoDiary(_) => ErrorCode::NoDiary,
+            AlreadyExists(_) => ErrorCode::AlreadyExists,
+            NotADiary(_) => ErrorCode::NotADiary,
+            DamagedKeyFile(..) => ErrorCode::DamagedKeyFile,
+            DamagedDatabase(_) => ErrorCode::DamagedDatabase,
+            MissingDatabase(_) => ErrorCode::MissingDatabase,
+            WrongPassphrase => ErrorCode::WrongPassphrase,
+            WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
+            MalformedRecoveryKey => ErrorCode::MalformedRecoveryKey,
+            PassphraseRequired => ErrorCode::PassphraseRequired,
+            KeyringEntryMissing => ErrorCode::KeyringEntryMissing,
+            KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            WeakPassphrase(_) => ErrorCode::WeakPassphrase,
+            NewerSchema { .. } => ErrorCode::NewerSchema,
+            InvalidDate(_) => ErrorCode::InvalidDate,
+            InvalidAmount(_) => ErrorCode::InvalidAmount,
+            Empty(_) => ErrorCode::EmptyField,
+            Locked => ErrorCode::Locked,
+            ConfirmationMismatch { .. } => ErrorCode::ConfirmationMismatch,
+            OutOfRange(_) => ErrorCode::OutOfRange,
+            InvalidEmail(_) => ErrorCode::InvalidEmail,
+            InvalidTime { .. } => ErrorCode::InvalidTime,
+            InvalidCurrency(_) => ErrorCode::InvalidCurrency,
+            UnknownValue(_) => ErrorCode::UnknownValue,
+            NotPending { .. } => ErrorCode::NotPending,
+            AlreadyDone(_) => ErrorCode::AlreadyDone,
+            TooLarge(_) => ErrorCode::TooLarge,
+            DuplicateId(_) => ErrorCode::DuplicateId,
+            NextDateRequired(_) => ErrorCode::NextDateRequired,
+            BadChamberId(_) => ErrorCode::BadChamberId,
+            BadBackup(_) => ErrorCode::BadBackup,
+            FolderNotEmpty(_) => ErrorCode::FolderNotEmpty,
+            BadPath(_) => ErrorCode::BadPath,
+            NoPassphrase => ErrorCode::NoPassphrase,
+            PassphrasesDiffer => ErrorCode::PassphrasesDiffer,
+            AmbiguousMember(_) => ErrorCode::AmbiguousMember,
+            BadParty(_) => ErrorCode::BadParty,
+            ImportRefused { .. } => ErrorCode::ImportRefused,
+            NothingToImport => ErrorCode::NothingToImport,
+            UnknownId { .. } => ErrorCode::UnknownId,
+            DuplicateCaseNumber { .. } => ErrorCode::DuplicateCaseNumber,
+            NextDateNotAfter { .. } => ErrorCode::NextDateNotAfter,
+            Database(_) => ErrorCode::Database,
+            Document(_) => ErrorCode::Document,
+            Io(_) => ErrorCode::Io,
+            Output(_) => ErrorCode::OutputFailed,
         }
     }
 }
@@ -111,6 +179,14 @@ impl From<autosurgeon::ReconcileError> for DiaryError {
 impl From<autosurgeon::HydrateError> for DiaryError {
     fn from(e: autosurgeon::HydrateError) -> Self {
         DiaryError::Document(e.to_string())
+    }
+}
+
+fn plural_s(n: &usize) -> &'static str {
+    if *n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 

@@ -39,7 +39,7 @@ impl ExportFormat {
         match name {
             "json" => Ok(ExportFormat::Json),
             "csv" => Ok(ExportFormat::Csv),
-            other => Err(DiaryError::Invalid(format!("unknown export format {other:?}"))),
+            other => Err(DiaryError::UnknownValue(format!("unknown export format {other:?}"))),
         }
     }
 }
@@ -195,7 +195,7 @@ impl Diary {
         let name = dir
             .file_name()
             .and_then(|n| n.to_str())
-            .ok_or_else(|| DiaryError::Invalid(format!("{} is not a folder name", dir.display())))?;
+            .ok_or_else(|| DiaryError::BadPath(format!("{} is not a folder name", dir.display())))?;
         let staging = dir.with_file_name(format!(".{name}.exporting-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
         let written = self.export_into(format, &staging);
@@ -497,7 +497,7 @@ mod tests {
             assert_eq!(ExportFormat::parse(f.as_str()).unwrap(), f);
         }
         let err = ExportFormat::parse("xml").unwrap_err();
-        assert_eq!(err.code(), "invalid_input");
+        assert_eq!(err.code(), "unknown_value");
         assert_eq!(err.to_string(), "unknown export format \"xml\"");
     }
 }

@@ -186,9 +186,7 @@ impl KeyFile {
             Unlock::Passphrase(p) => {
                 let Some(pw) = &self.passphrase else {
                     // A keyring diary does not take a passphrase; do not pretend it was wrong.
-                    return Err(DiaryError::Invalid(
-                        "this diary keeps its key in the OS keyring and has no passphrase".into(),
-                    ));
+                    return Err(DiaryError::NoPassphrase);
                 };
                 let kek = derive(p, &pw.kdf)?;
                 open(&kek, &self.diary_id, "passphrase", &pw.key).map_err(|_| DiaryError::WrongPassphrase)

@@ -22,6 +22,7 @@ pub mod demo;
 pub mod diary;
 pub mod docdiff;
 pub mod error;
+pub mod error_code;
 pub mod export;
 pub mod import;
 pub mod keys;
@@ -41,7 +42,7 @@ pub mod write;
 
 pub use case_status::CaseStatus;
 pub use diary::{Diary, InitOptions, NewDiary};
-pub use error::{DiaryError, Result};
+pub use error::{DiaryError, ErrorCode, Result};
 pub use keys::{KeyMode, Protection, Unlock};
 pub use listing::MemberRow;
 pub use model::{FeeKind, Party};

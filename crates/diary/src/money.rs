@@ -47,9 +47,7 @@ pub fn check_currency(code: &str) -> Result<String> {
     if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) {
         Ok(c)
     } else {
-        Err(DiaryError::Invalid(format!(
-            "invalid currency code {code:?}: use a code like INR"
-        )))
+        Err(DiaryError::InvalidCurrency(code.to_string()))
     }
 }
 

@@ -39,13 +39,13 @@ mod tests {
         );
         let err = super::map(&items, |i| {
             if *i == 10 || *i == 900 {
-                Err(DiaryError::Invalid(format!("bad {i}")))
+                Err(DiaryError::Document(format!("bad {i}")))
             } else {
                 Ok(*i)
             }
         })
         .unwrap_err();
-        assert_eq!(err.to_string(), DiaryError::Invalid("bad 10".into()).to_string());
+        assert_eq!(err.to_string(), DiaryError::Document("bad 10".into()).to_string());
         assert!(super::map(&Vec::<u32>::new(), |i| Ok(*i)).unwrap().is_empty());
     }
 }

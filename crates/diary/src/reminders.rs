@@ -50,8 +50,10 @@ impl Default for ReminderSettings {
 
 impl ReminderSettings {
     pub fn time(&self) -> Result<NaiveTime> {
-        NaiveTime::parse_from_str(self.digest_time.trim(), "%H:%M")
-            .map_err(|_| DiaryError::Invalid(format!("invalid time {:?}: use HH:MM, like 19:00", self.digest_time)))
+        NaiveTime::parse_from_str(self.digest_time.trim(), "%H:%M").map_err(|_| DiaryError::InvalidTime {
+            input: self.digest_time.clone(),
+            hint: "HH:MM, like 19:00",
+        })
     }
 }
 

@@ -149,7 +149,7 @@ impl Diary {
     /// already in the diary stay and are shared with the chamber.
     pub fn adopt_chamber(&mut self, chamber_id: &str) -> Result<()> {
         if chamber_id.trim().is_empty() || chamber_id.len() > 64 {
-            return Err(DiaryError::Invalid(format!("{chamber_id:?} is not a chamber id")));
+            return Err(DiaryError::BadChamberId(chamber_id.to_string()));
         }
         let own = self.chamber_id().to_string();
         if own == chamber_id {

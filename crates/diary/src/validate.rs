@@ -49,7 +49,7 @@ pub(crate) fn check_email(email: Option<String>) -> Result<Option<String>> {
     let email = clean_opt(email);
     if let Some(e) = &email {
         if !is_email(e) {
-            return Err(DiaryError::Invalid(format!("invalid email address {e:?}")));
+            return Err(DiaryError::InvalidEmail(e.clone()));
         }
     }
     Ok(email)
@@ -58,7 +58,7 @@ pub(crate) fn check_email(email: Option<String>) -> Result<Option<String>> {
 /// An item (serial) number on a cause list, if given, is between 1 and 100000.
 pub(crate) fn check_item(item: Option<i64>) -> Result<()> {
     match item {
-        Some(i) if !(1..=100_000).contains(&i) => Err(DiaryError::Invalid(format!(
+        Some(i) if !(1..=100_000).contains(&i) => Err(DiaryError::OutOfRange(format!(
             "item number {i} must be between 1 and 100000"
         ))),
         _ => Ok(()),

@@ -197,7 +197,7 @@ impl WriteTxn<'_> {
             None => Ok(new_id()),
             Some(id) => {
                 if store::doc_kind(self.tx, &id)?.is_some() {
-                    return Err(DiaryError::Invalid(format!(
+                    return Err(DiaryError::DuplicateId(format!(
                         "a record with id {id} is already in this diary"
                     )));
                 }

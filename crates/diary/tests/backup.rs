@@ -120,7 +120,7 @@ fn wrong_passphrase_damage_and_occupied_folders_are_refused() {
     let cut = tmp.path().join("cut.age");
     std::fs::write(&cut, &bytes[..bytes.len() - 40]).unwrap();
     let err = Diary::restore(&cut, BACKUP_PASS, &target, opts(), false).err().unwrap();
-    assert_eq!(err.code(), "invalid_input", "{err}");
+    assert_eq!(err.code(), "bad_backup", "{err}");
     assert!(!target.exists());
     // Something that is not a backup at all.
     let junk = tmp.path().join("junk.age");
@@ -130,7 +130,7 @@ fn wrong_passphrase_damage_and_occupied_folders_are_refused() {
             .err()
             .unwrap()
             .code(),
-        "invalid_input"
+        "bad_backup"
     );
 
     // An existing diary is not overwritten unless asked, and then it is kept aside.

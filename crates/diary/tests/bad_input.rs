@@ -43,7 +43,7 @@ fn every_bad_input_is_refused_with_its_own_error() {
             ..Default::default()
         })
     });
-    expect_unchanged(&mut d, "invalid_input", |d| {
+    expect_unchanged(&mut d, "invalid_email", |d| {
         d.add_client(NewClient {
             name: "A".into(),
             email: Some("not-an-email".into()),
@@ -76,7 +76,7 @@ fn every_bad_input_is_refused_with_its_own_error() {
             ..case_with("A v. B", "X 4/2026", "Saket")
         })
     });
-    expect_unchanged(&mut d, "invalid_input", |d| {
+    expect_unchanged(&mut d, "out_of_range", |d| {
         d.add_case(NewCase {
             next_date: Some(t),
             item: Some(-3),
@@ -141,7 +141,7 @@ fn every_bad_input_is_refused_with_its_own_error() {
     };
     expect_unchanged(&mut d, "invalid_amount", |d| d.add_fee(&case, fee(-500, "INR")));
     expect_unchanged(&mut d, "invalid_amount", |d| d.add_fee(&case, fee(0, "INR")));
-    expect_unchanged(&mut d, "invalid_input", |d| d.add_fee(&case, fee(100, "rupees")));
+    expect_unchanged(&mut d, "invalid_currency", |d| d.add_fee(&case, fee(100, "rupees")));
     expect_unchanged(&mut d, "unknown_id", |d| d.add_fee(&unknown, fee(100, "INR")));
     // Tasks and notes.
     expect_unchanged(&mut d, "empty_field", |d| {
@@ -176,7 +176,7 @@ fn every_bad_input_is_refused_with_its_own_error() {
         )
         .map(|_| String::new())
     });
-    expect_unchanged(&mut d, "invalid_input", |d| {
+    expect_unchanged(&mut d, "unknown_value", |d| {
         d.edit_case(
             &case,
             CaseEdit {
@@ -207,11 +207,11 @@ fn every_bad_input_is_refused_with_its_own_error() {
         )
         .unwrap();
     d.complete_task(&task).unwrap();
-    expect_unchanged(&mut d, "invalid_input", |d| {
+    expect_unchanged(&mut d, "already_done", |d| {
         d.complete_task(&task).map(|_| String::new())
     });
     d.record_hearing(&case, rec(t, NextStep::Disposed)).unwrap();
-    expect_unchanged(&mut d, "invalid_input", |d| {
+    expect_unchanged(&mut d, "not_pending", |d| {
         d.record_hearing(
             &case,
             rec(

@@ -131,7 +131,7 @@ fn the_calendar_file_is_written_whole_or_not_at_all() {
         .is_err());
     assert_eq!(
         d.write_hearings_ics(out.path(), None, None, true).unwrap_err().code(),
-        "invalid_input"
+        "bad_path"
     );
     assert_eq!(names(), ["hearings.ics"]);
 }

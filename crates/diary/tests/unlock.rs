@@ -187,7 +187,7 @@ fn delete_everything_needs_the_diary_name_and_leaves_nothing() {
     let (_, case) = seed(&mut d, "Deepak Mehta", "C.C. 5/2026", today());
     // A wrong confirmation deletes nothing.
     let err = d.delete_everything("not the name").err().unwrap();
-    assert_eq!(err.code(), "invalid_input");
+    assert_eq!(err.code(), "confirmation_mismatch");
     assert!(err.to_string().contains("Test Chambers"));
     let d = open(&dir);
     assert!(d.case_detail(&case).is_ok(), "a refused delete must keep the diary");

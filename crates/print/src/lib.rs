@@ -51,7 +51,7 @@ impl FromStr for Paper {
         match s.trim().to_ascii_lowercase().as_str() {
             "a4" => Ok(Paper::A4),
             "letter" | "us-letter" => Ok(Paper::Letter),
-            other => Err(DiaryError::Invalid(format!(
+            other => Err(DiaryError::UnknownValue(format!(
                 "unknown paper size {other:?}: use a4 or letter"
             ))),
         }
@@ -101,7 +101,7 @@ impl HearingList {
             .document
             .pages()
             .get(index)
-            .ok_or_else(|| DiaryError::Invalid(format!("the list has no page {}", index + 1)))?;
+            .ok_or_else(|| DiaryError::OutOfRange(format!("the list has no page {}", index + 1)))?;
         let opts = typst_render::RenderOptions {
             pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi.clamp(24.0, 600.0)) / 72.0),
             ..Default::default()
@@ -184,7 +184,7 @@ fn dmy_text(iso: &Option<String>) -> String {
 /// Gathers the hearings and lays out the list.
 pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, DiaryError> {
     if opts.to < opts.from {
-        return Err(DiaryError::Invalid(format!(
+        return Err(DiaryError::OutOfRange(format!(
             "the list ends ({}) before it starts ({})",
             format_dmy(opts.to),
             format_dmy(opts.from)
@@ -192,7 +192,7 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Di
     }
     let days = (opts.to - opts.from).num_days() + 1;
     if days > MAX_DAYS {
-        return Err(DiaryError::Invalid(format!(
+        return Err(DiaryError::OutOfRange(format!(
             "a list covers at most {MAX_DAYS} days; this range has {days}"
         )));
     }

@@ -345,7 +345,7 @@ fn a4_and_letter_are_printed_landscape_at_their_sizes() {
     };
     let letter = save("letter", &hearing_list(&d, &letter_opts).unwrap().pdf().unwrap());
     assert!(pdfinfo(&letter).contains("792 x 612 pts"), "{}", pdfinfo(&letter));
-    assert_eq!("A3".parse::<Paper>().unwrap_err().code(), "invalid_input");
+    assert_eq!("A3".parse::<Paper>().unwrap_err().code(), "unknown_value");
 }
 
 #[test]
@@ -499,7 +499,7 @@ fn a_range_gets_a_section_per_day_and_bad_ranges_are_refused() {
         ..opts()
     };
     let e = hearing_list(&d, &backwards).err().unwrap();
-    assert_eq!(e.code(), "invalid_input");
+    assert_eq!(e.code(), "out_of_range");
     assert!(
         e.to_string()
             .contains("ends (08-12-2026) before it starts (10-12-2026)"),

@@ -1,6 +1,6 @@
 //! Sync errors, each with a plain-words message for the advocate and a stable code.
 
-use nextdate_diary::DiaryError;
+use nextdate_diary::{DiaryError, ErrorCode as Code};
 use nextdate_protocol::frame::ErrorCode;
 
 use crate::invite::InviteError;
@@ -34,26 +34,26 @@ pub enum SyncError {
 }
 
 impl SyncError {
-    /// A stable, machine-readable code (`snake_case`).
-    pub fn code(&self) -> &'static str {
+    /// The stable, machine-readable code (one of the app-wide [`Code`]s).
+    pub fn code(&self) -> Code {
         match self {
-            SyncError::Unreachable(..) => "relay_unreachable",
+            SyncError::Unreachable(..) => Code::RelayUnreachable,
             SyncError::Relay { code, .. } => match code {
-                ErrorCode::BadToken => "invite_refused",
-                ErrorCode::Forbidden => "device_refused",
-                ErrorCode::ChamberExists => "chamber_exists",
-                ErrorCode::TooLarge => "too_large",
-                _ => "relay_refused",
+                ErrorCode::BadToken => Code::InviteRefused,
+                ErrorCode::Forbidden => Code::DeviceRefused,
+                ErrorCode::ChamberExists => Code::ChamberExists,
+                ErrorCode::TooLarge => Code::TooLarge,
+                _ => Code::RelayRefused,
             },
-            SyncError::Protocol(_) => "relay_protocol",
-            SyncError::NotConfigured => "sync_not_configured",
-            SyncError::AlreadyConfigured(..) => "sync_already_configured",
-            SyncError::Invite(_) => "bad_invite",
-            SyncError::InviteExpired => "invite_expired",
-            SyncError::BadRelayUrl(_) => "bad_relay_url",
-            SyncError::NotAdmin => "not_admin",
-            SyncError::ChangeTooLarge(_) => "change_too_large",
-            SyncError::DamagedState(_) => "sync_state_damaged",
+            SyncError::Protocol(_) => Code::RelayProtocol,
+            SyncError::NotConfigured => Code::SyncNotConfigured,
+            SyncError::AlreadyConfigured(..) => Code::SyncAlreadyConfigured,
+            SyncError::Invite(_) => Code::BadInvite,
+            SyncError::InviteExpired => Code::InviteExpired,
+            SyncError::BadRelayUrl(_) => Code::BadRelayUrl,
+            SyncError::NotAdmin => Code::NotAdmin,
+            SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,
+            SyncError::DamagedState(_) => Code::SyncStateDamaged,
             SyncError::Diary(e) => e.code(),
         }
     }

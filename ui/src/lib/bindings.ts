@@ -113,7 +113,7 @@ export const commands = {
 /* Types */
 /**  An error as the UI sees it: a stable code and a sentence for people. */
 export type AppError = {
-	code: string,
+	code: ErrorCode,
 	message: string,
 };
 
@@ -400,6 +400,9 @@ export type DocumentRow = {
 	client_visible: boolean,
 	added_at: string,
 };
+
+/**  A stable, machine-readable error code (`snake_case` on the wire). */
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "database" | "document" | "io" | "output_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {

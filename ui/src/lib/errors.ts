@@ -1,34 +1,10 @@
-// The error codes the UI tells apart, in one typed place. They mirror
-// `DiaryError::code` in crates/diary/src/error.rs; once the bindings export an
-// error-code enum, `ErrorCode` becomes that enum and nothing else has to change.
+// The error codes the UI tells apart, in one typed place. `ErrorCode` is the
+// core's one list of codes (crates/diary/src/error_code.rs), exported through
+// the generated bindings, so a code the core does not have fails to type-check.
 
-/** Codes the core gives its errors (see crates/diary/src/error.rs). */
-export type ErrorCode =
-  | "no_diary"
-  | "already_exists"
-  | "not_a_diary"
-  | "damaged_key_file"
-  | "damaged_database"
-  | "missing_database"
-  | "wrong_passphrase"
-  | "wrong_recovery_key"
-  | "malformed_recovery_key"
-  | "passphrase_required"
-  | "keyring_entry_missing"
-  | "keyring_unavailable"
-  | "weak_passphrase"
-  | "newer_schema"
-  | "invalid_date"
-  | "invalid_amount"
-  | "empty_field"
-  | "invalid_input"
-  | "unknown_id"
-  | "duplicate_case_number"
-  | "next_date_not_after"
-  | "database"
-  | "document"
-  | "io"
-  | "output_failed";
+import type { ErrorCode } from "./bindings";
+
+export type { ErrorCode };
 
 /** The code of an error that did not come with one (a thrown string, a lost connection). */
 export const UNKNOWN_ERROR = "error";

@@ -9,7 +9,7 @@ use crate::output::Out;
 pub fn run(diary: &Diary, date: &str, days: u32, out: &Out) -> Result<(), DiaryError> {
     let from = date_arg(date)?;
     if !(1..=366).contains(&days) {
-        return Err(DiaryError::Invalid("--days must be between 1 and 366".into()));
+        return Err(DiaryError::OutOfRange("--days must be between 1 and 366".into()));
     }
     let boards = (0..days)
         .map(|i| diary.board(from + chrono::Duration::days(i.into())))

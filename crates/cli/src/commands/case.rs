@@ -58,11 +58,7 @@ pub fn history(diary: &Diary, case_id: &str, out: &Out) -> Result<(), DiaryError
 
 /// A party given as `NAME:SIDE`.
 fn parse_party(s: &str) -> Result<Party, DiaryError> {
-    let (name, side) = s.rsplit_once(':').ok_or_else(|| {
-        DiaryError::Invalid(format!(
-            "party {s:?} should be \"NAME:SIDE\", e.g. \"Rajesh Sharma:petitioner\""
-        ))
-    })?;
+    let (name, side) = s.rsplit_once(':').ok_or_else(|| DiaryError::BadParty(s.to_string()))?;
     Ok(Party {
         name: name.to_string(),
         side: side.to_string(),

@@ -13,11 +13,9 @@ pub fn run(diary: &mut Diary, cmd: ImportCmd, out: &Out) -> Result<(), DiaryErro
     let report = diary.import_csv(&paths, mode)?;
     out.imported(&report);
     if !report.errors.is_empty() {
-        return Err(DiaryError::Invalid(format!(
-            "{} bad row{} in the CSV; nothing was imported",
-            report.errors.len(),
-            if report.errors.len() == 1 { "" } else { "s" }
-        )));
+        return Err(DiaryError::ImportRefused {
+            count: report.errors.len(),
+        });
     }
     Ok(())
 }

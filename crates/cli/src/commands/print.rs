@@ -58,7 +58,7 @@ fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
             kind: "member",
             id: who.to_string(),
         }),
-        many => Err(DiaryError::Invalid(format!(
+        many => Err(DiaryError::AmbiguousMember(format!(
             "{who:?} matches {} members ({}); give the member's id",
             many.len(),
             many.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")

@@ -40,8 +40,12 @@ pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &
 /// Sends what is due at `at` ("YYYY-MM-DD HH:MM", default: now).
 fn send_due(diary: &mut Diary, at: Option<String>, out: &Out) -> Result<(), DiaryError> {
     let now = match at {
-        Some(t) => chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M")
-            .map_err(|_| DiaryError::Invalid(format!("invalid time {t:?}: use \"YYYY-MM-DD HH:MM\"")))?,
+        Some(t) => {
+            chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M").map_err(|_| DiaryError::InvalidTime {
+                input: t.clone(),
+                hint: "\"YYYY-MM-DD HH:MM\"",
+            })?
+        }
         None => Local::now().naive_local(),
     };
     let notifier = nextdate_remind::DesktopNotifier::new("Nextdate", None);

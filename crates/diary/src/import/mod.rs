@@ -128,11 +128,11 @@ impl Diary {
                     None => report.warnings.push(format!("{}: not imported", p.display())),
                 }
             } else {
-                return Err(DiaryError::Invalid(format!("{} does not exist", p.display())));
+                return Err(DiaryError::BadPath(format!("{} does not exist", p.display())));
             }
         }
         if files.is_empty() {
-            return Err(DiaryError::Invalid("no CSV files to import".into()));
+            return Err(DiaryError::NothingToImport);
         }
         files.sort();
         let mut errors = Vec::new();

@@ -174,7 +174,7 @@ impl Diary {
         let column = match column {
             "court" => "court",
             "stage" => "stage",
-            other => return Err(DiaryError::Invalid(format!("cannot list values of {other:?}"))),
+            other => return Err(DiaryError::UnknownValue(format!("cannot list values of {other:?}"))),
         };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT DISTINCT {column} FROM cases WHERE {column} IS NOT NULL ORDER BY {column}"

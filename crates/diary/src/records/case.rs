@@ -144,7 +144,9 @@ impl WriteTxn<'_> {
                 },
             );
         } else if c.purpose.is_some() || c.item.is_some() {
-            return Err(DiaryError::Invalid("a purpose or item number needs a next date".into()));
+            return Err(DiaryError::NextDateRequired(
+                "a purpose or item number needs a next date".into(),
+            ));
         }
         let id = new_id();
         self.author.create_doc(self.tx, &id, DocKind::Case, &doc, &msg)?;
@@ -180,7 +182,7 @@ impl WriteTxn<'_> {
             for WholeCase { id, doc, message } in cases.by_ref().take(AT_A_TIME) {
                 let (id, doc) = self.checked_case_doc(id, doc)?;
                 if !seen_ids.insert(id.clone()) {
-                    return Err(DiaryError::Invalid(format!("the id {id} is given to two cases")));
+                    return Err(DiaryError::DuplicateId(format!("the id {id} is given to two cases")));
                 }
                 let key = (doc.court.clone(), number_key(&doc.number));
                 if let Some(existing) = seen_numbers.insert(key, id.clone()) {
@@ -207,7 +209,7 @@ impl WriteTxn<'_> {
         doc.number = required(&doc.number, "case number")?;
         doc.court = required(&doc.court, "court")?;
         if !is_status(&doc.status) {
-            return Err(DiaryError::Invalid(format!("unknown status {:?}", doc.status)));
+            return Err(DiaryError::UnknownValue(format!("unknown status {:?}", doc.status)));
         }
         self.check_clients(&doc.client_ids)?;
         self.check_unique_number(&doc.number, &doc.court, None)?;
@@ -261,7 +263,7 @@ impl WriteTxn<'_> {
         }
         if let Some(s) = &e.status {
             if !is_status(s) {
-                return Err(DiaryError::Invalid(format!(
+                return Err(DiaryError::UnknownValue(format!(
                     "unknown status {s:?}: use pending, disposed or transferred"
                 )));
             }

@@ -37,7 +37,7 @@ impl WriteTxn<'_> {
             return Err(DiaryError::Empty("document"));
         }
         if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(DiaryError::Invalid(format!(
+            return Err(DiaryError::TooLarge(format!(
                 "{name} is {} MB; documents up to {} MB can be attached",
                 bytes.len() / (1024 * 1024),
                 MAX_DOCUMENT_BYTES / (1024 * 1024)

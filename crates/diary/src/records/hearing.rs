@@ -60,10 +60,10 @@ impl WriteTxn<'_> {
         let attended_by = clean_opt(r.attended_by);
         self.change::<CaseDoc, _>(case_id, DocKind::Case, move |c, _| {
             if c.status != "pending" {
-                return Err(DiaryError::Invalid(format!(
-                    "case {} is {}, not pending",
-                    c.number, c.status
-                )));
+                return Err(DiaryError::NotPending {
+                    number: c.number.clone(),
+                    status: c.status.clone(),
+                });
             }
             let now = now_rfc3339();
             // The hearing listed on that date, or a new one if it was never diarised.

@@ -69,10 +69,7 @@ impl WriteTxn<'_> {
                 id: task_id.into(),
             })?;
             if t.done {
-                return Err(DiaryError::Invalid(format!(
-                    "task \u{201c}{}\u{201d} is already done",
-                    t.title
-                )));
+                return Err(DiaryError::AlreadyDone(t.title.clone()));
             }
             t.done = true;
             t.done_at = Some(now_rfc3339());
