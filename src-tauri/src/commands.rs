@@ -34,6 +34,15 @@ impl From<DiaryError> for AppError {
     }
 }
 
+impl From<nextdate_print::PrintError> for AppError {
+    fn from(e: nextdate_print::PrintError) -> Self {
+        AppError {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 type Res<T> = Result<T, AppError>;
 
 fn today() -> NaiveDate {

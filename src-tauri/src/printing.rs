@@ -5,7 +5,7 @@
 use chrono::Local;
 use data_encoding::BASE64;
 use nextdate_diary::{DiaryError, MemberRow};
-use nextdate_print::{hearing_list, HearingList, ListOptions, Paper};
+use nextdate_print::{hearing_list, HearingList, ListOptions, Paper, PrintError};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
@@ -52,7 +52,7 @@ pub struct SavedList {
     pub pages: u32,
 }
 
-fn layout(s: &Session, req: &PrintRequest) -> Result<(HearingList, ListOptions), DiaryError> {
+fn layout(s: &Session, req: &PrintRequest) -> Result<(HearingList, ListOptions), PrintError> {
     let from = date(&req.from)?;
     let to = match req.to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(t) => date(t)?,
@@ -66,11 +66,11 @@ fn layout(s: &Session, req: &PrintRequest) -> Result<(HearingList, ListOptions),
         include_tasks: req.include_tasks,
         printed_at: Local::now().naive_local(),
     };
-    let list = s.with(|d| hearing_list(d, &opts))?;
+    let list = s.with_any(|d| hearing_list(d, &opts))?;
     Ok((list, opts))
 }
 
-fn data_urls(list: &HearingList, ppi: f32) -> Result<Vec<String>, DiaryError> {
+fn data_urls(list: &HearingList, ppi: f32) -> Result<Vec<String>, PrintError> {
     Ok(list
         .png_pages(ppi)?
         .iter()

@@ -28,17 +28,22 @@ impl Session {
 
     /// Runs `f` on the unlocked diary, counting it as activity.
     pub fn with<T>(&self, f: impl FnOnce(&mut Diary) -> Result<T, DiaryError>) -> Result<T, DiaryError> {
+        self.with_any(f)
+    }
+
+    /// [`Session::with`] for work whose errors are not the diary's own (printing).
+    pub fn with_any<T, E: From<DiaryError>>(&self, f: impl FnOnce(&mut Diary) -> Result<T, E>) -> Result<T, E> {
         self.touch();
         let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
             Some(d) => f(d),
-            None => Err(DiaryError::Locked),
+            None => Err(DiaryError::Locked.into()),
         }
     }
 
     /// Runs `f` on the unlocked diary, if it is, without counting as activity
     /// (background work such as reminders). Locked: nothing happens.
-    pub fn quietly<T>(&self, f: impl FnOnce(&mut Diary) -> Result<T, DiaryError>) -> Result<Option<T>, DiaryError> {
+    pub fn quietly<T, E>(&self, f: impl FnOnce(&mut Diary) -> Result<T, E>) -> Result<Option<T>, E> {
         let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
         guard.as_mut().map(f).transpose()
     }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use nextdate_diary::Diary;
+use nextdate_diary::{Diary, DiaryError};
 use nextdate_sync::background::{self, DiaryHost, SyncEvent};
 use nextdate_sync::engine;
 use nextdate_sync::{SyncError, SyncReport, SyncStatus};
@@ -112,7 +112,11 @@ impl DiaryHost for AppDiary {
         self.0.state::<Session>().peek(|d| Ok(f(d)))
     }
     fn quietly<T>(&self, f: impl FnOnce(&mut Diary) -> T) -> Option<T> {
-        self.0.state::<Session>().quietly(|d| Ok(f(d))).ok().flatten()
+        self.0
+            .state::<Session>()
+            .quietly(|d| Ok::<_, DiaryError>(f(d)))
+            .ok()
+            .flatten()
     }
 }
 

@@ -1,12 +1,14 @@
-//! Why a command failed, as the CLI reports it: a diary error or a sync error,
-//! each with its stable code and its sentence.
+//! Why a command failed, as the CLI reports it: a diary, sync, printing or
+//! reminder error, each with its stable code and its sentence.
 
 use nextdate_diary::DiaryError;
 
-/// A diary error or a sync error, each with its code.
+/// A diary, sync, printing or reminder error, each with its code.
 pub enum Failure {
     Diary(DiaryError),
     Sync(nextdate_sync::SyncError),
+    Print(nextdate_print::PrintError),
+    Remind(nextdate_remind::RemindError),
 }
 
 impl<E: Into<DiaryError>> From<E> for Failure {
@@ -20,6 +22,8 @@ impl Failure {
         match self {
             Failure::Diary(e) => e.code(),
             Failure::Sync(e) => e.code(),
+            Failure::Print(e) => e.code(),
+            Failure::Remind(e) => e.code(),
         }
     }
 
@@ -27,6 +31,8 @@ impl Failure {
         match self {
             Failure::Diary(e) => e.to_string(),
             Failure::Sync(e) => e.to_string(),
+            Failure::Print(e) => e.to_string(),
+            Failure::Remind(e) => e.to_string(),
         }
     }
 }

@@ -79,6 +79,7 @@ error_codes! {
     Document => "document",
     Io => "io",
     OutputFailed => "output_failed",
+    NotificationFailed => "notification_failed",
     // Chamber sync.
     RelayUnreachable => "relay_unreachable",
     InviteRefused => "invite_refused",

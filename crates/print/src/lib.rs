@@ -9,6 +9,7 @@
 //! and other Indian scripts print the same on every machine. The data comes
 //! from the diary's projection only (`nextdate_diary::listing`).
 
+pub mod error;
 mod fonts;
 pub mod parties;
 mod world;
@@ -18,7 +19,9 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use nextdate_diary::dates::format_dmy;
-use nextdate_diary::{BoardEntry, Diary, DiaryError};
+use nextdate_diary::{BoardEntry, Diary};
+
+pub use error::PrintError;
 use serde::Serialize;
 use typst_layout::PagedDocument;
 
@@ -46,14 +49,12 @@ impl Paper {
 }
 
 impl FromStr for Paper {
-    type Err = DiaryError;
-    fn from_str(s: &str) -> Result<Self, DiaryError> {
+    type Err = PrintError;
+    fn from_str(s: &str) -> Result<Self, PrintError> {
         match s.trim().to_ascii_lowercase().as_str() {
             "a4" => Ok(Paper::A4),
             "letter" | "us-letter" => Ok(Paper::Letter),
-            other => Err(DiaryError::UnknownValue(format!(
-                "unknown paper size {other:?}: use a4 or letter"
-            ))),
+            other => Err(PrintError::UnknownPaper(other.to_string())),
         }
     }
 }
@@ -72,8 +73,8 @@ pub struct ListOptions {
     pub printed_at: NaiveDateTime,
 }
 
-fn layout_error(why: impl fmt::Display) -> DiaryError {
-    DiaryError::Output(format!("hearing list ({why})"))
+fn layout_error(why: impl fmt::Display) -> PrintError {
+    PrintError::Layout(why.to_string())
 }
 
 /// A laid-out hearing list, ready to be saved as PDF or shown as images.
@@ -84,7 +85,7 @@ pub struct HearingList {
 
 impl HearingList {
     /// The list as a PDF file's bytes.
-    pub fn pdf(&self) -> Result<Vec<u8>, DiaryError> {
+    pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
         typst_pdf::pdf(&self.document, &typst_pdf::PdfOptions::default()).map_err(|errs| {
             layout_error(
                 errs.iter()
@@ -96,12 +97,12 @@ impl HearingList {
     }
 
     /// One page as a PNG image at `ppi` pixels per inch (96 for a screen).
-    pub fn png_page(&self, index: usize, ppi: f32) -> Result<Vec<u8>, DiaryError> {
+    pub fn png_page(&self, index: usize, ppi: f32) -> Result<Vec<u8>, PrintError> {
         let page = self
             .document
             .pages()
             .get(index)
-            .ok_or_else(|| DiaryError::OutOfRange(format!("the list has no page {}", index + 1)))?;
+            .ok_or_else(|| PrintError::NoSuchPage(index + 1))?;
         let opts = typst_render::RenderOptions {
             pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi.clamp(24.0, 600.0)) / 72.0),
             ..Default::default()
@@ -110,7 +111,7 @@ impl HearingList {
     }
 
     /// Every page as PNG.
-    pub fn png_pages(&self, ppi: f32) -> Result<Vec<Vec<u8>>, DiaryError> {
+    pub fn png_pages(&self, ppi: f32) -> Result<Vec<Vec<u8>>, PrintError> {
         (0..self.page_count()).map(|i| self.png_page(i, ppi)).collect()
     }
 
@@ -182,19 +183,16 @@ fn dmy_text(iso: &Option<String>) -> String {
 }
 
 /// Gathers the hearings and lays out the list.
-pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, DiaryError> {
+pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, PrintError> {
     if opts.to < opts.from {
-        return Err(DiaryError::OutOfRange(format!(
-            "the list ends ({}) before it starts ({})",
-            format_dmy(opts.to),
-            format_dmy(opts.from)
-        )));
+        return Err(PrintError::EndsBeforeStart {
+            from: format_dmy(opts.from),
+            to: format_dmy(opts.to),
+        });
     }
     let days = (opts.to - opts.from).num_days() + 1;
     if days > MAX_DAYS {
-        return Err(DiaryError::OutOfRange(format!(
-            "a list covers at most {MAX_DAYS} days; this range has {days}"
-        )));
+        return Err(PrintError::TooManyDays { max: MAX_DAYS, days });
     }
     let member = match &opts.member {
         Some(id) => Some(diary.require_member(id)?),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use nextdate_diary::reminders::Reminder;
-use nextdate_diary::{Diary, DiaryError};
+use nextdate_diary::{Diary, DiaryError, ErrorCode};
 
 /// Something that shows reminders.
 pub trait Notifier {
@@ -70,17 +70,82 @@ impl Notifier for DesktopNotifier {
     }
 }
 
+/// What can go wrong sending reminders.
+#[derive(Debug, thiserror::Error)]
+pub enum RemindError {
+    /// The notification server refused or is missing; nothing was recorded as sent.
+    #[error("could not produce the reminder notification ({0}); it will be sent next time")]
+    Notification(String),
+    #[error(transparent)]
+    Diary(#[from] DiaryError),
+}
+
+impl RemindError {
+    /// The stable, machine-readable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            RemindError::Notification(_) => ErrorCode::NotificationFailed,
+            RemindError::Diary(e) => e.code(),
+        }
+    }
+}
+
 /// Sends every reminder due at `now` and records each as sent once the
 /// notification server has taken it. If the server is missing, the error is
 /// returned, nothing is recorded, and the same reminders are due next time.
-pub fn tick(diary: &mut Diary, now: NaiveDateTime, notifier: &dyn Notifier) -> Result<Vec<Reminder>, DiaryError> {
+pub fn tick(diary: &mut Diary, now: NaiveDateTime, notifier: &dyn Notifier) -> Result<Vec<Reminder>, RemindError> {
     let mut sent = Vec::new();
     for r in diary.due_reminders(now)? {
-        notifier
-            .send(&r)
-            .map_err(|e| DiaryError::Output(format!("reminder notification ({e}); it will be sent next time")))?;
+        notifier.send(&r).map_err(RemindError::Notification)?;
         diary.mark_reminder_fired(&r.key, now)?;
         sent.push(r);
     }
     Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Days, NaiveDate};
+    use nextdate_diary::{Diary, InitOptions, NewCase, Protection, Zeroizing};
+
+    use super::*;
+
+    struct Refusing;
+    impl Notifier for Refusing {
+        fn send(&self, _: &Reminder) -> Result<(), String> {
+            Err("no notification server".into())
+        }
+    }
+
+    #[test]
+    fn a_refused_notification_is_its_own_error_and_is_due_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut d = Diary::init(
+            &tmp.path().join("diary"),
+            InitOptions {
+                name: "Test Chambers".into(),
+                advocate: None,
+                protection: Protection::Passphrase(Zeroizing::new("remind test passphrase".into())),
+            },
+        )
+        .unwrap()
+        .diary;
+        let today = NaiveDate::from_ymd_opt(2031, 3, 10).unwrap();
+        d.add_case(NewCase {
+            title: "A v. B".into(),
+            number: "C.S. 1/2031".into(),
+            court: "Saket".into(),
+            next_date: Some(today.checked_add_days(Days::new(1)).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+        let evening = today.and_hms_opt(19, 5, 0).unwrap();
+        let err = tick(&mut d, evening, &Refusing).unwrap_err();
+        assert_eq!(err.code(), "notification_failed");
+        assert!(err.to_string().contains("it will be sent next time"), "{err}");
+        assert!(
+            !d.due_reminders(evening).unwrap().is_empty(),
+            "nothing was recorded as sent"
+        );
+    }
 }

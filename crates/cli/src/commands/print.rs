@@ -6,9 +6,10 @@ use nextdate_diary::{Diary, DiaryError};
 
 use super::{date_arg, opt_date_arg};
 use crate::args::PrintArgs;
+use crate::failure::Failure;
 use crate::output::Out;
 
-pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), DiaryError> {
+pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), Failure> {
     let PrintArgs {
         date,
         to,
@@ -21,7 +22,7 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), DiaryError> 
     let from = date_arg(&date)?;
     let to = opt_date_arg(to.as_deref())?.unwrap_or(from);
     if output.exists() && !force {
-        return Err(DiaryError::AlreadyExists(output));
+        return Err(DiaryError::AlreadyExists(output).into());
     }
     let member = match advocate {
         Some(who) => Some(find_member(diary, &who)?),
@@ -35,8 +36,8 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), DiaryError> 
         include_tasks: tasks,
         printed_at: Local::now().naive_local(),
     };
-    let list = nextdate_print::hearing_list(diary, &opts)?;
-    let pdf = list.pdf()?;
+    let list = nextdate_print::hearing_list(diary, &opts).map_err(Failure::Print)?;
+    let pdf = list.pdf().map_err(Failure::Print)?;
     nextdate_diary::atomic_file::write_file(&output, &pdf, force)?;
     out.printed(&output, list.hearing_count(), list.page_count(), pdf.len());
     Ok(())

@@ -5,9 +5,10 @@ use chrono::Local;
 use nextdate_diary::{Diary, DiaryError};
 
 use crate::args::{OnOff, RemindCmd};
+use crate::failure::Failure;
 use crate::output::Out;
 
-pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &Out) -> Result<(), DiaryError> {
+pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &Out) -> Result<(), Failure> {
     match cmd {
         None => send_due(diary, at, out),
         Some(RemindCmd::Settings {
@@ -38,7 +39,7 @@ pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &
 }
 
 /// Sends what is due at `at` ("YYYY-MM-DD HH:MM", default: now).
-fn send_due(diary: &mut Diary, at: Option<String>, out: &Out) -> Result<(), DiaryError> {
+fn send_due(diary: &mut Diary, at: Option<String>, out: &Out) -> Result<(), Failure> {
     let now = match at {
         Some(t) => {
             chrono::NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M").map_err(|_| DiaryError::InvalidTime {
@@ -49,7 +50,7 @@ fn send_due(diary: &mut Diary, at: Option<String>, out: &Out) -> Result<(), Diar
         None => Local::now().naive_local(),
     };
     let notifier = nextdate_remind::DesktopNotifier::new("Nextdate", None);
-    let sent = nextdate_remind::tick(diary, now, &notifier)?;
+    let sent = nextdate_remind::tick(diary, now, &notifier).map_err(Failure::Remind)?;
     out.reminded(&sent);
     Ok(())
 }
