@@ -1,0 +1,242 @@
+//! The relay as it faces the network, end to end against a real
+//! `nextdate-relay` process on 127.0.0.1: strangers, bad tokens and garbage
+//! are refused while it keeps serving, and it serves TLS.
+
+#[path = "support/chamber.rs"]
+mod support_chamber;
+#[path = "support/relay.rs"]
+mod support_relay;
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use nextdate_diary::NewClient;
+use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
+use nextdate_sync::client::RelayClient;
+use nextdate_sync::crypto::DeviceKeys;
+use nextdate_sync::engine;
+use nextdate_sync::SyncError;
+use support_chamber::chamber;
+use support_relay::*;
+
+/// Unregistered devices, used and expired tokens, garbage and oversized frames
+/// are all refused with an error, and the relay keeps serving everyone else.
+#[test]
+fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
+    let root = tempfile::tempdir().unwrap();
+    let relay = RelayProc::start(
+        &root.path().join("relay"),
+        &root.path().join("relay.log"),
+        "127.0.0.1:0",
+    );
+    let mut devices = chamber(root.path(), &relay, 2);
+    let chamber_id = devices[0].chamber_id().to_string();
+
+    // A device that never joined.
+    let stranger = DeviceKeys::generate();
+    let mut client = RelayClient::new(&relay.url).unwrap();
+    match client.authenticate(&stranger, &chamber_id) {
+        Err(SyncError::Relay {
+            code: ErrorCode::Forbidden,
+            ..
+        }) => {}
+        other => panic!("a stranger got {other:?}"),
+    }
+
+    // A used token.
+    let invite = engine::invite(&mut devices[0], Duration::from_secs(3600))
+        .unwrap()
+        .invite;
+    let mut third = new_diary(&root.path().join("third"), "Clerk");
+    engine::join(&mut third, &invite.code(), "clerk pc").unwrap();
+    let mut fourth = new_diary(&root.path().join("fourth"), "Intruder");
+    let err = engine::join(&mut fourth, &invite.code(), "x").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SyncError::Relay {
+                code: ErrorCode::BadToken,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("already been used"), "{err}");
+    assert!(
+        engine::status(&fourth).unwrap().relay.is_none(),
+        "a refused join changes nothing"
+    );
+    assert_eq!(fourth.chamber_id(), reopen(&root.path().join("fourth")).chamber_id());
+
+    // An expired token (the relay checks, whatever the device thinks).
+    let short = engine::invite(&mut devices[0], Duration::from_secs(1)).unwrap().invite;
+    std::thread::sleep(Duration::from_millis(2100));
+    assert!(matches!(
+        engine::join(&mut fourth, &short.code(), "x"),
+        Err(SyncError::InviteExpired)
+    ));
+    let mut c = RelayClient::new(&relay.url).unwrap();
+    match c.join(&DeviceKeys::generate(), &chamber_id, short.token) {
+        Err(SyncError::Relay {
+            code: ErrorCode::BadToken,
+            message,
+        }) => assert!(message.contains("expired")),
+        other => panic!("an expired token got {other:?}"),
+    }
+
+    // Garbage and oversized bodies over HTTP.
+    let garbage = ureq::post(&format!("{}/v1", relay.url)).send_bytes(b"\xff\xfe not a frame at all");
+    match garbage {
+        Err(ureq::Error::Status(400, resp)) => {
+            let mut body = Vec::new();
+            resp.into_reader().read_to_end(&mut body).unwrap();
+            assert!(matches!(
+                Frame::decode(&body, MAX_FRAME_BYTES),
+                Ok(Frame::Error {
+                    code: ErrorCode::Malformed,
+                    ..
+                })
+            ));
+        }
+        other => panic!("garbage got {other:?}"),
+    }
+    let huge = vec![0u8; MAX_FRAME_BYTES + 10];
+    match ureq::post(&format!("{}/v1", relay.url)).send_bytes(&huge) {
+        Err(ureq::Error::Status(413, _)) => {}
+        Err(ureq::Error::Transport(_)) => {} // the relay may close the connection mid-upload
+        other => panic!("an oversized body got {other:?}"),
+    }
+
+    // Garbage over the WebSocket: an error frame, and the same connection still works.
+    let mut session = RelayClient::new(&relay.url).unwrap();
+    let keys = DeviceKeys::from_secret_hex(&devices[1].sync_state("device").unwrap().unwrap()).unwrap();
+    let s = session.authenticate(&keys, &chamber_id).unwrap();
+    let mut req =
+        tungstenite::client::IntoClientRequest::into_client_request(format!("ws://{}/v1/live", relay.addr())).unwrap();
+    req.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", data_encoding::HEXLOWER.encode(&s.token))
+            .parse()
+            .unwrap(),
+    );
+    let (mut ws, _) = tungstenite::connect(req).unwrap();
+    ws.send(tungstenite::Message::Binary(vec![0xde, 0xad, 0xbe, 0xef].into()))
+        .unwrap();
+    let reply = ws.read().unwrap().into_data();
+    assert!(matches!(
+        Frame::decode(&reply, MAX_FRAME_BYTES),
+        Ok(Frame::Error {
+            code: ErrorCode::Malformed,
+            ..
+        })
+    ));
+    ws.send(tungstenite::Message::Binary(vec![1u8; MAX_FRAME_BYTES + 1].into()))
+        .unwrap();
+    let reply = ws.read().unwrap().into_data();
+    assert!(matches!(
+        Frame::decode(&reply, MAX_FRAME_BYTES),
+        Ok(Frame::Error {
+            code: ErrorCode::TooLarge,
+            ..
+        })
+    ));
+    ws.send(tungstenite::Message::Binary(
+        Frame::Pull { after: 0, limit: 5 }.encode().into(),
+    ))
+    .unwrap();
+    let reply = ws.read().unwrap().into_data();
+    assert!(matches!(
+        Frame::decode(&reply, MAX_FRAME_BYTES),
+        Ok(Frame::Batches { .. })
+    ));
+
+    // A change pushed by another device is announced on the live connection.
+    devices[0]
+        .add_client(NewClient {
+            name: "Live Update".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    let note = ws.read().unwrap().into_data();
+    assert!(matches!(Frame::decode(&note, MAX_FRAME_BYTES), Ok(Frame::Notify { latest }) if latest > 0));
+
+    // Everyone else is still served.
+    engine::sync_now(&mut devices[1]).unwrap();
+    assert!(devices[1].clients().unwrap().iter().any(|c| c.name == "Live Update"));
+    assert_eq!(relay.health()["status"], "ok");
+
+    // A relay that is not there: a clear error, and the change stays queued.
+    let url = relay.url.clone();
+    drop(relay);
+    devices[1]
+        .add_client(NewClient {
+            name: "Offline Edit".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let err = engine::sync_now(&mut devices[1]).unwrap_err();
+    assert!(matches!(err, SyncError::Unreachable(..)), "{err}");
+    assert!(err.to_string().contains(&url));
+    assert_eq!(engine::status(&devices[1]).unwrap().pending_changes, 1);
+    let _ = std::io::stderr().flush();
+}
+
+/// With `--tls-cert`/`--tls-key` the relay serves HTTPS (a client that trusts the
+/// certificate gets its health), and plain HTTP to it fails.
+#[test]
+fn the_relay_serves_tls() {
+    let root = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
+    let (cert_pem, key_pem) = (root.path().join("cert.pem"), root.path().join("key.pem"));
+    std::fs::write(&cert_pem, cert.cert.pem()).unwrap();
+    std::fs::write(&key_pem, cert.key_pair.serialize_pem()).unwrap();
+    let log = std::fs::File::create(root.path().join("relay.log")).unwrap();
+    let mut child = std::process::Command::new(relay_bin())
+        .args([
+            "--data",
+            root.path().join("relay").to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--tls-cert")
+        .arg(&cert_pem)
+        .arg("--tls-key")
+        .arg(&key_pem)
+        .stdout(std::process::Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    assert!(url.starts_with("https://127.0.0.1:"), "{line}");
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from(cert.cert.der().to_vec()))
+        .unwrap();
+    let config =
+        rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let agent = ureq::AgentBuilder::new()
+        .tls_config(std::sync::Arc::new(config))
+        .build();
+    let body = agent
+        .get(&format!("{url}/health"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+    let plain = url.replace("https://", "http://");
+    assert!(
+        ureq::get(&format!("{plain}/health")).call().is_err(),
+        "plain HTTP must not be served"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
