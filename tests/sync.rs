@@ -437,8 +437,8 @@ fn attachments_sync_encrypted() {
     assert_eq!(down.blobs_received, 1);
     let inv = devices[1].blob_inventory().unwrap();
     assert_eq!(inv.len(), 1);
-    assert!(inv[0].1, "the attachment's bytes are here");
-    assert_eq!(devices[1].blob(&inv[0].0).unwrap().unwrap(), content);
+    assert!(inv[0].present, "the attachment's bytes are here");
+    assert_eq!(devices[1].blob(&inv[0].sha256).unwrap().unwrap(), content);
     drop(relay);
     assert!(!contains(&all_bytes(&relay_dir), "VAKALATNAMA"));
 }

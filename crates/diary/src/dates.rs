@@ -61,6 +61,11 @@ pub fn format_dmy(d: NaiveDate) -> String {
     d.format("%d-%m-%Y").to_string()
 }
 
+/// An ISO date as DD-MM-YYYY, or the text as it is when it is not a date.
+pub fn iso_to_dmy(s: &str) -> String {
+    parse_iso(s).map(format_dmy).unwrap_or_else(|_| s.to_string())
+}
+
 fn check_year(d: NaiveDate) -> Option<NaiveDate> {
     crate::validate::in_years(d).then_some(d)
 }

@@ -224,6 +224,7 @@ pub fn demo_case(rng: &mut StdRng, serial: usize, today: NaiveDate, client_ids: 
             disposed: is_last && disposed,
             attended_by: None,
             recorded_at: recorded.then(|| format!("{d}T12:00:00.000Z")),
+            ..Default::default()
         };
         case.hearings.insert(demo_id(rng), h);
     }
@@ -241,6 +242,7 @@ pub fn demo_case(rng: &mut StdRng, serial: usize, today: NaiveDate, client_ids: 
                 date: dates[0].to_string(),
                 mode: None,
                 remark: Some("Professional fee".into()),
+                ..Default::default()
             },
         );
         case.fees.insert(
@@ -252,6 +254,7 @@ pub fn demo_case(rng: &mut StdRng, serial: usize, today: NaiveDate, client_ids: 
                 date: dates[0].to_string(),
                 mode: Some("UPI".into()),
                 remark: None,
+                ..Default::default()
             },
         );
     }
@@ -283,6 +286,7 @@ pub fn demo_case(rng: &mut StdRng, serial: usize, today: NaiveDate, client_ids: 
                 client_visible: rng.gen_bool(0.5),
                 author: String::new(),
                 at: "2026-01-01T00:00:00.000Z".into(),
+                ..Default::default()
             },
         );
     }

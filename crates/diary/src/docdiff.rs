@@ -27,12 +27,6 @@ pub trait DocValue: Reconcile + autosurgeon::Hydrate + Clone + PartialEq {
     fn project(tx: &Transaction, id: &str, old: Option<&Self>, new: &Self) -> Result<()>;
 }
 
-impl DocValue for ChamberDoc {
-    fn project(tx: &Transaction, _id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
-        projection::project_chamber(tx, new)
-    }
-}
-
 impl DocValue for ClientDoc {
     fn project(tx: &Transaction, id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
         projection::project_client(tx, id, new)
@@ -75,10 +69,36 @@ macro_rules! scalar_diff {
     };
 }
 
+impl DocValue for ChamberDoc {
+    fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
+        scalar_diff!(doc, old, new, name, members, devices, courts, currency);
+        map_diff(doc, "tasks", &old.tasks, &new.tasks)
+    }
+
+    fn project(tx: &Transaction, id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
+        projection::project_chamber(tx, id, new)
+    }
+}
+
 impl DocValue for CaseDoc {
     fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
         scalar_diff!(
-            doc, old, new, title, number, cnr, court, bench, case_type, status, stage, parties, client_ids, assigned,
+            doc,
+            old,
+            new,
+            title,
+            number,
+            cnr,
+            court,
+            bench,
+            case_type,
+            status,
+            status_date,
+            status_remark,
+            stage,
+            parties,
+            client_ids,
+            assigned,
             created_at
         );
         map_diff(doc, "hearings", &old.hearings, &new.hearings)?;

@@ -100,6 +100,27 @@ pub enum DiaryError {
     },
     #[error("the next date {next} must be after the hearing date {date}")]
     NextDateNotAfter { date: String, next: String },
+    #[error("nothing to change: give at least one field of the {0} to correct")]
+    NothingToChange(&'static str),
+    #[error("the {kind} {id} was already removed")]
+    AlreadyRemoved { kind: &'static str, id: String },
+    #[error("the {kind} {id} belongs to another case, not {case}")]
+    WrongCase {
+        kind: &'static str,
+        id: String,
+        case: String,
+    },
+    /// A status change that makes no sense (disposing a disposed case); the message says why.
+    #[error("{0}")]
+    BadStatusChange(String),
+    #[error("client {name} is named in {}; detach them from {} first", plural_cases(.cases), if .cases.len() == 1 { "it" } else { "them" })]
+    ClientInUse { name: String, cases: Vec<String> },
+    #[error("case {number} is already listed on {date}; correct that hearing instead")]
+    AlreadyListed { number: String, date: String },
+    #[error("that fee entry was already voided ({0})")]
+    AlreadyVoided(String),
+    #[error("nothing to undo: this device has made no change that is not undone yet")]
+    NothingToUndo,
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("document error: {0}")]
@@ -158,6 +179,14 @@ impl DiaryError {
             UnknownId { .. } => ErrorCode::UnknownId,
             DuplicateCaseNumber { .. } => ErrorCode::DuplicateCaseNumber,
             NextDateNotAfter { .. } => ErrorCode::NextDateNotAfter,
+            NothingToChange(_) => ErrorCode::NothingToChange,
+            AlreadyRemoved { .. } => ErrorCode::AlreadyRemoved,
+            WrongCase { .. } => ErrorCode::WrongCase,
+            BadStatusChange(_) => ErrorCode::BadStatusChange,
+            ClientInUse { .. } => ErrorCode::ClientInUse,
+            AlreadyListed { .. } => ErrorCode::AlreadyListed,
+            AlreadyVoided(_) => ErrorCode::AlreadyVoided,
+            NothingToUndo => ErrorCode::NothingToUndo,
             Database(_) => ErrorCode::Database,
             Document(_) => ErrorCode::Document,
             Io(_) => ErrorCode::Io,
@@ -179,6 +208,13 @@ impl From<autosurgeon::ReconcileError> for DiaryError {
 impl From<autosurgeon::HydrateError> for DiaryError {
     fn from(e: autosurgeon::HydrateError) -> Self {
         DiaryError::Document(e.to_string())
+    }
+}
+
+fn plural_cases(cases: &[String]) -> String {
+    match cases {
+        [one] => format!("case {one}"),
+        many => format!("cases {}", many.join(", ")),
     }
 }
 

@@ -110,6 +110,12 @@ struct PassphraseWrap {
 }
 
 /// Contents of `nextdate-key.json`.
+/// A new diary's key file and the recovery key to show once.
+pub struct CreatedKeyFile {
+    pub key_file: KeyFile,
+    pub recovery_key: Zeroizing<String>,
+}
+
 #[derive(Serialize, Deserialize)]
 pub struct KeyFile {
     format: String,
@@ -155,7 +161,7 @@ impl KeyFile {
     /// Creates the key file for a new diary: wraps `key` for the recovery key and,
     /// in passphrase mode, for the passphrase; in keyring mode stores it in the keyring.
     /// Returns the key file and the recovery key text to show once.
-    pub fn create(diary_id: &str, key: &DbKey, protection: &Protection) -> Result<(KeyFile, Zeroizing<String>)> {
+    pub fn create(diary_id: &str, key: &DbKey, protection: &Protection) -> Result<CreatedKeyFile> {
         let mut recovery = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(recovery.as_mut());
         let recovery_wrap = seal(&recovery, diary_id, "recovery", key.bytes())?;
@@ -173,7 +179,10 @@ impl KeyFile {
             passphrase,
             recovery: recovery_wrap,
         };
-        Ok((kf, format_recovery_key(&recovery)))
+        Ok(CreatedKeyFile {
+            key_file: kf,
+            recovery_key: format_recovery_key(&recovery),
+        })
     }
 
     /// Recovers the database key.
@@ -432,7 +441,10 @@ mod tests {
     #[test]
     fn passphrase_wrap_detects_wrong_passphrase() {
         let key = DbKey::random();
-        let (kf, rk) = KeyFile::create(
+        let CreatedKeyFile {
+            key_file: kf,
+            recovery_key: rk,
+        } = KeyFile::create(
             "01TEST",
             &key,
             &Protection::Passphrase(Zeroizing::new("correct horse".into())),

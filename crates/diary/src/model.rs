@@ -5,6 +5,12 @@
 //! added on different laptops merge without clashing. Dates are ISO
 //! `YYYY-MM-DD` strings, moments are RFC 3339 UTC strings, money is integer
 //! minor units; all fields are plain scalars, never collaborative text.
+//!
+//! Records are never deleted from a document: removing one sets its
+//! `removed_at`, which takes it out of the projection. A removal therefore
+//! merges with an edit made elsewhere at the same time (the record stays
+//! removed, carrying the edit), and undoing it brings the record back. Fields
+//! added after the first release hydrate as empty from older documents.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +51,10 @@ pub struct ChamberDoc {
     pub members: BTreeMap<String, Member>,
     /// Devices by Automerge actor id (hex), so history can name who made a change.
     pub devices: BTreeMap<String, Device>,
+    /// Tasks that belong to no case (chamber follow-ups), keyed by ULID.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub tasks: BTreeMap<String, Task>,
     pub courts: Vec<String>,
     pub currency: String,
 }
@@ -71,6 +81,10 @@ pub struct ClientDoc {
     pub address: Option<String>,
     pub notes: Option<String>,
     pub created_at: String,
+    /// When the client was removed (RFC 3339); a removed client leaves the
+    /// projection but its document stays, so the removal syncs and can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -81,8 +95,14 @@ pub struct CaseDoc {
     pub court: String,
     pub bench: Option<String>,
     pub case_type: Option<String>,
-    /// pending, disposed or transferred.
+    /// pending, disposed, transferred or stayed.
     pub status: String,
+    /// The date (ISO) the status last changed outside a hearing, if it did.
+    #[autosurgeon(missing = "Default::default")]
+    pub status_date: Option<String>,
+    /// The remark given with that status change.
+    #[autosurgeon(missing = "Default::default")]
+    pub status_remark: Option<String>,
     pub stage: Option<String>,
     pub parties: Vec<Party>,
     pub client_ids: Vec<String>,
@@ -117,6 +137,11 @@ pub struct Hearing {
     pub disposed: bool,
     pub attended_by: Option<String>,
     pub recorded_at: Option<String>,
+    /// When the record was removed (RFC 3339): it leaves the projection but
+    /// stays in the document, so the removal merges with concurrent edits and
+    /// can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -127,6 +152,11 @@ pub struct Task {
     pub done: bool,
     pub done_at: Option<String>,
     pub created_at: String,
+    /// When the record was removed (RFC 3339): it leaves the projection but
+    /// stays in the document, so the removal merges with concurrent edits and
+    /// can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -136,6 +166,11 @@ pub struct Note {
     pub client_visible: bool,
     pub author: String,
     pub at: String,
+    /// When the record was removed (RFC 3339): it leaves the projection but
+    /// stays in the document, so the removal merges with concurrent edits and
+    /// can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 /// agreed, received or expense.
@@ -175,6 +210,17 @@ pub struct Fee {
     pub date: String,
     pub mode: Option<String>,
     pub remark: Option<String>,
+    /// When the entry was voided (RFC 3339); a voided entry stays in the ledger,
+    /// struck out, and leaves the balance.
+    #[autosurgeon(missing = "Default::default")]
+    pub voided_at: Option<String>,
+    #[autosurgeon(missing = "Default::default")]
+    pub void_reason: Option<String>,
+    /// When the entry was removed (RFC 3339): it leaves the projection but
+    /// stays in the document, so the removal merges with concurrent edits and
+    /// can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -186,4 +232,9 @@ pub struct DocumentRef {
     pub blob_id: String,
     pub client_visible: bool,
     pub added_at: String,
+    /// When the record was removed (RFC 3339): it leaves the projection but
+    /// stays in the document, so the removal merges with concurrent edits and
+    /// can be undone.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }

@@ -3,7 +3,7 @@
 //! contributes, so an incremental update and a full rebuild give the same rows.
 
 use automerge::AutoCommit;
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::error::Result;
 use std::collections::BTreeMap;
@@ -25,6 +25,7 @@ pub const TABLES: &[&str] = &[
     "notes",
     "fees",
     "documents",
+    "removed_records",
     "history",
     "search_fts",
 ];
@@ -34,7 +35,7 @@ pub fn number_key(number: &str) -> String {
     number.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
 }
 
-pub fn project_chamber(tx: &Transaction, chamber: &ChamberDoc) -> Result<()> {
+pub fn project_chamber(tx: &Transaction, id: &str, chamber: &ChamberDoc) -> Result<()> {
     tx.execute("DELETE FROM members", [])?;
     tx.execute("DELETE FROM devices", [])?;
     for (id, m) in &chamber.members {
@@ -49,7 +50,7 @@ pub fn project_chamber(tx: &Transaction, chamber: &ChamberDoc) -> Result<()> {
             params![actor, d.label, d.member_id],
         )?;
     }
-    Ok(())
+    children(tx, id, None, &chamber.tasks)
 }
 
 fn fts_replace(tx: &Transaction, rowid: i64, kind: DocKind, id: &str, body: &str) -> Result<()> {
@@ -61,6 +62,19 @@ fn fts_replace(tx: &Transaction, rowid: i64, kind: DocKind, id: &str, body: &str
 }
 
 pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
+    if let Some(at) = &c.removed_at {
+        let rowid: Option<i64> = tx
+            .prepare_cached("SELECT rowid FROM clients WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        if let Some(rowid) = rowid {
+            tx.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
+                .execute([rowid * 2 + 1])?;
+            tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?.execute([id])?;
+        }
+        return mark_removed(tx, id, "client", id, &c.name, at);
+    }
+    unmark_removed(tx, id, "client", id)?;
     tx.prepare_cached(
         "INSERT INTO clients (id, name, phones, email, address, notes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
@@ -96,10 +110,59 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
 /// A row of a case's child table (hearings, tasks, notes, fees, documents).
 trait ChildRow: PartialEq {
     const TABLE: &'static str;
+    /// The kind's name in `removed_records` and in messages.
+    const KIND: &'static str;
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()>;
+    /// When the record was removed, if it was.
+    fn removed_at(&self) -> Option<&str>;
+    /// A few words that name the record in a list of removed ones.
+    fn label(&self) -> String;
+}
+
+/// Lists a removed record (idempotent).
+fn mark_removed(tx: &Transaction, owner: &str, kind: &str, id: &str, label: &str, at: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO removed_records (owner_id, kind, id, label, removed_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (owner_id, kind, id) DO UPDATE SET label = excluded.label, removed_at = excluded.removed_at",
+    )?
+    .execute(params![owner, kind, id, label, at])?;
+    Ok(())
+}
+
+fn unmark_removed(tx: &Transaction, owner: &str, kind: &str, id: &str) -> Result<()> {
+    tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1 AND kind = ?2 AND id = ?3")?
+        .execute(params![owner, kind, id])?;
+    Ok(())
+}
+
+/// Brings one record's rows to `row`: live in its table, or listed as removed.
+fn put_child<R: ChildRow>(tx: &Transaction, case_id: &str, id: &str, row: &R) -> Result<()> {
+    match row.removed_at() {
+        Some(at) => {
+            delete_child::<R>(tx, case_id, id)?;
+            mark_removed(tx, case_id, R::KIND, id, &row.label(), at)
+        }
+        None => {
+            unmark_removed(tx, case_id, R::KIND, id)?;
+            row.insert(tx, case_id, id)
+        }
+    }
+}
+
+fn delete_child<R: ChildRow>(tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+    tx.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1 AND id = ?2", R::TABLE))?
+        .execute([case_id, id])?;
+    Ok(())
 }
 
 impl ChildRow for Hearing {
+    const KIND: &'static str = "hearing";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!("hearing of {}", crate::dates::iso_to_dmy(&self.date))
+    }
     const TABLE: &'static str = "hearings";
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
         let h = self;
@@ -125,6 +188,13 @@ impl ChildRow for Hearing {
 }
 
 impl ChildRow for Task {
+    const KIND: &'static str = "task";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!("task \u{201c}{}\u{201d}", self.title)
+    }
     const TABLE: &'static str = "tasks";
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
         let t = self;
@@ -147,6 +217,13 @@ impl ChildRow for Task {
 }
 
 impl ChildRow for Note {
+    const KIND: &'static str = "note";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!("note \u{201c}{}\u{201d}", short(&self.text))
+    }
     const TABLE: &'static str = "notes";
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
         let n = self;
@@ -159,12 +236,26 @@ impl ChildRow for Note {
 }
 
 impl ChildRow for Fee {
+    const KIND: &'static str = "fee";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!(
+            "{} fee of {} {} on {}",
+            self.kind,
+            self.currency,
+            crate::money::format_amount(self.amount_minor),
+            crate::dates::iso_to_dmy(&self.date)
+        )
+    }
     const TABLE: &'static str = "fees";
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
         let f = self;
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO fees (id, case_id, kind, amount_minor, currency, date, mode, remark)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO fees
+               (id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             id,
@@ -174,13 +265,22 @@ impl ChildRow for Fee {
             f.currency,
             f.date,
             f.mode,
-            f.remark
+            f.remark,
+            f.voided_at,
+            f.void_reason
         ])?;
         Ok(())
     }
 }
 
 impl ChildRow for DocumentRef {
+    const KIND: &'static str = "document";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!("document {}", self.name)
+    }
     const TABLE: &'static str = "documents";
     fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
         let d = self;
@@ -215,19 +315,22 @@ fn children<R: ChildRow>(
         None => {
             tx.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", R::TABLE))?
                 .execute([case_id])?;
+            tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1 AND kind = ?2")?
+                .execute([case_id, R::KIND])?;
             for (id, row) in new {
-                row.insert(tx, case_id, id)?;
+                put_child(tx, case_id, id, row)?;
             }
         }
         Some(old) => {
             for (id, row) in new {
                 if old.get(id) != Some(row) {
-                    row.insert(tx, case_id, id)?;
+                    put_child(tx, case_id, id, row)?;
                 }
             }
+            // Records are removed by marking them, but a merge could still drop a key.
             for id in old.keys().filter(|k| !new.contains_key(*k)) {
-                tx.prepare_cached(&format!("DELETE FROM {} WHERE id = ?1", R::TABLE))?
-                    .execute([id])?;
+                delete_child::<R>(tx, case_id, id)?;
+                unmark_removed(tx, case_id, R::KIND, id)?;
             }
         }
     }
@@ -235,14 +338,21 @@ fn children<R: ChildRow>(
 }
 
 fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
-    let latest = c.hearings.values().map(|h| h.date.as_str()).max();
+    let latest = c
+        .hearings
+        .values()
+        .filter(|h| h.removed_at.is_none())
+        .map(|h| h.date.as_str())
+        .max();
     tx.prepare_cached(
-        "INSERT INTO cases (id, title, number, number_key, cnr, court, bench, case_type, status, stage, created_at, latest_date)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+        "INSERT INTO cases (id, title, number, number_key, cnr, court, bench, case_type, status, stage, created_at,
+           latest_date, status_date, status_remark)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
          ON CONFLICT(id) DO UPDATE SET title = excluded.title, number = excluded.number, number_key = excluded.number_key,
            cnr = excluded.cnr, court = excluded.court, bench = excluded.bench, case_type = excluded.case_type,
            status = excluded.status, stage = excluded.stage, created_at = excluded.created_at,
-           latest_date = excluded.latest_date",
+           latest_date = excluded.latest_date, status_date = excluded.status_date,
+           status_remark = excluded.status_remark",
     )?
     .execute(params![
         id,
@@ -256,7 +366,9 @@ fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
         c.status,
         c.stage,
         c.created_at,
-        latest
+        latest,
+        c.status_date,
+        c.status_remark
     ])?;
     Ok(tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
@@ -306,7 +418,7 @@ fn case_search_text(c: &CaseDoc) -> String {
         body.push(p.name.clone());
         body.extend(p.counsel.clone());
     }
-    for n in c.notes.values() {
+    for n in c.notes.values().filter(|n| n.removed_at.is_none()) {
         body.push(n.text.clone());
     }
     body.join(" \u{2029} ")
@@ -348,6 +460,17 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
         fts_replace(tx, rowid * 2, DocKind::Case, id, &text)?;
     }
     Ok(())
+}
+
+/// The first words of a long text, for a label.
+fn short(text: &str) -> String {
+    const WORDS: usize = 8;
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= WORDS {
+        words.join(" ")
+    } else {
+        format!("{}\u{2026}", words[..WORDS].join(" "))
+    }
 }
 
 /// One change of a document as the history table records it.
@@ -397,8 +520,8 @@ pub trait Projected {
 }
 
 impl Projected for ChamberDoc {
-    fn project(&self, tx: &Transaction, _id: &str) -> Result<()> {
-        project_chamber(tx, self)
+    fn project(&self, tx: &Transaction, id: &str) -> Result<()> {
+        project_chamber(tx, id, self)
     }
 }
 

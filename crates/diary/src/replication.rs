@@ -199,23 +199,35 @@ impl Diary {
         })
     }
 
-    /// The chamber's devices with their members: `(actor hex, label, member name, role)`.
-    pub fn chamber_devices(&self) -> Result<Vec<(String, String, String, String)>> {
+    /// The chamber's devices with their members, by member name then label.
+    pub fn chamber_devices(&self) -> Result<Vec<ChamberDevice>> {
         let mut stmt = self.conn.prepare(
             "SELECT d.actor, d.label, coalesce(m.name, ''), coalesce(m.role, '') FROM devices d
              LEFT JOIN members m ON m.id = d.member_id ORDER BY 3, 2",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ChamberDevice {
+                actor: r.get(0)?,
+                label: r.get(1)?,
+                member: r.get(2)?,
+                role: r.get(3)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every blob id referenced by a document in the diary and whether its bytes are here.
-    pub fn blob_inventory(&self) -> Result<Vec<(String, bool)>> {
+    pub fn blob_inventory(&self) -> Result<Vec<BlobPresence>> {
         let mut stmt = self.conn.prepare(
             "SELECT DISTINCT d.blob_id, b.id IS NOT NULL FROM documents d LEFT JOIN blobs b ON b.id = d.blob_id
              ORDER BY d.blob_id",
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BlobPresence {
+                sha256: r.get(0)?,
+                present: r.get(1)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -246,9 +258,9 @@ impl Diary {
         })
     }
 
-    /// Whole Automerge documents, for comparing replicas in tests and tools:
-    /// `(id, kind, sorted change hashes)`.
-    pub fn doc_heads(&self) -> Result<Vec<(String, String, Vec<String>)>> {
+    /// Whole Automerge documents and their heads, for comparing replicas in
+    /// tests and tools.
+    pub fn doc_heads(&self) -> Result<Vec<DocHeads>> {
         let mut stmt = self.conn.prepare("SELECT id, kind FROM docs ORDER BY id")?;
         let ids = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
@@ -258,10 +270,38 @@ impl Diary {
             let mut doc = store::load_doc(&self.conn, &id)?;
             let mut heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
             heads.sort();
-            out.push((id, kind, heads));
+            out.push(DocHeads { id, kind, heads });
         }
         Ok(out)
     }
+}
+
+/// One device of the chamber, with the member it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChamberDevice {
+    /// The device's Automerge actor, in hex.
+    pub actor: String,
+    pub label: String,
+    /// The member's name, empty when the device names no member.
+    pub member: String,
+    /// The member's role, empty when the device names no member.
+    pub role: String,
+}
+
+/// A blob a document refers to, and whether its bytes are on this laptop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobPresence {
+    /// The blob's id: the SHA-256 of its bytes, in hex.
+    pub sha256: String,
+    pub present: bool,
+}
+
+/// One Automerge document's id, kind and sorted change hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocHeads {
+    pub id: String,
+    pub kind: String,
+    pub heads: Vec<String>,
 }
 
 fn set_state(tx: &Transaction, state: &[(&str, Option<&str>)]) -> Result<()> {

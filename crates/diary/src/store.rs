@@ -26,6 +26,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_case_members",
         include_str!("../../../migrations/diary/0003_case_members/up.sql"),
     ),
+    (
+        "0004_corrections",
+        include_str!("../../../migrations/diary/0004_corrections/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

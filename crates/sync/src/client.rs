@@ -231,15 +231,15 @@ impl RelayClient {
     }
 
     /// Stores a sealed batch; returns its sequence number and whether the relay already had it.
-    pub fn push(&self, batch_id: [u8; 16], envelope: Vec<u8>) -> Result<(u64, bool), SyncError> {
+    pub fn push(&self, batch_id: [u8; 16], envelope: Vec<u8>) -> Result<Pushed, SyncError> {
         match self.call(&Frame::Push { batch_id, envelope })? {
-            Frame::Pushed { seq, duplicate } => Ok((seq, duplicate)),
+            Frame::Pushed { seq, duplicate } => Ok(Pushed { seq, duplicate }),
             f => Err(unexpected("pushed", &f)),
         }
     }
 
     /// Plain HTTP pull: `GET /v1/batches?after=N&limit=M`.
-    pub fn pull(&self, after: u64, limit: u32) -> Result<(Vec<StoredBatch>, u64), SyncError> {
+    pub fn pull(&self, after: u64, limit: u32) -> Result<Page, SyncError> {
         let mut req = self
             .agent
             .get(&format!("{}/v1/batches", self.base))
@@ -257,7 +257,7 @@ impl RelayClient {
                     }
                     prev = b.seq;
                 }
-                Ok((items, latest))
+                Ok(Page { batches: items, latest })
             }
             f => Err(unexpected("batches", &f)),
         }
@@ -283,12 +283,39 @@ impl RelayClient {
         }
     }
 
-    pub fn chamber_status(&self) -> Result<(u32, u64), SyncError> {
+    pub fn chamber_status(&self) -> Result<ChamberStatus, SyncError> {
         match self.call(&Frame::ChamberStatus)? {
-            Frame::ChamberInfo { devices, latest } => Ok((devices, latest)),
+            Frame::ChamberInfo { devices, latest } => Ok(ChamberStatus { devices, latest }),
             f => Err(unexpected("chamber info", &f)),
         }
     }
+}
+
+/// Where the relay filed a pushed batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pushed {
+    /// The batch's sequence number in the chamber's log.
+    pub seq: u64,
+    /// The relay already had this batch id (a retried push).
+    pub duplicate: bool,
+}
+
+/// One page of the chamber's log.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The batches after the cursor, in sequence order.
+    pub batches: Vec<StoredBatch>,
+    /// The newest sequence number the relay holds.
+    pub latest: u64,
+}
+
+/// What the relay knows of the chamber.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChamberStatus {
+    /// Devices registered with the relay.
+    pub devices: u32,
+    /// The newest sequence number in the chamber's log.
+    pub latest: u64,
 }
 
 fn unexpected(wanted: &str, got: &Frame) -> SyncError {

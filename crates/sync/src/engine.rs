@@ -151,11 +151,11 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
     let devices = d
         .chamber_devices()?
         .into_iter()
-        .map(|(actor, label, member, role)| DeviceInfo {
-            this_device: actor == me,
-            label,
-            member,
-            role,
+        .map(|device| DeviceInfo {
+            this_device: device.actor == me,
+            label: device.label,
+            member: device.member,
+            role: device.role,
         })
         .collect();
     Ok(SyncStatus {
@@ -384,7 +384,7 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
     let me = cfg.keys.public();
     loop {
         let cursor = state_i64(d, "cursor")? as u64;
-        let (items, _latest) = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?;
+        let items = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?.batches;
         let Some(last) = items.last().map(|b| b.seq.to_string()) else {
             return Ok(());
         };
@@ -433,7 +433,7 @@ fn is_content_error(e: &nextdate_diary::DiaryError) -> bool {
 }
 
 fn blobs(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
-    for (sha, present) in d.blob_inventory()? {
+    for nextdate_diary::replication::BlobPresence { sha256: sha, present } in d.blob_inventory()? {
         let id = cfg.key.blob_id(&sha);
         let flag = format!("blob_sent.{sha}");
         if present {

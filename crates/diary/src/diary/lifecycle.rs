@@ -119,11 +119,11 @@ impl Diary {
                 )
             })?;
             restrict(&db_path, 0o600);
-            let (kf, recovery) = KeyFile::create(&diary_id, &key, &opts.protection)?;
-            kf.write(dir)?;
+            let created = KeyFile::create(&diary_id, &key, &opts.protection)?;
+            created.key_file.write(dir)?;
             Ok(NewDiary {
                 diary,
-                recovery_key: recovery,
+                recovery_key: created.recovery_key,
             })
         })();
         if result.is_err() {

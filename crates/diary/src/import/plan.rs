@@ -358,6 +358,7 @@ fn plan_hearing(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             disposed,
             attended_by: r.get("attended_by").map(str::to_string),
             recorded_at: r.get("recorded_at").map(str::to_string),
+            ..Default::default()
         },
     );
 }
@@ -410,6 +411,7 @@ fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             date,
             mode: r.get("mode").map(str::to_string),
             remark: r.get("remark").map(str::to_string),
+            ..Default::default()
         },
     );
 }
@@ -433,6 +435,7 @@ fn plan_task(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
                 .get("created_at")
                 .map(str::to_string)
                 .unwrap_or_else(|| chrono::Utc::now().to_rfc3339()),
+            ..Default::default()
         },
     );
 }
@@ -451,6 +454,7 @@ fn plan_note(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
                 .get("at")
                 .map(str::to_string)
                 .unwrap_or_else(|| chrono::Utc::now().to_rfc3339()),
+            ..Default::default()
         },
     );
 }

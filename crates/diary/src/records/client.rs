@@ -37,6 +37,7 @@ fn checked_client_doc(c: NewClient, created_at: Option<String>) -> Result<Client
         notes: c.notes.filter(|n| !n.trim().is_empty()),
         created_at: created_at.unwrap_or_else(now_rfc3339),
         name,
+        ..Default::default()
     })
 }
 

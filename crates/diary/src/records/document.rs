@@ -66,6 +66,7 @@ impl WriteTxn<'_> {
                     blob_id: sha.clone(),
                     client_visible,
                     added_at: now_rfc3339(),
+                    ..Default::default()
                 },
             );
             Ok((id, format!("Attached {vis} document {name}")))

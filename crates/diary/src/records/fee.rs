@@ -50,6 +50,7 @@ impl WriteTxn<'_> {
                     date,
                     mode: clean_opt(f.mode),
                     remark: clean_opt(f.remark),
+                    ..Default::default()
                 },
             );
             Ok((id, msg))

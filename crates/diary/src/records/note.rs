@@ -33,6 +33,7 @@ impl WriteTxn<'_> {
                     client_visible: n.client_visible,
                     author,
                     at: now_rfc3339(),
+                    ..Default::default()
                 },
             );
             Ok((id, format!("Added a {vis} note")))

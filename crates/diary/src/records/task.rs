@@ -48,6 +48,7 @@ impl WriteTxn<'_> {
                     done: false,
                     done_at: None,
                     created_at: now_rfc3339(),
+                    ..Default::default()
                 },
             );
             Ok((id, msg))
