@@ -89,6 +89,9 @@ pub enum Command {
     Note(NoteCmd),
     /// Who changed what in a case, and when.
     History { case_id: String },
+    /// Take back this device's last change (again: the one before it, and so on).
+    /// The undo is a new change that puts back the previous values; it syncs like any other.
+    Undo,
     /// Drop the projection and rebuild it from the documents.
     Rebuild,
     /// Fill the diary with realistic demo cases.

@@ -23,11 +23,19 @@ pub trait DocValue: Reconcile + autosurgeon::Hydrate + Clone + PartialEq {
         autosurgeon::reconcile(doc, new)?;
         Ok(())
     }
+    /// When the record was removed, if it was (a removed record takes no changes
+    /// but the one that brings it back).
+    fn removed_at(&self) -> Option<&str> {
+        None
+    }
     /// Updates the projection from `old` (if it was projected) to `new`.
     fn project(tx: &Transaction, id: &str, old: Option<&Self>, new: &Self) -> Result<()>;
 }
 
 impl DocValue for ClientDoc {
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
     fn project(tx: &Transaction, id: &str, _old: Option<&Self>, new: &Self) -> Result<()> {
         projection::project_client(tx, id, new)
     }
@@ -99,7 +107,8 @@ impl DocValue for CaseDoc {
             parties,
             client_ids,
             assigned,
-            created_at
+            created_at,
+            removed_at
         );
         map_diff(doc, "hearings", &old.hearings, &new.hearings)?;
         map_diff(doc, "tasks", &old.tasks, &new.tasks)?;
@@ -107,6 +116,10 @@ impl DocValue for CaseDoc {
         map_diff(doc, "fees", &old.fees, &new.fees)?;
         map_diff(doc, "documents", &old.documents, &new.documents)?;
         Ok(())
+    }
+
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
     }
 
     fn project(tx: &Transaction, id: &str, old: Option<&Self>, new: &Self) -> Result<()> {

@@ -37,6 +37,7 @@ pub mod records;
 pub mod reminders;
 pub mod replication;
 pub mod store;
+pub mod undo;
 pub mod validate;
 pub mod write;
 

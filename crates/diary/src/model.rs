@@ -113,6 +113,10 @@ pub struct CaseDoc {
     pub notes: BTreeMap<String, Note>,
     pub fees: BTreeMap<String, Fee>,
     pub documents: BTreeMap<String, DocumentRef>,
+    /// When the case was removed (RFC 3339): only undoing its opening does
+    /// this; a removed case leaves the projection but its document stays.
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

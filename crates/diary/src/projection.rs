@@ -424,8 +424,41 @@ fn case_search_text(c: &CaseDoc) -> String {
     body.join(" \u{2029} ")
 }
 
+/// Takes a removed case out of every table and lists it as removed.
+fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<()> {
+    let rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        tx.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
+            .execute([rowid * 2])?;
+    }
+    for table in [
+        "case_parties",
+        "case_clients",
+        "case_members",
+        "hearings",
+        "tasks",
+        "notes",
+        "fees",
+        "documents",
+    ] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
+            .execute([id])?;
+    }
+    tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
+    mark_removed(tx, id, "case", id, &format!("case {}", c.number), at)
+}
+
 /// Projects a whole case, replacing every row it had.
 pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    if let Some(at) = &c.removed_at {
+        return unproject_case(tx, id, c, at);
+    }
+    unmark_removed(tx, id, "case", id)?;
     let rowid = case_row(tx, id, c)?;
     parties(tx, id, c)?;
     clients(tx, id, c)?;
@@ -440,6 +473,9 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
 
 /// Projects the difference between two versions of a case already projected as `old`.
 pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Result<()> {
+    if new.removed_at.is_some() || old.removed_at.is_some() {
+        return project_case(tx, id, new);
+    }
     let rowid = case_row(tx, id, new)?;
     if old.parties != new.parties {
         parties(tx, id, new)?;
@@ -475,11 +511,11 @@ fn short(text: &str) -> String {
 
 /// One change of a document as the history table records it.
 pub struct HistoryRow {
-    hash: String,
+    pub(crate) hash: String,
     actor: String,
     seq: i64,
     time: i64,
-    message: Option<String>,
+    pub(crate) message: Option<String>,
 }
 
 /// The change history of a document, read from it (no database needed, so it

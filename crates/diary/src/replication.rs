@@ -181,6 +181,7 @@ impl Diary {
         let chamber_id = self.chamber_id().to_string();
         let (member_name, label) = (member_name.trim().to_string(), label.trim().to_string());
         self.write(|w| {
+            w.not_undoable();
             w.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
                 c.members.entry(member_id.clone()).or_insert(Member {
                     name: member_name,

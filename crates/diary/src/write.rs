@@ -45,7 +45,7 @@ impl Diary {
         let out = {
             let mut w = WriteTxn {
                 tx: &tx,
-                author: Author::of(self),
+                author: Author::of(self, &tx)?,
             };
             f(&mut w)?
         };
@@ -61,7 +61,10 @@ impl Diary {
         value: &T,
         msg: &str,
     ) -> Result<()> {
-        Author::of(self).create_doc(tx, id, kind, value, msg)
+        // Documents made while setting a diary up are not for "Undo".
+        let mut author = Author::of(self, tx)?;
+        author.action = crate::undo::NOT_UNDOABLE;
+        author.create_doc(tx, id, kind, value, msg)
     }
 }
 
@@ -71,6 +74,9 @@ impl Diary {
 pub(crate) struct Author {
     pub(crate) actor: ActorId,
     pub(crate) member_id: String,
+    /// This write transaction's action in the undo journal: every document
+    /// it changes is one row of the action, and one undo takes it all back.
+    pub(crate) action: i64,
 }
 
 /// A new document ready to store: its full save and its history rows.
@@ -80,11 +86,12 @@ pub(crate) struct BuiltDoc {
 }
 
 impl Author {
-    fn of(d: &Diary) -> Author {
-        Author {
+    fn of(d: &Diary, tx: &Transaction) -> Result<Author> {
+        Ok(Author {
             actor: d.actor.clone(),
             member_id: d.member_id.clone(),
-        }
+            action: crate::undo::next_action(tx)?,
+        })
     }
 
     fn commit(doc: &mut AutoCommit, msg: &str) {
@@ -119,6 +126,7 @@ impl Author {
     /// Stores a built document, queues it for sync and projects `value` as it
     /// is (the projection tests check this matches a rebuild from the documents).
     pub(crate) fn write_doc<T: projection::Projected>(
+        &self,
         tx: &Transaction,
         id: &str,
         kind: DocKind,
@@ -127,7 +135,11 @@ impl Author {
     ) -> Result<()> {
         store::insert_doc(tx, id, kind, &built.saved, &now_rfc3339())?;
         value.project(tx, id)?;
-        projection::insert_history(tx, id, &built.history)
+        projection::insert_history(tx, id, &built.history)?;
+        for change in &built.history {
+            crate::undo::journal(tx, self.action, id, &change.hash, change.message.as_deref())?;
+        }
+        Ok(())
     }
 
     pub(crate) fn create_doc<T: autosurgeon::Reconcile + projection::Projected>(
@@ -139,7 +151,7 @@ impl Author {
         msg: &str,
     ) -> Result<()> {
         let built = self.build_doc(value, msg)?;
-        Self::write_doc(tx, id, kind, value, &built)
+        self.write_doc(tx, id, kind, value, &built)
     }
 }
 
@@ -150,6 +162,12 @@ pub struct WriteTxn<'a> {
 }
 
 impl WriteTxn<'_> {
+    /// Keeps this transaction's changes out of "Undo" (setting up sync,
+    /// registering a device: housekeeping, not corrections of the diary).
+    pub fn not_undoable(&mut self) {
+        self.author.action = crate::undo::NOT_UNDOABLE;
+    }
+
     pub(crate) fn require_kind(&self, id: &str, kind: DocKind, name: &'static str) -> Result<()> {
         if store::doc_kind(self.tx, id)? != Some(kind) {
             return Err(DiaryError::UnknownId {
@@ -181,14 +199,48 @@ impl WriteTxn<'_> {
         if value == old {
             return Ok(out);
         }
-        let heads = doc.get_heads();
-        T::write_diff(&mut doc, &old, &value)?;
-        Author::commit(&mut doc, &msg);
-        let bytes = doc.save_after(&heads);
-        store::append_change(self.tx, id, kind, &bytes, &mut doc, &now_rfc3339())?;
-        T::project(self.tx, id, Some(&old), &value)?;
-        projection::project_history(self.tx, id, &mut doc)?;
+        if old.removed_at().is_some() && value.removed_at().is_some() {
+            return Err(DiaryError::AlreadyRemoved {
+                kind: kind.as_str(),
+                id: id.to_string(),
+            });
+        }
+        self.write_change(id, kind, &mut doc, &old, &value, &msg, crate::undo::Role::Change)?;
         Ok(out)
+    }
+
+    /// Writes `value` (changed from `old`) into the loaded `doc` as one change
+    /// with `msg`: the document, the outbox, the projection, the history and
+    /// the undo journal.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn write_change<T: DocValue>(
+        &mut self,
+        id: &str,
+        kind: DocKind,
+        doc: &mut AutoCommit,
+        old: &T,
+        value: &T,
+        msg: &str,
+        role: crate::undo::Role,
+    ) -> Result<()> {
+        let heads = doc.get_heads();
+        T::write_diff(doc, old, value)?;
+        Author::commit(doc, msg);
+        let bytes = doc.save_after(&heads);
+        store::append_change(self.tx, id, kind, &bytes, doc, &now_rfc3339())?;
+        T::project(self.tx, id, Some(old), value)?;
+        projection::project_history(self.tx, id, doc)?;
+        if let Some(change) = doc.get_last_local_change() {
+            crate::undo::journal_as(
+                self.tx,
+                self.author.action,
+                id,
+                &change.hash().to_string(),
+                Some(msg),
+                role,
+            )?;
+        }
+        Ok(())
     }
 
     /// `id` if given and not yet used in this diary, else a new one.

@@ -96,13 +96,28 @@ ALTER TABLE cases ADD COLUMN status_remark TEXT;
 -- itself for a removed client, or the chamber for a chamber task).
 CREATE TABLE removed_records (
     owner_id   TEXT NOT NULL,
-    kind       TEXT NOT NULL CHECK (kind IN ('client', 'hearing', 'task', 'note', 'fee', 'document')),
+    kind       TEXT NOT NULL CHECK (kind IN ('case', 'client', 'hearing', 'task', 'note', 'fee', 'document')),
     id         TEXT NOT NULL,
     label      TEXT NOT NULL,
     removed_at TEXT NOT NULL,
     PRIMARY KEY (owner_id, kind, id)
 ) STRICT;
 CREATE INDEX removed_records_id ON removed_records (id);
+
+-- This laptop's own changes, newest last, for "Undo": one action per write
+-- transaction, one row per document it changed. Local only (never synced,
+-- never rebuilt); an undo is itself a new change that syncs like any other.
+CREATE TABLE undo_journal (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    action   INTEGER NOT NULL,
+    doc_id   TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    message  TEXT NOT NULL,
+    -- 'change' for an ordinary change, 'undo' for a change that undid another.
+    role     TEXT NOT NULL CHECK (role IN ('change', 'undo')),
+    undone   INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX undo_journal_action ON undo_journal (action);
 
 INSERT INTO meta (key, value) VALUES ('projection.stale', '1')
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;

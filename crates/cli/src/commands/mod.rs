@@ -20,6 +20,7 @@ pub mod remind;
 pub mod search;
 pub mod sync;
 pub mod task;
+pub mod undo;
 
 use chrono::{Local, NaiveDate};
 use nextdate_diary::{dates::parse_date, DiaryError};

@@ -14,7 +14,7 @@ use crate::error::{DiaryError, Result};
 use crate::model::*;
 use crate::projection::number_key;
 use crate::validate::{check_date, check_item, clean_opt, required};
-use crate::write::{new_id, now_rfc3339, Author, WriteTxn};
+use crate::write::{new_id, now_rfc3339, WriteTxn};
 
 /// A new case, optionally with its first (next) date.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -196,7 +196,7 @@ impl WriteTxn<'_> {
             }
             let built = self.author.build_docs(&ready)?;
             for ((id, doc, _), built) in ready.into_iter().zip(built) {
-                Author::write_doc(self.tx, &id, DocKind::Case, &doc, &built)?;
+                self.author.write_doc(self.tx, &id, DocKind::Case, &doc, &built)?;
                 ids.push(id);
             }
         }
