@@ -43,7 +43,7 @@ impl From<nextdate_print::PrintError> for AppError {
     }
 }
 
-type Res<T> = Result<T, AppError>;
+pub(crate) type Res<T> = Result<T, AppError>;
 
 fn today() -> NaiveDate {
     Local::now().date_naive()
@@ -582,6 +582,8 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_join,
         crate::sync::sync_now,
         crate::sync::sync_live,
+        crate::corrections::undo,
+        crate::corrections::undo_preview,
     ])
 }
 

@@ -3,6 +3,7 @@
 //! exposes the commands in [`commands`] and keeps the session ([`session`]).
 
 pub mod commands;
+pub mod corrections;
 pub mod data;
 pub mod documents;
 pub mod printing;

@@ -299,6 +299,26 @@ test("an attached document is stored encrypted and listed on the case page", asy
   assert.equal(missing.err.code, "io");
 });
 
+test("a change offers Undo, and Undo takes it back", async () => {
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  await s.waitFor('[data-testid="note-text"]');
+  const before = (await s.findAll('[data-testid="note-row"]')).length;
+  await fill("note-text", "Note written in the wrong case");
+  await click("note-add");
+  await s.until(async () => (await s.findAll('[data-testid="note-row"]')).length === before + 1, "the note is listed");
+  const offer = await s.waitFor('[data-testid="undo-message"]');
+  assert.match(await offer.text(), /note/i);
+  await shot("13d-undo-offered");
+  await click("undo-button");
+  const done = await s.waitFor('[data-testid="undo-done"]');
+  assert.match(await done.text(), /^Undone: /);
+  await s.until(async () => (await s.findAll('[data-testid="note-row"]')).length === before, "the note is gone");
+  await shot("13e-undone");
+  // The history says so, in words.
+  const history = await invoke("history", { id: caseId });
+  assert.match(history.ok.at(-1).message, /^Undid: /);
+});
+
 test("settings: names, auto-lock, change passphrase, lock now", async () => {
   await click("nav-settings");
   await s.byTestId("settings-page");

@@ -35,9 +35,26 @@ export function navigate(r: Route): void {
 const changes = $state<Record<string, number>>({});
 const invalidation = new Invalidation(changes);
 
-/** After a write: reloads whatever shows one of `topics` (see `touches`). */
+/** The last change this laptop made, offered for "Undo" for a while (see UndoBar). */
+export const undoOffer = $state({
+  /** The history message of the change Undo would take back; null when none is offered. */
+  message: null as string | null,
+  /** What the last undo took back, shown briefly after it. */
+  undid: null as string | null,
+  /** Counts offers, so a new change restarts the bar's timer. */
+  serial: 0,
+});
+
+/** Set by the UndoBar: asks the core what Undo would take back now. */
+let offerUndo: () => void = () => {};
+export function setUndoOffer(f: () => void): void {
+  offerUndo = f;
+}
+
+/** After a write: reloads whatever shows one of `topics` (see `touches`), and offers "Undo". */
 export function changed(topics: Topic[]): void {
   invalidation.touch(...topics);
+  offerUndo();
 }
 
 /** After a change that may have touched anything (sync, import, restore). */

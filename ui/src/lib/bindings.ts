@@ -108,6 +108,10 @@ export const commands = {
 	 *  or only with the minute round. Reads no diary, so polling it is not activity.
 	 */
 	syncLive: () => __TAURI_INVOKE<boolean>("sync_live"),
+	/**  Takes back this laptop's newest change that is not undone yet. */
+	undo: () => typedError<Undone, AppError>(__TAURI_INVOKE("undo")),
+	/**  The history message of the change "Undo" would take back, if any. */
+	undoPreview: () => typedError<string | null, AppError>(__TAURI_INVOKE("undo_preview")),
 };
 
 /* Types */
@@ -402,7 +406,7 @@ export type DocumentRow = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -729,6 +733,16 @@ export type TaskRow_Serialize = {
 	due: string | null,
 	assignee: string | null,
 	done: boolean,
+};
+
+/**  What one undo took back. */
+export type Undone = {
+	/**  The history messages of the changes taken back, in the order they were made. */
+	messages: string[],
+	/**  The documents (cases, clients, the chamber) that the undo changed. */
+	doc_ids: string[],
+	/**  False when every field had been corrected again since, so nothing was put back. */
+	restored: boolean,
 };
 
 export type Vocabulary = {
