@@ -292,9 +292,9 @@ pub fn save_case(s: State<'_, Session>, id: Option<String>, input: CaseInput) ->
                     bench: Some(input.bench),
                     case_type: Some(input.case_type),
                     stage: Some(input.stage),
-                    status: None,
                     parties: Some(input.parties),
                     client_ids: Some(input.client_ids),
+                    assigned: None,
                 },
             )?;
             Ok(id)

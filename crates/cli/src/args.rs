@@ -190,14 +190,39 @@ pub enum ClientCmd {
     List,
     /// A client with their cases and fee balance.
     Show { id: String },
+    /// Correct a client's details; prints what changed. '' clears a field.
+    Edit(ClientEditArgs),
+    /// Remove a client no case names any more (detach them with `case edit --client` first).
+    Remove { id: String },
+}
+
+// The arguments of `client edit` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct ClientEditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A phone number (repeatable); the numbers given replace all the client's numbers ('' clears them).
+    #[arg(long = "phone", value_name = "PHONE")]
+    pub phones: Option<Vec<String>>,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
 }
 
 #[derive(Subcommand)]
 pub enum CaseCmd {
     /// Add a case; prints the new id.
     Add(Box<CaseAdd>),
-    /// Everything about one case.
+    /// Everything about one case, each record with its id (and the removed ones).
     Show { id: String },
+    /// Correct a case's details; prints what changed. '' clears a field, lists replace.
+    Edit(Box<CaseEditArgs>),
+    /// Change a case's status: dispose of, transfer, stay, or bring back to pending.
+    Status(CaseStatusArgs),
     /// List cases.
     List {
         #[arg(long)]
@@ -228,7 +253,7 @@ pub struct CaseAdd {
     pub case_type: Option<String>,
     #[arg(long = "client")]
     pub clients: Vec<String>,
-    /// A party as "NAME:SIDE", e.g. "Rajesh Sharma:petitioner" (repeatable).
+    /// A party as "NAME:SIDE[:COUNSEL]", e.g. "Rajesh Sharma:petitioner:Adv. Mehta" (repeatable).
     #[arg(long = "party")]
     pub parties: Vec<String>,
     #[arg(long)]
@@ -239,6 +264,52 @@ pub struct CaseAdd {
     pub purpose: Option<String>,
     #[arg(long, requires = "next_date")]
     pub item: Option<i64>,
+}
+
+// The arguments of `case edit` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct CaseEditArgs {
+    pub id: String,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long)]
+    pub number: Option<String>,
+    #[arg(long)]
+    pub court: Option<String>,
+    #[arg(long)]
+    pub bench: Option<String>,
+    #[arg(long)]
+    pub cnr: Option<String>,
+    #[arg(long)]
+    pub stage: Option<String>,
+    #[arg(long = "case-type", visible_alias = "type")]
+    pub case_type: Option<String>,
+    /// A party as "NAME:SIDE[:COUNSEL]" (repeatable); the parties given replace all of them.
+    #[arg(long = "party", value_name = "PARTY")]
+    pub parties: Option<Vec<String>>,
+    /// A client's id (repeatable); the clients given replace all of them ('' detaches every client).
+    #[arg(long = "client", value_name = "CLIENT")]
+    pub clients: Option<Vec<String>>,
+    /// A member (id or name) the case is assigned to (repeatable); replaces the assigned members.
+    #[arg(long = "assign", value_name = "MEMBER")]
+    pub assign: Option<Vec<String>>,
+}
+
+// The arguments of `case status` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct CaseStatusArgs {
+    pub id: String,
+    #[arg(long, value_enum)]
+    pub to: CaseStatus,
+    /// The day the status changed.
+    #[arg(long, default_value = "today")]
+    pub date: String,
+    /// Why, in a few words ("settled", "disposed of by mistake").
+    #[arg(long)]
+    pub remark: Option<String>,
+    /// The court a transferred case goes to (required with --to transferred).
+    #[arg(long)]
+    pub court: Option<String>,
 }
 
 #[derive(Subcommand)]

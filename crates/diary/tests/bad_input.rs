@@ -176,16 +176,6 @@ fn every_bad_input_is_refused_with_its_own_error() {
         )
         .map(|_| String::new())
     });
-    expect_unchanged(&mut d, "unknown_value", |d| {
-        d.edit_case(
-            &case,
-            CaseEdit {
-                status: Some("won".into()),
-                ..Default::default()
-            },
-        )
-        .map(|_| String::new())
-    });
     expect_unchanged(&mut d, "unknown_id", |d| {
         d.edit_case(
             &unknown,

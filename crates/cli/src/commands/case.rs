@@ -1,9 +1,10 @@
-//! `nextdate case …` (add, show, list) and `nextdate history CASE`.
+//! `nextdate case …` (add, show, list, edit, status) and `nextdate history CASE`.
 
-use nextdate_diary::{CaseFilter, Diary, DiaryError, NewCase, Party};
+use nextdate_diary::{CaseEdit, CaseFilter, Diary, DiaryError, NewCase, Party, StatusChange};
 
-use super::{opt_date_arg, today};
-use crate::args::CaseCmd;
+use super::print::find_member;
+use super::{date_arg, opt_date_arg, today};
+use crate::args::{CaseCmd, CaseEditArgs, CaseStatusArgs};
 use crate::output::Out;
 
 pub fn run(diary: &mut Diary, cmd: CaseCmd, out: &Out) -> Result<(), DiaryError> {
@@ -32,6 +33,8 @@ pub fn run(diary: &mut Diary, cmd: CaseCmd, out: &Out) -> Result<(), DiaryError>
             out.id(&id);
         }
         CaseCmd::Show { id } => out.case(&diary.case_detail(&id)?),
+        CaseCmd::Edit(a) => edit(diary, *a, out)?,
+        CaseCmd::Status(a) => status(diary, a, out)?,
         CaseCmd::List {
             court,
             status,
@@ -50,18 +53,65 @@ pub fn run(diary: &mut Diary, cmd: CaseCmd, out: &Out) -> Result<(), DiaryError>
     Ok(())
 }
 
+/// `case edit`: the fields given, each list replacing the old one ('' alone empties it).
+fn edit(diary: &mut Diary, a: CaseEditArgs, out: &Out) -> Result<(), DiaryError> {
+    let given =
+        |list: Option<Vec<String>>| list.map(|v| v.into_iter().filter(|s| !s.trim().is_empty()).collect::<Vec<_>>());
+    let parties = given(a.parties)
+        .map(|ps| ps.iter().map(|p| parse_party(p)).collect::<Result<Vec<_>, _>>())
+        .transpose()?;
+    let assigned = given(a.assign)
+        .map(|ms| ms.iter().map(|m| find_member(diary, m)).collect::<Result<Vec<_>, _>>())
+        .transpose()?;
+    let changes = diary.edit_case(
+        &a.id,
+        CaseEdit {
+            title: a.title,
+            number: a.number,
+            court: a.court,
+            cnr: a.cnr.map(Some),
+            bench: a.bench.map(Some),
+            case_type: a.case_type.map(Some),
+            stage: a.stage.map(Some),
+            parties,
+            client_ids: given(a.clients),
+            assigned,
+        },
+    )?;
+    out.changed(&a.id, &changes);
+    Ok(())
+}
+
+/// `case status`: the status change, dated today unless `--date` says otherwise.
+fn status(diary: &mut Diary, a: CaseStatusArgs, out: &Out) -> Result<(), DiaryError> {
+    let changes = diary.change_case_status(
+        &a.id,
+        StatusChange {
+            to: a.to,
+            date: Some(date_arg(&a.date)?),
+            remark: a.remark,
+            court: a.court,
+        },
+    )?;
+    out.changed(&a.id, &changes);
+    Ok(())
+}
+
 /// Who changed what in a case, and when.
 pub fn history(diary: &Diary, case_id: &str, out: &Out) -> Result<(), DiaryError> {
     out.history(&diary.history(case_id)?);
     Ok(())
 }
 
-/// A party given as `NAME:SIDE`.
+/// A party given as `NAME:SIDE` or `NAME:SIDE:COUNSEL` (the counsel may hold colons).
 fn parse_party(s: &str) -> Result<Party, DiaryError> {
-    let (name, side) = s.rsplit_once(':').ok_or_else(|| DiaryError::BadParty(s.to_string()))?;
+    let mut parts = s.splitn(3, ':');
+    let (Some(name), Some(side)) = (parts.next(), parts.next()) else {
+        return Err(DiaryError::BadParty(s.to_string()));
+    };
     Ok(Party {
         name: name.to_string(),
         side: side.to_string(),
-        counsel: None,
+        counsel: parts.next().map(str::to_string),
     })
 }

@@ -44,7 +44,7 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), Failure> {
 }
 
 /// A member by id, or by name (case-insensitive, must be unambiguous).
-fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
+pub(crate) fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
     let members = diary.members()?;
     if let Some(m) = members.iter().find(|m| m.id == who) {
         return Ok(m.id.clone());

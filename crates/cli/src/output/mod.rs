@@ -1,10 +1,12 @@
 //! How the CLI prints: plain text for people, or JSON with `--json`.
 //! Errors are one line on stderr; with `--json`, one line of `{code, message}`.
 //!
-//! [`Out`] is split by what it prints: records ([`records`]: clients, cases,
-//! boards, tasks, fees), whole-diary operations ([`data`]: init, backup,
-//! export, import, print, reminders) and chamber sync ([`sync`]).
+//! [`Out`] is split by what it prints: clients and cases with what a
+//! correction changed ([`case_client`]), other records ([`records`]: boards,
+//! tasks, fees), whole-diary operations ([`data`]: init, backup, export,
+//! import, print, reminders) and chamber sync ([`sync`]).
 
+mod case_client;
 mod data;
 mod records;
 mod sync;

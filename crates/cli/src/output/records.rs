@@ -1,133 +1,15 @@
-//! Printing the diary's records: clients, cases (list and detail), boards,
-//! search hits, tasks, fees and a case's history.
+//! Printing the diary's records: boards, search hits, tasks, fees and a
+//! case's history (clients and cases are in [`super::case_client`]).
 
 use nextdate_diary::dates::parse_iso;
 use nextdate_diary::money::format_amount;
-use nextdate_diary::queries::{ClientRow, FeeRow};
-use nextdate_diary::{Board, CaseDetail, CaseSummary, FeeBalance, HistoryEntry, SearchHit, TaskRow};
+use nextdate_diary::queries::FeeRow;
+use nextdate_diary::{Board, FeeBalance, HistoryEntry, SearchHit, TaskRow};
 use serde_json::json;
 
 use super::{balance_line, dmy, opt_dmy, Out};
 
 impl Out {
-    pub fn clients(&self, rows: &[ClientRow]) {
-        if self.json {
-            return self.print_json(rows);
-        }
-        for c in rows {
-            println!("{}  {}  {}", c.id, c.name, c.phones);
-        }
-    }
-
-    pub fn client(&self, c: &ClientRow, cases: &[CaseSummary], balance: &[FeeBalance]) {
-        if self.json {
-            return self.print_json(&json!({ "client": c, "cases": cases, "balance": balance }));
-        }
-        println!("{}  ({})", c.name, c.id);
-        if !c.phones.is_empty() {
-            println!("  phone: {}", c.phones);
-        }
-        if let Some(e) = &c.email {
-            println!("  email: {e}");
-        }
-        println!("Cases:");
-        for s in cases {
-            println!("  {}  {} — {}  [{}]", s.id, s.number, s.title, s.status);
-        }
-        for b in balance {
-            println!("Fees: {}", balance_line(b));
-        }
-    }
-
-    pub fn cases(&self, rows: &[CaseSummary]) {
-        if self.json {
-            return self.print_json(rows);
-        }
-        for c in rows {
-            println!(
-                "{}  {:<22} {:<40} {:<30} {:<9} {}",
-                c.id,
-                c.number,
-                c.title,
-                c.court,
-                c.status,
-                opt_dmy(&c.latest_date)
-            );
-        }
-        println!("{} case(s)", rows.len());
-    }
-
-    pub fn case(&self, c: &CaseDetail) {
-        if self.json {
-            return self.print_json(c);
-        }
-        let s = &c.summary;
-        println!("{} — {}", s.number, s.title);
-        println!("  id: {}", s.id);
-        println!(
-            "  court: {}{}",
-            s.court,
-            c.bench.as_deref().map(|b| format!(", {b}")).unwrap_or_default()
-        );
-        if let Some(cnr) = &s.cnr {
-            println!("  CNR: {cnr}");
-        }
-        println!(
-            "  status: {}{}",
-            s.status,
-            s.stage
-                .as_deref()
-                .map(|st| format!(" · stage: {st}"))
-                .unwrap_or_default()
-        );
-        for p in &c.parties {
-            println!("  {}: {}", p.side, p.name);
-        }
-        for cl in &c.clients {
-            println!("  client: {} ({})", cl.name, cl.id);
-        }
-        println!("Hearings:");
-        for h in &c.hearings {
-            println!(
-                "  {}  item {:<4} {:<22} {}{}",
-                dmy(&h.date),
-                h.item.map(|i| i.to_string()).unwrap_or_else(|| "—".into()),
-                h.purpose.as_deref().unwrap_or("—"),
-                h.outcome.as_deref().unwrap_or("(not recorded)"),
-                match (&h.next_date, h.disposed) {
-                    (_, true) => " → disposed".to_string(),
-                    (Some(n), _) => format!(" → {}", dmy(n)),
-                    _ => String::new(),
-                }
-            );
-        }
-        if !c.tasks.is_empty() {
-            println!("Tasks:");
-            for t in &c.tasks {
-                println!(
-                    "  [{}] {} (due {})  {}",
-                    if t.done { "x" } else { " " },
-                    t.title,
-                    opt_dmy(&t.due),
-                    t.id
-                );
-            }
-        }
-        if !c.notes.is_empty() {
-            println!("Notes:");
-            for n in &c.notes {
-                println!(
-                    "  [{}] {}",
-                    if n.client_visible { "client-visible" } else { "private" },
-                    n.text
-                );
-            }
-        }
-        for b in &c.balance {
-            println!("Fees: {}", balance_line(b));
-        }
-    }
-
     pub fn boards(&self, boards: &[Board]) {
         if self.json {
             return self.print_json(if boards.len() == 1 {

@@ -171,7 +171,7 @@ impl Diary {
         if !crate::records::case::is_status(&status) {
             rd.errors.push(r.issue(
                 Some("status"),
-                format!("{status:?} is not one of pending, disposed, transferred"),
+                format!("{status:?} is not one of {}", crate::records::STATUSES.join(", ")),
             ));
             return Ok(None);
         }

@@ -1,14 +1,17 @@
 //! The case list (filtered, and the undated cases to get dated) and
-//! everything a case page shows: its parties, clients, hearings, tasks, notes,
-//! fees and attached documents.
+//! everything a case page shows: its parties, clients, assigned members,
+//! hearings, tasks, notes, fees and attached documents, each with its id so
+//! it can be corrected, and the records removed from it.
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
+use super::clients::{client_row, CLIENT_COLUMNS};
 use super::{require, task_row, ClientRow, FeeBalance, FeeRow, TaskRow, TASK_SELECT};
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
+use crate::listing::MemberRow;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -53,6 +56,19 @@ pub struct NoteRow {
     pub at: String,
 }
 
+/// A record removed from a case (or a removed client): it is out of its
+/// list, and named here so it can be seen and brought back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RemovedRecord {
+    /// hearing, task, note, fee, document or client.
+    pub kind: String,
+    pub id: String,
+    /// A few words that name it: "hearing of 10-04-2031".
+    pub label: String,
+    pub removed_at: String,
+}
+
 /// Everything a case page shows, read from the projection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -61,14 +77,21 @@ pub struct CaseDetail {
     pub summary: CaseSummary,
     pub bench: Option<String>,
     pub case_type: Option<String>,
+    /// The date (ISO) and remark of the last status change outside a hearing.
+    pub status_date: Option<String>,
+    pub status_remark: Option<String>,
     pub parties: Vec<PartyRow>,
     pub clients: Vec<ClientRow>,
+    /// The members the case is assigned to.
+    pub assigned: Vec<MemberRow>,
     pub hearings: Vec<HearingRow>,
     pub tasks: Vec<TaskRow>,
     pub notes: Vec<NoteRow>,
     pub fees: Vec<FeeRow>,
     pub balance: Vec<FeeBalance>,
     pub documents: Vec<DocumentRow>,
+    /// Hearings, tasks, notes, fees and documents removed from the case, latest first.
+    pub removed: Vec<RemovedRecord>,
 }
 
 /// An attached document (its bytes stay in the encrypted database).
@@ -187,10 +210,14 @@ impl Diary {
     pub fn case_detail(&self, id: &str) -> Result<CaseDetail> {
         let c = &self.conn;
         let mut row = c.prepare_cached(
-            "SELECT id, title, number, court, cnr, status, stage, latest_date, bench, case_type FROM cases WHERE id = ?1",
+            "SELECT id, title, number, court, cnr, status, stage, latest_date, bench, case_type, status_date,
+                    status_remark
+             FROM cases WHERE id = ?1",
         )?;
-        let (summary, bench, case_type) = row
-            .query_row([id], |r| Ok((case_summary(r)?, r.get(8)?, r.get(9)?)))
+        let (summary, bench, case_type, status_date, status_remark) = row
+            .query_row([id], |r| {
+                Ok((case_summary(r)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?))
+            })
             .optional()?
             .ok_or_else(|| DiaryError::UnknownId {
                 kind: "case",
@@ -207,11 +234,38 @@ impl Diary {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let clients = c
+            .prepare_cached(&format!(
+                "SELECT {CLIENT_COLUMNS} FROM case_clients cc JOIN clients cl ON cl.id = cc.client_id
+                 WHERE cc.case_id = ?1 ORDER BY cl.name, cl.id"
+            ))?
+            .query_map([id], client_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let assigned = c
             .prepare_cached(
-                "SELECT cl.id, cl.name, cl.phones, cl.email FROM case_clients cc JOIN clients cl ON cl.id = cc.client_id
-                 WHERE cc.case_id = ?1 ORDER BY cl.name",
+                "SELECT m.id, m.name, m.role FROM case_members cm JOIN members m ON m.id = cm.member_id
+                 WHERE cm.case_id = ?1 ORDER BY m.name, m.id",
             )?
-            .query_map([id], |r| Ok(ClientRow { id: r.get(0)?, name: r.get(1)?, phones: r.get(2)?, email: r.get(3)? }))?
+            .query_map([id], |r| {
+                Ok(MemberRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let removed = c
+            .prepare_cached(
+                "SELECT kind, id, label, removed_at FROM removed_records WHERE owner_id = ?1
+                 ORDER BY removed_at DESC, kind, id",
+            )?
+            .query_map([id], |r| {
+                Ok(RemovedRecord {
+                    kind: r.get(0)?,
+                    id: r.get(1)?,
+                    label: r.get(2)?,
+                    removed_at: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let hearings = c
             .prepare_cached(
@@ -250,14 +304,18 @@ impl Diary {
             summary,
             bench,
             case_type,
+            status_date,
+            status_remark,
             parties,
             clients,
+            assigned,
             hearings,
             tasks,
             notes,
             fees: self.fees(Some(id))?,
             balance: self.case_balance(id)?,
             documents: self.documents(id)?,
+            removed,
         })
     }
 

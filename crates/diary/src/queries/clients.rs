@@ -1,6 +1,8 @@
-//! The client list, one client, and a client's cases.
+//! The client list, one client, and a client's cases. Removed clients are
+//! not here: the projection keeps them out of `clients` (and out of search),
+//! listing them in `removed_records` instead.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{OptionalExtension, Row};
 use serde::Serialize;
 
 use super::cases::{case_summary, CASE_SELECT};
@@ -15,37 +17,40 @@ pub struct ClientRow {
     pub name: String,
     pub phones: String,
     pub email: Option<String>,
+    pub address: Option<String>,
+    /// The advocate's private notes about the client.
+    pub notes: Option<String>,
+}
+
+/// The columns [`client_row`] reads, for a `clients` table aliased `cl`.
+pub(super) const CLIENT_COLUMNS: &str = "cl.id, cl.name, cl.phones, cl.email, cl.address, cl.notes";
+
+pub(super) fn client_row(r: &Row) -> rusqlite::Result<ClientRow> {
+    Ok(ClientRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        phones: r.get(2)?,
+        email: r.get(3)?,
+        address: r.get(4)?,
+        notes: r.get(5)?,
+    })
 }
 
 impl Diary {
-    /// All clients by name.
+    /// All clients by name (removed ones left out).
     pub fn clients(&self) -> Result<Vec<ClientRow>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name, phones, email FROM clients ORDER BY name, id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ClientRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                phones: r.get(2)?,
-                email: r.get(3)?,
-            })
-        })?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {CLIENT_COLUMNS} FROM clients cl ORDER BY cl.name, cl.id"
+        ))?;
+        let rows = stmt.query_map([], client_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// One client.
+    /// One client; a removed client is unknown here.
     pub fn client(&self, id: &str) -> Result<ClientRow> {
         self.conn
-            .prepare_cached("SELECT id, name, phones, email FROM clients WHERE id = ?1")?
-            .query_row([id], |r| {
-                Ok(ClientRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    phones: r.get(2)?,
-                    email: r.get(3)?,
-                })
-            })
+            .prepare_cached(&format!("SELECT {CLIENT_COLUMNS} FROM clients cl WHERE cl.id = ?1"))?
+            .query_row([id], client_row)
             .optional()?
             .ok_or_else(|| DiaryError::UnknownId {
                 kind: "client",

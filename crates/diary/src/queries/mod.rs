@@ -16,7 +16,9 @@ pub mod search;
 pub mod tasks;
 
 pub use board::{board_on, Board, BoardEntry, CourtGroup, DayCount};
-pub use cases::{AttachedDocument, CaseDetail, CaseFilter, CaseSummary, DocumentRow, HearingRow, NoteRow, PartyRow};
+pub use cases::{
+    AttachedDocument, CaseDetail, CaseFilter, CaseSummary, DocumentRow, HearingRow, NoteRow, PartyRow, RemovedRecord,
+};
 pub use clients::ClientRow;
 pub use fees::{FeeBalance, FeeRow};
 pub use history::HistoryEntry;

@@ -1,6 +1,7 @@
-//! Cases: a new case and edits to its header, their checks (required fields,
-//! statuses, parties, one number per court), and storing whole case documents
-//! at once (demo data, imports).
+//! Cases: a new case, its checks (required fields, statuses, parties, one
+//! number per court), and storing whole case documents at once (demo data,
+//! imports). Corrections to a case are in `case_edit`, status changes in
+//! `case_status_change`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -35,23 +36,8 @@ pub struct NewCase {
     pub item: Option<i64>,
 }
 
-/// Changes to a case's header; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct CaseEdit {
-    pub title: Option<String>,
-    pub number: Option<String>,
-    pub court: Option<String>,
-    pub cnr: Option<Option<String>>,
-    pub bench: Option<Option<String>>,
-    pub case_type: Option<Option<String>>,
-    pub stage: Option<Option<String>>,
-    pub status: Option<String>,
-    pub parties: Option<Vec<Party>>,
-    pub client_ids: Option<Vec<String>>,
-}
-
 /// Statuses a case can have.
-pub const STATUSES: &[&str] = &["pending", "disposed", "transferred"];
+pub const STATUSES: &[&str] = &["pending", "disposed", "transferred", "stayed"];
 
 /// Whether `s` is one of the [`STATUSES`].
 pub(crate) fn is_status(s: &str) -> bool {
@@ -71,13 +57,10 @@ impl Diary {
     pub fn add_case(&mut self, c: NewCase) -> Result<String> {
         self.write(|w| w.add_case(c))
     }
-    pub fn edit_case(&mut self, id: &str, e: CaseEdit) -> Result<()> {
-        self.write(|w| w.edit_case(id, e))
-    }
 }
 
 impl WriteTxn<'_> {
-    fn check_unique_number(&self, number: &str, court: &str, except: Option<&str>) -> Result<()> {
+    pub(super) fn check_unique_number(&self, number: &str, court: &str, except: Option<&str>) -> Result<()> {
         let existing: Option<String> = self
             .tx
             .prepare_cached("SELECT id FROM cases WHERE court = ?1 AND number_key = ?2 AND id IS NOT ?3 LIMIT 1")?
@@ -93,7 +76,7 @@ impl WriteTxn<'_> {
         }
     }
 
-    fn check_parties(parties: Vec<Party>) -> Result<Vec<Party>> {
+    pub(super) fn check_parties(parties: Vec<Party>) -> Result<Vec<Party>> {
         parties
             .into_iter()
             .map(|p| {
@@ -233,84 +216,5 @@ impl WriteTxn<'_> {
         }
         let id = self.fresh_id(id)?;
         Ok((id, doc))
-    }
-
-    pub fn edit_case(&mut self, id: &str, e: CaseEdit) -> Result<()> {
-        if let Some(ids) = &e.client_ids {
-            self.check_clients(ids)?;
-        }
-        let parties = e.parties.map(Self::check_parties).transpose()?;
-        let txn: &WriteTxn = self;
-        let check_unique = |number: &str, court: &str| txn.check_unique_number(number, court, Some(id));
-        // Validate against the current record before changing anything.
-        let current = txn
-            .tx
-            .query_row("SELECT number, court FROM cases WHERE id = ?1", [id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            });
-        let (cur_number, cur_court) = current.optional()?.ok_or_else(|| DiaryError::UnknownId {
-            kind: "case",
-            id: id.into(),
-        })?;
-        let number = e.number.as_deref().map(|n| required(n, "case number")).transpose()?;
-        let court = e.court.as_deref().map(|c| required(c, "court")).transpose()?;
-        let title = e.title.as_deref().map(|t| required(t, "case title")).transpose()?;
-        if number.is_some() || court.is_some() {
-            check_unique(
-                number.as_deref().unwrap_or(&cur_number),
-                court.as_deref().unwrap_or(&cur_court),
-            )?;
-        }
-        if let Some(s) = &e.status {
-            if !is_status(s) {
-                return Err(DiaryError::UnknownValue(format!(
-                    "unknown status {s:?}: use pending, disposed or transferred"
-                )));
-            }
-        }
-        self.change::<CaseDoc, _>(id, DocKind::Case, |c, _| {
-            let mut changed = Vec::new();
-            if let Some(t) = title {
-                c.title = t;
-                changed.push("title");
-            }
-            if let Some(n) = number {
-                c.number = n;
-                changed.push("number");
-            }
-            if let Some(v) = court {
-                c.court = v;
-                changed.push("court");
-            }
-            if let Some(v) = e.cnr {
-                c.cnr = clean_opt(v).map(|s| s.to_uppercase());
-                changed.push("CNR");
-            }
-            if let Some(v) = e.bench {
-                c.bench = clean_opt(v);
-                changed.push("bench");
-            }
-            if let Some(v) = e.case_type {
-                c.case_type = clean_opt(v);
-                changed.push("case type");
-            }
-            if let Some(v) = e.stage {
-                c.stage = clean_opt(v);
-                changed.push("stage");
-            }
-            if let Some(v) = e.status {
-                c.status = v;
-                changed.push("status");
-            }
-            if let Some(v) = parties {
-                c.parties = v;
-                changed.push("parties");
-            }
-            if let Some(v) = e.client_ids {
-                c.client_ids = v;
-                changed.push("clients");
-            }
-            Ok(((), format!("Edited {}", changed.join(", "))))
-        })
     }
 }

@@ -5,6 +5,9 @@
 //! change in a transaction of its own.
 
 pub mod case;
+pub mod case_edit;
+pub mod case_status_change;
+pub mod changes;
 pub mod client;
 pub mod document;
 pub mod fee;
@@ -12,8 +15,11 @@ pub mod hearing;
 pub mod note;
 pub mod task;
 
-pub use case::{CaseEdit, NewCase, WholeCase, STATUSES};
-pub use client::NewClient;
+pub use case::{NewCase, WholeCase, STATUSES};
+pub use case_edit::CaseEdit;
+pub use case_status_change::StatusChange;
+pub use changes::{Changes, FieldChange};
+pub use client::{ClientEdit, NewClient};
 pub use document::MAX_DOCUMENT_BYTES;
 pub use fee::NewFee;
 pub use hearing::{NextStep, RecordHearing};
