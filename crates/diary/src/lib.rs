@@ -51,5 +51,6 @@ pub use queries::{
     TaskRow,
 };
 pub use records::{CaseEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing, WholeCase};
+pub use records::{FieldChange, HearingChange, HearingEdit};
 pub use write::WriteTxn;
 pub use zeroize::Zeroizing;

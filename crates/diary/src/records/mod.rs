@@ -9,6 +9,7 @@ pub mod client;
 pub mod document;
 pub mod fee;
 pub mod hearing;
+pub mod hearing_edit;
 pub mod note;
 pub mod task;
 
@@ -16,7 +17,8 @@ pub use case::{CaseEdit, NewCase, WholeCase, STATUSES};
 pub use client::NewClient;
 pub use document::MAX_DOCUMENT_BYTES;
 pub use fee::NewFee;
-pub use hearing::{NextStep, RecordHearing};
+pub use hearing::{FieldChange, HearingChange, NextStep, RecordHearing};
+pub use hearing_edit::HearingEdit;
 pub use note::NewNote;
 pub use task::NewTask;
 pub mod child;
