@@ -6,6 +6,7 @@
 //! export, import, print, reminders) and chamber sync ([`sync`]).
 
 mod data;
+mod hearing;
 mod records;
 mod sync;
 
