@@ -235,6 +235,20 @@ pub enum CaseCmd {
         #[arg(long)]
         undated: bool,
     },
+    /// List a case on a date (its next date), without recording a hearing.
+    Date(CaseDate),
+}
+
+// The arguments of `case date` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct CaseDate {
+    pub case_id: String,
+    #[arg(long)]
+    pub next_date: String,
+    #[arg(long)]
+    pub purpose: Option<String>,
+    #[arg(long)]
+    pub item: Option<i64>,
 }
 
 #[derive(Args)]
@@ -330,6 +344,38 @@ pub enum HearingCmd {
         #[arg(long)]
         item: Option<i64>,
     },
+    /// Correct a hearing: its date, item, purpose, outcome or next date ('' clears a field).
+    Edit {
+        hearing_id: String,
+        #[arg(long)]
+        date: Option<String>,
+        /// The item number on the cause list ('' clears it).
+        #[arg(long, value_parser = item_or_clear)]
+        item: Option<Clearable<i64>>,
+        #[arg(long)]
+        purpose: Option<String>,
+        #[arg(long)]
+        outcome: Option<String>,
+        /// The next date ('' clears it); the case's listing moves with it.
+        #[arg(long)]
+        next_date: Option<String>,
+    },
+    /// Remove a hearing entered by mistake (it stays in the case's history).
+    Remove { hearing_id: String },
+}
+
+/// A value given to correct a field, or none to clear it (typed as '').
+#[derive(Clone, Debug)]
+pub struct Clearable<T>(pub Option<T>);
+
+fn item_or_clear(s: &str) -> Result<Clearable<i64>, String> {
+    match s.trim() {
+        "" => Ok(Clearable(None)),
+        n => n
+            .parse()
+            .map(|i| Clearable(Some(i)))
+            .map_err(|_| format!("{n:?} is not an item number; give a whole number, or '' to clear it")),
+    }
 }
 
 #[derive(Subcommand)]

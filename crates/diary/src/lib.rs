@@ -52,6 +52,6 @@ pub use queries::{
     TaskRow,
 };
 pub use records::{CaseEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing, WholeCase};
-pub use records::{Changes, ClientEdit, FieldChange, StatusChange};
+pub use records::{Changes, ClientEdit, FieldChange, HearingChange, HearingEdit, StatusChange};
 pub use write::WriteTxn;
 pub use zeroize::Zeroizing;

@@ -6,7 +6,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use nextdate_diary::{
-    CaseEdit, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing,
+    CaseEdit, Diary, FeeKind, HearingEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing,
 };
 use nextdate_diary::{CaseStatus, ClientEdit, StatusChange};
 use proptest::prelude::*;
@@ -77,6 +77,41 @@ enum Op {
         bench: Option<String>,
     },
     Rebuild,
+    // ---- Hearing corrections (hearings): edit, remove, re-record, list on a date. ----
+    /// A case listed on a day and, with `next_in`, recorded there with a next date:
+    /// material for the corrections below.
+    ListedCase {
+        number: u16,
+        listed_in: i64,
+        next_in: Option<i64>,
+    },
+    /// `hearing` picks among the case's hearings, removed ones included.
+    EditHearing {
+        case: usize,
+        hearing: usize,
+        date_in: Option<i64>,
+        item: Option<Option<i64>>,
+        purpose: Option<Option<String>>,
+        outcome: Option<Option<String>>,
+        next_in: Option<Option<i64>>,
+    },
+    RemoveHearing {
+        case: usize,
+        hearing: usize,
+    },
+    /// Records one of the case's hearings again, with another next date.
+    ReRecord {
+        case: usize,
+        hearing: usize,
+        next_in: i64,
+    },
+    ListCase {
+        case: usize,
+        day: i64,
+        purpose: Option<String>,
+        item: Option<i64>,
+    },
+    // ---- end of hearing corrections ----
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -89,6 +124,10 @@ fn name() -> impl Strategy<Value = String> {
 }
 
 fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![3 => base_op(), 2 => hearing_op()]
+}
+
+fn base_op() -> impl Strategy<Value = Op> {
     prop_oneof![
         name().prop_map(Op::AddClient),
         // Client and case corrections.
@@ -197,6 +236,73 @@ fn correction_op() -> impl Strategy<Value = Op> {
     ]
 }
 // ---- end of client and case corrections ----
+
+/// The hearing corrections' operations (hearings).
+fn hearing_op() -> impl Strategy<Value = Op> {
+    let opt_text = || proptest::option::of(proptest::option::of("[A-Za-z ]{0,12}"));
+    prop_oneof![
+        (100u16..400, -20i64..30, proptest::option::of(1i64..40)).prop_map(|(number, listed_in, next_in)| {
+            Op::ListedCase {
+                number,
+                listed_in,
+                next_in,
+            }
+        }),
+        (
+            (0usize..8, 0usize..6),
+            proptest::option::of(-30i64..40),
+            proptest::option::of(proptest::option::of(0i64..30)),
+            opt_text(),
+            opt_text(),
+            proptest::option::of(proptest::option::of(-5i64..60)),
+        )
+            .prop_map(
+                |((case, hearing), date_in, item, purpose, outcome, next_in)| Op::EditHearing {
+                    case,
+                    hearing,
+                    date_in,
+                    item,
+                    purpose,
+                    outcome,
+                    next_in,
+                }
+            ),
+        (0usize..8, 0usize..6).prop_map(|(case, hearing)| Op::RemoveHearing { case, hearing }),
+        (0usize..8, 0usize..6, -5i64..60).prop_map(|(case, hearing, next_in)| Op::ReRecord { case, hearing, next_in }),
+        (
+            0usize..8,
+            -10i64..60,
+            proptest::option::of("[A-Za-z ]{0,12}"),
+            proptest::option::of(0i64..30)
+        )
+            .prop_map(|(case, day, purpose, item)| Op::ListCase {
+                case,
+                day,
+                purpose,
+                item
+            }),
+    ]
+}
+
+/// One of a case's hearings, removed ones included (by id), or an unknown id.
+fn pick_hearing(d: &Diary, case: &str, i: usize) -> (String, Option<chrono::NaiveDate>) {
+    let mut all: Vec<(String, String)> = d
+        .conn()
+        .prepare(
+            "SELECT id, date FROM hearings WHERE case_id = ?1
+             UNION ALL SELECT id, '' FROM removed_records WHERE owner_id = ?1 AND kind = 'hearing' ORDER BY 1",
+        )
+        .unwrap()
+        .query_map([case], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    if all.is_empty() {
+        return ("01UNKNOWNUNKNOWNUNKNOWNUNK".to_string(), None);
+    }
+    let (id, date) = all.swap_remove(i % all.len());
+    (id, nextdate_diary::dates::parse_iso(&date).ok())
+}
 
 const COURTS: &[&str] = &["Delhi High Court", "Saket District Courts", "Bombay High Court"];
 
@@ -381,6 +487,99 @@ fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut Vec<S
                 )
                 .map(|_| ()),
             Op::Rebuild => d.rebuild(),
+            // ---- Hearing corrections (hearings). ----
+            Op::ListedCase {
+                number,
+                listed_in,
+                next_in,
+            } => {
+                let listed = t + Duration::days(listed_in);
+                d.add_case(NewCase {
+                    title: format!("Listed {number}"),
+                    number: format!("O.S. {number}/2026"),
+                    court: COURTS[number as usize % COURTS.len()].into(),
+                    next_date: Some(listed),
+                    purpose: Some("Evidence".into()),
+                    ..Default::default()
+                })
+                .and_then(|case| {
+                    cases.push(case.clone());
+                    match next_in {
+                        Some(n) => d
+                            .record_hearing(
+                                &case,
+                                RecordHearing {
+                                    date: listed,
+                                    outcome: None,
+                                    item: None,
+                                    next: NextStep::Adjourned {
+                                        next_date: listed + Duration::days(n),
+                                        purpose: Some("Arguments".into()),
+                                    },
+                                    attended_by: None,
+                                },
+                            )
+                            .map(|_| ()),
+                        None => Ok(()),
+                    }
+                })
+            }
+            Op::EditHearing {
+                case,
+                hearing,
+                date_in,
+                item,
+                purpose,
+                outcome,
+                next_in,
+            } => {
+                let case = pick(cases, case);
+                let (hearing, _) = pick_hearing(d, &case, hearing);
+                d.edit_hearing(
+                    &case,
+                    &hearing,
+                    HearingEdit {
+                        date: date_in.map(|n| t + Duration::days(n)),
+                        item,
+                        purpose,
+                        outcome,
+                        next_date: next_in.map(|n| n.map(|n| t + Duration::days(n))),
+                    },
+                )
+                .map(|_| ())
+            }
+            Op::RemoveHearing { case, hearing } => {
+                let case = pick(cases, case);
+                let (hearing, _) = pick_hearing(d, &case, hearing);
+                d.remove_hearing(&case, &hearing).map(|_| ())
+            }
+            Op::ReRecord { case, hearing, next_in } => {
+                let case = pick(cases, case);
+                let (_, date) = pick_hearing(d, &case, hearing);
+                let date = date.unwrap_or(t);
+                d.record_hearing(
+                    &case,
+                    RecordHearing {
+                        date,
+                        outcome: None,
+                        item: None,
+                        next: NextStep::Adjourned {
+                            next_date: date + Duration::days(next_in),
+                            purpose: None,
+                        },
+                        attended_by: None,
+                    },
+                )
+                .map(|_| ())
+            }
+            Op::ListCase {
+                case,
+                day,
+                purpose,
+                item,
+            } => d
+                .list_case(&pick(cases, case), t + Duration::days(day), purpose, item)
+                .map(|_| ()),
         };
     }
 }

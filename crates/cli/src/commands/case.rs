@@ -49,6 +49,7 @@ pub fn run(diary: &mut Diary, cmd: CaseCmd, out: &Out) -> Result<(), DiaryError>
             };
             out.cases(&diary.cases(&filter)?);
         }
+        CaseCmd::Date(a) => super::listing::run(diary, a, out)?,
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod hearing;
 pub mod import;
 pub mod init;
 pub mod key;
+pub mod listing;
 pub mod maintenance;
 pub mod note;
 pub mod print;

@@ -8,6 +8,7 @@
 
 mod case_client;
 mod data;
+mod hearing;
 mod records;
 mod sync;
 

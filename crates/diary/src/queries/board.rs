@@ -66,6 +66,11 @@ pub struct DayCount {
     pub hearings: i64,
 }
 
+/// A board row: the hearing, its case, its clients, and the previous date:
+/// the date of the case's latest hearing before this one. The `hearings`
+/// table holds live hearings only (the projection leaves removed ones out and
+/// lists them in `removed_records`), so a removed hearing or a listing that
+/// a corrected next date replaced is never anyone's previous date.
 pub(crate) const BOARD_SELECT: &str = "
     SELECT h.id, h.case_id, h.date, c.court, c.bench, h.item, c.number, c.title, c.stage, h.purpose, h.outcome,
            h.next_date,

@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use super::child::{describe_change, sentence};
 
-/// One field of a record before and after a correction, in words (dates as
-/// DD-MM-YYYY, people by name); `None` is an empty field.
+/// One field of a record before and after a correction; `None` is an empty
+/// field. Case and client fields read as the shells show them (dates as
+/// DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+/// fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldChange {

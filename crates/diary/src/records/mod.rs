@@ -12,6 +12,7 @@ pub mod client;
 pub mod document;
 pub mod fee;
 pub mod hearing;
+pub mod hearing_edit;
 pub mod note;
 pub mod task;
 
@@ -22,7 +23,8 @@ pub use changes::{Changes, FieldChange};
 pub use client::{ClientEdit, NewClient};
 pub use document::MAX_DOCUMENT_BYTES;
 pub use fee::NewFee;
-pub use hearing::{NextStep, RecordHearing};
+pub use hearing::{HearingChange, NextStep, RecordHearing};
+pub use hearing_edit::HearingEdit;
 pub use note::NewNote;
 pub use task::NewTask;
 pub mod child;
