@@ -19,3 +19,6 @@ pub use fee::NewFee;
 pub use hearing::{NextStep, RecordHearing};
 pub use note::NewNote;
 pub use task::NewTask;
+pub mod child;
+
+pub use child::ChildKind;
