@@ -6,6 +6,7 @@
 
 pub mod case;
 pub mod client;
+pub mod corrected;
 pub mod document;
 pub mod fee;
 pub mod hearing;
@@ -14,11 +15,12 @@ pub mod task;
 
 pub use case::{CaseEdit, NewCase, WholeCase, STATUSES};
 pub use client::NewClient;
-pub use document::MAX_DOCUMENT_BYTES;
-pub use fee::NewFee;
+pub use corrected::Corrected;
+pub use document::{DocumentEdit, MAX_DOCUMENT_BYTES};
+pub use fee::{FeeEdit, NewFee, PaymentMode};
 pub use hearing::{NextStep, RecordHearing};
-pub use note::NewNote;
-pub use task::NewTask;
+pub use note::{NewNote, NoteEdit};
+pub use task::{NewTask, TaskEdit};
 pub mod child;
 
 pub use child::ChildKind;
