@@ -2,10 +2,12 @@
 //! Errors are one line on stderr; with `--json`, one line of `{code, message}`.
 //!
 //! [`Out`] is split by what it prints: records ([`records`]: clients, cases,
-//! boards, tasks, fees), whole-diary operations ([`data`]: init, backup,
+//! boards, tasks, fees; their corrections and documents in [`record_edits`]),
+//! whole-diary operations ([`data`]: init, backup,
 //! export, import, print, reminders) and chamber sync ([`sync`]).
 
 mod data;
+mod record_edits;
 mod records;
 mod sync;
 
