@@ -275,7 +275,7 @@ pub enum TaskCmd {
         title: String,
         #[arg(long)]
         due: Option<String>,
-        /// A member of the chamber (their id).
+        /// A member of the chamber (id or name).
         #[arg(long = "assign", alias = "assignee", value_name = "MEMBER")]
         assignee: Option<String>,
     },
@@ -289,7 +289,7 @@ pub enum TaskCmd {
         /// The new due date ("" clears it).
         #[arg(long)]
         due: Option<String>,
-        /// A member of the chamber (their id; "" for nobody).
+        /// A member of the chamber (id or name; "" for nobody).
         #[arg(long = "assign", value_name = "MEMBER")]
         assignee: Option<String>,
     },

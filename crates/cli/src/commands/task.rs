@@ -18,6 +18,7 @@ pub fn run(diary: &mut Diary, cmd: TaskCmd, out: &Out) -> Result<(), DiaryError>
             assignee,
         } => {
             let due = opt_date_arg(due.as_deref())?;
+            let assignee = member(diary, assignee)?.flatten();
             let task = NewTask { title, due, assignee };
             let id = match case_id.or(case_pos) {
                 Some(case) => diary.add_task(&case, task)?,
@@ -44,7 +45,7 @@ pub fn run(diary: &mut Diary, cmd: TaskCmd, out: &Out) -> Result<(), DiaryError>
             let edit = TaskEdit {
                 title,
                 due,
-                assignee: assignee.map(|a| Some(a).filter(|a| !a.trim().is_empty())),
+                assignee: member(diary, assignee)?,
             };
             let case = diary.case_of(ChildKind::Task, &id)?;
             out.corrected(&diary.edit_task(&case, &id, edit)?);
@@ -59,6 +60,15 @@ pub fn run(diary: &mut Diary, cmd: TaskCmd, out: &Out) -> Result<(), DiaryError>
         }
     }
     Ok(())
+}
+
+/// A member given by id or name: `None` when not given, `Some(None)` for "" (nobody).
+fn member(diary: &Diary, who: Option<String>) -> Result<Option<Option<String>>, DiaryError> {
+    who.map(|w| match w.trim() {
+        "" => Ok(None),
+        w => diary.find_member(w).map(|m| Some(m.id)),
+    })
+    .transpose()
 }
 
 /// Open tasks; only those past their due date with `overdue`.

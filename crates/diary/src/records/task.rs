@@ -17,6 +17,7 @@ use super::corrected::{given, quoted, Corrected};
 use crate::dates::{iso_to_dmy, parse_iso};
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
+use crate::listing::MemberRow;
 use crate::model::*;
 use crate::store;
 use crate::validate::{check_date, required};
@@ -74,6 +75,34 @@ impl Diary {
     }
     pub fn remove_task(&mut self, case_id: &str, task_id: &str) -> Result<Corrected> {
         self.write(|w| w.remove_task(case_id, task_id))
+    }
+}
+
+impl Diary {
+    /// A member of the chamber by id, or by name (case-insensitive; a part of
+    /// the name will do if it names one member only).
+    pub fn find_member(&self, who: &str) -> Result<MemberRow> {
+        let members = self.members()?;
+        if let Some(m) = members.iter().find(|m| m.id == who.trim()) {
+            return Ok(m.clone());
+        }
+        let wanted = who.trim().to_lowercase();
+        let named: Vec<&MemberRow> = members
+            .iter()
+            .filter(|m| !wanted.is_empty() && m.name.to_lowercase().contains(&wanted))
+            .collect();
+        match named.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(DiaryError::UnknownId {
+                kind: "member",
+                id: who.to_string(),
+            }),
+            many => Err(DiaryError::AmbiguousMember(format!(
+                "{who:?} matches {} members ({}); give the member's id",
+                many.len(),
+                many.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
+            ))),
+        }
     }
 }
 
