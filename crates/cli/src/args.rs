@@ -87,6 +87,9 @@ pub enum Command {
     /// Notes.
     #[command(subcommand)]
     Note(NoteCmd),
+    /// Documents attached to cases (kept encrypted in the diary).
+    #[command(subcommand)]
+    Doc(DocCmd),
     /// Who changed what in a case, and when.
     History { case_id: String },
     /// Take back this device's last change (again: the one before it, and so on).
@@ -380,18 +383,40 @@ fn item_or_clear(s: &str) -> Result<Clearable<i64>, String> {
 
 #[derive(Subcommand)]
 pub enum TaskCmd {
-    /// Add a task to a case; prints the new id.
+    /// Add a task to a case, or to the chamber without --case; prints the new id.
     Add {
-        case_id: String,
+        // The case as the first argument, as before --case.
+        #[arg(value_name = "CASE_ID", hide = true)]
+        case_pos: Option<String>,
+        /// The case the task belongs to (default: none, a chamber task).
+        #[arg(long = "case", value_name = "CASE_ID", conflicts_with = "case_pos")]
+        case_id: Option<String>,
         #[arg(long)]
         title: String,
         #[arg(long)]
         due: Option<String>,
-        #[arg(long)]
+        /// A member of the chamber (id or name).
+        #[arg(long = "assign", alias = "assignee", value_name = "MEMBER")]
         assignee: Option<String>,
     },
     /// Mark a task done.
     Done { id: String },
+    /// Correct a task's title, due date or assignee; prints what changed.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// The new due date ("" clears it).
+        #[arg(long)]
+        due: Option<String>,
+        /// A member of the chamber (id or name; "" for nobody).
+        #[arg(long = "assign", value_name = "MEMBER")]
+        assignee: Option<String>,
+    },
+    /// Open a done task again.
+    Reopen { id: String },
+    /// Remove a task from the lists (it stays in the history, marked removed).
+    Remove { id: String },
 }
 
 #[derive(Subcommand)]
@@ -407,10 +432,36 @@ pub enum FeeCmd {
         date: Option<String>,
         #[arg(long)]
         note: Option<String>,
+        /// cash, UPI, cheque, bank transfer or card.
         #[arg(long)]
         mode: Option<String>,
         #[arg(long, default_value = "INR")]
         currency: String,
+    },
+    /// Correct a fee entry (not a voided one); prints what changed.
+    Edit {
+        id: String,
+        #[arg(long, value_enum)]
+        kind: Option<FeeKind>,
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long)]
+        date: Option<String>,
+        /// cash, UPI, cheque, bank transfer or card ("" clears it).
+        #[arg(long)]
+        mode: Option<String>,
+        /// "" clears it.
+        #[arg(long)]
+        remark: Option<String>,
+    },
+    /// Void a fee entry: it stays in the ledger, struck out, and leaves the balance.
+    Void {
+        id: String,
+        /// Why, e.g. "entered twice".
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -424,6 +475,48 @@ pub enum NoteCmd {
         #[arg(long)]
         client_visible: bool,
     },
+    /// Correct a note's text or whether the client may see it; prints what changed.
+    Edit {
+        id: String,
+        #[arg(long)]
+        text: Option<String>,
+        #[arg(long, value_name = "true|false")]
+        client_visible: Option<bool>,
+    },
+    /// Remove a note (it stays in the history, marked removed).
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum DocCmd {
+    /// Attach a file to a case (private unless --client-visible); prints the new id.
+    Add {
+        case_id: String,
+        file: PathBuf,
+        #[arg(long)]
+        client_visible: bool,
+    },
+    /// The documents attached to a case.
+    List { case_id: String },
+    /// Write a document's contents to a file.
+    Save {
+        id: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Rename a document or change whether the client may see it; prints what changed.
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_name = "true|false")]
+        client_visible: Option<bool>,
+    },
+    /// Remove a document from its case (it stays in the history, marked removed; its contents stay in the diary).
+    Remove { id: String },
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -74,6 +74,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
         Command::Fee(cmd) => fee::run(&mut diary, cmd, out)?,
         Command::Fees { case_id } => fee::fees(&diary, case_id.as_deref(), out)?,
         Command::Note(cmd) => note::run(&mut diary, cmd, out)?,
+        Command::Doc(cmd) => doc::run(&mut diary, cmd, out)?,
         Command::Rebuild => maintenance::rebuild(&mut diary, out)?,
         Command::Undo => undo::run(&mut diary, out)?,
         Command::Demo { cases, seed, batch } => maintenance::demo(&mut diary, cases, seed, batch, out)?,

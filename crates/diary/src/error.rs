@@ -130,6 +130,9 @@ pub enum DiaryError {
     /// An output (a printed list, an export) could not be produced; a bug, not bad input.
     #[error("could not produce the {0}")]
     Output(String),
+    // Records (tasks, notes, fees, documents): a voided fee entry is not corrected.
+    #[error("the fee of {amount} was voided ({reason}); a voided entry cannot be corrected: add a new entry instead")]
+    FeeVoided { amount: String, reason: String },
 }
 
 impl DiaryError {
@@ -191,6 +194,7 @@ impl DiaryError {
             Document(_) => ErrorCode::Document,
             Io(_) => ErrorCode::Io,
             Output(_) => ErrorCode::OutputFailed,
+            FeeVoided { .. } => ErrorCode::FeeVoided,
         }
     }
 }

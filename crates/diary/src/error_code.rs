@@ -103,6 +103,8 @@ error_codes! {
     NotAdmin => "not_admin",
     ChangeTooLarge => "change_too_large",
     SyncStateDamaged => "sync_state_damaged",
+    // Records (tasks, notes, fees, documents).
+    FeeVoided => "fee_voided",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -77,6 +77,12 @@ struct Table {
     sql: &'static str,
 }
 
+/// The chamber's own tasks (of no case): in `diary.json` under `chamber`,
+/// and in a CSV export's `export.json` (`tasks.csv` holds the tasks of cases,
+/// each row naming its case, as an import expects).
+const CHAMBER_TASKS: &str = "SELECT t.id, t.title, t.due, t.assignee, t.done, t.done_at, t.created_at FROM tasks t
+     WHERE t.case_id = (SELECT value FROM meta WHERE key = 'chamber_id') ORDER BY t.created_at, t.id";
+
 const TABLES: &[Table] = &[
     Table {
         name: "clients",
@@ -112,7 +118,8 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "fees",
-        sql: "SELECT f.id, f.case_id, c.number AS case_number, f.kind, f.amount_minor, f.currency, f.date, f.mode, f.remark
+        sql: "SELECT f.id, f.case_id, c.number AS case_number, f.kind, f.amount_minor, f.currency, f.date, f.mode, f.remark,
+                     f.voided_at, f.void_reason
               FROM fees f JOIN cases c ON c.id = f.case_id ORDER BY f.case_id, f.date, f.id",
     },
     Table {
@@ -228,13 +235,14 @@ impl Diary {
             let minor = f["amount_minor"].as_i64().unwrap_or_default();
             f.insert("amount".into(), Value::from(format_amount(minor)));
         }
+        let chamber_tasks = rows(self, CHAMBER_TASKS)?;
         let mut files = self.export_attachments(out, tables.get_mut("documents").expect("documents table"))?;
         let count = |t: &str| tables.get(t).map(Vec::len).unwrap_or_default();
         let mut summary = ExportSummary {
             clients: count("clients"),
             cases: count("cases"),
             hearings: count("hearings"),
-            tasks: count("tasks"),
+            tasks: count("tasks") + chamber_tasks.len(),
             notes: count("notes"),
             fees: count("fees"),
             documents: count("documents"),
@@ -251,6 +259,7 @@ impl Diary {
                     "exported_at": chrono::Utc::now().to_rfc3339(),
                     "diary": self.chamber()?.name,
                     "counts": &summary,
+                    "chamber_tasks": &chamber_tasks,
                 });
                 fs::write(
                     out.join("export.json"),
@@ -261,7 +270,7 @@ impl Diary {
             ExportFormat::Json => {
                 fs::write(
                     out.join("diary.json"),
-                    serde_json::to_vec_pretty(&self.nested(tables)?)
+                    serde_json::to_vec_pretty(&self.nested(tables, chamber_tasks)?)
                         .map_err(|e| DiaryError::Output(format!("diary.json ({e})")))?,
                 )?;
                 files += 1;
@@ -312,7 +321,7 @@ impl Diary {
     }
 
     /// The JSON layout: clients, and cases holding their own records.
-    fn nested(&self, mut tables: BTreeMap<&str, Vec<Row>>) -> Result<Value> {
+    fn nested(&self, mut tables: BTreeMap<&str, Vec<Row>>, chamber_tasks: Vec<Row>) -> Result<Value> {
         let mut take = |t: &str| tables.remove(t).unwrap_or_default();
         let clients = take("clients");
         let mut cases = take("cases");
@@ -353,7 +362,7 @@ impl Diary {
         Ok(serde_json::json!({
             "format": EXPORT_FORMAT,
             "exported_at": chrono::Utc::now().to_rfc3339(),
-            "chamber": { "name": chamber.name, "currency": chamber.currency, "members": members },
+            "chamber": { "name": chamber.name, "currency": chamber.currency, "members": members, "tasks": chamber_tasks },
             "clients": clients,
             "cases": cases,
         }))
@@ -427,6 +436,8 @@ fn default_columns(name: &str) -> Vec<String> {
             "date",
             "mode",
             "remark",
+            "voided_at",
+            "void_reason",
             "amount",
         ],
         "documents" => &[

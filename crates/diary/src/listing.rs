@@ -75,13 +75,19 @@ impl Diary {
         Ok(out)
     }
 
-    /// Open tasks due from `from` to `to` inclusive, by due date and case number;
-    /// with `member`, only on the cases assigned to that member.
+    /// Open tasks due from `from` to `to` inclusive, by due date and case number
+    /// (the chamber's own tasks, of no case, first); with `member`, only on the
+    /// cases assigned to that member and the chamber tasks assigned to them.
     pub fn tasks_due_between(&self, from: NaiveDate, to: NaiveDate, member: Option<&str>) -> Result<Vec<TaskRow>> {
-        let sql = format!(
-            "{TASK_SELECT} WHERE t.done = 0 AND t.due BETWEEN ?1 AND ?2{} ORDER BY t.due, c.number",
-            member_clause("t.case_id", member)
-        );
+        let mine = match member {
+            Some(_) => format!(
+                " AND (c.id IS NULL AND t.assignee = ?3 OR c.id IS NOT NULL{})",
+                member_clause("t.case_id", member)
+            ),
+            None => member_clause("t.case_id", member),
+        };
+        let sql =
+            format!("{TASK_SELECT} WHERE t.done = 0 AND t.due BETWEEN ?1 AND ?2{mine} ORDER BY t.due, c.number, t.id");
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![from.to_string(), to.to_string(), member], task_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

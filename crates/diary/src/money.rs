@@ -41,6 +41,43 @@ pub fn format_amount(minor: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// Formats an amount for people, as history messages say it: `₹5,000`,
+/// `₹1,50,000.50` (Indian digit grouping, paise only when there are some), or
+/// `USD 1,500` for any other currency.
+pub fn format_money(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let whole = group_indian(&(abs / 100).to_string());
+    let body = match abs % 100 {
+        0 => whole,
+        paise => format!("{whole}.{paise:02}"),
+    };
+    match currency {
+        "INR" => format!("{sign}\u{20b9}{body}"),
+        other => format!("{sign}{other} {body}"),
+    }
+}
+
+/// Groups whole-number digits the Indian way: `1,50,00,000`.
+fn group_indian(digits: &str) -> String {
+    if digits.len() <= 3 {
+        return digits.to_string();
+    }
+    let (rest, last3) = digits.split_at(digits.len() - 3);
+    let mut groups: Vec<&str> = Vec::new();
+    let mut rest = rest;
+    while rest.len() > 2 {
+        let (head, pair) = rest.split_at(rest.len() - 2);
+        groups.push(pair);
+        rest = head;
+    }
+    if !rest.is_empty() {
+        groups.push(rest);
+    }
+    groups.reverse();
+    format!("{},{last3}", groups.join(","))
+}
+
 /// Checks an ISO 4217-shaped currency code (three ASCII capitals).
 pub fn check_currency(code: &str) -> Result<String> {
     let c = code.trim().to_uppercase();
@@ -64,6 +101,17 @@ mod tests {
         assert_eq!(parse_amount("0.01").unwrap(), 1);
         assert_eq!(format_amount(150050), "1500.50");
         assert_eq!(format_amount(-5), "-0.05");
+    }
+
+    #[test]
+    fn formats_money_for_people() {
+        assert_eq!(format_money(500_000, "INR"), "\u{20b9}5,000");
+        assert_eq!(format_money(15_000_050, "INR"), "\u{20b9}1,50,000.50");
+        assert_eq!(format_money(1_000_000_000, "INR"), "\u{20b9}1,00,00,000");
+        assert_eq!(format_money(5, "INR"), "\u{20b9}0.05");
+        assert_eq!(format_money(99_900, "INR"), "\u{20b9}999");
+        assert_eq!(format_money(150_000, "USD"), "USD 1,500");
+        assert_eq!(format_money(-250_000, "INR"), "-\u{20b9}2,500");
     }
 
     #[test]

@@ -108,11 +108,14 @@ impl Diary {
     /// Merges changes made on other devices, then sets `state` (the cursor), all
     /// in one transaction: either every change and the new cursor are kept, or
     /// nothing is. Changes already known are skipped; merged changes are not
-    /// queued for sending again.
+    /// queued for sending again. The bytes of an attachment whose last
+    /// document record the merge took away go in the same transaction (see
+    /// [`crate::records::document`]).
     pub fn merge_remote(&mut self, changes: &[DocChange], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
         let chamber_id = self.chamber_id().to_string();
         self.with_transaction(|tx, _| {
             let mut report = MergeReport::default();
+            let mut released = std::collections::BTreeSet::new();
             // Changes to one document are merged together: it is loaded,
             // stored and projected once per call, not once per change.
             let mut order: Vec<(&str, &str)> = Vec::new();
@@ -132,12 +135,13 @@ impl Diary {
                         "a change names chamber {doc_id} but this diary belongs to chamber {chamber_id}"
                     )));
                 }
-                if merge_one(tx, doc_id, kind, &grouped[doc_id])? {
+                if merge_one(tx, doc_id, kind, &grouped[doc_id], &mut released)? {
                     report.docs_changed += 1;
                 } else {
                     report.already_known += 1;
                 }
             }
+            crate::records::document::drop_unreferenced_blobs(tx, &released)?;
             set_state(tx, state)?;
             Ok(report)
         })
@@ -217,11 +221,17 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Every blob id referenced by a document in the diary and whether its bytes are here.
+    /// The blobs sync exchanges, by id, and whether their bytes are here:
+    /// every blob a live document names (missing ones are fetched), and
+    /// every blob whose bytes are here (sent once, so the relay also holds
+    /// the bytes of removed documents for an undo on any device). Bytes are
+    /// here only while some document record names them; see
+    /// [`crate::records::document`] for that rule.
     pub fn blob_inventory(&self) -> Result<Vec<BlobPresence>> {
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT d.blob_id, b.id IS NOT NULL FROM documents d LEFT JOIN blobs b ON b.id = d.blob_id
-             ORDER BY d.blob_id",
+            "SELECT d.blob_id, b.id IS NOT NULL FROM documents d LEFT JOIN blobs b ON b.id = d.blob_id
+             UNION SELECT id, 1 FROM blobs
+             ORDER BY 1",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(BlobPresence {
@@ -318,8 +328,16 @@ fn set_state(tx: &Transaction, state: &[(&str, Option<&str>)]) -> Result<()> {
     Ok(())
 }
 
-/// Merges one remote change into its document; returns whether anything changed.
-fn merge_one(tx: &Transaction, doc_id: &str, kind: DocKind, bytes: &[u8]) -> Result<bool> {
+/// Merges one remote change into its document; returns whether anything
+/// changed. Blobs that the case's records named before the merge and no
+/// longer name are added to `released`.
+fn merge_one(
+    tx: &Transaction,
+    doc_id: &str,
+    kind: DocKind,
+    bytes: &[u8],
+    released: &mut std::collections::BTreeSet<String>,
+) -> Result<bool> {
     let existing = store::doc_kind(tx, doc_id)?;
     if let Some(k) = existing {
         if k != kind {
@@ -336,10 +354,18 @@ fn merge_one(tx: &Transaction, doc_id: &str, kind: DocKind, bytes: &[u8]) -> Res
         None => AutoCommit::new(),
     };
     let before = doc.get_heads();
+    let named_before = match (existing, kind) {
+        (Some(_), DocKind::Case) => crate::records::document::blob_refs(&doc)?,
+        _ => Default::default(),
+    };
     doc.load_incremental(bytes)?;
     let after = doc.get_heads();
     if before == after {
         return Ok(false);
+    }
+    if !named_before.is_empty() {
+        let named_after = crate::records::document::blob_refs(&doc)?;
+        released.extend(named_before.difference(&named_after).cloned());
     }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match existing {

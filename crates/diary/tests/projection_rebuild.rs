@@ -112,6 +112,49 @@ enum Op {
         item: Option<i64>,
     },
     // ---- end of hearing corrections ----
+    // --- Corrections of tasks (on cases and on the chamber), notes, fees and
+    // documents: see `apply_record_op`. Indexes pick among the records made so
+    // far, removed ones included; `wrong` names another case than the record's.
+    AddChamberTask {
+        title: String,
+        due_in: Option<i64>,
+    },
+    EditTask {
+        task: usize,
+        title: Option<String>,
+        due_in: Option<Option<i64>>,
+        wrong: bool,
+    },
+    ReopenTask(usize),
+    RemoveTask(usize),
+    EditNote {
+        note: usize,
+        text: Option<String>,
+        visible: Option<bool>,
+    },
+    RemoveNote(usize),
+    EditFee {
+        fee: usize,
+        amount: Option<i64>,
+        mode: Option<u8>,
+        wrong: bool,
+    },
+    VoidFee {
+        fee: usize,
+        reason: String,
+    },
+    AttachDocument {
+        case: usize,
+        content: u8,
+        visible: bool,
+    },
+    EditDocument {
+        doc: usize,
+        name: Option<String>,
+        visible: Option<bool>,
+    },
+    RemoveDocument(usize),
+    // --- end of the corrections of tasks, notes, fees and documents.
 }
 
 fn name() -> impl Strategy<Value = String> {
@@ -177,6 +220,56 @@ fn base_op() -> impl Strategy<Value = Op> {
         )
             .prop_map(|(case, stage, bench)| Op::Edit { case, stage, bench }),
         Just(Op::Rebuild),
+        // --- Corrections of tasks, notes, fees and documents.
+        ("[a-z ]{0,12}", proptest::option::of(-10i64..10))
+            .prop_map(|(title, due_in)| Op::AddChamberTask { title, due_in }),
+        (
+            0usize..8,
+            proptest::option::of("[a-z ]{0,12}"),
+            proptest::option::of(proptest::option::of(-10i64..10)),
+            proptest::bool::weighted(0.1)
+        )
+            .prop_map(|(task, title, due_in, wrong)| Op::EditTask {
+                task,
+                title,
+                due_in,
+                wrong
+            }),
+        (0usize..8).prop_map(Op::ReopenTask),
+        (0usize..8).prop_map(Op::RemoveTask),
+        (
+            0usize..8,
+            proptest::option::of("[a-z ]{0,30}"),
+            proptest::option::of(any::<bool>())
+        )
+            .prop_map(|(note, text, visible)| Op::EditNote { note, text, visible }),
+        (0usize..8).prop_map(Op::RemoveNote),
+        (
+            0usize..8,
+            proptest::option::of(-100i64..1_000_000),
+            proptest::option::of(0u8..6),
+            proptest::bool::weighted(0.1)
+        )
+            .prop_map(|(fee, amount, mode, wrong)| Op::EditFee {
+                fee,
+                amount,
+                mode,
+                wrong
+            }),
+        (0usize..8, "[a-z ]{0,12}").prop_map(|(fee, reason)| Op::VoidFee { fee, reason }),
+        (0usize..8, 0u8..3, any::<bool>()).prop_map(|(case, content, visible)| Op::AttachDocument {
+            case,
+            content,
+            visible
+        }),
+        (
+            0usize..8,
+            proptest::option::of("[a-z]{0,8}\\.pdf"),
+            proptest::option::of(any::<bool>())
+        )
+            .prop_map(|(doc, name, visible)| Op::EditDocument { doc, name, visible }),
+        (0usize..8).prop_map(Op::RemoveDocument),
+        // --- end of the corrections of tasks, notes, fees and documents.
     ]
 }
 
@@ -302,6 +395,149 @@ fn pick_hearing(d: &Diary, case: &str, i: usize) -> (String, Option<chrono::Naiv
     }
     let (id, date) = all.swap_remove(i % all.len());
     (id, nextdate_diary::dates::parse_iso(&date).ok())
+}
+
+/// The ids of every record of `kind` so far, live or removed, in id order.
+fn record_ids(d: &Diary, kind: &str) -> Vec<String> {
+    let table = match kind {
+        "note" => "notes",
+        "fee" => "fees",
+        _ => "documents",
+    };
+    let mut stmt = d
+        .conn()
+        .prepare(&format!(
+            "SELECT id FROM {table} UNION SELECT id FROM removed_records WHERE kind = ?1 ORDER BY 1"
+        ))
+        .unwrap();
+    let ids = stmt.query_map([kind], |r| r.get(0)).unwrap();
+    ids.map(|r| r.unwrap()).collect()
+}
+
+/// Applies one correction of a task, note, fee or document; refusals are
+/// part of the property.
+fn apply_record_op(d: &mut Diary, op: Op, cases: &[String], tasks: &mut Vec<String>) -> nextdate_diary::Result<()> {
+    use nextdate_diary::records::{ChildKind, DocumentEdit, FeeEdit, NoteEdit, TaskEdit};
+    let t = today();
+    let pick = |v: &[String], i: usize| {
+        v.get(i % v.len().max(1))
+            .cloned()
+            .unwrap_or_else(|| "01UNKNOWNUNKNOWNUNKNOWNUNK".into())
+    };
+    // The case holding a record (or another one, to be refused), as the CLI finds it.
+    let owner = |d: &Diary, kind, id: &str, wrong: bool| -> nextdate_diary::Result<String> {
+        let case = d.case_of(kind, id)?;
+        Ok(match cases.iter().find(|c| **c != case) {
+            Some(other) if wrong => other.clone(),
+            _ => case,
+        })
+    };
+    match op {
+        Op::AddChamberTask { title, due_in } => d
+            .add_chamber_task(NewTask {
+                title,
+                due: due_in.map(|n| t + Duration::days(n)),
+                assignee: None,
+            })
+            .map(|id| tasks.push(id)),
+        Op::EditTask {
+            task,
+            title,
+            due_in,
+            wrong,
+        } => {
+            let id = pick(tasks, task);
+            let case = owner(d, ChildKind::Task, &id, wrong)?;
+            let due = due_in.map(|o| o.map(|n| t + Duration::days(n)));
+            d.edit_task(
+                &case,
+                &id,
+                TaskEdit {
+                    title,
+                    due,
+                    assignee: None,
+                },
+            )
+            .map(|_| ())
+        }
+        Op::ReopenTask(i) => {
+            let id = pick(tasks, i);
+            let case = owner(d, ChildKind::Task, &id, false)?;
+            d.reopen_task(&case, &id).map(|_| ())
+        }
+        Op::RemoveTask(i) => {
+            let id = pick(tasks, i);
+            let case = owner(d, ChildKind::Task, &id, false)?;
+            d.remove_task(&case, &id).map(|_| ())
+        }
+        Op::EditNote { note, text, visible } => {
+            let id = pick(&record_ids(d, "note"), note);
+            let case = owner(d, ChildKind::Note, &id, false)?;
+            d.edit_note(
+                &case,
+                &id,
+                NoteEdit {
+                    text,
+                    client_visible: visible,
+                },
+            )
+            .map(|_| ())
+        }
+        Op::RemoveNote(i) => {
+            let id = pick(&record_ids(d, "note"), i);
+            let case = owner(d, ChildKind::Note, &id, false)?;
+            d.remove_note(&case, &id).map(|_| ())
+        }
+        Op::EditFee {
+            fee,
+            amount,
+            mode,
+            wrong,
+        } => {
+            let id = pick(&record_ids(d, "fee"), fee);
+            let case = owner(d, ChildKind::Fee, &id, wrong)?;
+            let mode = mode.map(|m| {
+                ["cash", "UPI", "cheque", "NEFT", "card", "barter"]
+                    .get(m as usize)
+                    .map(|m| m.to_string())
+            });
+            let edit = FeeEdit {
+                amount_minor: amount,
+                mode,
+                ..Default::default()
+            };
+            d.edit_fee(&case, &id, edit).map(|_| ())
+        }
+        Op::VoidFee { fee, reason } => {
+            let id = pick(&record_ids(d, "fee"), fee);
+            let case = owner(d, ChildKind::Fee, &id, false)?;
+            d.void_fee(&case, &id, &reason).map(|_| ())
+        }
+        Op::AttachDocument { case, content, visible } => {
+            let bytes = format!("document {content}").into_bytes();
+            d.attach_document(&pick(cases, case), "order.pdf", "application/pdf", &bytes, visible)
+                .map(|_| ())
+        }
+        Op::EditDocument { doc, name, visible } => {
+            let id = pick(&record_ids(d, "document"), doc);
+            let case = owner(d, ChildKind::Document, &id, false)?;
+            d.edit_document(
+                &case,
+                &id,
+                DocumentEdit {
+                    name,
+                    client_visible: visible,
+                },
+            )
+            .map(|_| ())
+        }
+        Op::RemoveDocument(i) => {
+            let id = pick(&record_ids(d, "document"), i);
+            let case = owner(d, ChildKind::Document, &id, false)?;
+            d.remove_document(&case, &id).map(|_| ())
+        }
+        _ => unreachable!("not a correction of a task, note, fee or document"),
+    }
 }
 
 const COURTS: &[&str] = &["Delhi High Court", "Saket District Courts", "Bombay High Court"];
@@ -580,6 +816,17 @@ fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut Vec<S
             } => d
                 .list_case(&pick(cases, case), t + Duration::days(day), purpose, item)
                 .map(|_| ()),
+            op @ (Op::AddChamberTask { .. }
+            | Op::EditTask { .. }
+            | Op::ReopenTask(_)
+            | Op::RemoveTask(_)
+            | Op::EditNote { .. }
+            | Op::RemoveNote(_)
+            | Op::EditFee { .. }
+            | Op::VoidFee { .. }
+            | Op::AttachDocument { .. }
+            | Op::EditDocument { .. }
+            | Op::RemoveDocument(_)) => apply_record_op(d, op, cases, tasks),
         };
     }
 }
@@ -638,6 +885,70 @@ proptest! {
     }
 }
 // ---- end of client and case corrections ----
+
+/// Records to correct, made before the random operations of
+/// `corrections_project_as_a_rebuild_does`: two cases with a task, a note, a
+/// fee and a document each (the same bytes), and a chamber task.
+fn records_to_correct() -> Vec<Op> {
+    let mut ops = vec![Op::AddClient("Asha Rao".into())];
+    for (i, title) in ["Asha Rao", "Vikram Seth"].into_iter().enumerate() {
+        ops.push(Op::AddCase {
+            title: title.into(),
+            number: 100 + i as u16,
+            court: i as u8,
+            client: Some(0),
+            next_in: Some(5),
+        });
+    }
+    for case in 0..2 {
+        ops.extend([
+            Op::AddTask {
+                case,
+                title: "file reply".into(),
+                due_in: Some(2),
+            },
+            Op::AddNote {
+                case,
+                text: "bring the fir copy".into(),
+                visible: case == 0,
+            },
+            Op::AddFee {
+                case,
+                kind: 1,
+                amount: 500_000,
+            },
+            Op::AttachDocument {
+                case,
+                content: 0,
+                visible: false,
+            },
+        ]);
+    }
+    ops.push(Op::AddChamberTask {
+        title: "renew bar council id".into(),
+        due_in: None,
+    });
+    ops
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+    /// The same property, starting from records to correct, so that the
+    /// corrections of tasks, notes, fees and documents mostly find one.
+    #[test]
+    fn corrections_project_as_a_rebuild_does(ops in proptest::collection::vec(op(), 1..40)) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut d, _) = passphrase_diary(tmp.path());
+        let (mut clients, mut cases, mut tasks) = (Vec::new(), Vec::new(), Vec::new());
+        apply(&mut d, &records_to_correct(), &mut clients, &mut cases, &mut tasks);
+        prop_assert_eq!((cases.len(), tasks.len()), (2, 3));
+        apply(&mut d, &ops, &mut clients, &mut cases, &mut tasks);
+        let incremental = nextdate_diary::projection::dump(d.conn()).unwrap();
+        d.rebuild().unwrap();
+        prop_assert_eq!(incremental, nextdate_diary::projection::dump(d.conn()).unwrap());
+    }
+}
 
 /// Bulk writers (imports, demo data) build documents on several threads and
 /// project each from its value: the projection must still equal a rebuild, and

@@ -265,7 +265,8 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Pr
             .iter()
             .filter(|t| t.due.as_deref() == Some(iso.as_str()))
             .map(|t| TaskLine {
-                number: t.case_number.clone(),
+                // A chamber task belongs to no case.
+                number: t.case_number.clone().unwrap_or_else(|| "Chamber".to_string()),
                 title: t.title.clone(),
                 assignee: t.assignee.clone().unwrap_or_default(),
             })

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod board;
 pub mod case;
 pub mod client;
+pub mod doc;
 pub mod export;
 pub mod fee;
 pub mod hearing;

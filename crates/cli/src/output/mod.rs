@@ -2,13 +2,16 @@
 //! Errors are one line on stderr; with `--json`, one line of `{code, message}`.
 //!
 //! [`Out`] is split by what it prints: clients and cases with what a
-//! correction changed ([`case_client`]), other records ([`records`]: boards,
-//! tasks, fees), whole-diary operations ([`data`]: init, backup, export,
-//! import, print, reminders) and chamber sync ([`sync`]).
+//! correction changed ([`case_client`]), hearings and their corrections
+//! ([`hearing`]), other records ([`records`]: boards, tasks, fees; their
+//! corrections and documents in [`record_edits`]), whole-diary operations
+//! ([`data`]: init, backup, export, import, print, reminders) and chamber
+//! sync ([`sync`]).
 
 mod case_client;
 mod data;
 mod hearing;
+mod record_edits;
 mod records;
 mod sync;
 

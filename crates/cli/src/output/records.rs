@@ -61,7 +61,8 @@ impl Out {
             return self.print_json(rows);
         }
         for t in rows {
-            println!("{}  due {}  {}  ({})", t.id, opt_dmy(&t.due), t.title, t.case_number);
+            let of = t.case_number.as_deref().unwrap_or("chamber");
+            println!("{}  due {}  {}  ({of})", t.id, opt_dmy(&t.due), t.title);
         }
         println!("{} open task(s)", rows.len());
     }
@@ -71,13 +72,19 @@ impl Out {
             return self.print_json(&json!({ "entries": rows, "balance": balance }));
         }
         for f in rows {
+            let voided = match &f.void_reason {
+                Some(why) if f.voided_at.is_some() => format!("  [VOIDED: {why}]"),
+                _ if f.voided_at.is_some() => "  [VOIDED]".to_string(),
+                _ => String::new(),
+            };
             println!(
-                "{}  {}  {:<8} {} {:>12}  {}",
+                "{}  {}  {:<8} {} {:>12}  {:<13} {}{voided}",
                 f.id,
                 dmy(&f.date),
                 f.kind,
                 f.currency,
                 format_amount(f.amount_minor),
+                f.mode.as_deref().unwrap_or("—"),
                 f.remark.as_deref().unwrap_or("")
             );
         }

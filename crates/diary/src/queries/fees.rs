@@ -1,4 +1,6 @@
 //! Fee entries and balances: per case, per client and over the whole diary.
+//! A voided entry stays in the ledger (with when and why it was voided, so a
+//! screen can strike it out) and leaves every balance.
 
 use serde::Serialize;
 
@@ -33,6 +35,9 @@ pub struct FeeRow {
     pub date: String,
     pub mode: Option<String>,
     pub remark: Option<String>,
+    /// When the entry was voided (RFC 3339); a voided entry counts in no balance.
+    pub voided_at: Option<String>,
+    pub void_reason: Option<String>,
 }
 
 impl Diary {
@@ -42,7 +47,7 @@ impl Diary {
                     coalesce(sum(CASE kind WHEN 'agreed' THEN amount_minor END), 0),
                     coalesce(sum(CASE kind WHEN 'received' THEN amount_minor END), 0),
                     coalesce(sum(CASE kind WHEN 'expense' THEN amount_minor END), 0)
-             FROM fees WHERE {where_sql} GROUP BY currency ORDER BY currency"
+             FROM fees WHERE voided_at IS NULL AND {where_sql} GROUP BY currency ORDER BY currency"
         ))?;
         let rows = stmt.query_map([id], |r| {
             let (agreed, received): (i64, i64) = (r.get(1)?, r.get(2)?);
@@ -77,13 +82,13 @@ impl Diary {
         )
     }
 
-    /// Fee entries of one case, or of every case.
+    /// Fee entries of one case, or of every case, voided ones included.
     pub fn fees(&self, case_id: Option<&str>) -> Result<Vec<FeeRow>> {
         if let Some(id) = case_id {
             self.require_case(id)?;
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, case_id, kind, amount_minor, currency, date, mode, remark FROM fees
+            "SELECT id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason FROM fees
              WHERE ?1 IS NULL OR case_id = ?1 ORDER BY date, id",
         )?;
         let rows = stmt.query_map([case_id], |r| {
@@ -96,6 +101,8 @@ impl Diary {
                 date: r.get(5)?,
                 mode: r.get(6)?,
                 remark: r.get(7)?,
+                voided_at: r.get(8)?,
+                void_reason: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

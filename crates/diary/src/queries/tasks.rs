@@ -1,4 +1,6 @@
-//! Open and overdue tasks across the diary.
+//! Open and overdue tasks across the diary: the tasks of every case and the
+//! chamber's own (follow-ups that belong to no case), which have the
+//! chamber's id as `case_id` and no case number.
 
 use chrono::NaiveDate;
 use rusqlite::Row;
@@ -11,8 +13,10 @@ use crate::error::Result;
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TaskRow {
     pub id: String,
+    /// The case holding the task, or the chamber's id for a chamber task.
     pub case_id: String,
-    pub case_number: String,
+    /// The case's number; `None` for a chamber task.
+    pub case_number: Option<String>,
     pub title: String,
     pub due: Option<String>,
     pub assignee: Option<String>,
@@ -31,24 +35,35 @@ pub(crate) fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
     })
 }
 
+/// Every task with its case's number (chamber tasks have none), aliased `t` and `c`.
 pub(crate) const TASK_SELECT: &str =
-    "SELECT t.id, t.case_id, c.number, t.title, t.due, t.assignee, t.done FROM tasks t JOIN cases c ON c.id = t.case_id";
+    "SELECT t.id, t.case_id, c.number, t.title, t.due, t.assignee, t.done FROM tasks t LEFT JOIN cases c ON c.id = t.case_id";
 
 impl Diary {
-    /// Open tasks (all, or only those due before `overdue_as_of`), earliest due first.
+    /// Open tasks (all, or only those due before `overdue_as_of`), earliest due
+    /// first; chamber tasks before case tasks due the same day.
     pub fn tasks(&self, overdue_as_of: Option<NaiveDate>) -> Result<Vec<TaskRow>> {
         let (sql, arg) = match overdue_as_of {
             Some(d) => (
-                format!("{TASK_SELECT} WHERE t.done = 0 AND t.due < ?1 ORDER BY t.due, c.number"),
+                format!("{TASK_SELECT} WHERE t.done = 0 AND t.due < ?1 ORDER BY t.due, c.number, t.id"),
                 d.to_string(),
             ),
             None => (
-                format!("{TASK_SELECT} WHERE t.done = 0 AND ?1 = ?1 ORDER BY t.due IS NULL, t.due, c.number"),
+                format!("{TASK_SELECT} WHERE t.done = 0 AND ?1 = ?1 ORDER BY t.due IS NULL, t.due, c.number, t.id"),
                 String::new(),
             ),
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map([arg], task_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The chamber's own tasks (those of no case), open ones first, each by due date.
+    pub fn chamber_tasks(&self) -> Result<Vec<TaskRow>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{TASK_SELECT} WHERE t.case_id = ?1 ORDER BY t.done, t.due IS NULL, t.due, t.id"
+        ))?;
+        let rows = stmt.query_map([self.chamber_id()], task_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
