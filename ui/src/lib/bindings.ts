@@ -221,28 +221,42 @@ export type CaseDetail = CaseDetail_Serialize | CaseDetail_Deserialize;
 export type CaseDetail_Deserialize = {
 	bench?: string | null,
 	case_type?: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date?: string | null,
+	status_remark?: string | null,
 	parties: PartyRow_Deserialize[],
 	clients: ClientRow_Deserialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Deserialize[],
 	tasks: TaskRow_Deserialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Deserialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Deserialize;
 
 /**  Everything a case page shows, read from the projection. */
 export type CaseDetail_Serialize = {
 	bench: string | null,
 	case_type: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date: string | null,
+	status_remark: string | null,
 	parties: PartyRow_Serialize[],
 	clients: ClientRow_Serialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Serialize[],
 	tasks: TaskRow_Serialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Serialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Serialize;
 
 export type CaseFilterInput = CaseFilterInput_Serialize | CaseFilterInput_Deserialize;
@@ -356,6 +370,9 @@ export type ClientRow_Deserialize = {
 	name: string,
 	phones: string,
 	email?: string | null,
+	address?: string | null,
+	/**  The advocate's private notes about the client. */
+	notes?: string | null,
 };
 
 export type ClientRow_Serialize = {
@@ -363,6 +380,9 @@ export type ClientRow_Serialize = {
 	name: string,
 	phones: string,
 	email: string | null,
+	address: string | null,
+	/**  The advocate's private notes about the client. */
+	notes: string | null,
 };
 
 /**  Hearings of one court on a board, in item order. */
@@ -406,7 +426,7 @@ export type DocumentRow = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -441,6 +461,9 @@ export type FeeRow_Deserialize = {
 	date: string,
 	mode?: string | null,
 	remark?: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at?: string | null,
+	void_reason?: string | null,
 };
 
 export type FeeRow_Serialize = {
@@ -452,6 +475,9 @@ export type FeeRow_Serialize = {
 	date: string,
 	mode: string | null,
 	remark: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at: string | null,
+	void_reason: string | null,
 };
 
 export type HearingInput = HearingInput_Serialize | HearingInput_Deserialize;
@@ -618,6 +644,19 @@ export type ReminderSettings = {
 	tasks: boolean,
 };
 
+/**
+ *  A record removed from a case (or a removed client): it is out of its
+ *  list, and named here so it can be seen and brought back.
+ */
+export type RemovedRecord = {
+	/**  hearing, task, note, fee, document or client. */
+	kind: string,
+	id: string,
+	/**  A few words that name it: "hearing of 10-04-2031". */
+	label: string,
+	removed_at: string,
+};
+
 /**  A restored diary: its new recovery key (shown once) and what came back. */
 export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
 
@@ -717,8 +756,10 @@ export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;
 
 export type TaskRow_Deserialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number?: string | null,
 	title: string,
 	due?: string | null,
 	assignee?: string | null,
@@ -727,8 +768,10 @@ export type TaskRow_Deserialize = {
 
 export type TaskRow_Serialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number: string | null,
 	title: string,
 	due: string | null,
 	assignee: string | null,
