@@ -25,6 +25,9 @@ pub use fee::NewFee;
 pub use hearing::{NextStep, RecordHearing};
 pub use note::NewNote;
 pub use task::NewTask;
+// `check_child` has no caller on the cases branch (the hearing and record
+// corrections use it); drop this allow when they are merged.
+#[allow(dead_code)]
 pub mod child;
 
 pub use child::ChildKind;
