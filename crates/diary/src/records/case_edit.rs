@@ -30,7 +30,6 @@ pub struct CaseEdit {
     pub stage: Option<Option<String>>,
     pub parties: Option<Vec<Party>>,
     pub client_ids: Option<Vec<String>>,
-    #[serde(default)]
     pub assigned: Option<Vec<String>>,
 }
 
