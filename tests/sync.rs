@@ -10,6 +10,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use nextdate_diary::case_status::CaseStatus;
+use nextdate_diary::records::{HearingEdit, NoteEdit, StatusChange};
 use nextdate_diary::{
     projection, CaseEdit, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing,
 };
@@ -57,12 +59,17 @@ struct Created {
     cases: Vec<(String, String)>,                  // (case id, case number)
     children: Vec<(String, &'static str, String)>, // (case id, kind, child id)
     tasks: Vec<(usize, String)>,
+    /// Cases where a record may have been taken out on purpose: a removal,
+    /// a void, a status change or an undo touched them.
+    corrected: BTreeSet<String>,
+    corrections: usize,
 }
 
 /// Three devices edit offline (the same case and different ones, the same field
-/// and different fields), with partitions, reconnects and a relay killed and
-/// restarted in the middle; at the end all three hold identical documents and
-/// identical projections, and every edit any of them made is there.
+/// and different fields), correct and remove records, change statuses and undo,
+/// with partitions, reconnects and a relay killed and restarted in the middle;
+/// at the end all three hold identical documents and identical projections,
+/// and every record any of them made is there, live unless it was removed.
 #[test]
 fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
     let root = tempfile::tempdir().unwrap();
@@ -81,14 +88,19 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
     let courts = ["Delhi High Court", "Saket District Court", "Tis Hazari Courts"];
     let stages = ["Admission", "Evidence", "Arguments", "Orders"];
     let mut step = 0;
-    while ops < 1200 {
+    // CI runs 800 operations; a soak can ask for more (SYNC_OPS=20000).
+    let total: usize = std::env::var("SYNC_OPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(800);
+    while ops < total {
         step += 1;
         if step % 97 == 0 {
             for o in offline.iter_mut() {
                 *o = rng.gen_bool(0.35);
             }
         }
-        if step == 600 {
+        if step == total / 2 {
             relay.restart();
         }
         let di = rng.gen_range(0..3);
@@ -124,6 +136,9 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
                 return Ok(());
             }
             let (case_id, _) = &visible[rng.gen_range(0..visible.len())];
+            if rng.gen_bool(0.25) {
+                return correct(d, case_id, &mut made, &mut rng, step);
+            }
             match roll {
                 12..=34 => {
                     // Same field on several devices: the stage.
@@ -214,13 +229,18 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
         }
     }
     assert!(syncs > 50, "the test should sync often ({syncs})");
+    assert!(
+        made.corrections > total / 12,
+        "the test should correct often ({})",
+        made.corrections
+    );
     settle(&mut devices);
     assert_converged(&devices);
 
     // No edit is lost: every record any device made is on every device.
     for (i, d) in devices.iter().enumerate() {
         let clients: BTreeSet<String> = d.clients().unwrap().into_iter().map(|c| c.id).collect();
-        for c in &made.clients {
+        for c in made.clients.iter().filter(|c| !made.corrected.contains(*c)) {
             assert!(clients.contains(c), "device {i} lacks client {c}");
         }
         for (case_id, kind, child) in &made.children {
@@ -232,6 +252,19 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
                 _ => doc.fees.contains_key(child),
             };
             assert!(there, "device {i} lacks {kind} {child} of case {case_id}");
+            // Nothing is taken out that no one took out.
+            if !made.corrected.contains(case_id) {
+                let live = match *kind {
+                    "note" => doc.notes[child].removed_at.is_none(),
+                    "task" => doc.tasks[child].removed_at.is_none(),
+                    "fee" => doc.fees[child].removed_at.is_none() && doc.fees[child].voided_at.is_none(),
+                    _ => true,
+                };
+                assert!(
+                    live,
+                    "device {i}: {kind} {child} of case {case_id} was taken out by no one"
+                );
+            }
         }
         assert_eq!(d.outbox_len().unwrap(), 0, "device {i} still has changes queued");
         assert_eq!(engine::status(d).unwrap().devices.len(), 3);
@@ -262,6 +295,106 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
     }
     assert!(relay_bytes.len() > 10_000, "the relay stored something");
     eprintln!("{ops} operations, {syncs} mid-run syncs, seed {seed}");
+}
+
+/// One correction on a case this device can see: a hearing or note corrected,
+/// a note or fee removed, a fee voided, the status changed, or an undo.
+/// Refusals (the record was removed elsewhere, the status is already so) are
+/// part of the test, as in real use.
+fn correct(
+    d: &mut Diary,
+    case_id: &str,
+    made: &mut Created,
+    rng: &mut StdRng,
+    step: usize,
+) -> Result<(), nextdate_diary::DiaryError> {
+    let doc = d.case_doc(case_id)?;
+    let pick =
+        |ids: Vec<&String>, rng: &mut StdRng| (!ids.is_empty()).then(|| ids[rng.gen_range(0..ids.len())].clone());
+    let roll = rng.gen_range(0..100);
+    let result = match roll {
+        0..=24 => match pick(
+            doc.hearings
+                .iter()
+                .filter(|(_, h)| h.removed_at.is_none())
+                .map(|(id, _)| id)
+                .collect(),
+            rng,
+        ) {
+            Some(h) => d
+                .edit_hearing(
+                    case_id,
+                    &h,
+                    HearingEdit {
+                        purpose: Some(Some(format!("secret-purpose-{step}"))),
+                        item: Some(Some(rng.gen_range(1..90))),
+                        ..Default::default()
+                    },
+                )
+                .map(|_| ()),
+            None => Ok(()),
+        },
+        25..=39 => match pick(
+            doc.notes
+                .iter()
+                .filter(|(_, n)| n.removed_at.is_none())
+                .map(|(id, _)| id)
+                .collect(),
+            rng,
+        ) {
+            Some(n) => d
+                .edit_note(
+                    case_id,
+                    &n,
+                    NoteEdit {
+                        text: Some(format!("secret-note-corrected-{step}")),
+                        client_visible: Some(rng.gen_bool(0.5)),
+                    },
+                )
+                .map(|_| ()),
+            None => Ok(()),
+        },
+        40..=54 => match pick(doc.notes.keys().collect(), rng) {
+            Some(n) => {
+                made.corrected.insert(case_id.to_string());
+                d.remove_note(case_id, &n).map(|_| ())
+            }
+            None => Ok(()),
+        },
+        55..=69 => match pick(doc.fees.keys().collect(), rng) {
+            Some(f) => {
+                made.corrected.insert(case_id.to_string());
+                d.void_fee(case_id, &f, "entered twice").map(|_| ())
+            }
+            None => Ok(()),
+        },
+        70..=84 => {
+            made.corrected.insert(case_id.to_string());
+            let to = [CaseStatus::Stayed, CaseStatus::Pending][rng.gen_range(0..2)];
+            d.change_case_status(
+                case_id,
+                StatusChange {
+                    to,
+                    date: Some(day(0)),
+                    remark: Some("interim order".into()),
+                    court: None,
+                },
+            )
+            .map(|_| ())
+        }
+        _ => match d.undo() {
+            Ok(undone) => {
+                made.corrected.extend(undone.doc_ids);
+                Ok(())
+            }
+            Err(e) if e.code() == nextdate_diary::ErrorCode::NothingToUndo => Ok(()),
+            Err(e) => Err(e),
+        },
+    };
+    if result.is_ok() {
+        made.corrections += 1;
+    }
+    result
 }
 
 /// The relay is SIGKILLed while a device is pushing; after a restart the device
