@@ -315,9 +315,9 @@ pub struct HearingInput {
 }
 
 /// Records a hearing's outcome and the next date (or disposal) in one step.
-/// The same dialog gives an undated case its next date: with no hearing on
-/// the dialog's date and no outcome, the case is listed on the next date
-/// instead of a hearing being invented (`Diary::record_or_list`).
+// The same dialog gives an undated case its next date: with no hearing on the
+// dialog's date and no outcome, the case is listed on the next date instead of
+// a hearing being invented (`Diary::record_or_list`).
 #[tauri::command]
 #[specta::specta]
 pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInput) -> Res<String> {
