@@ -129,7 +129,10 @@ mod tests {
             describe_change("next date", Some("10-04-2031"), Some("20-04-2031")).as_deref(),
             Some("next date changed from 10-04-2031 to 20-04-2031")
         );
-        assert_eq!(describe_change("purpose", None, Some("Evidence")).as_deref(), Some("purpose set to Evidence"));
+        assert_eq!(
+            describe_change("purpose", None, Some("Evidence")).as_deref(),
+            Some("purpose set to Evidence")
+        );
         assert_eq!(
             describe_change("remark", Some("Paid twice"), None).as_deref(),
             Some("remark cleared (was Paid twice)")
