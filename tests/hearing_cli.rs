@@ -41,7 +41,10 @@ fn add_case(cli: &Cli, number: &str) -> String {
 
 /// The case's hearings as `case show --json` gives them.
 fn hearings(cli: &Cli, case: &str) -> Vec<Value> {
-    cli.json(&["case", "show", case])["hearings"].as_array().unwrap().clone()
+    cli.json(&["case", "show", case])["hearings"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn hearing_on(cli: &Cli, case: &str, iso: &str) -> Value {
@@ -87,13 +90,19 @@ fn correcting_a_next_date_moves_the_listing_on_board_print_and_calendar() {
         "--purpose",
         "Evidence",
     ]);
-    let old_listing = hearing_on(&cli, &case, "2031-04-10")["id"].as_str().unwrap().to_string();
+    let old_listing = hearing_on(&cli, &case, "2031-04-10")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let v = cli.json(&["hearing", "edit", &hid, "--next-date", "20-04-2031"]);
     assert_eq!(
         v["message"],
         "Next date changed from 10-04-2031 to 20-04-2031 (hearing of 01-04-2031)"
     );
-    assert_eq!((v["case_id"].as_str(), v["hearing_id"].as_str()), (Some(case.as_str()), Some(hid.as_str())));
+    assert_eq!(
+        (v["case_id"].as_str(), v["hearing_id"].as_str()),
+        (Some(case.as_str()), Some(hid.as_str()))
+    );
     assert_eq!(v["changes"][0]["field"], "next_date");
     assert_eq!(v["changes"][0]["from"], "2031-04-10");
     assert_eq!(v["changes"][0]["to"], "2031-04-20");
@@ -124,7 +133,10 @@ fn correcting_a_next_date_moves_the_listing_on_board_print_and_calendar() {
     let row = text.lines().find(|l| l.contains("CRL.A. 41/2031")).unwrap();
     assert!(row.contains("01-04-2031"), "previous date on the row: {row}");
     let at = text.find("CRL.A. 41/2031").unwrap();
-    assert!(text.find("20-04-2031").unwrap() < at && at < text.find("21-04-2031").unwrap(), "{text}");
+    assert!(
+        text.find("20-04-2031").unwrap() < at && at < text.find("21-04-2031").unwrap(),
+        "{text}"
+    );
     // The calendar: one event, on 20-04, saying the previous date.
     let ics = cli.tmp.path().join("hearings.ics");
     cli.json(&[
@@ -143,7 +155,15 @@ fn correcting_a_next_date_moves_the_listing_on_board_print_and_calendar() {
     assert!(cal.contains("Previous date: 01-04-2031"), "{cal}");
 
     // Re-recording with another next date moves it again, the same way.
-    cli.id(&["hearing", "record", &case, "--date", "01-04-2031", "--next-date", "25-04-2031"]);
+    cli.id(&[
+        "hearing",
+        "record",
+        &case,
+        "--date",
+        "01-04-2031",
+        "--next-date",
+        "25-04-2031",
+    ]);
     assert!(board(&cli, "20-04-2031").is_empty());
     assert_eq!(board(&cli, "25-04-2031").len(), 1);
 }
@@ -152,13 +172,23 @@ fn correcting_a_next_date_moves_the_listing_on_board_print_and_calendar() {
 fn correcting_fields_clearing_them_and_removing_a_hearing() {
     let (cli, _) = Cli::init();
     let case = add_case(&cli, "CS 9/2031");
-    let hid = cli.id(&["hearing", "record", &case, "--date", "01-04-2031", "--next-date", "10-04-2031"]);
+    let hid = cli.id(&[
+        "hearing",
+        "record",
+        &case,
+        "--date",
+        "01-04-2031",
+        "--next-date",
+        "10-04-2031",
+    ]);
     // Plain text says the change in words.
     let out = cli.run(&["hearing", "edit", &hid, "--item", "12", "--outcome", "Part heard"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("Item changed from 7 to 12; outcome changed from Adjourned to Part heard (hearing of 01-04-2031)\n"),
+        text.starts_with(
+            "Item changed from 7 to 12; outcome changed from Adjourned to Part heard (hearing of 01-04-2031)\n"
+        ),
         "{text}"
     );
     assert!(text.contains(&hid), "{text}");
@@ -171,7 +201,10 @@ fn correcting_fields_clearing_them_and_removing_a_hearing() {
     let h = hearing_on(&cli, &case, "2031-04-01");
     assert_eq!((h["item"].clone(), h["purpose"].clone()), (Value::Null, Value::Null));
     // Moving the listing's date carries the next date that named it.
-    let listing = hearing_on(&cli, &case, "2031-04-10")["id"].as_str().unwrap().to_string();
+    let listing = hearing_on(&cli, &case, "2031-04-10")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let v = cli.json(&["hearing", "edit", &listing, "--date", "12-04-2031"]);
     assert_eq!(
         v["message"],
@@ -192,26 +225,60 @@ fn correcting_fields_clearing_them_and_removing_a_hearing() {
     assert_eq!(history.as_array().unwrap().last().unwrap()["message"], v["message"]);
     // Removing it again, or correcting it, is refused.
     refused(&cli, &case, &["hearing", "remove", &listing], "already_removed");
-    refused(&cli, &case, &["hearing", "edit", &listing, "--item", "3"], "already_removed");
+    refused(
+        &cli,
+        &case,
+        &["hearing", "edit", &listing, "--item", "3"],
+        "already_removed",
+    );
 }
 
 #[test]
 fn bad_corrections_are_refused_with_their_code_and_change_nothing() {
     let (cli, _) = Cli::init();
     let case = add_case(&cli, "W.P.(C) 7/2031");
-    let hid = cli.id(&["hearing", "record", &case, "--date", "01-04-2031", "--next-date", "10-04-2031"]);
-    let listing = hearing_on(&cli, &case, "2031-04-10")["id"].as_str().unwrap().to_string();
+    let hid = cli.id(&[
+        "hearing",
+        "record",
+        &case,
+        "--date",
+        "01-04-2031",
+        "--next-date",
+        "10-04-2031",
+    ]);
+    let listing = hearing_on(&cli, &case, "2031-04-10")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let unknown = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
     for (args, code) in [
         (vec!["hearing", "edit", unknown, "--item", "3"], "unknown_id"),
         (vec!["hearing", "remove", unknown], "unknown_id"),
         (vec!["hearing", "edit", &hid], "nothing_to_change"),
-        (vec!["hearing", "edit", &hid, "--next-date", "25-03-2031"], "next_date_not_after"),
-        (vec!["hearing", "edit", &hid, "--next-date", "01-04-2031"], "next_date_not_after"),
-        (vec!["hearing", "edit", &hid, "--date", "15-04-2031"], "next_date_not_after"),
-        (vec!["hearing", "edit", &listing, "--date", "01-04-2031"], "already_listed"),
-        (vec!["hearing", "edit", &listing, "--date", "25-03-2031"], "next_date_not_after"),
-        (vec!["hearing", "edit", &hid, "--next-date", "31-02-2031"], "invalid_date"),
+        (
+            vec!["hearing", "edit", &hid, "--next-date", "25-03-2031"],
+            "next_date_not_after",
+        ),
+        (
+            vec!["hearing", "edit", &hid, "--next-date", "01-04-2031"],
+            "next_date_not_after",
+        ),
+        (
+            vec!["hearing", "edit", &hid, "--date", "15-04-2031"],
+            "next_date_not_after",
+        ),
+        (
+            vec!["hearing", "edit", &listing, "--date", "01-04-2031"],
+            "already_listed",
+        ),
+        (
+            vec!["hearing", "edit", &listing, "--date", "25-03-2031"],
+            "next_date_not_after",
+        ),
+        (
+            vec!["hearing", "edit", &hid, "--next-date", "31-02-2031"],
+            "invalid_date",
+        ),
         (vec!["hearing", "edit", &hid, "--date", "soon"], "invalid_date"),
         (vec!["hearing", "edit", &hid, "--item", "0"], "out_of_range"),
     ] {
@@ -222,14 +289,33 @@ fn bad_corrections_are_refused_with_their_code_and_change_nothing() {
     assert_eq!(out.status.code(), Some(2));
 
     // A disposed case: its past can be corrected, not its next dates.
-    let disposal = cli.id(&["hearing", "record", &case, "--date", "10-04-2031", "--disposed", "--outcome", "Allowed"]);
+    let disposal = cli.id(&[
+        "hearing",
+        "record",
+        &case,
+        "--date",
+        "10-04-2031",
+        "--disposed",
+        "--outcome",
+        "Allowed",
+    ]);
     let v = cli.json(&["hearing", "edit", &hid, "--outcome", "Arguments heard"]);
     assert_eq!(
         v["message"],
         "Outcome changed from Adjourned to Arguments heard (hearing of 01-04-2031)"
     );
-    refused(&cli, &case, &["hearing", "edit", &hid, "--next-date", "20-04-2031"], "not_pending");
-    refused(&cli, &case, &["hearing", "edit", &hid, "--next-date", ""], "not_pending");
+    refused(
+        &cli,
+        &case,
+        &["hearing", "edit", &hid, "--next-date", "20-04-2031"],
+        "not_pending",
+    );
+    refused(
+        &cli,
+        &case,
+        &["hearing", "edit", &hid, "--next-date", ""],
+        "not_pending",
+    );
     refused(&cli, &case, &["hearing", "remove", &disposal], "bad_status_change");
 }
 
@@ -264,27 +350,78 @@ fn case_date_lists_an_undated_case_without_inventing_a_hearing() {
     assert_eq!(rows[0]["outcome"], Value::Null);
     let on_20 = board(&cli, "20-04-2031");
     assert_eq!(on_20.len(), 1);
-    assert_eq!((on_20[0]["purpose"].as_str(), on_20[0]["item"].as_i64()), (Some("Mediation report"), Some(4)));
+    assert_eq!(
+        (on_20[0]["purpose"].as_str(), on_20[0]["item"].as_i64()),
+        (Some("Mediation report"), Some(4))
+    );
     let out = cli.run(&["case", "date", "--help"]);
     assert!(out.status.success());
 
     // Already listed: correct that hearing instead.
-    refused(&cli, &case, &["case", "date", &case, "--next-date", "25-04-2031"], "already_listed");
+    refused(
+        &cli,
+        &case,
+        &["case", "date", &case, "--next-date", "25-04-2031"],
+        "already_listed",
+    );
     // After a heard hearing, the listing must come after it.
     let other = add_case(&cli, "HMA 13/2031");
-    let hid = cli.id(&["hearing", "record", &other, "--date", "01-04-2031", "--next-date", "10-04-2031"]);
+    let hid = cli.id(&[
+        "hearing",
+        "record",
+        &other,
+        "--date",
+        "01-04-2031",
+        "--next-date",
+        "10-04-2031",
+    ]);
     cli.json(&["hearing", "edit", &hid, "--next-date", ""]);
-    refused(&cli, &other, &["case", "date", &other, "--next-date", "01-04-2031"], "next_date_not_after");
+    refused(
+        &cli,
+        &other,
+        &["case", "date", &other, "--next-date", "01-04-2031"],
+        "next_date_not_after",
+    );
     let v = cli.json(&["case", "date", &other, "--next-date", "15-04-2031"]);
     assert_eq!(v["message"], "Listed on 15-04-2031");
     assert_eq!(board(&cli, "15-04-2031")[0]["previous_date"], "2031-04-01");
     // Bad input.
-    let fresh = cli.id(&["case", "add", "--title", "A v. B", "--number", "HMA 14/2031", "--court", "Saket"]);
-    refused(&cli, &fresh, &["case", "date", &fresh, "--next-date", "31-02-2031"], "invalid_date");
-    refused(&cli, &fresh, &["case", "date", &fresh, "--next-date", "20-04-2031", "--item", "0"], "out_of_range");
-    let (code, _) = cli.fails(&["case", "date", "01JZZZZZZZZZZZZZZZZZZZZZZZ", "--next-date", "20-04-2031"]);
+    let fresh = cli.id(&[
+        "case",
+        "add",
+        "--title",
+        "A v. B",
+        "--number",
+        "HMA 14/2031",
+        "--court",
+        "Saket",
+    ]);
+    refused(
+        &cli,
+        &fresh,
+        &["case", "date", &fresh, "--next-date", "31-02-2031"],
+        "invalid_date",
+    );
+    refused(
+        &cli,
+        &fresh,
+        &["case", "date", &fresh, "--next-date", "20-04-2031", "--item", "0"],
+        "out_of_range",
+    );
+    let (code, _) = cli.fails(&[
+        "case",
+        "date",
+        "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+        "--next-date",
+        "20-04-2031",
+    ]);
     assert_eq!(code, "unknown_id");
     // A case that is not pending.
     cli.id(&["hearing", "record", &other, "--date", "15-04-2031", "--disposed"]);
-    refused(&cli, &other, &["case", "date", &other, "--next-date", "30-04-2031"], "not_pending");
+    refused(
+        &cli,
+        &other,
+        &["case", "date", &other, "--next-date", "30-04-2031"],
+        "not_pending",
+    );
 }

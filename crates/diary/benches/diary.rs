@@ -318,7 +318,11 @@ fn main() {
             })
             .collect(),
     );
-    row("correct a hearing's next date (durable)", &diary_correct, Some(&plain_correct));
+    row(
+        "correct a hearing's next date (durable)",
+        &diary_correct,
+        Some(&plain_correct),
+    );
 
     // Rebuild: from every Automerge document vs re-copying the same rows.
     let diary_rebuild = stats((0..3).map(|_| time(|| d.rebuild().unwrap()).0).collect());

@@ -112,19 +112,22 @@ fn re_recording_a_hearing_replaces_its_earlier_next_date() {
         Some(iso("20-04-2031").as_str())
     );
     // The printed list's rows (the printer reads `hearings_in_range`) and the calendar agree.
-    let listed = d
-        .hearings_in_range(day("02-04-2031"), day("30-04-2031"), None)
-        .unwrap();
+    let listed = d.hearings_in_range(day("02-04-2031"), day("30-04-2031"), None).unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
     assert_eq!(listed[0].date, iso("20-04-2031"));
     assert_eq!(listed[0].previous_date.as_deref(), Some(iso("01-04-2031").as_str()));
-    let ics = d.hearings_ics(Some(day("02-04-2031")), Some(day("30-04-2031"))).unwrap();
+    let ics = d
+        .hearings_ics(Some(day("02-04-2031")), Some(day("30-04-2031")))
+        .unwrap();
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:20310420"), "{ics}");
     assert!(!ics.contains("20310410"), "{ics}");
     assert!(ics.contains("Previous date: 01-04-2031"), "{ics}");
     // The stale listing is removed (kept in the document, listed as removed), and history says so.
-    assert_eq!(removed(&d, &case), vec![("hearing".into(), "hearing of 10-04-2031".into())]);
+    assert_eq!(
+        removed(&d, &case),
+        vec![("hearing".into(), "hearing of 10-04-2031".into())]
+    );
     assert_eq!(hearings(&d, &case).len(), 2);
     assert!(
         last_message(&d, &case).ends_with("next date 20-04-2031 (was 10-04-2031)"),
@@ -228,9 +231,16 @@ fn correcting_item_purpose_and_outcome_and_clearing_them() {
          (hearing of 01-04-2031)"
     );
     let h = hearing_on(&d, &case, "01-04-2031");
-    assert_eq!((h.item, h.purpose, h.outcome.as_deref()), (Some(12), None, Some("Part heard")));
+    assert_eq!(
+        (h.item, h.purpose, h.outcome.as_deref()),
+        (Some(12), None, Some("Part heard"))
+    );
     assert!(change.removed.is_empty());
-    assert_eq!(board_cases(&d, "10-04-2031"), vec![case.clone()], "the listing is untouched");
+    assert_eq!(
+        board_cases(&d, "10-04-2031"),
+        vec![case.clone()],
+        "the listing is untouched"
+    );
 
     // The same values again: nothing is written.
     let before = state(&d);
@@ -333,7 +343,12 @@ fn clearing_a_next_date_removes_its_listing_and_leaves_the_case_undated() {
     assert_eq!(change.listing_id, None);
     assert_eq!(change.removed.len(), 1);
     assert!(board_cases(&d, "10-04-2031").is_empty());
-    let undated: Vec<String> = d.undated(day("02-04-2031")).unwrap().into_iter().map(|c| c.id).collect();
+    let undated: Vec<String> = d
+        .undated(day("02-04-2031"))
+        .unwrap()
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
     assert!(undated.contains(&case), "{undated:?}");
 }
 
@@ -354,7 +369,10 @@ fn removing_a_hearing_entered_by_mistake() {
     assert!(board_cases(&d, "10-04-2031").is_empty());
     let recorded = hearing_on(&d, &case, "01-04-2031");
     assert_eq!((recorded.id.as_str(), recorded.next_date), (hid.as_str(), None));
-    assert_eq!(removed(&d, &case), vec![("hearing".into(), "hearing of 10-04-2031".into())]);
+    assert_eq!(
+        removed(&d, &case),
+        vec![("hearing".into(), "hearing of 10-04-2031".into())]
+    );
     refused(&mut d, "already_removed", |d| d.remove_hearing(&case, &listing));
     refused(&mut d, "already_removed", |d| {
         d.edit_hearing(
@@ -366,7 +384,11 @@ fn removing_a_hearing_entered_by_mistake() {
             },
         )
     });
-    assert_eq!(d.case_of(nextdate_diary::records::ChildKind::Hearing, &listing).unwrap(), case);
+    assert_eq!(
+        d.case_of(nextdate_diary::records::ChildKind::Hearing, &listing)
+            .unwrap(),
+        case
+    );
 
     // A recorded hearing with its next date: its listing goes with it.
     let (other, recorded) = recorded_case(&mut d, "CS(OS) 6/2031");
@@ -455,7 +477,10 @@ fn disposal_marks_later_listings_removed_instead_of_dropping_them() {
     )
     .unwrap();
     assert!(board_cases(&d, "10-04-2031").is_empty());
-    assert_eq!(removed(&d, &case), vec![("hearing".into(), "hearing of 10-04-2031".into())]);
+    assert_eq!(
+        removed(&d, &case),
+        vec![("hearing".into(), "hearing of 10-04-2031".into())]
+    );
 }
 
 #[test]
@@ -480,11 +505,26 @@ fn listing_an_undated_case_on_a_date() {
     let h = &rows[0];
     assert_eq!(change.hearing_id, h.id);
     assert_eq!(
-        (h.date.as_str(), h.item, h.purpose.as_deref(), h.outcome.as_deref(), h.next_date.as_deref()),
-        (iso("20-04-2031").as_str(), Some(4), Some("Mediation report"), None, None)
+        (
+            h.date.as_str(),
+            h.item,
+            h.purpose.as_deref(),
+            h.outcome.as_deref(),
+            h.next_date.as_deref()
+        ),
+        (
+            iso("20-04-2031").as_str(),
+            Some(4),
+            Some("Mediation report"),
+            None,
+            None
+        )
     );
     let entry = &d.board(day("20-04-2031")).unwrap().courts[0].hearings[0];
-    assert_eq!((entry.case_id.as_str(), entry.previous_date.as_deref()), (case.as_str(), None));
+    assert_eq!(
+        (entry.case_id.as_str(), entry.previous_date.as_deref()),
+        (case.as_str(), None)
+    );
 
     // Already listed (any date, before or after): correct that listing instead.
     for on in ["25-04-2031", "10-04-2031", "20-04-2031"] {
@@ -523,8 +563,12 @@ fn listing_an_undated_case_on_a_date() {
     refused(&mut d, "unknown_id", |d| {
         d.list_case("01JZZZZZZZZZZZZZZZZZZZZZZZ", day("20-04-2031"), None, None)
     });
-    refused(&mut d, "invalid_date", |d| d.list_case(&fresh, day("01-01-2201"), None, None));
-    refused(&mut d, "out_of_range", |d| d.list_case(&fresh, day("20-04-2031"), None, Some(0)));
+    refused(&mut d, "invalid_date", |d| {
+        d.list_case(&fresh, day("01-01-2201"), None, None)
+    });
+    refused(&mut d, "out_of_range", |d| {
+        d.list_case(&fresh, day("20-04-2031"), None, Some(0))
+    });
 }
 
 #[test]
@@ -545,7 +589,10 @@ fn the_record_dialog_lists_an_undated_case_without_inventing_a_hearing() {
         .unwrap();
     let rows = hearings(&d, &case);
     assert_eq!(rows.len(), 1, "{rows:?}");
-    assert_eq!((rows[0].id.as_str(), rows[0].date.as_str()), (id.as_str(), iso("20-04-2031").as_str()));
+    assert_eq!(
+        (rows[0].id.as_str(), rows[0].date.as_str()),
+        (id.as_str(), iso("20-04-2031").as_str())
+    );
     assert_eq!(rows[0].outcome, None);
     assert_eq!(last_message(&d, &case), "Listed on 20-04-2031 for Framing of issues");
     // On the day of a hearing it has, it records that hearing (and replaces its next date).
@@ -553,7 +600,10 @@ fn the_record_dialog_lists_an_undated_case_without_inventing_a_hearing() {
         .record_or_list(&case, adjourn("20-04-2031", "30-04-2031", None))
         .unwrap();
     assert_eq!(recorded, id);
-    assert_eq!(hearing_on(&d, &case, "20-04-2031").outcome.as_deref(), Some("Adjourned"));
+    assert_eq!(
+        hearing_on(&d, &case, "20-04-2031").outcome.as_deref(),
+        Some("Adjourned")
+    );
     // With an outcome given, a hearing that was never diarised is recorded.
     let mut r = adjourn("05-05-2031", "15-05-2031", None);
     r.outcome = Some("Appearance for the other side".into());
@@ -578,15 +628,29 @@ fn every_bad_correction_is_refused_and_changes_nothing() {
             ..Default::default()
         })
     };
-    refused(&mut d, "nothing_to_change", |d| d.edit_hearing(&case, &hid, HearingEdit::default()));
-    refused(&mut d, "unknown_id", |d| d.edit_hearing(&case, unknown, next("20-04-2031")));
-    refused(&mut d, "unknown_id", |d| d.edit_hearing(unknown, &hid, next("20-04-2031")));
-    refused(&mut d, "wrong_case", |d| d.edit_hearing(&other, &hid, next("20-04-2031")));
+    refused(&mut d, "nothing_to_change", |d| {
+        d.edit_hearing(&case, &hid, HearingEdit::default())
+    });
+    refused(&mut d, "unknown_id", |d| {
+        d.edit_hearing(&case, unknown, next("20-04-2031"))
+    });
+    refused(&mut d, "unknown_id", |d| {
+        d.edit_hearing(unknown, &hid, next("20-04-2031"))
+    });
+    refused(&mut d, "wrong_case", |d| {
+        d.edit_hearing(&other, &hid, next("20-04-2031"))
+    });
     refused(&mut d, "wrong_case", |d| d.remove_hearing(&other, &hid));
     refused(&mut d, "unknown_id", |d| d.remove_hearing(&case, unknown));
-    refused(&mut d, "next_date_not_after", |d| d.edit_hearing(&case, &hid, next("01-04-2031")));
-    refused(&mut d, "next_date_not_after", |d| d.edit_hearing(&case, &hid, next("25-03-2031")));
-    refused(&mut d, "invalid_date", |d| d.edit_hearing(&case, &hid, next("01-01-2201")));
+    refused(&mut d, "next_date_not_after", |d| {
+        d.edit_hearing(&case, &hid, next("01-04-2031"))
+    });
+    refused(&mut d, "next_date_not_after", |d| {
+        d.edit_hearing(&case, &hid, next("25-03-2031"))
+    });
+    refused(&mut d, "invalid_date", |d| {
+        d.edit_hearing(&case, &hid, next("01-01-2201"))
+    });
     refused(&mut d, "invalid_date", |d| {
         d.edit_hearing(
             &case,

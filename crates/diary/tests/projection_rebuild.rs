@@ -6,8 +6,7 @@ mod common;
 use chrono::Duration;
 use common::*;
 use nextdate_diary::{
-    CaseEdit, Diary, FeeKind, HearingEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party,
-    RecordHearing,
+    CaseEdit, Diary, FeeKind, HearingEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing,
 };
 use proptest::prelude::*;
 
@@ -181,11 +180,7 @@ fn hearing_op() -> impl Strategy<Value = Op> {
                 }
             ),
         (0usize..8, 0usize..6).prop_map(|(case, hearing)| Op::RemoveHearing { case, hearing }),
-        (0usize..8, 0usize..6, -5i64..60).prop_map(|(case, hearing, next_in)| Op::ReRecord {
-            case,
-            hearing,
-            next_in
-        }),
+        (0usize..8, 0usize..6, -5i64..60).prop_map(|(case, hearing, next_in)| Op::ReRecord { case, hearing, next_in }),
         (
             0usize..8,
             -10i64..60,

@@ -144,7 +144,10 @@ impl WriteTxn<'_> {
                     let outcome_text = h.outcome.get_or_insert_with(|| "Adjourned".into()).clone();
                     let was = h.next_date.clone().filter(|w| *w != next_date);
                     set_next_date(c, &hid, Some(next_date.clone()), purpose.clone(), &now);
-                    let mut msg = format!("Hearing of {shown}: {outcome_text}; next date {}", iso_to_dmy(&next_date));
+                    let mut msg = format!(
+                        "Hearing of {shown}: {outcome_text}; next date {}",
+                        iso_to_dmy(&next_date)
+                    );
                     if let Some(p) = purpose {
                         msg.push_str(&format!(" for {p}"));
                     }

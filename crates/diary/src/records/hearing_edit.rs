@@ -53,10 +53,13 @@ impl Diary {
 
 /// The live hearing `id` of a case document.
 fn live_hearing<'c>(c: &'c CaseDoc, id: &str) -> Result<&'c Hearing> {
-    c.hearings.get(id).filter(|h| is_live(h)).ok_or_else(|| DiaryError::UnknownId {
-        kind: "hearing",
-        id: id.into(),
-    })
+    c.hearings
+        .get(id)
+        .filter(|h| is_live(h))
+        .ok_or_else(|| DiaryError::UnknownId {
+            kind: "hearing",
+            id: id.into(),
+        })
 }
 
 fn field(name: &str, from: Option<String>, to: Option<String>) -> Option<FieldChange> {
@@ -70,8 +73,13 @@ fn field(name: &str, from: Option<String>, to: Option<String>) -> Option<FieldCh
 /// A field change in words, dates as DD-MM-YYYY.
 fn in_words(label: &str, f: &FieldChange) -> Option<String> {
     let show = |v: &Option<String>| {
-        v.as_deref()
-            .map(|s| if f.field.contains("date") { iso_to_dmy(s) } else { s.to_string() })
+        v.as_deref().map(|s| {
+            if f.field.contains("date") {
+                iso_to_dmy(s)
+            } else {
+                s.to_string()
+            }
+        })
     };
     describe_change(label, show(&f.from).as_deref(), show(&f.to).as_deref())
 }
@@ -200,7 +208,10 @@ impl WriteTxn<'_> {
             }
             let mut message = sentence(&parts);
             if changes.is_empty() {
-                message = format!("Nothing to change: the hearing of {} already reads so", iso_to_dmy(&old.date));
+                message = format!(
+                    "Nothing to change: the hearing of {} already reads so",
+                    iso_to_dmy(&old.date)
+                );
             } else if old.date == new.date {
                 message.push_str(&format!(" (hearing of {})", iso_to_dmy(&new.date)));
             }
