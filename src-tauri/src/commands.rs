@@ -315,6 +315,9 @@ pub struct HearingInput {
 }
 
 /// Records a hearing's outcome and the next date (or disposal) in one step.
+// The same dialog gives an undated case its next date: with no hearing on the
+// dialog's date and no outcome, the case is listed on the next date instead of
+// a hearing being invented (`Diary::record_or_list`).
 #[tauri::command]
 #[specta::specta]
 pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInput) -> Res<String> {
@@ -336,7 +339,7 @@ pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInpu
         next,
         attended_by: None,
     };
-    Ok(s.with(|d| d.record_hearing(&case_id, r))?)
+    Ok(s.with(|d| d.record_or_list(&case_id, r))?)
 }
 
 #[derive(Deserialize, Type)]

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, Local, NaiveDate};
 use nextdate_diary::queries::{board_on, search_on};
-use nextdate_diary::{Diary, InitOptions, NextStep, Protection, RecordHearing, Unlock, Zeroizing};
+use nextdate_diary::{Diary, HearingEdit, InitOptions, NextStep, Protection, RecordHearing, Unlock, Zeroizing};
 use rusqlite::{params, Connection};
 
 const PASSPHRASE: &str = "benchmark passphrase";
@@ -39,7 +39,7 @@ fn ms(d: Duration) -> f64 {
 fn row(name: &str, diary: &Stats, plain: Option<&Stats>) {
     match plain {
         Some(p) => println!(
-            "{name:<34} {:>9.3} {:>9.3}   {:>9.3} {:>9.3}   {:>6.2}x   (n={})",
+            "{name:<40} {:>9.3} {:>9.3}   {:>9.3} {:>9.3}   {:>6.2}x   (n={})",
             ms(diary.median),
             ms(diary.p95),
             ms(p.median),
@@ -48,7 +48,7 @@ fn row(name: &str, diary: &Stats, plain: Option<&Stats>) {
             diary.n
         ),
         None => println!(
-            "{name:<34} {:>9.3} {:>9.3}   {:>9} {:>9}   {:>7}   (n={})",
+            "{name:<40} {:>9.3} {:>9.3}   {:>9} {:>9}   {:>7}   (n={})",
             ms(diary.median),
             ms(diary.p95),
             "—",
@@ -131,7 +131,7 @@ fn main() {
     );
     println!();
     println!(
-        "{:<34} {:>9} {:>9}   {:>9} {:>9}   {:>7}",
+        "{:<40} {:>9} {:>9}   {:>9} {:>9}   {:>7}",
         "operation (ms)", "diary med", "p95", "plain med", "p95", "ratio"
     );
 
@@ -268,6 +268,61 @@ fn main() {
             .collect(),
     );
     row("record hearing + next date", &diary_record, Some(&plain_record));
+
+    // Correcting the next date just recorded (21 -> 28 days on), durably committed:
+    // the hearing's next date changes, the listing on the old date is marked
+    // removed and the case is listed on the new one.
+    let diary_correct = stats(
+        upcoming
+            .iter()
+            .map(|(case, hearing, date)| {
+                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+                let edit = HearingEdit {
+                    next_date: Some(Some(date + Days::days(28))),
+                    ..Default::default()
+                };
+                let (took, change) = time(|| d.edit_hearing(case, hearing, edit.clone()).unwrap());
+                assert_eq!(change.removed.len(), 1, "a real correction: {change:?}");
+                took
+            })
+            .collect(),
+    );
+    let plain_correct = stats(
+        upcoming
+            .iter()
+            .enumerate()
+            .map(|(i, (case, hearing, date))| {
+                let date = NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+                let (old, new) = ((date + Days::days(21)).to_string(), (date + Days::days(28)).to_string());
+                time(|| {
+                    let tx = plain.transaction().unwrap();
+                    tx.execute("UPDATE hearings SET next_date = ?1 WHERE id = ?2", params![new, hearing])
+                        .unwrap();
+                    tx.execute("DELETE FROM hearings WHERE id = ?1", [format!("BENCH{i:021}")])
+                        .unwrap();
+                    tx.execute(
+                        "INSERT INTO removed_records (owner_id, kind, id, label, removed_at)
+                         VALUES (?1, 'hearing', ?2, ?3, '2026-11-24T10:00:00Z')",
+                        params![case, format!("BENCH{i:021}"), format!("hearing of {old}")],
+                    )
+                    .unwrap();
+                    tx.execute(
+                        "INSERT INTO hearings (id, case_id, date, purpose, disposed) VALUES (?1, ?2, ?3, 'Arguments', 0)",
+                        params![format!("BENCHFIX{i:018}"), case, new],
+                    )
+                    .unwrap();
+                    tx.execute("UPDATE cases SET latest_date = ?1 WHERE id = ?2", params![new, case]).unwrap();
+                    tx.commit().unwrap();
+                })
+                .0
+            })
+            .collect(),
+    );
+    row(
+        "correct a hearing's next date (durable)",
+        &diary_correct,
+        Some(&plain_correct),
+    );
 
     // Rebuild: from every Automerge document vs re-copying the same rows.
     let diary_rebuild = stats((0..3).map(|_| time(|| d.rebuild().unwrap()).0).collect());
