@@ -33,7 +33,12 @@ export const commands = {
 	history: (id: string) => typedError<HistoryEntry[], AppError>(__TAURI_INVOKE("history", { id })),
 	/**  Creates a case (no `id`) or edits one; returns its id. */
 	saveCase: (id: string | null, input: CaseInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("save_case", { id, input })),
-	/**  Records a hearing's outcome and the next date (or disposal) in one step. */
+	/**
+	 *  Records a hearing's outcome and the next date (or disposal) in one step.
+	 *  With no outcome and no hearing on `date` (an undated case given its next
+	 *  date), the case is listed on the next date and no hearing is invented
+	 *  (`Diary::record_or_list`).
+	 */
 	recordHearing: (caseId: string, input: HearingInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("record_hearing", { caseId, input })),
 	addClient: (input: ClientInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_client", { input })),
 	clients: () => typedError<ClientRow_Serialize[], AppError>(__TAURI_INVOKE("clients")),
@@ -112,6 +117,21 @@ export const commands = {
 	undo: () => typedError<Undone, AppError>(__TAURI_INVOKE("undo")),
 	/**  The history message of the change "Undo" would take back, if any. */
 	undoPreview: () => typedError<string | null, AppError>(__TAURI_INVOKE("undo_preview")),
+	/**  Corrects a hearing; the result says what changed, in words. */
+	editHearing: (caseId: string, hearingId: string, input: HearingEditInput_Deserialize) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("edit_hearing", { caseId, hearingId, input })),
+	/**  Removes a hearing entered by mistake (a mark: Undo brings it back). */
+	removeHearing: (caseId: string, hearingId: string) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("remove_hearing", { caseId, hearingId })),
+	/**
+	 *  Gives an undated case a date (and purpose, item) without inventing a
+	 *  hearing: the case is listed on `date_text`.
+	 */
+	listCase: (caseId: string, dateText: string, purpose: string | null, item: number | null) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("list_case", { caseId, dateText, purpose, item })),
+	/**  Corrects a client's details; the result says what changed. */
+	editClient: (id: string, input: ClientEditInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("edit_client", { id, input })),
+	/**  Removes a client; refused while a case names the client. */
+	removeClient: (id: string) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("remove_client", { id })),
+	/**  Disposes of, transfers, stays or reopens a case outside a hearing. */
+	changeCaseStatus: (caseId: string, input: StatusInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("change_case_status", { caseId, input })),
 };
 
 /* Types */
@@ -221,28 +241,42 @@ export type CaseDetail = CaseDetail_Serialize | CaseDetail_Deserialize;
 export type CaseDetail_Deserialize = {
 	bench?: string | null,
 	case_type?: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date?: string | null,
+	status_remark?: string | null,
 	parties: PartyRow_Deserialize[],
 	clients: ClientRow_Deserialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Deserialize[],
 	tasks: TaskRow_Deserialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Deserialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Deserialize;
 
 /**  Everything a case page shows, read from the projection. */
 export type CaseDetail_Serialize = {
 	bench: string | null,
 	case_type: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date: string | null,
+	status_remark: string | null,
 	parties: PartyRow_Serialize[],
 	clients: ClientRow_Serialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Serialize[],
 	tasks: TaskRow_Serialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Serialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Serialize;
 
 export type CaseFilterInput = CaseFilterInput_Serialize | CaseFilterInput_Deserialize;
@@ -295,6 +329,9 @@ export type CaseInput_Serialize = {
 	item: number | null,
 };
 
+/**  pending, disposed, transferred or stayed. */
+export type CaseStatus = "pending" | "disposed" | "transferred" | "stayed";
+
 export type CaseSummary = CaseSummary_Serialize | CaseSummary_Deserialize;
 
 export type CaseSummary_Deserialize = {
@@ -319,6 +356,33 @@ export type CaseSummary_Serialize = {
 	latest_date: string | null,
 };
 
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes = Changes_Serialize | Changes_Deserialize;
+
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes_Deserialize = {
+	message: string,
+	fields: FieldChange_Deserialize[],
+};
+
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes_Serialize = {
+	message: string,
+	fields: FieldChange_Serialize[],
+};
+
 export type ClientDetail = ClientDetail_Serialize | ClientDetail_Deserialize;
 
 export type ClientDetail_Deserialize = {
@@ -331,6 +395,38 @@ export type ClientDetail_Serialize = {
 	client: ClientRow_Serialize,
 	cases: CaseSummary_Serialize[],
 	balance: FeeBalance[],
+};
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput = ClientEditInput_Serialize | ClientEditInput_Deserialize;
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput_Deserialize = {
+	name: string,
+	/**  The phone numbers, separated by commas as the client page shows them. */
+	phones: string,
+	email?: string | null,
+	address?: string | null,
+	notes?: string | null,
+};
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput_Serialize = {
+	name: string,
+	/**  The phone numbers, separated by commas as the client page shows them. */
+	phones: string,
+	email: string | null,
+	address: string | null,
+	notes: string | null,
 };
 
 export type ClientInput = ClientInput_Serialize | ClientInput_Deserialize;
@@ -356,6 +452,9 @@ export type ClientRow_Deserialize = {
 	name: string,
 	phones: string,
 	email?: string | null,
+	address?: string | null,
+	/**  The advocate's private notes about the client. */
+	notes?: string | null,
 };
 
 export type ClientRow_Serialize = {
@@ -363,6 +462,9 @@ export type ClientRow_Serialize = {
 	name: string,
 	phones: string,
 	email: string | null,
+	address: string | null,
+	/**  The advocate's private notes about the client. */
+	notes: string | null,
 };
 
 /**  Hearings of one court on a board, in item order. */
@@ -406,7 +508,7 @@ export type DocumentRow = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -441,6 +543,9 @@ export type FeeRow_Deserialize = {
 	date: string,
 	mode?: string | null,
 	remark?: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at?: string | null,
+	void_reason?: string | null,
 };
 
 export type FeeRow_Serialize = {
@@ -452,6 +557,121 @@ export type FeeRow_Serialize = {
 	date: string,
 	mode: string | null,
 	remark: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at: string | null,
+	void_reason: string | null,
+};
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange_Deserialize = {
+	field: string,
+	from?: string | null,
+	to?: string | null,
+};
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange_Serialize = {
+	field: string,
+	from: string | null,
+	to: string | null,
+};
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange = HearingChange_Serialize | HearingChange_Deserialize;
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange_Deserialize = {
+	case_id: string,
+	hearing_id: string,
+	/**
+	 *  The sentence the case's history shows for the change (nothing is
+	 *  written when `changes` is empty).
+	 */
+	message: string,
+	/**  The hearing's fields that changed. */
+	changes: FieldChange_Deserialize[],
+	/**  The listing on the hearing's next date, when the change made or kept one. */
+	listing_id?: string | null,
+	/**
+	 *  Hearings this change marked removed: the hearing itself for a removal,
+	 *  and listings on a next date that no longer stands.
+	 */
+	removed: string[],
+};
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange_Serialize = {
+	case_id: string,
+	hearing_id: string,
+	/**
+	 *  The sentence the case's history shows for the change (nothing is
+	 *  written when `changes` is empty).
+	 */
+	message: string,
+	/**  The hearing's fields that changed. */
+	changes: FieldChange_Serialize[],
+	/**  The listing on the hearing's next date, when the change made or kept one. */
+	listing_id: string | null,
+	/**
+	 *  Hearings this change marked removed: the hearing itself for a removal,
+	 *  and listings on a next date that no longer stands.
+	 */
+	removed: string[],
+};
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput = HearingEditInput_Serialize | HearingEditInput_Deserialize;
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput_Deserialize = {
+	/**  The hearing's date, as typed. */
+	date: string,
+	item?: number | null,
+	purpose?: string | null,
+	outcome?: string | null,
+	/**  The next date, as typed; blank clears it. */
+	next_date?: string | null,
+};
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput_Serialize = {
+	/**  The hearing's date, as typed. */
+	date: string,
+	item: number | null,
+	purpose: string | null,
+	outcome: string | null,
+	/**  The next date, as typed; blank clears it. */
+	next_date: string | null,
 };
 
 export type HearingInput = HearingInput_Serialize | HearingInput_Deserialize;
@@ -618,6 +838,19 @@ export type ReminderSettings = {
 	tasks: boolean,
 };
 
+/**
+ *  A record removed from a case (or a removed client): it is out of its
+ *  list, and named here so it can be seen and brought back.
+ */
+export type RemovedRecord = {
+	/**  hearing, task, note, fee, document or client. */
+	kind: string,
+	id: string,
+	/**  A few words that name it: "hearing of 10-04-2031". */
+	label: string,
+	removed_at: string,
+};
+
 /**  A restored diary: its new recovery key (shown once) and what came back. */
 export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
 
@@ -661,6 +894,29 @@ export type Settings = {
 	auto_lock_minutes: number,
 	/**  `keyring` or `passphrase` (read only here). */
 	key_mode: string,
+};
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput = StatusInput_Serialize | StatusInput_Deserialize;
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput_Deserialize = {
+	to: CaseStatus,
+	/**  The day it changed, as typed; blank is today. */
+	date?: string | null,
+	remark?: string | null,
+	/**  The court a transferred case goes to (only for a transfer). */
+	court?: string | null,
+};
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput_Serialize = {
+	to: CaseStatus,
+	/**  The day it changed, as typed; blank is today. */
+	date: string | null,
+	remark: string | null,
+	/**  The court a transferred case goes to (only for a transfer). */
+	court: string | null,
 };
 
 /**  What one sync round did. */
@@ -717,8 +973,10 @@ export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;
 
 export type TaskRow_Deserialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number?: string | null,
 	title: string,
 	due?: string | null,
 	assignee?: string | null,
@@ -727,8 +985,10 @@ export type TaskRow_Deserialize = {
 
 export type TaskRow_Serialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number: string | null,
 	title: string,
 	due: string | null,
 	assignee: string | null,
