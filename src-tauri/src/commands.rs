@@ -45,7 +45,7 @@ impl From<nextdate_print::PrintError> for AppError {
 
 pub(crate) type Res<T> = Result<T, AppError>;
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Local::now().date_naive()
 }
 
@@ -53,7 +53,7 @@ pub(crate) fn date(text: &str) -> Result<NaiveDate, DiaryError> {
     parse_date(text, today())
 }
 
-fn opt_date(text: &Option<String>) -> Result<Option<NaiveDate>, DiaryError> {
+pub(crate) fn opt_date(text: &Option<String>) -> Result<Option<NaiveDate>, DiaryError> {
     text.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -315,9 +315,9 @@ pub struct HearingInput {
 }
 
 /// Records a hearing's outcome and the next date (or disposal) in one step.
-// The same dialog gives an undated case its next date: with no hearing on the
-// dialog's date and no outcome, the case is listed on the next date instead of
-// a hearing being invented (`Diary::record_or_list`).
+/// With no outcome and no hearing on `date` (an undated case given its next
+/// date), the case is listed on the next date and no hearing is invented
+/// (`Diary::record_or_list`).
 #[tauri::command]
 #[specta::specta]
 pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInput) -> Res<String> {
@@ -587,6 +587,12 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_live,
         crate::corrections::undo,
         crate::corrections::undo_preview,
+        crate::corrections::edit_hearing,
+        crate::corrections::remove_hearing,
+        crate::corrections::list_case,
+        crate::corrections::edit_client,
+        crate::corrections::remove_client,
+        crate::corrections::change_case_status,
     ])
 }
 

@@ -193,6 +193,141 @@ test("the case is on its date's board, and recording the outcome moves it", asyn
   await shot("10-month");
 });
 
+/** Opens the day board of `d` and says whether the case is on it. */
+async function onBoard(d) {
+  await s.execute("window.location.hash = arguments[0]", `#/diary/${iso(d)}/day`);
+  await s.waitFor(`[data-testid="diary-board"][data-date="${iso(d)}"]`);
+  // The board is drawn once it says how many hearings it has.
+  await s.waitFor('[data-testid="diary-board"] .card-title .muted');
+  return (await s.findAll(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="${NUMBER}"]`)).length > 0;
+}
+
+test("correcting a hearing's next date on the case page moves the case to the new date's board, and Undo moves it back", async () => {
+  const d24 = localDate(24);
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  const row = await s.waitFor(`[data-testid="timeline-row"][data-date="${iso(d3)}"]`);
+  await (await row.findAll('[data-testid="hearing-correct"]'))[0].click();
+  await s.byTestId("hearing-edit");
+  // Prefilled with what the hearing reads.
+  assert.equal(await (await s.byTestId("hearing-edit-date")).prop("value"), dmy(d3));
+  assert.equal(await (await s.byTestId("hearing-edit-next")).prop("value"), dmy(d17));
+  assert.equal(await (await s.byTestId("hearing-edit-outcome")).prop("value"), "Arguments heard in part");
+  assert.equal(await (await s.byTestId("hearing-edit-item")).prop("value"), "14");
+  // A next date before the hearing is refused with the core's words, and nothing changes.
+  await fill("hearing-edit-next", dmy(localDate(1)));
+  await click("hearing-edit-save");
+  await s.until(async () => /after/.test(await (await s.byTestId("hearing-edit-error")).text()), "the next-date error");
+  await shot("09a-hearing-correct-refused");
+  assert.equal((await invoke("case_detail", { id: caseId })).ok.hearings.find((h) => h.date === iso(d3)).next_date, iso(d17));
+
+  await fill("hearing-edit-next", dmy(d24));
+  await s.until(async () => (await (await s.byTestId("hearing-edit-next-preview")).text()).includes(dmy(d24)), "next-date preview");
+  await shot("09b-hearing-correct-dialog");
+  await click("hearing-edit-save");
+  await s.waitGone('[data-testid="hearing-edit"]');
+  const said = `Next date changed from ${dmy(d17)} to ${dmy(d24)} (hearing of ${dmy(d3)})`;
+  await s.until(async () => (await (await s.byTestId("hearing-notice")).text()).includes(said), "the correction in words");
+  await s.waitFor(`[data-testid="timeline-row"][data-date="${iso(d24)}"]`);
+  assert.equal((await s.findAll(`[data-testid="timeline-row"][data-date="${iso(d17)}"]`)).length, 0);
+  await shot("09c-hearing-corrected");
+
+  assert.equal(await onBoard(d17), false, "the case left the old date's board");
+  assert.equal(await onBoard(d24), true, "the case is on the new date's board");
+  const moved = await s.waitFor(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="${NUMBER}"]`);
+  assert.match(await moved.text(), /Final arguments/);
+  await shot("09d-moved-to-corrected-date");
+
+  // Undo (Ctrl+Z outside a text field) takes the correction back: the later tests read d17's board.
+  await s.execute("document.activeElement?.blur()");
+  await s.press(Keys.CTRL, "z");
+  await s.waitFor('[data-testid="undo-done"]', { visible: false });
+  const undone = await s.execute("return document.querySelector('[data-testid=undo-done]').textContent");
+  assert.ok(undone.includes(said), undone);
+  assert.equal(await onBoard(d24), false);
+  assert.equal(await onBoard(d17), true, "the case is back on d17's board");
+  await shot("09e-correction-undone");
+});
+
+test("removing a hearing asks first, naming its date; the case page lists it as removed", async () => {
+  // A listing entered by mistake, through the same command the record dialog uses for an undated day.
+  const other = (await invoke("save_case", {
+    id: null,
+    input: {
+      title: "Mistake v. Entry", number: "CS 77/2026", court: "Saket District Courts", cnr: null, bench: null,
+      case_type: null, stage: null, parties: [], client_ids: [], next_date: null, purpose: null, item: null,
+    },
+  })).ok;
+  assert.ok(other);
+  const listed = await invoke("list_case", { caseId: other, dateText: dmy(d17), purpose: "Evidence", item: 9 });
+  assert.ok(listed.ok, JSON.stringify(listed.err));
+  assert.equal(listed.ok.message, `Listed on ${dmy(d17)} for Evidence, item 9`);
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${other}`);
+  const row = await s.waitFor(`[data-testid="timeline-row"][data-date="${iso(d17)}"]`);
+  await (await row.findAll('[data-testid="hearing-remove"]'))[0].click();
+  const question = await s.byTestId("hearing-remove-confirm-question");
+  assert.match(await question.text(), new RegExp(`Remove the hearing of \\w+ ${dmy(d17)}\\?`));
+  await shot("09f-hearing-remove-confirm");
+  await click("hearing-remove-confirm-save");
+  await s.waitGone('[data-testid="hearing-remove-confirm"]');
+  await s.until(async () => (await (await s.byTestId("hearing-notice")).text()).includes(`Removed hearing of ${dmy(d17)}`), "the removal in words");
+  await s.until(async () => (await s.findAll('[data-testid="timeline-row"]')).length === 0, "the hearing leaves the list");
+  const removed = await s.waitFor('[data-testid="removed-row"][data-kind="hearing"]');
+  assert.match(await removed.text(), new RegExp(dmy(d17)));
+  await s.execute("const p = document.querySelector('[data-testid=removed-panel]'); p.open = true; p.scrollIntoView();");
+  await shot("09g-hearing-removed");
+});
+
+test("changing a case's status: stay it with a remark, then lift the stay", async () => {
+  const other = (await invoke("cases", { filter: { court: null, status: null, stage: null, undated: false } })).ok.find((c) => c.number === "CS 77/2026").id;
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${other}`);
+  await click("change-status");
+  await s.byTestId("status-dialog");
+  await s.select(await s.byTestId("status-to"), "stayed");
+  await fill("status-remark", "Stayed by the High Court in CM(M) 12/2026");
+  await shot("09h-status-dialog");
+  await click("status-dialog-save");
+  await s.waitGone('[data-testid="status-dialog"]');
+  await s.until(async () => (await (await s.byTestId("case-status")).attr("data-status")) === "stayed", "the case is stayed");
+  assert.match(await (await s.byTestId("status-notice")).text(), /^Stayed on \d\d-\d\d-\d{4}/);
+  assert.equal(await (await s.byTestId("case-status-remark")).text(), "Stayed by the High Court in CM(M) 12/2026");
+  await shot("09i-case-stayed");
+  // And back to pending: the stay is lifted.
+  await click("change-status");
+  await s.select(await s.byTestId("status-to"), "pending");
+  await click("status-dialog-save");
+  await s.waitGone('[data-testid="status-dialog"]');
+  await s.until(async () => (await (await s.byTestId("case-status")).attr("data-status")) === "pending", "the stay is lifted");
+  assert.match(await (await s.byTestId("status-notice")).text(), /^Stay lifted on/);
+});
+
+test("a client's details are corrected on the client page; removing a client a case names is refused", async () => {
+  const client = (await invoke("clients", {})).ok.find((c) => c.name === "सुनीता देवी");
+  await s.execute("window.location.hash = arguments[0]", `#/clients/${client.id}`);
+  await s.byTestId("client-page");
+  await click("client-edit-open");
+  await s.byTestId("client-edit");
+  assert.equal(await (await s.byTestId("client-edit-phones")).prop("value"), "+91 98110 22334");
+  assert.equal(await (await s.byTestId("client-edit-email")).prop("value"), "sunita@example.in");
+  await fill("client-edit-phones", "+91 98110 99887");
+  await fill("client-edit-address", "14, Lajpat Nagar, New Delhi");
+  await shot("09j-client-edit-dialog");
+  await click("client-edit-save");
+  await s.waitGone('[data-testid="client-edit"]');
+  await s.until(async () => (await (await s.byTestId("client-phones")).text()) === "+91 98110 99887", "the new phone is shown");
+  assert.equal(await (await s.byTestId("client-address")).text(), "14, Lajpat Nagar, New Delhi");
+  assert.match(await (await s.byTestId("client-notice")).text(), /Phone changed from \+91 98110 22334 to \+91 98110 99887/);
+  await shot("09k-client-edited");
+
+  await click("client-remove");
+  await click("client-remove-confirm-save");
+  const refusal = await s.byTestId("client-remove-confirm-error");
+  await s.until(async () => /is named in .*CRL\.A\. 123\/2024/.test(await refusal.text()), "the refusal");
+  await shot("09l-client-remove-refused");
+  await click("client-remove-confirm-cancel");
+  await s.waitGone('[data-testid="client-remove-confirm"]');
+  assert.ok((await invoke("clients", {})).ok.some((c) => c.id === client.id), "the client is still there");
+});
+
 test("the evening reminder arrives on the desktop, and clicking it opens its day", async () => {
   const tomorrow = localDate(1);
   const made = await invoke("save_case", {

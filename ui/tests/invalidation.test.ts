@@ -91,3 +91,40 @@ describe("what writes refresh", () => {
     expect(reloads(touches.clientAdded(), shows.case("A"))).toBe(false);
   });
 });
+
+describe("what corrections refresh", () => {
+  it("a corrected or removed hearing moves its case between boards and refreshes lists", () => {
+    const w = touches.hearingCorrected("A");
+    for (const page of [shows.today(), shows.diary(), shows.cases(), shows.case("A"), shows.client(), shows.clients()]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+    expect(reloads(w, shows.case("B"))).toBe(false);
+    expect(reloads(w, shows.sync())).toBe(false);
+  });
+
+  it("a status change refreshes the boards, the lists and its case, not other cases", () => {
+    const w = touches.caseStatusChanged("A");
+    for (const page of [shows.today(), shows.diary(), shows.cases(), shows.case("A"), shows.client()]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+    expect(reloads(w, shows.case("B"))).toBe(false);
+  });
+
+  it("an edited client refreshes client pages, search and the cases that name it, not the boards", () => {
+    const w = touches.clientEdited(["A", "B"]);
+    for (const page of [shows.client(), shows.clients(), shows.cases(), shows.case("A"), shows.case("B")]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+    expect(reloads(w, shows.case("C"))).toBe(false);
+    expect(reloads(w, shows.today())).toBe(false);
+    expect(reloads(w, shows.diary())).toBe(false);
+  });
+
+  it("a removed client refreshes the client list and search only", () => {
+    const w = touches.clientRemoved();
+    expect(reloads(w, shows.clients())).toBe(true);
+    expect(reloads(w, shows.cases())).toBe(true);
+    expect(reloads(w, shows.case("A"))).toBe(false);
+    expect(reloads(w, shows.today())).toBe(false);
+  });
+});

@@ -33,7 +33,12 @@ export const commands = {
 	history: (id: string) => typedError<HistoryEntry[], AppError>(__TAURI_INVOKE("history", { id })),
 	/**  Creates a case (no `id`) or edits one; returns its id. */
 	saveCase: (id: string | null, input: CaseInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("save_case", { id, input })),
-	/**  Records a hearing's outcome and the next date (or disposal) in one step. */
+	/**
+	 *  Records a hearing's outcome and the next date (or disposal) in one step.
+	 *  With no outcome and no hearing on `date` (an undated case given its next
+	 *  date), the case is listed on the next date and no hearing is invented
+	 *  (`Diary::record_or_list`).
+	 */
 	recordHearing: (caseId: string, input: HearingInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("record_hearing", { caseId, input })),
 	addClient: (input: ClientInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_client", { input })),
 	clients: () => typedError<ClientRow_Serialize[], AppError>(__TAURI_INVOKE("clients")),
@@ -112,6 +117,21 @@ export const commands = {
 	undo: () => typedError<Undone, AppError>(__TAURI_INVOKE("undo")),
 	/**  The history message of the change "Undo" would take back, if any. */
 	undoPreview: () => typedError<string | null, AppError>(__TAURI_INVOKE("undo_preview")),
+	/**  Corrects a hearing; the result says what changed, in words. */
+	editHearing: (caseId: string, hearingId: string, input: HearingEditInput_Deserialize) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("edit_hearing", { caseId, hearingId, input })),
+	/**  Removes a hearing entered by mistake (a mark: Undo brings it back). */
+	removeHearing: (caseId: string, hearingId: string) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("remove_hearing", { caseId, hearingId })),
+	/**
+	 *  Gives an undated case a date (and purpose, item) without inventing a
+	 *  hearing: the case is listed on `date_text`.
+	 */
+	listCase: (caseId: string, dateText: string, purpose: string | null, item: number | null) => typedError<HearingChange_Serialize, AppError>(__TAURI_INVOKE("list_case", { caseId, dateText, purpose, item })),
+	/**  Corrects a client's details; the result says what changed. */
+	editClient: (id: string, input: ClientEditInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("edit_client", { id, input })),
+	/**  Removes a client; refused while a case names the client. */
+	removeClient: (id: string) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("remove_client", { id })),
+	/**  Disposes of, transfers, stays or reopens a case outside a hearing. */
+	changeCaseStatus: (caseId: string, input: StatusInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("change_case_status", { caseId, input })),
 };
 
 /* Types */
@@ -309,6 +329,9 @@ export type CaseInput_Serialize = {
 	item: number | null,
 };
 
+/**  pending, disposed, transferred or stayed. */
+export type CaseStatus = "pending" | "disposed" | "transferred" | "stayed";
+
 export type CaseSummary = CaseSummary_Serialize | CaseSummary_Deserialize;
 
 export type CaseSummary_Deserialize = {
@@ -333,6 +356,33 @@ export type CaseSummary_Serialize = {
 	latest_date: string | null,
 };
 
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes = Changes_Serialize | Changes_Deserialize;
+
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes_Deserialize = {
+	message: string,
+	fields: FieldChange_Deserialize[],
+};
+
+/**
+ *  What one correction changed and the history message it was written with.
+ *  No fields and an empty message: the record already read so, and nothing
+ *  was written.
+ */
+export type Changes_Serialize = {
+	message: string,
+	fields: FieldChange_Serialize[],
+};
+
 export type ClientDetail = ClientDetail_Serialize | ClientDetail_Deserialize;
 
 export type ClientDetail_Deserialize = {
@@ -345,6 +395,38 @@ export type ClientDetail_Serialize = {
 	client: ClientRow_Serialize,
 	cases: CaseSummary_Serialize[],
 	balance: FeeBalance[],
+};
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput = ClientEditInput_Serialize | ClientEditInput_Deserialize;
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput_Deserialize = {
+	name: string,
+	/**  The phone numbers, separated by commas as the client page shows them. */
+	phones: string,
+	email?: string | null,
+	address?: string | null,
+	notes?: string | null,
+};
+
+/**
+ *  A client as the edit dialog shows it, prefilled: what is given is what
+ *  the client will read.
+ */
+export type ClientEditInput_Serialize = {
+	name: string,
+	/**  The phone numbers, separated by commas as the client page shows them. */
+	phones: string,
+	email: string | null,
+	address: string | null,
+	notes: string | null,
 };
 
 export type ClientInput = ClientInput_Serialize | ClientInput_Deserialize;
@@ -478,6 +560,118 @@ export type FeeRow_Serialize = {
 	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
 	voided_at: string | null,
 	void_reason: string | null,
+};
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange = FieldChange_Serialize | FieldChange_Deserialize;
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange_Deserialize = {
+	field: string,
+	from?: string | null,
+	to?: string | null,
+};
+
+/**
+ *  One field of a record before and after a correction; `None` is an empty
+ *  field. Case and client fields read as the shells show them (dates as
+ *  DD-MM-YYYY, people by name); a hearing's dates are ISO (`YYYY-MM-DD`), its
+ *  fields named `date`, `item`, `purpose`, `outcome` or `next_date`.
+ */
+export type FieldChange_Serialize = {
+	field: string,
+	from: string | null,
+	to: string | null,
+};
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange = HearingChange_Serialize | HearingChange_Deserialize;
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange_Deserialize = {
+	case_id: string,
+	hearing_id: string,
+	/**
+	 *  The sentence the case's history shows for the change (nothing is
+	 *  written when `changes` is empty).
+	 */
+	message: string,
+	/**  The hearing's fields that changed. */
+	changes: FieldChange_Deserialize[],
+	/**  The listing on the hearing's next date, when the change made or kept one. */
+	listing_id?: string | null,
+	/**
+	 *  Hearings this change marked removed: the hearing itself for a removal,
+	 *  and listings on a next date that no longer stands.
+	 */
+	removed: string[],
+};
+
+/**  What a correction, removal or listing of a hearing did, for the shells to show. */
+export type HearingChange_Serialize = {
+	case_id: string,
+	hearing_id: string,
+	/**
+	 *  The sentence the case's history shows for the change (nothing is
+	 *  written when `changes` is empty).
+	 */
+	message: string,
+	/**  The hearing's fields that changed. */
+	changes: FieldChange_Serialize[],
+	/**  The listing on the hearing's next date, when the change made or kept one. */
+	listing_id: string | null,
+	/**
+	 *  Hearings this change marked removed: the hearing itself for a removal,
+	 *  and listings on a next date that no longer stands.
+	 */
+	removed: string[],
+};
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput = HearingEditInput_Serialize | HearingEditInput_Deserialize;
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput_Deserialize = {
+	/**  The hearing's date, as typed. */
+	date: string,
+	item?: number | null,
+	purpose?: string | null,
+	outcome?: string | null,
+	/**  The next date, as typed; blank clears it. */
+	next_date?: string | null,
+};
+
+/**
+ *  A hearing as the correction dialog shows it: every field, prefilled with
+ *  what the hearing reads. What is given is what the hearing will read (a
+ *  blank field clears it); the core writes only the fields that differ.
+ */
+export type HearingEditInput_Serialize = {
+	/**  The hearing's date, as typed. */
+	date: string,
+	item: number | null,
+	purpose: string | null,
+	outcome: string | null,
+	/**  The next date, as typed; blank clears it. */
+	next_date: string | null,
 };
 
 export type HearingInput = HearingInput_Serialize | HearingInput_Deserialize;
@@ -700,6 +894,29 @@ export type Settings = {
 	auto_lock_minutes: number,
 	/**  `keyring` or `passphrase` (read only here). */
 	key_mode: string,
+};
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput = StatusInput_Serialize | StatusInput_Deserialize;
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput_Deserialize = {
+	to: CaseStatus,
+	/**  The day it changed, as typed; blank is today. */
+	date?: string | null,
+	remark?: string | null,
+	/**  The court a transferred case goes to (only for a transfer). */
+	court?: string | null,
+};
+
+/**  A change of a case's status as the dialog gives it. */
+export type StatusInput_Serialize = {
+	to: CaseStatus,
+	/**  The day it changed, as typed; blank is today. */
+	date: string | null,
+	remark: string | null,
+	/**  The court a transferred case goes to (only for a transfer). */
+	court: string | null,
 };
 
 /**  What one sync round did. */

@@ -45,6 +45,17 @@ export const touches = {
   documentAttached: (caseId: string): Topic[] => [caseTopic(caseId)],
   /** A new client. */
   clientAdded: (): Topic[] => ["clients"],
+  /** A hearing corrected or removed, or an undated case listed on a date: the case moves
+   * boards, its latest date changes in lists and on its clients' pages. */
+  hearingCorrected: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients"],
+  /** A case disposed of, transferred, stayed or reopened: its status shows in lists and on
+   * client pages, and its dates after a disposal or transfer leave the boards. */
+  caseStatusChanged: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients"],
+  /** A client's details corrected: client pages, search, and the pages of the cases that name
+   * the client (which show its name and phones). */
+  clientEdited: (caseIds: string[]): Topic[] => ["clients", "cases", ...caseIds.map(caseTopic)],
+  /** A client removed (only possible when no case names it): the client list and search. */
+  clientRemoved: (): Topic[] => ["clients", "cases"],
 } as const;
 
 /** What each page shows (and so reloads on). */
