@@ -38,10 +38,11 @@ export const commands = {
 	addClient: (input: ClientInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_client", { input })),
 	clients: () => typedError<ClientRow_Serialize[], AppError>(__TAURI_INVOKE("clients")),
 	clientDetail: (id: string) => typedError<ClientDetail_Serialize, AppError>(__TAURI_INVOKE("client_detail", { id })),
-	addTask: (caseId: string, title: string, due: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_task", { caseId, title, due })),
+	/**  Adds a task to a case; `assignee` is a chamber member's id, or none. */
+	addTask: (caseId: string, title: string, due: string | null, assignee: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_task", { caseId, title, due, assignee })),
 	completeTask: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("complete_task", { id })),
-	/**  Adds a fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
-	addFee: (caseId: string, kind: FeeKind, amount: string, dateText: string | null, remark: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_fee", { caseId, kind, amount, dateText, remark })),
+	/**  Adds a fee entry to a case. */
+	addFee: (caseId: string, fee: FeeInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_fee", { caseId, fee })),
 	addNote: (caseId: string, text: string, clientVisible: boolean) => typedError<string, AppError>(__TAURI_INVOKE("add_note", { caseId, text, clientVisible })),
 	/**  Attaches a file from disk to a case (stored encrypted in the diary). */
 	attachDocument: (caseId: string, path: string, clientVisible: boolean) => typedError<string, AppError>(__TAURI_INVOKE("attach_document", { caseId, path, clientVisible })),
@@ -108,6 +109,21 @@ export const commands = {
 	 *  or only with the minute round. Reads no diary, so polling it is not activity.
 	 */
 	syncLive: () => __TAURI_INVOKE<boolean>("sync_live"),
+	editTask: (caseId: string, taskId: string, edit: TaskEditInput_Deserialize) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_task", { caseId, taskId, edit })),
+	/**  Opens a done task again. */
+	reopenTask: (caseId: string, taskId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("reopen_task", { caseId, taskId })),
+	/**  Removes a task (a mark: Undo brings it back). */
+	removeTask: (caseId: string, taskId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_task", { caseId, taskId })),
+	/**  Corrects a note's text, or whether the client may see it. */
+	editNote: (caseId: string, noteId: string, text: string | null, clientVisible: boolean | null) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_note", { caseId, noteId, text, clientVisible })),
+	removeNote: (caseId: string, noteId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_note", { caseId, noteId })),
+	editFee: (caseId: string, feeId: string, edit: FeeEditInput_Deserialize) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_fee", { caseId, feeId, edit })),
+	/**  Voids a fee entry with a reason: it stays listed, struck out, and leaves the balance. */
+	voidFee: (caseId: string, feeId: string, reason: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("void_fee", { caseId, feeId, reason })),
+	/**  Renames a document, or changes whether the client may see it. */
+	editDocument: (caseId: string, documentId: string, name: string | null, clientVisible: boolean | null) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_document", { caseId, documentId, name, clientVisible })),
+	/**  Removes a document from the case (a mark: its bytes stay, and Undo brings it back). */
+	removeDocument: (caseId: string, documentId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_document", { caseId, documentId })),
 	/**  Takes back this laptop's newest change that is not undone yet. */
 	undo: () => typedError<Undone, AppError>(__TAURI_INVOKE("undo")),
 	/**  The history message of the change "Undo" would take back, if any. */
@@ -221,28 +237,42 @@ export type CaseDetail = CaseDetail_Serialize | CaseDetail_Deserialize;
 export type CaseDetail_Deserialize = {
 	bench?: string | null,
 	case_type?: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date?: string | null,
+	status_remark?: string | null,
 	parties: PartyRow_Deserialize[],
 	clients: ClientRow_Deserialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Deserialize[],
 	tasks: TaskRow_Deserialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Deserialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Deserialize;
 
 /**  Everything a case page shows, read from the projection. */
 export type CaseDetail_Serialize = {
 	bench: string | null,
 	case_type: string | null,
+	/**  The date (ISO) and remark of the last status change outside a hearing. */
+	status_date: string | null,
+	status_remark: string | null,
 	parties: PartyRow_Serialize[],
 	clients: ClientRow_Serialize[],
+	/**  The members the case is assigned to. */
+	assigned: MemberRow[],
 	hearings: HearingRow_Serialize[],
 	tasks: TaskRow_Serialize[],
 	notes: NoteRow[],
 	fees: FeeRow_Serialize[],
 	balance: FeeBalance[],
 	documents: DocumentRow[],
+	/**  Hearings, tasks, notes, fees and documents removed from the case, latest first. */
+	removed: RemovedRecord[],
 } & CaseSummary_Serialize;
 
 export type CaseFilterInput = CaseFilterInput_Serialize | CaseFilterInput_Deserialize;
@@ -356,6 +386,9 @@ export type ClientRow_Deserialize = {
 	name: string,
 	phones: string,
 	email?: string | null,
+	address?: string | null,
+	/**  The advocate's private notes about the client. */
+	notes?: string | null,
 };
 
 export type ClientRow_Serialize = {
@@ -363,6 +396,22 @@ export type ClientRow_Serialize = {
 	name: string,
 	phones: string,
 	email: string | null,
+	address: string | null,
+	/**  The advocate's private notes about the client. */
+	notes: string | null,
+};
+
+/**  What one correction of a task, note, fee or document did. */
+export type Corrected = {
+	/**  The record corrected. */
+	id: string,
+	/**  The case that holds it (for a chamber task, the chamber's id). */
+	case_id: string,
+	/**
+	 *  The history message the change was written with, in words; empty when
+	 *  the record already read so and nothing was written.
+	 */
+	message: string,
 };
 
 /**  Hearings of one court on a board, in item order. */
@@ -406,7 +455,7 @@ export type DocumentRow = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -427,6 +476,66 @@ export type FeeBalance = {
 	outstanding: number | null,
 };
 
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput = FeeEditInput_Serialize | FeeEditInput_Deserialize;
+
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput_Deserialize = {
+	kind?: FeeKind | null,
+	/**  The amount as typed (`1500.50`, `1,50,000`). */
+	amount?: string | null,
+	/**  A three-letter code (`INR`). */
+	currency?: string | null,
+	/**  The entry's date as typed. */
+	date?: string | null,
+	/**  A payment mode (`cash`, `upi`, `cheque`, `bank_transfer`, `card`); empty text clears it. */
+	mode?: string | null,
+	/**  Empty text clears it. */
+	remark?: string | null,
+};
+
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput_Serialize = {
+	kind: FeeKind | null,
+	/**  The amount as typed (`1500.50`, `1,50,000`). */
+	amount: string | null,
+	/**  A three-letter code (`INR`). */
+	currency: string | null,
+	/**  The entry's date as typed. */
+	date: string | null,
+	/**  A payment mode (`cash`, `upi`, `cheque`, `bank_transfer`, `card`); empty text clears it. */
+	mode: string | null,
+	/**  Empty text clears it. */
+	remark: string | null,
+};
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput = FeeInput_Serialize | FeeInput_Deserialize;
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput_Deserialize = {
+	kind: FeeKind,
+	amount: string,
+	/**  A three-letter code; none is INR. */
+	currency?: string | null,
+	/**  The date as typed; none is today. */
+	date?: string | null,
+	mode?: PaymentMode | null,
+	remark?: string | null,
+};
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput_Serialize = {
+	kind: FeeKind,
+	amount: string,
+	/**  A three-letter code; none is INR. */
+	currency: string | null,
+	/**  The date as typed; none is today. */
+	date: string | null,
+	mode: PaymentMode | null,
+	remark: string | null,
+};
+
 /**  agreed, received or expense. */
 export type FeeKind = "agreed" | "received" | "expense";
 
@@ -441,6 +550,9 @@ export type FeeRow_Deserialize = {
 	date: string,
 	mode?: string | null,
 	remark?: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at?: string | null,
+	void_reason?: string | null,
 };
 
 export type FeeRow_Serialize = {
@@ -452,6 +564,9 @@ export type FeeRow_Serialize = {
 	date: string,
 	mode: string | null,
 	remark: string | null,
+	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
+	voided_at: string | null,
+	void_reason: string | null,
 };
 
 export type HearingInput = HearingInput_Serialize | HearingInput_Deserialize;
@@ -571,6 +686,12 @@ export type Party_Serialize = {
 	counsel: string | null,
 };
 
+/**
+ *  How a fee was paid. Stored as [`PaymentMode::as_str`]; entries written
+ *  before modes were checked may hold other text, which is shown as it is.
+ */
+export type PaymentMode = "cash" | "upi" | "cheque" | "bank_transfer" | "card";
+
 /**  A laid-out list: its pages as PNG data URLs. */
 export type PrintPreview = {
 	pages: string[],
@@ -616,6 +737,19 @@ export type ReminderSettings = {
 	digest: boolean,
 	undated: boolean,
 	tasks: boolean,
+};
+
+/**
+ *  A record removed from a case (or a removed client): it is out of its
+ *  list, and named here so it can be seen and brought back.
+ */
+export type RemovedRecord = {
+	/**  hearing, task, note, fee, document or client. */
+	kind: string,
+	id: string,
+	/**  A few words that name it: "hearing of 10-04-2031". */
+	label: string,
+	removed_at: string,
 };
 
 /**  A restored diary: its new recovery key (shown once) and what came back. */
@@ -713,12 +847,35 @@ export type SyncStatus_Serialize = {
 	devices: DeviceInfo[],
 };
 
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput = TaskEditInput_Serialize | TaskEditInput_Deserialize;
+
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput_Deserialize = {
+	title?: string | null,
+	/**  The due date as typed; empty text clears it. */
+	due?: string | null,
+	/**  A chamber member's id; empty text leaves the task with nobody. */
+	assignee?: string | null,
+};
+
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput_Serialize = {
+	title: string | null,
+	/**  The due date as typed; empty text clears it. */
+	due: string | null,
+	/**  A chamber member's id; empty text leaves the task with nobody. */
+	assignee: string | null,
+};
+
 export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;
 
 export type TaskRow_Deserialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number?: string | null,
 	title: string,
 	due?: string | null,
 	assignee?: string | null,
@@ -727,8 +884,10 @@ export type TaskRow_Deserialize = {
 
 export type TaskRow_Serialize = {
 	id: string,
+	/**  The case holding the task, or the chamber's id for a chamber task. */
 	case_id: string,
-	case_number: string,
+	/**  The case's number; `None` for a chamber task. */
+	case_number: string | null,
 	title: string,
 	due: string | null,
 	assignee: string | null,
