@@ -7,6 +7,7 @@ use chrono::{Local, NaiveDate};
 use nextdate_diary::dates::parse_date;
 use nextdate_diary::money::parse_amount;
 use nextdate_diary::queries::ClientRow;
+use nextdate_diary::records::PaymentMode;
 use nextdate_diary::{
     Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, Diary, DiaryError, ErrorCode, FeeBalance, FeeKind,
     HistoryEntry, InitOptions, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, Protection,
@@ -388,20 +389,19 @@ pub fn client_detail(s: State<'_, Session>, id: String) -> Res<ClientDetail> {
     })?)
 }
 
+/// Adds a task to a case; `assignee` is a chamber member's id, or none.
 #[tauri::command]
 #[specta::specta]
-pub fn add_task(s: State<'_, Session>, case_id: String, title: String, due: Option<String>) -> Res<String> {
+pub fn add_task(
+    s: State<'_, Session>,
+    case_id: String,
+    title: String,
+    due: Option<String>,
+    assignee: Option<String>,
+) -> Res<String> {
     let due = opt_date(&due)?;
-    Ok(s.with(|d| {
-        d.add_task(
-            &case_id,
-            NewTask {
-                title,
-                due,
-                assignee: None,
-            },
-        )
-    })?)
+    let assignee = assignee.filter(|a| !a.trim().is_empty());
+    Ok(s.with(|d| d.add_task(&case_id, NewTask { title, due, assignee }))?)
 }
 
 #[tauri::command]
@@ -410,26 +410,32 @@ pub fn complete_task(s: State<'_, Session>, id: String) -> Res<()> {
     Ok(s.with(|d| d.complete_task(&id))?)
 }
 
-/// Adds a fee entry; `amount` as typed (`1500.50`, `1,50,000`).
+/// A new fee entry; `amount` as typed (`1500.50`, `1,50,000`).
+#[derive(Deserialize, Type)]
+pub struct FeeInput {
+    pub kind: FeeKind,
+    pub amount: String,
+    /// A three-letter code; none is INR.
+    pub currency: Option<String>,
+    /// The date as typed; none is today.
+    pub date: Option<String>,
+    pub mode: Option<PaymentMode>,
+    pub remark: Option<String>,
+}
+
+/// Adds a fee entry to a case.
 #[tauri::command]
 #[specta::specta]
-pub fn add_fee(
-    s: State<'_, Session>,
-    case_id: String,
-    kind: FeeKind,
-    amount: String,
-    date_text: Option<String>,
-    remark: Option<String>,
-) -> Res<String> {
-    let amount_minor = parse_amount(&amount)?;
-    let on = opt_date(&date_text)?.unwrap_or_else(today);
+pub fn add_fee(s: State<'_, Session>, case_id: String, fee: FeeInput) -> Res<String> {
+    let amount_minor = parse_amount(&fee.amount)?;
+    let on = opt_date(&fee.date)?.unwrap_or_else(today);
     let fee = NewFee {
-        kind,
+        kind: fee.kind,
         amount_minor,
-        currency: None,
+        currency: fee.currency.filter(|c| !c.trim().is_empty()),
         date: on,
-        mode: None,
-        remark,
+        mode: fee.mode.map(|m| m.as_str().to_string()),
+        remark: fee.remark,
     };
     Ok(s.with(|d| d.add_fee(&case_id, fee))?)
 }
@@ -585,6 +591,15 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_join,
         crate::sync::sync_now,
         crate::sync::sync_live,
+        crate::record_corrections::edit_task,
+        crate::record_corrections::reopen_task,
+        crate::record_corrections::remove_task,
+        crate::record_corrections::edit_note,
+        crate::record_corrections::remove_note,
+        crate::record_corrections::edit_fee,
+        crate::record_corrections::void_fee,
+        crate::record_corrections::edit_document,
+        crate::record_corrections::remove_document,
         crate::corrections::undo,
         crate::corrections::undo_preview,
         crate::corrections::edit_hearing,

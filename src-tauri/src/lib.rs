@@ -7,6 +7,7 @@ pub mod corrections;
 pub mod data;
 pub mod documents;
 pub mod printing;
+pub mod record_corrections;
 pub mod reminders;
 pub mod session;
 pub mod sync;

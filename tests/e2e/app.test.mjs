@@ -434,6 +434,122 @@ test("an attached document is stored encrypted and listed on the case page", asy
   assert.equal(missing.err.code, "io");
 });
 
+test("a fee entry is voided with its reason: struck out, and out of the balance", async () => {
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  const row = await s.waitFor('[data-testid="fee-row"][data-voided="no"]');
+  const feeId = await row.attr("data-fee-id");
+  assert.match(await (await s.byTestId("fee-balance")).text(), /received\s*₹ 1,500\.50/i);
+  await (await row.findAll('[data-testid="fee-void"]'))[0].click();
+  await s.byTestId("fee-void-dialog");
+  // No reason: refused, and the entry is untouched.
+  await click("fee-void-save");
+  await s.until(async () => /reason for voiding must not be empty/.test(await (await s.byTestId("fee-void-dialog-error")).text()), "reason required");
+  const untouched = (await invoke("case_detail", { id: caseId })).ok;
+  assert.equal(untouched.fees.find((f) => f.id === feeId).voided_at, null);
+  assert.equal(untouched.balance[0].received, 150050);
+  await fill("fee-void-reason", "Entered twice");
+  await shot("13c1-fee-void-dialog");
+  await click("fee-void-save");
+  await s.waitGone('[data-testid="fee-void-dialog"]');
+
+  const voided = await s.waitFor(`[data-testid="fee-row"][data-fee-id="${feeId}"][data-voided="yes"]`);
+  assert.match(await voided.text(), /Void: Entered twice/);
+  const amount = (await voided.findAll('[data-testid="fee-amount-text"]'))[0];
+  assert.match(await amount.attr("class"), /\bstrike\b/);
+  assert.equal((await voided.findAll('[data-testid="fee-void"]')).length, 0, "a voided entry is not voided again");
+  await s.until(async () => /received\s*₹ 0\.00/i.test(await (await s.byTestId("fee-balance")).text()), "the balance leaves it out");
+  const page = (await invoke("case_detail", { id: caseId })).ok;
+  assert.equal(page.fees.length, 1, "the voided entry stays in the ledger");
+  assert.ok(page.balance.every((b) => b.received === 0 && b.agreed === 0));
+  const history = (await invoke("history", { id: caseId })).ok;
+  assert.equal(history.at(-1).message, "Fee of ₹1,500.50 voided: Entered twice");
+  await shot("13c2-fee-voided");
+});
+
+/** Clicks an element scrolled to the middle of the window, clear of the Undo bar at the bottom. */
+async function clickCentred(idOrElement) {
+  const el = typeof idOrElement === "string" ? await s.byTestId(idOrElement) : idOrElement;
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' })", el);
+  await el.click();
+}
+
+/** Dismisses the Undo bar, as its × does (WebKitWebDriver cannot click fixed elements). */
+async function dismissUndo() {
+  await s.execute("document.querySelector('[data-testid=undo-bar] [aria-label=Dismiss]')?.click()");
+  await s.waitGone('[data-testid="undo-bar"]');
+}
+
+test("a task is corrected, assigned, done, reopened and removed; a note is corrected and removed", async () => {
+  await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
+  await s.waitFor('[data-testid="task-title"]');
+  const tasksBefore = (await s.findAll('[data-testid="task-row"]')).length;
+  await fill("task-title", "File written submisions");
+  await clickCentred("task-add");
+  const row = await s.waitFor('[data-testid="task-row"] [data-testid="task-edit"]');
+  await clickCentred(row);
+  await s.byTestId("task-edit-dialog");
+  const [member] = (await invoke("members", {})).ok;
+  await fill("task-edit-title", "File written submissions");
+  await fill("task-edit-due", dmy(d3));
+  await s.select(await s.byTestId("task-edit-assignee"), member.id);
+  await shot("13c3-task-edit-dialog");
+  await clickCentred("task-edit-save");
+  await s.waitGone('[data-testid="task-edit-dialog"]');
+  await s.until(async () => {
+    const t = await (await s.waitFor('[data-testid="task-row"]')).text();
+    return t.includes("File written submissions") && t.includes(dmy(d3)) && t.includes(member.name);
+  }, "the corrected task");
+  let task = (await invoke("case_detail", { id: caseId })).ok.tasks.find((t) => t.title === "File written submissions");
+  assert.equal(task.due, iso(d3));
+  assert.equal(task.assignee, member.id);
+  assert.match((await invoke("history", { id: caseId })).ok.at(-1).message, /^Task “File written submisions”: title changed/);
+
+  await clickCentred("task-done");
+  await clickCentred("task-reopen");
+  await s.waitFor('[data-testid="task-row"] [data-testid="task-done"]');
+  await clickCentred("task-remove");
+  assert.match(await (await s.byTestId("confirm-message")).text(), /Remove the task “File written submissions”\?/);
+  await shot("13c4-task-remove-confirm");
+  await clickCentred("confirm-yes");
+  await s.waitGone('[data-testid="confirm-dialog"]');
+  await s.until(async () => (await s.findAll('[data-testid="task-row"]')).length === tasksBefore, "the task is gone");
+  const removed = (await invoke("case_detail", { id: caseId })).ok.removed;
+  assert.ok(removed.some((r) => r.kind === "task"), "kept as a removed record");
+
+  // A note: corrected, made client-visible, then removed (the notes are as they were).
+  const notesBefore = (await s.findAll('[data-testid="note-row"]')).length;
+  await fill("note-text", "Client to bring the original sale deed");
+  await clickCentred("note-add");
+  const note = await s.waitFor('[data-testid="note-row"] [data-testid="note-edit"]');
+  await clickCentred(note);
+  await s.byTestId("note-edit-dialog");
+  await fill("note-edit-text", "Client to bring the original sale deed and two copies");
+  await clickCentred("note-edit-save");
+  await s.waitGone('[data-testid="note-edit-dialog"]');
+  await s.until(async () => /and two copies/.test(await (await s.waitFor('[data-testid="note-row"]')).text()), "the corrected note");
+  await clickCentred("note-visibility");
+  await s.waitFor('[data-testid="note-row"][data-visibility="client"]');
+  await shot("13c5-note-corrected");
+  await clickCentred("note-remove");
+  assert.match(await (await s.byTestId("confirm-message")).text(), /Remove the client-visible note “Client to bring the original sale deed and two copies”\?/);
+  await clickCentred("confirm-yes");
+  await s.until(async () => (await s.findAll('[data-testid="note-row"]')).length === notesBefore, "the note is gone");
+
+  // The attached document: renamed and shown to the client (it stays attached for the tests after this one).
+  await clickCentred("document-rename");
+  await s.byTestId("document-rename-dialog");
+  await fill("document-rename-name", "Vakalatnama (signed).txt");
+  await clickCentred("document-rename-save");
+  await s.waitGone('[data-testid="document-rename-dialog"]');
+  await clickCentred("document-visibility");
+  const doc = await s.waitFor('[data-testid="document-row"][data-visibility="client"]');
+  assert.match(await doc.text(), /Vakalatnama \(signed\)\.txt/);
+  await shot("13c6-document-corrected");
+  const docs = (await invoke("case_detail", { id: caseId })).ok.documents;
+  assert.deepEqual(docs.map((d) => [d.name, d.client_visible]), [["Vakalatnama (signed).txt", true]]);
+  await dismissUndo();
+});
+
 test("a change offers Undo, and Undo takes it back", async () => {
   await s.execute("window.location.hash = arguments[0]", `#/cases/${caseId}`);
   await s.waitFor('[data-testid="note-text"]');

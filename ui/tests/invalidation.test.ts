@@ -90,6 +90,18 @@ describe("what writes refresh", () => {
     expect(reloads(touches.clientAdded(), shows.clients())).toBe(true);
     expect(reloads(touches.clientAdded(), shows.case("A"))).toBe(false);
   });
+
+  it("corrections refresh what the record's addition refreshes", () => {
+    expect(reloads(touches.taskChanged("A"), shows.today())).toBe(true);
+    expect(reloads(touches.noteChanged("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.noteChanged("A"), shows.cases())).toBe(true);
+    expect(reloads(touches.noteChanged("A"), shows.case("B"))).toBe(false);
+    expect(reloads(touches.feeChanged("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.feeChanged("A"), shows.client())).toBe(true);
+    expect(reloads(touches.feeChanged("A"), shows.today())).toBe(false);
+    expect(reloads(touches.documentChanged("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.documentChanged("A"), shows.cases())).toBe(false);
+  });
 });
 
 describe("what corrections refresh", () => {

@@ -43,10 +43,11 @@ export const commands = {
 	addClient: (input: ClientInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_client", { input })),
 	clients: () => typedError<ClientRow_Serialize[], AppError>(__TAURI_INVOKE("clients")),
 	clientDetail: (id: string) => typedError<ClientDetail_Serialize, AppError>(__TAURI_INVOKE("client_detail", { id })),
-	addTask: (caseId: string, title: string, due: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_task", { caseId, title, due })),
+	/**  Adds a task to a case; `assignee` is a chamber member's id, or none. */
+	addTask: (caseId: string, title: string, due: string | null, assignee: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_task", { caseId, title, due, assignee })),
 	completeTask: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("complete_task", { id })),
-	/**  Adds a fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
-	addFee: (caseId: string, kind: FeeKind, amount: string, dateText: string | null, remark: string | null) => typedError<string, AppError>(__TAURI_INVOKE("add_fee", { caseId, kind, amount, dateText, remark })),
+	/**  Adds a fee entry to a case. */
+	addFee: (caseId: string, fee: FeeInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_fee", { caseId, fee })),
 	addNote: (caseId: string, text: string, clientVisible: boolean) => typedError<string, AppError>(__TAURI_INVOKE("add_note", { caseId, text, clientVisible })),
 	/**  Attaches a file from disk to a case (stored encrypted in the diary). */
 	attachDocument: (caseId: string, path: string, clientVisible: boolean) => typedError<string, AppError>(__TAURI_INVOKE("attach_document", { caseId, path, clientVisible })),
@@ -113,6 +114,21 @@ export const commands = {
 	 *  or only with the minute round. Reads no diary, so polling it is not activity.
 	 */
 	syncLive: () => __TAURI_INVOKE<boolean>("sync_live"),
+	editTask: (caseId: string, taskId: string, edit: TaskEditInput_Deserialize) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_task", { caseId, taskId, edit })),
+	/**  Opens a done task again. */
+	reopenTask: (caseId: string, taskId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("reopen_task", { caseId, taskId })),
+	/**  Removes a task (a mark: Undo brings it back). */
+	removeTask: (caseId: string, taskId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_task", { caseId, taskId })),
+	/**  Corrects a note's text, or whether the client may see it. */
+	editNote: (caseId: string, noteId: string, text: string | null, clientVisible: boolean | null) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_note", { caseId, noteId, text, clientVisible })),
+	removeNote: (caseId: string, noteId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_note", { caseId, noteId })),
+	editFee: (caseId: string, feeId: string, edit: FeeEditInput_Deserialize) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_fee", { caseId, feeId, edit })),
+	/**  Voids a fee entry with a reason: it stays listed, struck out, and leaves the balance. */
+	voidFee: (caseId: string, feeId: string, reason: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("void_fee", { caseId, feeId, reason })),
+	/**  Renames a document, or changes whether the client may see it. */
+	editDocument: (caseId: string, documentId: string, name: string | null, clientVisible: boolean | null) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_document", { caseId, documentId, name, clientVisible })),
+	/**  Removes a document from the case (a mark: its bytes stay, and Undo brings it back). */
+	removeDocument: (caseId: string, documentId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_document", { caseId, documentId })),
 	/**  Takes back this laptop's newest change that is not undone yet. */
 	undo: () => typedError<Undone, AppError>(__TAURI_INVOKE("undo")),
 	/**  The history message of the change "Undo" would take back, if any. */
@@ -467,6 +483,19 @@ export type ClientRow_Serialize = {
 	notes: string | null,
 };
 
+/**  What one correction of a task, note, fee or document did. */
+export type Corrected = {
+	/**  The record corrected. */
+	id: string,
+	/**  The case that holds it (for a chamber task, the chamber's id). */
+	case_id: string,
+	/**
+	 *  The history message the change was written with, in words; empty when
+	 *  the record already read so and nothing was written.
+	 */
+	message: string,
+};
+
 /**  Hearings of one court on a board, in item order. */
 export type CourtGroup = CourtGroup_Serialize | CourtGroup_Deserialize;
 
@@ -527,6 +556,66 @@ export type FeeBalance = {
 	expense: number | null,
 	/**  Agreed fees not yet received. */
 	outstanding: number | null,
+};
+
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput = FeeEditInput_Serialize | FeeEditInput_Deserialize;
+
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput_Deserialize = {
+	kind?: FeeKind | null,
+	/**  The amount as typed (`1500.50`, `1,50,000`). */
+	amount?: string | null,
+	/**  A three-letter code (`INR`). */
+	currency?: string | null,
+	/**  The entry's date as typed. */
+	date?: string | null,
+	/**  A payment mode (`cash`, `upi`, `cheque`, `bank_transfer`, `card`); empty text clears it. */
+	mode?: string | null,
+	/**  Empty text clears it. */
+	remark?: string | null,
+};
+
+/**  A correction of a fee entry; each field given is changed. */
+export type FeeEditInput_Serialize = {
+	kind: FeeKind | null,
+	/**  The amount as typed (`1500.50`, `1,50,000`). */
+	amount: string | null,
+	/**  A three-letter code (`INR`). */
+	currency: string | null,
+	/**  The entry's date as typed. */
+	date: string | null,
+	/**  A payment mode (`cash`, `upi`, `cheque`, `bank_transfer`, `card`); empty text clears it. */
+	mode: string | null,
+	/**  Empty text clears it. */
+	remark: string | null,
+};
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput = FeeInput_Serialize | FeeInput_Deserialize;
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput_Deserialize = {
+	kind: FeeKind,
+	amount: string,
+	/**  A three-letter code; none is INR. */
+	currency?: string | null,
+	/**  The date as typed; none is today. */
+	date?: string | null,
+	mode?: PaymentMode | null,
+	remark?: string | null,
+};
+
+/**  A new fee entry; `amount` as typed (`1500.50`, `1,50,000`). */
+export type FeeInput_Serialize = {
+	kind: FeeKind,
+	amount: string,
+	/**  A three-letter code; none is INR. */
+	currency: string | null,
+	/**  The date as typed; none is today. */
+	date: string | null,
+	mode: PaymentMode | null,
+	remark: string | null,
 };
 
 /**  agreed, received or expense. */
@@ -791,6 +880,12 @@ export type Party_Serialize = {
 	counsel: string | null,
 };
 
+/**
+ *  How a fee was paid. Stored as [`PaymentMode::as_str`]; entries written
+ *  before modes were checked may hold other text, which is shown as it is.
+ */
+export type PaymentMode = "cash" | "upi" | "cheque" | "bank_transfer" | "card";
+
 /**  A laid-out list: its pages as PNG data URLs. */
 export type PrintPreview = {
 	pages: string[],
@@ -967,6 +1062,27 @@ export type SyncStatus_Serialize = {
 	rejected_batches: number,
 	last_rejection: string | null,
 	devices: DeviceInfo[],
+};
+
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput = TaskEditInput_Serialize | TaskEditInput_Deserialize;
+
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput_Deserialize = {
+	title?: string | null,
+	/**  The due date as typed; empty text clears it. */
+	due?: string | null,
+	/**  A chamber member's id; empty text leaves the task with nobody. */
+	assignee?: string | null,
+};
+
+/**  A correction of a task; each field given is changed. */
+export type TaskEditInput_Serialize = {
+	title: string | null,
+	/**  The due date as typed; empty text clears it. */
+	due: string | null,
+	/**  A chamber member's id; empty text leaves the task with nobody. */
+	assignee: string | null,
 };
 
 export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;

@@ -35,7 +35,8 @@ export const touches = {
   hearingRecorded: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients"],
   /** A case created or edited: its facts, parties, clients and (when new) first date. */
   caseSaved: (caseId: string): Topic[] => [caseTopic(caseId), "board", "cases", "clients", "tasks"],
-  /** A task added to a case or marked done. */
+  /** A task added, marked done, corrected, reassigned, reopened or removed (`caseId`
+   * is the chamber's id for a chamber task). */
   taskChanged: (caseId: string): Topic[] => [caseTopic(caseId), "tasks"],
   /** A note added to a case (also found by full-text search). */
   noteAdded: (caseId: string): Topic[] => [caseTopic(caseId), "cases"],
@@ -43,6 +44,12 @@ export const touches = {
   feeAdded: (caseId: string): Topic[] => [caseTopic(caseId), "clients"],
   /** A document attached to a case. */
   documentAttached: (caseId: string): Topic[] => [caseTopic(caseId)],
+  /** A note corrected (text or who may see it) or removed: searched, like a new one. */
+  noteChanged: (caseId: string): Topic[] => [caseTopic(caseId), "cases"],
+  /** A fee entry corrected or voided: the case's balance and its clients' balances. */
+  feeChanged: (caseId: string): Topic[] => [caseTopic(caseId), "clients"],
+  /** A document renamed, made private or client-visible, or removed. */
+  documentChanged: (caseId: string): Topic[] => [caseTopic(caseId)],
   /** A new client. */
   clientAdded: (): Topic[] => ["clients"],
   /** A hearing corrected or removed, or an undated case listed on a date: the case moves
