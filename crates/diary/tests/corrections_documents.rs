@@ -107,7 +107,7 @@ fn documents_are_renamed_hidden_and_removed_and_their_bytes_stay_while_any_recor
     refused(&mut d, "already_removed", |d| d.edit_document(&case, &here, name("x")));
     refused(&mut d, "already_removed", |d| d.document_contents(&here).map(|_| ()));
     let blob = d.case_documents(&other).unwrap()[0].sha256.clone();
-    assert_eq!(blob_ids(&d), [blob.clone()]);
+    assert_eq!(blob_ids(&d), std::slice::from_ref(&blob));
     // Sync still knows the blob (its bytes are here), so the relay gets them once.
     let inventory = d.blob_inventory().unwrap();
     assert_eq!(inventory.len(), 1);
@@ -119,7 +119,7 @@ fn documents_are_renamed_hidden_and_removed_and_their_bytes_stay_while_any_recor
     assert!(d.case_documents(&other).unwrap().is_empty());
     assert_eq!(
         blob_ids(&d),
-        [blob.clone()],
+        std::slice::from_ref(&blob),
         "the removed document still names the bytes"
     );
     // Then the removed record goes too: nothing names the bytes, and they go.

@@ -78,6 +78,8 @@ fn tasks_are_corrected_on_cases_and_on_the_chamber() {
         (t.title.as_str(), t.due.clone(), t.assignee.clone()),
         ("Renew the Bar Council ID", Some(next.to_string()), Some(me.clone()))
     );
+    let named = d.tasks(None).unwrap().into_iter().find(|t| t.id == follow_up).unwrap();
+    assert_eq!(named.assignee_name.as_deref(), Some("Adv. Test"));
     // The printed list of a member includes the chamber tasks assigned to them.
     let mine = d.tasks_due_between(today(), next, Some(&me)).unwrap();
     assert!(mine.iter().any(|t| t.id == follow_up), "{mine:?}");
@@ -512,4 +514,58 @@ fn payment_modes_are_read_as_people_type_them_and_old_free_text_stays_readable()
         d.fees(Some(&case)).unwrap()[0].mode.as_deref(),
         Some("Paid at the office")
     );
+}
+
+#[test]
+fn exports_carry_chamber_tasks_and_voided_fees() {
+    use nextdate_diary::export::ExportFormat;
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _) = passphrase_diary(tmp.path().join("diary").as_path());
+    let (case, _) = two_cases(&mut d);
+    d.add_chamber_task(NewTask {
+        title: "Renew Bar Council ID".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    d.add_task(
+        &case,
+        NewTask {
+            title: "File reply".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let twice = d.add_fee(&case, fee(FeeKind::Received, 5_000, None)).unwrap();
+    d.void_fee(&case, &twice, "entered twice").unwrap();
+
+    let json = tmp.path().join("json");
+    d.export(ExportFormat::Json, &json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(json.join("diary.json")).unwrap()).unwrap();
+    assert_eq!(v["chamber"]["tasks"][0]["title"], "Renew Bar Council ID");
+    let exported = v["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == case.as_str())
+        .unwrap();
+    assert_eq!(exported["tasks"][0]["title"], "File reply");
+    assert_eq!(exported["fees"][0]["void_reason"], "entered twice");
+    assert!(exported["fees"][0]["voided_at"].is_string());
+
+    let csv = tmp.path().join("csv");
+    d.export(ExportFormat::Csv, &csv).unwrap();
+    let tasks = std::fs::read_to_string(csv.join("tasks.csv")).unwrap();
+    assert!(
+        tasks.contains("File reply") && !tasks.contains("Renew Bar Council ID"),
+        "{tasks}"
+    );
+    let about: serde_json::Value = serde_json::from_slice(&std::fs::read(csv.join("export.json")).unwrap()).unwrap();
+    assert_eq!(about["chamber_tasks"][0]["title"], "Renew Bar Council ID");
+    let fees = std::fs::read_to_string(csv.join("fees.csv")).unwrap();
+    let header: Vec<&str> = fees.lines().next().unwrap().split(',').collect();
+    assert!(
+        header.contains(&"voided_at") && header.contains(&"void_reason"),
+        "{fees}"
+    );
+    assert!(fees.contains("entered twice"), "{fees}");
 }

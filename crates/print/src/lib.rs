@@ -268,7 +268,7 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Pr
                 // A chamber task belongs to no case.
                 number: t.case_number.clone().unwrap_or_else(|| "Chamber".to_string()),
                 title: t.title.clone(),
-                assignee: t.assignee.clone().unwrap_or_default(),
+                assignee: t.assignee_name.clone().unwrap_or_default(),
             })
             .collect();
         out_days.push(Day {

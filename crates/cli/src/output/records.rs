@@ -62,7 +62,12 @@ impl Out {
         }
         for t in rows {
             let of = t.case_number.as_deref().unwrap_or("chamber");
-            println!("{}  due {}  {}  ({of})", t.id, opt_dmy(&t.due), t.title);
+            let who = t
+                .assignee_name
+                .as_deref()
+                .map(|n| format!("  · {n}"))
+                .unwrap_or_default();
+            println!("{}  due {}  {}  ({of}){who}", t.id, opt_dmy(&t.due), t.title);
         }
         println!("{} open task(s)", rows.len());
     }

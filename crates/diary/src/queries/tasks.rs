@@ -19,7 +19,11 @@ pub struct TaskRow {
     pub case_number: Option<String>,
     pub title: String,
     pub due: Option<String>,
+    /// The member the task is assigned to (their id; tasks written before
+    /// assignees were checked may hold a name as typed).
     pub assignee: Option<String>,
+    /// The assignee in words: the member's name, or the text as typed.
+    pub assignee_name: Option<String>,
     pub done: bool,
 }
 
@@ -32,12 +36,15 @@ pub(crate) fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
         due: r.get(4)?,
         assignee: r.get(5)?,
         done: r.get(6)?,
+        assignee_name: r.get(7)?,
     })
 }
 
-/// Every task with its case's number (chamber tasks have none), aliased `t` and `c`.
-pub(crate) const TASK_SELECT: &str =
-    "SELECT t.id, t.case_id, c.number, t.title, t.due, t.assignee, t.done FROM tasks t LEFT JOIN cases c ON c.id = t.case_id";
+/// Every task with its case's number (chamber tasks have none) and its
+/// assignee's name, aliased `t` and `c`.
+pub(crate) const TASK_SELECT: &str = "SELECT t.id, t.case_id, c.number, t.title, t.due, t.assignee, t.done,
+       coalesce(am.name, t.assignee)
+     FROM tasks t LEFT JOIN cases c ON c.id = t.case_id LEFT JOIN members am ON am.id = t.assignee";
 
 impl Diary {
     /// Open tasks (all, or only those due before `overdue_as_of`), earliest due
