@@ -32,6 +32,7 @@ const task: TaskRow_Serialize = {
   title: "File written submissions",
   due: "2031-04-12",
   assignee: null,
+  assignee_name: null,
   done: false,
 };
 

@@ -1095,7 +1095,13 @@ export type TaskRow_Deserialize = {
 	case_number?: string | null,
 	title: string,
 	due?: string | null,
+	/**
+	 *  The member the task is assigned to (their id; tasks written before
+	 *  assignees were checked may hold a name as typed).
+	 */
 	assignee?: string | null,
+	/**  The assignee in words: the member's name, or the text as typed. */
+	assignee_name?: string | null,
 	done: boolean,
 };
 
@@ -1107,7 +1113,13 @@ export type TaskRow_Serialize = {
 	case_number: string | null,
 	title: string,
 	due: string | null,
+	/**
+	 *  The member the task is assigned to (their id; tasks written before
+	 *  assignees were checked may hold a name as typed).
+	 */
 	assignee: string | null,
+	/**  The assignee in words: the member's name, or the text as typed. */
+	assignee_name: string | null,
 	done: boolean,
 };
 
