@@ -228,7 +228,7 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
             syncs += 1;
         }
     }
-    assert!(syncs > 50, "the test should sync often ({syncs})");
+    assert!(syncs > total / 25, "the test should sync often ({syncs})");
     assert!(
         made.corrections > total / 12,
         "the test should correct often ({})",

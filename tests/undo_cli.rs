@@ -26,14 +26,14 @@ fn undo_takes_back_changes_newest_first_until_nothing_is_left() {
     let out = cli.run(&["undo"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("undid: Fee received"), "{text}");
+    assert!(text.starts_with("undid: Fee of ₹5,000 received"), "{text}");
     assert!(cli.json(&["fees", &case])["balance"].as_array().unwrap().is_empty());
     let history = cli.json(&["history", &case]);
     let last = history.as_array().unwrap().last().unwrap()["message"]
         .as_str()
         .unwrap()
         .to_string();
-    assert!(last.starts_with("Undid: Fee received"), "{last}");
+    assert!(last.starts_with("Undid: Fee of ₹5,000 received"), "{last}");
 
     // Then the case itself, with --json.
     let v = cli.json(&["undo"]);

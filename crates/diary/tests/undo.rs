@@ -39,10 +39,11 @@ fn undo_puts_back_the_previous_values_as_a_new_change() {
         .query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))
         .unwrap();
 
-    assert_eq!(d.undo_preview().unwrap().as_deref(), Some("Edited title"));
+    let edit = "Title changed from Rajesh Sharma v. State to Wrong title";
+    assert_eq!(d.undo_preview().unwrap().as_deref(), Some(edit));
     let undone = d.undo().unwrap();
     assert!(undone.restored);
-    assert_eq!(undone.messages, vec!["Edited title".to_string()]);
+    assert_eq!(undone.messages, vec![edit.to_string()]);
     assert_eq!(undone.doc_ids, vec![case_id.clone()]);
     assert_eq!(title_of(&d, &case_id), "Rajesh Sharma v. State");
 
@@ -53,7 +54,7 @@ fn undo_puts_back_the_previous_values_as_a_new_change() {
         .unwrap();
     assert_eq!(outbox_after, outbox_before + 1);
     let history = d.history(&case_id).unwrap();
-    assert_eq!(history.last().unwrap().message, "Undid: Edited title");
+    assert_eq!(history.last().unwrap().message, format!("Undid: {edit}"));
     assert_projection_is_a_rebuild(&mut d);
 }
 
@@ -95,7 +96,11 @@ fn undo_walks_back_one_action_at_a_time_and_survives_reopening() {
     let mut d = open(dir.path());
     // First undo: the fee.
     let undone = d.undo().unwrap();
-    assert!(undone.messages[0].starts_with("Fee received"), "{:?}", undone.messages);
+    assert!(
+        undone.messages[0].starts_with("Fee of ₹5,000 received"),
+        "{:?}",
+        undone.messages
+    );
     let fees: i64 = d
         .conn()
         .query_row("SELECT count(*) FROM fees", [], |r| r.get(0))
