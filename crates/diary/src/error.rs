@@ -121,6 +121,10 @@ pub enum DiaryError {
     AlreadyVoided(String),
     #[error("nothing to undo: this device has made no change that is not undone yet")]
     NothingToUndo,
+    #[error("client {0}'s personal data was already erased")]
+    AlreadyErased(String),
+    #[error("to erase this client's data, confirm with their name exactly as the diary has it ({name:?}); {given:?} is not it")]
+    ErasureNotConfirmed { name: String, given: String },
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("document error: {0}")]
@@ -190,6 +194,8 @@ impl DiaryError {
             AlreadyListed { .. } => ErrorCode::AlreadyListed,
             AlreadyVoided(_) => ErrorCode::AlreadyVoided,
             NothingToUndo => ErrorCode::NothingToUndo,
+            AlreadyErased(_) => ErrorCode::AlreadyErased,
+            ErasureNotConfirmed { .. } => ErrorCode::ErasureNotConfirmed,
             Database(_) => ErrorCode::Database,
             Document(_) => ErrorCode::Document,
             Io(_) => ErrorCode::Io,

@@ -82,6 +82,8 @@ error_codes! {
     AlreadyListed => "already_listed",
     AlreadyVoided => "already_voided",
     NothingToUndo => "nothing_to_undo",
+    AlreadyErased => "already_erased",
+    ErasureNotConfirmed => "erasure_not_confirmed",
     // Failures of the machine rather than of the input.
     Database => "database",
     Document => "document",

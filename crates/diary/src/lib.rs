@@ -21,6 +21,7 @@ pub mod deletion;
 pub mod demo;
 pub mod diary;
 pub mod docdiff;
+pub mod erasure;
 pub mod error;
 pub mod error_code;
 pub mod export;

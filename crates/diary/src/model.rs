@@ -85,6 +85,11 @@ pub struct ClientDoc {
     /// projection but its document stays, so the removal syncs and can be undone.
     #[autosurgeon(missing = "Default::default")]
     pub removed_at: Option<String>,
+    /// When the client's personal data was erased on request (RFC 3339): the
+    /// document was replaced by one without history that keeps only this,
+    /// `created_at` and a removal mark (see `crate::erasure`).
+    #[autosurgeon(missing = "Default::default")]
+    pub erased_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

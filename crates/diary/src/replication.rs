@@ -13,12 +13,16 @@ use crate::error::{DiaryError, Result};
 use crate::model::{ChamberDoc, Device, DocKind, Member};
 use crate::{projection, store};
 
-/// One queued local change: the incremental bytes of one document.
+/// One queued local change: the incremental bytes of one document, or, when
+/// `replaces` is set, a whole new document that takes the old one's place (an
+/// erasure, see [`crate::erasure`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocChange {
     pub doc_id: String,
     pub kind: String,
     pub bytes: Vec<u8>,
+    #[serde(default)]
+    pub replaces: bool,
 }
 
 /// A run of outbox entries, oldest first, to be sent as one batch.
@@ -35,8 +39,11 @@ pub struct OutboxRun {
 pub struct MergeReport {
     /// Documents that changed.
     pub docs_changed: usize,
-    /// Documents whose changes were all already known (nothing to do).
+    /// Documents whose changes were all already known, or were made to a
+    /// client erased since (nothing to do).
     pub already_known: usize,
+    /// Documents replaced by an erasure made on another device.
+    pub erased: usize,
 }
 
 const SYNC_PREFIX: &str = "sync.";
@@ -45,9 +52,9 @@ impl Diary {
     /// The oldest outbox entries after `after`, up to `max_bytes` of change data
     /// (always at least one entry) and `max_entries` entries.
     pub fn outbox_run(&self, after: i64, max_bytes: usize, max_entries: usize) -> Result<Option<OutboxRun>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT seq, doc_id, kind, bytes FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, doc_id, kind, bytes, replaces FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        )?;
         let mut rows = stmt.query(params![after, max_entries as i64])?;
         let mut run = OutboxRun::default();
         let mut size = 0usize;
@@ -66,6 +73,7 @@ impl Diary {
                 doc_id: r.get(1)?,
                 kind: r.get(2)?,
                 bytes,
+                replaces: r.get(4)?,
             });
         }
         Ok((!run.changes.is_empty()).then_some(run))
@@ -73,14 +81,15 @@ impl Diary {
 
     /// The outbox entries `first..=last` exactly (to resend a batch unchanged).
     pub fn outbox_range(&self, first: i64, last: i64) -> Result<Vec<DocChange>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT doc_id, kind, bytes FROM outbox WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT doc_id, kind, bytes, replaces FROM outbox WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+        )?;
         let rows = stmt.query_map(params![first, last], |r| {
             Ok(DocChange {
                 doc_id: r.get(0)?,
                 kind: r.get(1)?,
                 bytes: r.get(2)?,
+                replaces: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -113,38 +122,34 @@ impl Diary {
     /// [`crate::records::document`]).
     pub fn merge_remote(&mut self, changes: &[DocChange], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
         let chamber_id = self.chamber_id().to_string();
-        self.with_transaction(|tx, _| {
+        let report = self.with_transaction(|tx, _| {
             let mut report = MergeReport::default();
             let mut released = std::collections::BTreeSet::new();
             // Changes to one document are merged together: it is loaded,
-            // stored and projected once per call, not once per change.
-            let mut order: Vec<(&str, &str)> = Vec::new();
-            let mut grouped: std::collections::HashMap<&str, Vec<u8>> = std::collections::HashMap::new();
-            for c in changes {
-                let bytes = grouped.entry(c.doc_id.as_str()).or_insert_with(|| {
-                    order.push((c.doc_id.as_str(), c.kind.as_str()));
-                    Vec::new()
-                });
-                bytes.extend_from_slice(&c.bytes);
-            }
-            for (doc_id, kind_name) in order {
-                let kind = DocKind::parse(kind_name)
-                    .ok_or_else(|| DiaryError::Document(format!("unknown document kind {kind_name:?}")))?;
-                if kind == DocKind::Chamber && doc_id != chamber_id {
-                    return Err(DiaryError::Document(format!(
-                        "a change names chamber {doc_id} but this diary belongs to chamber {chamber_id}"
-                    )));
+            // stored and projected once per run of changes, not once per
+            // change. A replacement (an erasure) ends a run: what came before
+            // it is merged first, then the document is replaced.
+            let mut rest = changes;
+            while !rest.is_empty() {
+                let run = rest.iter().position(|c| c.replaces).unwrap_or(rest.len());
+                merge_run(tx, &chamber_id, &rest[..run], &mut released, &mut report)?;
+                if let Some(c) = rest.get(run) {
+                    let kind = parse_kind(&c.kind)?;
+                    match crate::erasure::replace_remote(tx, &c.doc_id, kind, &c.bytes)? {
+                        crate::erasure::Replaced::Replaced => report.erased += 1,
+                        crate::erasure::Replaced::AlreadyKnown => report.already_known += 1,
+                    }
                 }
-                if merge_one(tx, doc_id, kind, &grouped[doc_id], &mut released)? {
-                    report.docs_changed += 1;
-                } else {
-                    report.already_known += 1;
-                }
+                rest = &rest[(run + 1).min(rest.len())..];
             }
             crate::records::document::drop_unreferenced_blobs(tx, &released)?;
             set_state(tx, state)?;
             Ok(report)
-        })
+        })?;
+        if report.erased > 0 {
+            self.scrub()?;
+        }
+        Ok(report)
     }
 
     /// Makes this diary part of chamber `chamber_id` (when it joins one through an
@@ -331,6 +336,43 @@ fn set_state(tx: &Transaction, state: &[(&str, Option<&str>)]) -> Result<()> {
 /// Merges one remote change into its document; returns whether anything
 /// changed. Blobs that the case's records named before the merge and no
 /// longer name are added to `released`.
+fn parse_kind(name: &str) -> Result<DocKind> {
+    DocKind::parse(name).ok_or_else(|| DiaryError::Document(format!("unknown document kind {name:?}")))
+}
+
+/// Merges a run of changes (no replacement among them), grouped by document.
+fn merge_run(
+    tx: &Transaction,
+    chamber_id: &str,
+    changes: &[DocChange],
+    released: &mut std::collections::BTreeSet<String>,
+    report: &mut MergeReport,
+) -> Result<()> {
+    let mut order: Vec<(&str, &str)> = Vec::new();
+    let mut grouped: std::collections::HashMap<&str, Vec<u8>> = std::collections::HashMap::new();
+    for c in changes {
+        let bytes = grouped.entry(c.doc_id.as_str()).or_insert_with(|| {
+            order.push((c.doc_id.as_str(), c.kind.as_str()));
+            Vec::new()
+        });
+        bytes.extend_from_slice(&c.bytes);
+    }
+    for (doc_id, kind_name) in order {
+        let kind = parse_kind(kind_name)?;
+        if kind == DocKind::Chamber && doc_id != chamber_id {
+            return Err(DiaryError::Document(format!(
+                "a change names chamber {doc_id} but this diary belongs to chamber {chamber_id}"
+            )));
+        }
+        if merge_one(tx, doc_id, kind, &grouped[doc_id], released)? {
+            report.docs_changed += 1;
+        } else {
+            report.already_known += 1;
+        }
+    }
+    Ok(())
+}
+
 fn merge_one(
     tx: &Transaction,
     doc_id: &str,
@@ -353,6 +395,10 @@ fn merge_one(
         Some(_) => store::load_doc(tx, doc_id)?,
         None => AutoCommit::new(),
     };
+    if existing.is_some() && kind == DocKind::Client && crate::erasure::is_erased(&doc)? {
+        // The client was erased: what was changed in the old document is gone with it.
+        return Ok(false);
+    }
     let before = doc.get_heads();
     let named_before = match (existing, kind) {
         (Some(_), DocKind::Case) => crate::records::document::blob_refs(&doc)?,

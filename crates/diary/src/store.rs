@@ -30,6 +30,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_corrections",
         include_str!("../../../migrations/diary/0004_corrections/up.sql"),
     ),
+    (
+        "0005_erasure",
+        include_str!("../../../migrations/diary/0005_erasure/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

@@ -97,7 +97,7 @@ impl Diary {
 
     /// The history message of the change [`Diary::undo`] would take back, if any.
     pub fn undo_preview(&self) -> Result<Option<String>> {
-        Ok(self
+        let preview: Option<String> = self
             .conn
             .prepare_cached(
                 "SELECT group_concat(message, '; ') FROM undo_journal WHERE action = (
@@ -105,7 +105,10 @@ impl Diary {
             )?
             .query_row([], |r| r.get::<_, Option<String>>(0))
             .optional()?
-            .flatten())
+            .flatten();
+        preview
+            .map(|p| crate::erasure::name_clients(&self.conn, &p))
+            .transpose()
     }
 }
 
@@ -122,7 +125,11 @@ impl WriteTxn<'_> {
             .query_map([action], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<rusqlite::Result<_>>()?;
         let mut undone = Undone {
-            messages: rows.iter().rev().map(|r| r.3.clone()).collect(),
+            messages: rows
+                .iter()
+                .rev()
+                .map(|r| crate::erasure::name_clients(self.tx, &r.3))
+                .collect::<Result<_>>()?,
             doc_ids: Vec::new(),
             restored: false,
         };

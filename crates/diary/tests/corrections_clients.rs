@@ -186,7 +186,15 @@ fn a_client_is_removed_only_once_no_case_names_them_and_then_vanishes_everywhere
         )
         .unwrap();
     }
-    assert_eq!(last_message(&d, &case), "Clients cleared (was Rajesh Sharma)");
+    assert_eq!(
+        d.history(&case).unwrap().last().unwrap().message,
+        "Clients cleared (was Rajesh Sharma)"
+    );
+    // The case's own history names the client by a token, never by name.
+    assert_eq!(
+        last_message(&d, &case),
+        format!("Clients cleared (was {{client:{client}}})")
+    );
 
     let ch = d.remove_client(&client).unwrap();
     assert_eq!(ch.message, "Removed client Rajesh Sharma");

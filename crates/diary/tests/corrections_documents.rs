@@ -30,6 +30,7 @@ fn drop_document_remotely(d: &mut Diary, case: &str, doc_id: &str) {
         doc_id: case.to_string(),
         kind: "case".into(),
         bytes: doc.save_after(&heads),
+        replaces: false,
     };
     d.merge_remote(&[change], &[]).unwrap();
 }

@@ -5,23 +5,48 @@
 //! types freely while devices in the field keep understanding each other.
 //!
 //! The payload has no version byte of its own: the envelope around it carries
-//! [`crate::envelope::FORMAT_VERSION`] (signed), and [`BatchPayload::decode`]
-//! is told which version to read. Version 1, the only one so far, is the
-//! postcard encoding of `BatchPayload { changes: Vec<WireChange> }` exactly as
-//! declared below (fields in order, lengths as varints). A new field is a new
-//! format version with its own struct, never an edit of this one.
+//! the format version (signed), and [`BatchPayload::decode`] is told which
+//! version to read. Two versions exist, each the postcard encoding of a
+//! `{ changes: Vec<_> }` with fields in order and lengths as varints:
+//!
+//! - version 1: each change is `{ doc_id, kind, bytes }` (an Automerge change,
+//!   or a whole saved document, to merge);
+//! - version 2: each change is `{ doc_id, kind, bytes, replaces }`, where
+//!   `replaces` says the bytes are a whole new document that takes the place
+//!   of the old one, history and all (a client's data erased on request).
+//!
+//! A batch is written in the oldest version that can carry it
+//! ([`BatchPayload::format_version`]): a batch without a replacement is
+//! version 1, readable by every device in the field. A new field is a new
+//! format version with its own struct, never an edit of one of these.
 
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::OpenError;
 
-/// One document's change in format version 1: an Automerge change (or a whole
-/// saved document) for the document `doc_id` of kind `kind`.
+/// One document's change: an Automerge change (or a whole saved document)
+/// for the document `doc_id` of kind `kind`, merged into it; or, when
+/// `replaces` is set, a whole document that replaces it. This is also the
+/// layout of a change in format version 2.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireChange {
     pub doc_id: String,
     pub kind: String,
     pub bytes: Vec<u8>,
+    pub replaces: bool,
+}
+
+/// A change in format version 1 (no replacement).
+#[derive(Serialize, Deserialize)]
+struct WireChangeV1 {
+    doc_id: String,
+    kind: String,
+    bytes: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PayloadV1 {
+    changes: Vec<WireChangeV1>,
 }
 
 /// What a batch carries, before encryption.
@@ -31,15 +56,55 @@ pub struct BatchPayload {
 }
 
 impl BatchPayload {
-    /// The payload in the current [`crate::envelope::FORMAT_VERSION`].
+    /// The oldest format version that can carry this payload: 2 if any change
+    /// replaces a document, else 1.
+    pub fn format_version(&self) -> u8 {
+        if self.changes.iter().any(|c| c.replaces) {
+            2
+        } else {
+            1
+        }
+    }
+
+    /// The payload in its [`BatchPayload::format_version`].
     pub fn encode(&self) -> Vec<u8> {
-        postcard::to_allocvec(self).expect("payload serializes")
+        match self.format_version() {
+            1 => postcard::to_allocvec(&PayloadV1 {
+                changes: self
+                    .changes
+                    .iter()
+                    .map(|c| WireChangeV1 {
+                        doc_id: c.doc_id.clone(),
+                        kind: c.kind.clone(),
+                        bytes: c.bytes.clone(),
+                    })
+                    .collect(),
+            }),
+            _ => postcard::to_allocvec(self),
+        }
+        .expect("payload serializes")
     }
 
     /// Reads a payload written in format `version` (the envelope's).
     pub fn decode(version: u8, bytes: &[u8]) -> Result<BatchPayload, OpenError> {
+        let malformed = |e: postcard::Error| OpenError::Malformed(e.to_string());
         match version {
-            1 => postcard::from_bytes(bytes).map_err(|e| OpenError::Malformed(e.to_string())),
+            1 => {
+                let v1: PayloadV1 = postcard::from_bytes(bytes).map_err(malformed)?;
+                Ok(BatchPayload {
+                    changes: v1
+                        .changes
+                        .into_iter()
+                        .map(|c| WireChange {
+                            doc_id: c.doc_id,
+                            kind: c.kind,
+                            bytes: c.bytes,
+                            replaces: false,
+                        })
+                        .collect(),
+                })
+            }
+            2 => postcard::from_bytes(bytes).map_err(malformed),
             v => Err(OpenError::UnsupportedVersion(v)),
         }
     }
@@ -50,21 +115,40 @@ mod tests {
     use super::*;
     use crate::envelope::FORMAT_VERSION;
 
+    fn change(replaces: bool) -> WireChange {
+        WireChange {
+            doc_id: "D".into(),
+            kind: "case".into(),
+            bytes: vec![9],
+            replaces,
+        }
+    }
+
     #[test]
-    fn version_1_is_plain_postcard_and_other_versions_are_refused() {
+    fn version_1_is_plain_postcard_and_unknown_versions_are_refused() {
         let p = BatchPayload {
-            changes: vec![WireChange {
-                doc_id: "D".into(),
-                kind: "case".into(),
-                bytes: vec![9],
-            }],
+            changes: vec![change(false)],
         };
-        assert_eq!(FORMAT_VERSION, 1);
+        assert_eq!(p.format_version(), 1);
         assert_eq!(p.encode(), [1, 1, b'D', 4, b'c', b'a', b's', b'e', 1, 9]);
         assert_eq!(BatchPayload::decode(1, &p.encode()).unwrap(), p);
         assert_eq!(
-            BatchPayload::decode(2, &p.encode()),
-            Err(OpenError::UnsupportedVersion(2))
+            BatchPayload::decode(FORMAT_VERSION + 1, &p.encode()),
+            Err(OpenError::UnsupportedVersion(FORMAT_VERSION + 1))
         );
+    }
+
+    #[test]
+    fn a_replacement_needs_version_2_and_survives_it() {
+        let p = BatchPayload {
+            changes: vec![change(false), change(true)],
+        };
+        assert_eq!(p.format_version(), 2);
+        let bytes = p.encode();
+        assert_eq!(BatchPayload::decode(2, &bytes).unwrap(), p);
+        // The replace flag is the last byte of each change.
+        assert_eq!(&bytes[bytes.len() - 2..], [9, 1]);
+        // Read as version 1, the same bytes do not pass for a merge.
+        assert_ne!(BatchPayload::decode(1, &bytes).ok(), Some(p));
     }
 }

@@ -29,11 +29,17 @@ use zeroize::Zeroizing;
 
 use crate::change::BatchPayload;
 
-/// The batch format version this build writes, the first byte of every
-/// envelope body. Version 1 is what every device has sent so far; it also
-/// fixes the payload layout ([`BatchPayload::decode`]). Raise it (and keep
-/// reading the old one) whenever the envelope or the payload changes shape.
-pub const FORMAT_VERSION: u8 = 1;
+/// The newest batch format version this build reads and writes, the first
+/// byte of every envelope body. It fixes the payload layout
+/// ([`BatchPayload::decode`]); the envelope itself is the same in every
+/// version. A batch is sealed in the oldest version that can carry it
+/// ([`BatchPayload::format_version`]), and every version from
+/// [`OLDEST_FORMAT_VERSION`] up is read. Raise it (and keep reading the old
+/// ones) whenever the envelope or the payload changes shape.
+pub const FORMAT_VERSION: u8 = 2;
+
+/// The oldest batch format version this build still reads.
+pub const OLDEST_FORMAT_VERSION: u8 = 1;
 
 /// Why an envelope or blob could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -42,7 +48,7 @@ pub enum OpenError {
     Malformed(String),
     #[error(
         "the batch is in format version {0}, which this version of Nextdate cannot read \
-         (it reads version {FORMAT_VERSION}); update Nextdate on this device"
+         (it reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); update Nextdate on this device"
     )]
     UnsupportedVersion(u8),
     #[error("the batch's signature does not verify (altered or forged)")]
@@ -55,7 +61,7 @@ pub enum OpenError {
     Decrypt,
 }
 
-/// The signed part of an envelope (format version 1).
+/// The signed part of an envelope (the same in every format version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvelopeBody {
     pub version: u8,
@@ -130,7 +136,7 @@ pub fn seal(
         )
         .expect("encryption does not fail");
     let body = postcard::to_allocvec(&EnvelopeBody {
-        version: FORMAT_VERSION,
+        version: payload.format_version(),
         chamber: chamber.to_string(),
         epoch: key.epoch,
         device,
@@ -144,7 +150,7 @@ pub fn seal(
 }
 
 /// Decodes an envelope and checks its signature, without decrypting: the
-/// body, signed by the device it names, in [`FORMAT_VERSION`].
+/// body, signed by the device it names, in a format version this build reads.
 ///
 /// The order matters: the signature is checked over the whole body (version
 /// byte included) before the version is looked at, so only a signed version
@@ -156,7 +162,7 @@ pub fn verify(bytes: &[u8]) -> Result<EnvelopeBody, OpenError> {
     let vk = VerifyingKey::from_bytes(&body.device).map_err(|_| OpenError::BadSignature)?;
     let sig = Signature::from_slice(&env.signature).map_err(|_| OpenError::BadSignature)?;
     vk.verify_strict(&env.body, &sig).map_err(|_| OpenError::BadSignature)?;
-    if body.version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&body.version) {
         return Err(OpenError::UnsupportedVersion(body.version));
     }
     Ok(body)
@@ -206,6 +212,7 @@ mod tests {
                 doc_id: "01CASE".into(),
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),
+                replaces: false,
             }],
         }
     }
@@ -263,18 +270,18 @@ mod tests {
     fn an_altered_version_byte_is_a_bad_signature() {
         let good = sealed();
         let env: Envelope = postcard::from_bytes(&good).unwrap();
-        assert_eq!(env.body[0], FORMAT_VERSION);
+        assert_eq!(env.body[0], 1, "a batch without a replacement is version 1");
         // Where the body's first byte sits in the envelope bytes.
         let at = good
             .windows(env.body.len())
             .position(|w| w == env.body.as_slice())
             .unwrap();
-        assert_eq!(good[at], FORMAT_VERSION);
+        assert_eq!(good[at], 1);
         let mut flipped = good.clone();
         flipped[at] ^= 0x01;
         assert_eq!(open(&flipped, key(), "C1"), Err(OpenError::BadSignature));
         assert_eq!(verify(&flipped), Err(OpenError::BadSignature));
-        for v in (0..=u8::MAX).filter(|&v| v != FORMAT_VERSION) {
+        for v in (0..=u8::MAX).filter(|&v| v != 1) {
             let mut bad = good.clone();
             bad[at] = v;
             let err = open(&bad, key(), "C1").unwrap_err();
@@ -311,7 +318,7 @@ mod tests {
         let signature = signer.sign(&body).to_bytes().to_vec();
         let newer = postcard::to_allocvec(&Envelope { body, signature }).unwrap();
         let err = open(&newer, key(), "C1").unwrap_err();
-        assert_eq!(err, OpenError::UnsupportedVersion(2));
+        assert_eq!(err, OpenError::UnsupportedVersion(FORMAT_VERSION + 1));
         assert!(err.to_string().contains("update Nextdate"), "{err}");
     }
 }

@@ -134,14 +134,24 @@ fn payload() -> BatchPayload {
                 doc_id: "01CASE".into(),
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),
+                replaces: false,
             },
             WireChange {
                 doc_id: "01CLIENT".into(),
                 kind: "client".into(),
                 bytes: vec![0, 1, 2],
+                replaces: false,
             },
         ],
     }
+}
+
+/// A format-version-2 payload: a change beside a client document replaced
+/// (its data erased on request).
+fn erasure_payload() -> BatchPayload {
+    let mut p = payload();
+    p.changes[1].replaces = true;
+    p
 }
 
 fn key() -> SealingKey<'static> {
@@ -152,13 +162,17 @@ fn key() -> SealingKey<'static> {
 }
 
 fn sealed() -> Vec<u8> {
+    seal(&payload())
+}
+
+fn seal(payload: &BatchPayload) -> Vec<u8> {
     envelope::seal(
         &SigningKey::from_bytes(&DEVICE_SEED),
         key(),
         CHAMBER,
         BATCH_ID,
         NONCE,
-        &payload(),
+        payload,
     )
 }
 
@@ -240,6 +254,8 @@ fn other_fixtures() -> Vec<(String, Vec<u8>)> {
     let mut all = vec![
         ("payload.bin".to_string(), payload().encode()),
         ("envelope.bin".to_string(), sealed()),
+        ("payload_v2.bin".to_string(), erasure_payload().encode()),
+        ("envelope_v2.bin".to_string(), seal(&erasure_payload())),
         (
             "error_codes.bin".to_string(),
             postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(),
@@ -336,7 +352,27 @@ fn every_proof_purpose_matches_its_golden_bytes() {
 fn the_batch_payload_matches_its_golden_bytes() {
     let golden = read("payload.bin");
     assert_eq!(payload().encode(), golden);
-    assert_eq!(BatchPayload::decode(FORMAT_VERSION, &golden).unwrap(), payload());
+    assert_eq!(payload().format_version(), 1);
+    assert_eq!(BatchPayload::decode(1, &golden).unwrap(), payload());
+}
+
+/// Version 2 (a document replaced) has its own fixtures, and version 1 stays
+/// what it was: a batch without a replacement is still sealed as version 1.
+#[test]
+fn the_version_2_payload_and_envelope_match_their_golden_bytes() {
+    assert_eq!(FORMAT_VERSION, 2);
+    let golden = read("payload_v2.bin");
+    assert_eq!(erasure_payload().format_version(), 2);
+    assert_eq!(erasure_payload().encode(), golden);
+    assert_eq!(BatchPayload::decode(2, &golden).unwrap(), erasure_payload());
+    let sealed = read("envelope_v2.bin");
+    assert_eq!(seal(&erasure_payload()), sealed);
+    let env: Envelope = postcard::from_bytes(&sealed).unwrap();
+    assert_eq!(env.body[0], 2);
+    assert_eq!(
+        envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
+        erasure_payload()
+    );
 }
 
 #[test]
@@ -358,7 +394,7 @@ fn the_sealed_envelope_matches_its_golden_bytes() {
     let env: Envelope = postcard::from_bytes(&golden).unwrap();
     assert_eq!(env.body[0], 1);
     let body: EnvelopeBody = postcard::from_bytes(&env.body).unwrap();
-    assert_eq!((body.version, body.epoch, body.nonce), (FORMAT_VERSION, 1, NONCE));
+    assert_eq!((body.version, body.epoch, body.nonce), (1, 1, NONCE));
     assert_eq!(postcard::to_allocvec(&env).unwrap(), golden);
 }
 

@@ -298,6 +298,7 @@ fn ingest(root: &Path) -> Ingest {
                             doc_id: format!("01CASE{i:020}"),
                             kind: "case".into(),
                             bytes: vec![7u8; 160],
+                            replaces: false,
                         }],
                     };
                     let mut id = [0u8; 16];

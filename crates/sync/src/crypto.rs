@@ -191,6 +191,7 @@ mod tests {
                 doc_id: "01CASE".into(),
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),
+                replaces: false,
             }],
         }
     }

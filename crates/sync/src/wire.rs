@@ -12,6 +12,7 @@ pub fn to_wire(c: DocChange) -> WireChange {
         doc_id: c.doc_id,
         kind: c.kind,
         bytes: c.bytes,
+        replaces: c.replaces,
     }
 }
 
@@ -21,6 +22,7 @@ pub fn from_wire(w: WireChange) -> DocChange {
         doc_id: w.doc_id,
         kind: w.kind,
         bytes: w.bytes,
+        replaces: w.replaces,
     }
 }
 
@@ -34,7 +36,10 @@ mod tests {
             doc_id: "01CASE".into(),
             kind: "case".into(),
             bytes: vec![1, 2, 3],
+            replaces: false,
         };
         assert_eq!(from_wire(to_wire(c.clone())), c);
+        let erased = DocChange { replaces: true, ..c };
+        assert_eq!(from_wire(to_wire(erased.clone())), erased);
     }
 }

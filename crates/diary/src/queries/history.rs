@@ -31,6 +31,10 @@ impl Diary {
                 message: r.get(2)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let mut entries = rows.collect::<rusqlite::Result<Vec<HistoryEntry>>>()?;
+        for e in &mut entries {
+            e.message = crate::erasure::name_clients(&self.conn, &e.message)?;
+        }
+        Ok(entries)
     }
 }

@@ -102,8 +102,11 @@ fn member_name(tx: &Transaction, id: &str) -> Result<String> {
     Ok(name.unwrap_or_else(|| id.to_string()))
 }
 
-/// What changed between two versions of a case's header, in words.
-fn case_changes(tx: &Transaction, old: &CaseDoc, new: &CaseDoc) -> Result<Changes> {
+/// What changed between two versions of a case's header, in words. With
+/// `for_history`, clients are named by a token the history resolves when it
+/// is read (`crate::erasure::client_token`), so that a client's name never
+/// sits in a case's history, where an erasure could not take it out.
+fn case_changes(tx: &Transaction, old: &CaseDoc, new: &CaseDoc, for_history: bool) -> Result<Changes> {
     let mut ch = Changes::default();
     ch.compare("title", Some(&old.title), Some(&new.title));
     ch.compare("number", Some(&old.number), Some(&new.number));
@@ -123,7 +126,12 @@ fn case_changes(tx: &Transaction, old: &CaseDoc, new: &CaseDoc) -> Result<Change
     if old.client_ids != new.client_ids {
         let names = |ids: &[String]| -> Result<Option<String>> {
             Ok(listed(
-                &ids.iter().map(|i| client_name(tx, i)).collect::<Result<Vec<_>>>()?,
+                &ids.iter()
+                    .map(|i| match for_history {
+                        true => Ok(crate::erasure::client_token(i)),
+                        false => client_name(tx, i),
+                    })
+                    .collect::<Result<Vec<_>>>()?,
             ))
         };
         ch.compare(
@@ -241,8 +249,8 @@ impl WriteTxn<'_> {
             if let Some(v) = assigned {
                 c.assigned = v;
             }
-            let changes = case_changes(tx, &old, c)?;
-            let msg = changes.message.clone();
+            let changes = case_changes(tx, &old, c, false)?;
+            let msg = case_changes(tx, &old, c, true)?.message;
             Ok((changes, msg))
         })
     }

@@ -90,7 +90,7 @@ fn client_changes(old: &ClientDoc, new: &ClientDoc) -> Changes {
 }
 
 /// The numbers of the cases that name client `id`, by court and number.
-fn cases_naming(tx: &Transaction, id: &str) -> Result<Vec<String>> {
+pub(crate) fn cases_naming(tx: &Transaction, id: &str) -> Result<Vec<String>> {
     let mut stmt = tx.prepare_cached(
         "SELECT c.number FROM case_clients cc JOIN cases c ON c.id = cc.case_id
          WHERE cc.client_id = ?1 ORDER BY c.court, c.number_key, c.id",
