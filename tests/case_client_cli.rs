@@ -204,6 +204,56 @@ fn a_client_is_removed_after_the_cases_naming_them_are_detached() {
 }
 
 #[test]
+fn a_client_is_erased_only_when_confirmed_and_no_case_names_them() {
+    let (cli, client, case) = diary();
+    all_refused(
+        &cli,
+        &case,
+        &[
+            (
+                vec!["client", "erase", UNKNOWN, "--confirm", "X"],
+                "unknown_id",
+                "no client with id",
+            ),
+            (
+                vec!["client", "erase", &client, "--confirm", "Rajesh"],
+                "erasure_not_confirmed",
+                "\"Rajesh Sharma\"",
+            ),
+            (
+                vec!["client", "erase", &client, "--confirm", "Rajesh Sharma"],
+                "client_in_use",
+                "CS 1/2026",
+            ),
+        ],
+    );
+    cli.json(&["case", "edit", &case, "--client", ""]);
+    let out = cli.run(&["client", "erase", &client, "--confirm", "rajesh sharma"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("Erased the personal data of client Rajesh Sharma\n"),
+        "{text}"
+    );
+    assert_eq!(cli.fails(&["client", "show", &client]).0, "unknown_id");
+    assert!(cli.json(&["search", "98100"]).as_array().unwrap().is_empty());
+    let history = cli.json(&["history", &case]);
+    let last = history.as_array().unwrap().last().unwrap();
+    assert_eq!(last["message"], "Clients cleared (was Erased client)");
+    let (code, msg) = cli.fails(&["client", "erase", &client, "--confirm", "Erased client"]);
+    assert_eq!(code, "already_erased", "{msg}");
+}
+
+#[test]
+fn client_erase_prints_json() {
+    let (cli, _, _) = diary();
+    let lone = cli.id(&["client", "add", "--name", "Anil Kapoor", "--phone", "98111 22233"]);
+    let v = cli.json(&["client", "erase", &lone, "--confirm", "Anil Kapoor"]);
+    assert_eq!(v["id"], lone.as_str());
+    assert_eq!(v["message"], "Erased the personal data of client Anil Kapoor");
+}
+
+#[test]
 fn case_edit_corrects_every_field_and_keeps_counsel() {
     let (cli, client, case) = diary();
     let other = cli.id(&["client", "add", "--name", "Anil Kapoor"]);

@@ -197,6 +197,14 @@ pub enum ClientCmd {
     Edit(ClientEditArgs),
     /// Remove a client no case names any more (detach them with `case edit --client` first).
     Remove { id: String },
+    /// Erase a client's personal data on request, from this diary's history too
+    /// and, once synced, from every laptop of the chamber. Cannot be undone.
+    Erase {
+        id: String,
+        /// The client's name, as the diary has it, to confirm.
+        #[arg(long, value_name = "NAME")]
+        confirm: String,
+    },
 }
 
 // The arguments of `client edit` (no doc comment: the variant's is its help).

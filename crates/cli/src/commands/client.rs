@@ -1,4 +1,4 @@
-//! `nextdate client …`: add, list, show, edit and remove clients.
+//! `nextdate client …`: add, list, show, edit, remove and erase clients.
 
 use nextdate_diary::{ClientEdit, Diary, DiaryError, NewClient};
 
@@ -52,6 +52,10 @@ pub fn run(diary: &mut Diary, cmd: ClientCmd, out: &Out) -> Result<(), DiaryErro
         ClientCmd::Remove { id } => {
             let changes = diary.remove_client(&id)?;
             out.changed(&id, &changes);
+        }
+        ClientCmd::Erase { id, confirm } => {
+            let erased = diary.erase_client(&id, &confirm)?;
+            out.erased(&erased);
         }
     }
     Ok(())

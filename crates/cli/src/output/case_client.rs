@@ -87,6 +87,15 @@ impl Out {
         }
     }
 
+    /// An erasure: what was erased, and that the other laptops follow at their next sync.
+    pub fn erased(&self, e: &nextdate_diary::erasure::Erased) {
+        if self.json {
+            return self.print_json(e);
+        }
+        println!("{}", e.message);
+        println!("The other laptops of the chamber erase it too when they next sync.");
+    }
+
     pub fn case(&self, c: &CaseDetail) {
         if self.json {
             return self.print_json(c);
