@@ -607,6 +607,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::corrections::list_case,
         crate::corrections::edit_client,
         crate::corrections::remove_client,
+        crate::corrections::erase_client,
         crate::corrections::change_case_status,
     ])
 }

@@ -4,6 +4,7 @@
 //! the core's undo journal). Each takes what the dialog shows, as typed, and
 //! hands it to the core, which checks it and says what changed in words.
 
+use nextdate_diary::erasure::Erased;
 use nextdate_diary::undo::Undone;
 use nextdate_diary::{CaseStatus, Changes, ClientEdit, HearingChange, HearingEdit, StatusChange};
 use serde::Deserialize;
@@ -113,6 +114,14 @@ pub fn edit_client(s: State<'_, Session>, id: String, input: ClientEditInput) ->
 #[specta::specta]
 pub fn remove_client(s: State<'_, Session>, id: String) -> Res<Changes> {
     Ok(s.with(|d| d.remove_client(&id))?)
+}
+
+/// Erases a client's personal data on request (`confirm` is their name);
+/// refused while a case names the client. Not undoable.
+#[tauri::command]
+#[specta::specta]
+pub fn erase_client(s: State<'_, Session>, id: String, confirm: String) -> Res<Erased> {
+    Ok(s.with(|d| d.erase_client(&id, &confirm))?)
 }
 
 /// A change of a case's status as the dialog gives it.

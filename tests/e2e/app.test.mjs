@@ -328,6 +328,31 @@ test("a client's details are corrected on the client page; removing a client a c
   assert.ok((await invoke("clients", {})).ok.some((c) => c.id === client.id), "the client is still there");
 });
 
+test("a client's personal data is erased on request, after their name is typed to confirm", async () => {
+  const made = await invoke("add_client", {
+    input: { name: "Farida Khan", phone: "+91 98711 44550", email: "farida@example.in", address: "22 Daryaganj" },
+  });
+  assert.ok(made.ok, JSON.stringify(made.err));
+  await s.execute("window.location.hash = arguments[0]", `#/clients/${made.ok}`);
+  await s.byTestId("client-page");
+  await click("client-erase-open");
+  await s.byTestId("client-erase");
+  await fill("client-erase-name", "Farida");
+  await click("client-erase-save");
+  const refusal = await s.byTestId("client-erase-error");
+  await s.until(async () => /confirm with their name exactly .*"Farida Khan"/.test(await refusal.text()), "the refusal");
+  await fill("client-erase-name", "farida khan");
+  await shot("09m-client-erase-dialog");
+  await click("client-erase-save");
+  await s.waitGone('[data-testid="client-erase"]');
+  const notice = await s.byTestId("clients-notice");
+  assert.match(await notice.text(), /Erased the personal data of client Farida Khan/);
+  await shot("09n-client-erased");
+  assert.ok(!(await invoke("clients", {})).ok.some((c) => c.id === made.ok), "the client is gone");
+  const hits = (await invoke("search", { query: "98711", limit: 10 })).ok;
+  assert.equal(hits.length, 0, "the phone is out of search");
+});
+
 test("the evening reminder arrives on the desktop, and clicking it opens its day", async () => {
   const tomorrow = localDate(1);
   const made = await invoke("save_case", {

@@ -23,6 +23,8 @@ export const app = $state({
   route: parseRoute(typeof location === "undefined" ? "" : location.hash) as Route,
   record: null as RecordTarget | null,
   paletteOpen: false,
+  /** A message for the page navigated to after a record went away (an erased client). */
+  notice: null as string | null,
 });
 
 export function navigate(r: Route): void {

@@ -146,6 +146,11 @@ export const commands = {
 	editClient: (id: string, input: ClientEditInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("edit_client", { id, input })),
 	/**  Removes a client; refused while a case names the client. */
 	removeClient: (id: string) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("remove_client", { id })),
+	/**
+	 *  Erases a client's personal data on request (`confirm` is their name);
+	 *  refused while a case names the client. Not undoable.
+	 */
+	eraseClient: (id: string, confirm: string) => typedError<Erased, AppError>(__TAURI_INVOKE("erase_client", { id, confirm })),
 	/**  Disposes of, transfers, stays or reopens a case outside a hearing. */
 	changeCaseStatus: (caseId: string, input: StatusInput_Deserialize) => typedError<Changes_Serialize, AppError>(__TAURI_INVOKE("change_case_status", { caseId, input })),
 };
@@ -536,8 +541,15 @@ export type DocumentRow = {
 	added_at: string,
 };
 
+/**  What an erasure did. */
+export type Erased = {
+	id: string,
+	/**  What the diary said, for the advocate's confirmation. */
+	message: string,
+};
+
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
