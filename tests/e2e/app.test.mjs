@@ -533,9 +533,9 @@ test("a task is corrected, assigned, done, reopened and removed; a note is corre
   await clickCentred("task-reopen");
   await s.waitFor('[data-testid="task-row"] [data-testid="task-done"]');
   await clickCentred("task-remove");
-  assert.match(await (await s.byTestId("confirm-message")).text(), /Remove the task “File written submissions”\?/);
+  assert.match(await (await s.byTestId("confirm-dialog-question")).text(), /Remove the task “File written submissions”\?/);
   await shot("13c4-task-remove-confirm");
-  await clickCentred("confirm-yes");
+  await clickCentred("confirm-dialog-save");
   await s.waitGone('[data-testid="confirm-dialog"]');
   await s.until(async () => (await s.findAll('[data-testid="task-row"]')).length === tasksBefore, "the task is gone");
   const removed = (await invoke("case_detail", { id: caseId })).ok.removed;
@@ -556,8 +556,8 @@ test("a task is corrected, assigned, done, reopened and removed; a note is corre
   await s.waitFor('[data-testid="note-row"][data-visibility="client"]');
   await shot("13c5-note-corrected");
   await clickCentred("note-remove");
-  assert.match(await (await s.byTestId("confirm-message")).text(), /Remove the client-visible note “Client to bring the original sale deed and two copies”\?/);
-  await clickCentred("confirm-yes");
+  assert.match(await (await s.byTestId("confirm-dialog-question")).text(), /Remove the client-visible note “Client to bring the original sale deed and two copies”\?/);
+  await clickCentred("confirm-dialog-save");
   await s.until(async () => (await s.findAll('[data-testid="note-row"]')).length === notesBefore, "the note is gone");
 
   // The attached document: renamed and shown to the client (it stays attached for the tests after this one).

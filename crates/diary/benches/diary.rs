@@ -350,6 +350,41 @@ fn main() {
             .collect(),
     );
     row("rebuild projection", &diary_rebuild, Some(&plain_rebuild));
+
+    // Erasing a client's data: the document replaced, then the whole file
+    // scrubbed (search index merged, VACUUM, WAL truncated), against the same
+    // scrub of the plain database after deleting a client row.
+    let diary_erase = stats(
+        (0..3)
+            .map(|i| {
+                let name = format!("Erasable Client {i}");
+                let id = d
+                    .add_client(nextdate_diary::NewClient {
+                        name: name.clone(),
+                        phones: vec!["+91 90000 00000".into()],
+                        ..Default::default()
+                    })
+                    .unwrap();
+                time(|| d.erase_client(&id, &name).unwrap()).0
+            })
+            .collect(),
+    );
+    let plain_erase = stats(
+        (0..3)
+            .map(|_| {
+                time(|| {
+                    plain
+                        .execute_batch(
+                            "DELETE FROM clients WHERE id = (SELECT max(id) FROM clients);
+                             INSERT INTO search_fts (search_fts) VALUES ('optimize'); VACUUM;",
+                        )
+                        .unwrap()
+                })
+                .0
+            })
+            .collect(),
+    );
+    row("erase a client (with the file scrub)", &diary_erase, Some(&plain_erase));
     println!();
     println!("ratio = diary median / plain median. Plain baseline: same library, same projection rows and");
     println!("queries, no encryption, no Automerge; its rebuild re-copies rows (it has no documents to replay).");

@@ -59,7 +59,7 @@ pub enum DiaryError {
     /// A word that is not one of the allowed values; the message names them.
     #[error("{0}")]
     UnknownValue(String),
-    #[error("case {number} is {status}, not pending")]
+    #[error("case {number} is {status}; reopen it (status pending) first")]
     NotPending { number: String, status: String },
     #[error("task \u{201c}{0}\u{201d} is already done")]
     AlreadyDone(String),

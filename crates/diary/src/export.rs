@@ -90,7 +90,7 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "cases",
-        sql: "SELECT c.id, c.number, c.title, c.cnr, c.court, c.bench, c.case_type, c.status, c.stage, c.created_at,
+        sql: "SELECT c.id, c.number, c.title, c.cnr, c.court, c.bench, c.case_type, c.status, c.status_date, c.status_remark, c.stage, c.created_at,
                      (SELECT group_concat(client_id, ';') FROM (SELECT client_id FROM case_clients WHERE case_id = c.id ORDER BY client_id)) AS client_ids,
                      (SELECT group_concat(name, '; ') FROM (SELECT cl.name FROM case_clients cc JOIN clients cl ON cl.id = cc.client_id WHERE cc.case_id = c.id ORDER BY cl.id)) AS clients
               FROM cases c ORDER BY c.court, c.number_key, c.id",
@@ -394,6 +394,8 @@ fn default_columns(name: &str) -> Vec<String> {
             "bench",
             "case_type",
             "status",
+            "status_date",
+            "status_remark",
             "stage",
             "created_at",
             "client_ids",

@@ -444,6 +444,17 @@ fn a_case_is_disposed_reopened_transferred_and_stayed_with_dates_and_remarks() {
         .iter()
         .any(|c| c.id == case));
 
+    // The court still calls a stayed case: its hearing is recorded, and it stays stayed.
+    d.change_case_status(&case, status(CaseStatus::Stayed, t)).unwrap();
+    let after = listed + Duration::days(20);
+    d.record_hearing(&case, adjourned(listed, after)).unwrap();
+    assert_eq!(
+        d.board(after).unwrap().len(),
+        1,
+        "the stayed case is listed on its next date"
+    );
+    assert_eq!(d.case_detail(&case).unwrap().summary.status, "stayed");
+
     let kept = nextdate_diary::projection::dump(d.conn()).unwrap();
     d.rebuild().unwrap();
     assert_eq!(kept, nextdate_diary::projection::dump(d.conn()).unwrap());

@@ -10,7 +10,7 @@ use std::path::Path;
 use common::{passphrase_diary, state, today};
 use nextdate_diary::export::ExportFormat;
 use nextdate_diary::import::{ImportMode, ImportReport};
-use nextdate_diary::{Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, Party};
+use nextdate_diary::{CaseStatus, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, Party, StatusChange};
 
 /// The records both diaries must agree on (not history, members or search).
 fn records(d: &Diary) -> Vec<String> {
@@ -90,6 +90,31 @@ fn rich_diary(dir: &Path) -> (Diary, String) {
             date: today(),
             mode: Some("UPI".into()),
             remark: None,
+        },
+    )
+    .unwrap();
+    // A voided entry and a stayed case travel with their reasons.
+    let twice = d
+        .add_fee(
+            &case,
+            NewFee {
+                kind: FeeKind::Received,
+                amount_minor: 500_050,
+                currency: None,
+                date: today(),
+                mode: Some("neft".into()),
+                remark: None,
+            },
+        )
+        .unwrap();
+    d.void_fee(&case, &twice, "entered twice").unwrap();
+    d.change_case_status(
+        &case,
+        StatusChange {
+            to: CaseStatus::Stayed,
+            date: Some(today()),
+            remark: Some("Stayed by the Supreme Court".into()),
+            court: None,
         },
     )
     .unwrap();
@@ -216,8 +241,19 @@ fn json_export_holds_every_record_nested_by_case() {
         .unwrap();
     assert_eq!(c["number"], "CRL.A. 123/2024");
     assert_eq!(c["parties"][0]["name"], "सुनीता देवी");
-    assert_eq!(c["fees"].as_array().unwrap().len(), 2);
+    assert_eq!(c["fees"].as_array().unwrap().len(), 3, "the voided entry too");
     assert_eq!(c["fees"][1]["amount"], "5000.50");
+    assert!(
+        c["fees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["void_reason"] == "entered twice"),
+        "{}",
+        c["fees"]
+    );
+    assert_eq!(c["status"], "stayed");
+    assert_eq!(c["status_remark"], "Stayed by the Supreme Court");
     assert_eq!(c["tasks"][0]["title"], "File written synopsis, 3 copies");
     assert_eq!(
         c["notes"][0]["text"],
@@ -293,11 +329,13 @@ W.P.(C) 6/2026,Fine too,Delhi High Court,7 Jan 2027,Existing Client,
         &src,
         "fees.csv",
         "\
-case_number,kind,amount,date
-W.P.(C) 1/2026,received,-500,2026-11-01
-W.P.(C) 99/2026,received,500,2026-11-01
-W.P.(C) 6/2026,bribe,500,2026-11-01
-W.P.(C) 6/2026,agreed,\"25,000\",01-11-2026
+case_number,kind,amount,date,mode
+W.P.(C) 1/2026,received,-500,2026-11-01,
+W.P.(C) 99/2026,received,500,2026-11-01,
+W.P.(C) 6/2026,bribe,500,2026-11-01,
+W.P.(C) 6/2026,agreed,\"25,000\",01-11-2026,
+W.P.(C) 6/2026,received,500,02-11-2026,barter
+W.P.(C) 6/2026,received,500,02-11-2026,NEFT
 ",
     );
     let report = d.import_csv(std::slice::from_ref(&src), ImportMode::Apply).unwrap();
@@ -311,6 +349,7 @@ W.P.(C) 6/2026,agreed,\"25,000\",01-11-2026
         "fees.csv:2: amount:",
         "fees.csv:3: case_number: no case W.P.(C) 99/2026 in this import",
         "fees.csv:4: kind: \"bribe\" is not agreed, received or expense",
+        "fees.csv:6: mode: unknown payment mode \"barter\": use cash, UPI, cheque, bank transfer or card",
     ];
     assert_eq!(got.len(), want.len(), "{got:#?}");
     for (g, w) in got.iter().zip(want) {

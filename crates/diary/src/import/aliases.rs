@@ -62,6 +62,8 @@ pub(super) fn aliases(kind: Kind) -> &'static [(&'static str, &'static [&'static
             ),
             ("case_type", &["casetype", "type"]),
             ("status", &["status", "casestatus"]),
+            ("status_date", &["statusdate", "disposaldate", "dateofdisposal"]),
+            ("status_remark", &["statusremark", "disposalremark"]),
             ("stage", &["stage", "casestage", "stageofcase"]),
             (
                 "petitioner",
@@ -151,6 +153,8 @@ pub(super) fn aliases(kind: Kind) -> &'static [(&'static str, &'static [&'static
             ("date", &["date", "feedate", "paymentdate"]),
             ("mode", &["mode", "paymentmode"]),
             ("remark", &["remark", "remarks", "narration"]),
+            ("voided_at", &["voidedat"]),
+            ("void_reason", &["voidreason"]),
         ],
         Kind::Tasks => &[
             ("id", &["id", "taskid"]),

@@ -161,7 +161,10 @@ impl Diary {
         let next = rd.date(r, "next_date");
         let prev = rd.date(r, "previous_date");
         let item = rd.int(r, "item");
-        let (Some(number), Some(court), Some(next), Some(prev), Some(item)) = (number, court, next, prev, item) else {
+        let status_date = rd.date(r, "status_date");
+        let (Some(number), Some(court), Some(next), Some(prev), Some(item), Some(status_date)) =
+            (number, court, next, prev, item, status_date)
+        else {
             return Ok(None);
         };
         let status = r
@@ -244,6 +247,8 @@ impl Diary {
             bench: r.get("bench").map(str::to_string),
             case_type: r.get("case_type").map(str::to_string),
             status,
+            status_date,
+            status_remark: r.get("status_remark").map(str::to_string),
             stage: r.get("stage").map(str::to_string),
             parties,
             created_at: r
@@ -402,6 +407,13 @@ fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
         }
         return;
     };
+    let mode = match r.get("mode").map(crate::records::PaymentMode::parse).transpose() {
+        Ok(m) => m.map(|m| m.as_str().to_string()),
+        Err(e) => {
+            rd.errors.push(r.issue(Some("mode"), e.to_string()));
+            return;
+        }
+    };
     doc.fees.insert(
         key,
         Fee {
@@ -409,8 +421,10 @@ fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             amount_minor: amount,
             currency,
             date,
-            mode: r.get("mode").map(str::to_string),
+            mode,
             remark: r.get("remark").map(str::to_string),
+            voided_at: r.get("voided_at").map(str::to_string),
+            void_reason: r.get("void_reason").map(str::to_string),
             ..Default::default()
         },
     );

@@ -111,7 +111,7 @@ impl WriteTxn<'_> {
         let outcome = clean_outcome(r.outcome);
         let attended_by = clean_opt(r.attended_by);
         self.change::<CaseDoc, _>(case_id, DocKind::Case, move |c, _| {
-            require_pending(c)?;
+            require_open(c)?;
             let now = now_rfc3339();
             // The hearing listed on that date, or a new one if it was never diarised.
             let hid = live_on(c, &date, None).unwrap_or_else(new_id);
@@ -176,8 +176,8 @@ impl WriteTxn<'_> {
     /// is recorded with [`WriteTxn::record_hearing`], which gives the next
     /// date), so that is refused with `AlreadyListed` naming that listing's
     /// date, whatever `date` is; a case whose last hearing was heard on or
-    /// after `date` is refused with `NextDateNotAfter`. A case that is not
-    /// pending is refused with `NotPending`.
+    /// after `date` is refused with `NextDateNotAfter`. A disposed or
+    /// transferred case is refused with `NotPending`.
     pub fn list_case(
         &mut self,
         case_id: &str,
@@ -190,7 +190,7 @@ impl WriteTxn<'_> {
         let purpose = clean_opt(purpose);
         let case = case_id.to_string();
         self.change::<CaseDoc, _>(case_id, DocKind::Case, move |c, _| {
-            require_pending(c)?;
+            require_open(c)?;
             let last = c
                 .hearings
                 .values()
@@ -285,9 +285,11 @@ pub(crate) fn clean_outcome(o: Option<String>) -> Option<String> {
     o.map(|o| o.trim().to_string()).filter(|o| !o.is_empty())
 }
 
-/// Refuses a change to a case that is not pending.
-pub(crate) fn require_pending(c: &CaseDoc) -> Result<()> {
-    if c.status != "pending" {
+/// Refuses a hearing for a case that is finished here (disposed or
+/// transferred); a stayed case is still called by the court, so its hearings
+/// are recorded and it can be listed.
+pub(crate) fn require_open(c: &CaseDoc) -> Result<()> {
+    if !crate::CaseStatus::parse(&c.status).is_some_and(|s| s.is_open()) {
         return Err(DiaryError::NotPending {
             number: c.number.clone(),
             status: c.status.clone(),

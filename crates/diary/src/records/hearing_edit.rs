@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::child::{describe_change, sentence, ChildKind};
 use super::hearing::{
-    clean_outcome, drop_stale_listings, is_live, live_on, require_pending, set_next_date, FieldChange, HearingChange,
+    clean_outcome, drop_stale_listings, is_live, live_on, require_open, set_next_date, FieldChange, HearingChange,
 };
 use crate::dates::iso_to_dmy;
 use crate::diary::Diary;
@@ -120,7 +120,7 @@ impl WriteTxn<'_> {
             let new_date = date.unwrap_or_else(|| old.date.clone());
             let new_next = next.unwrap_or_else(|| old.next_date.clone());
             if new_next != old.next_date {
-                require_pending(c)?;
+                require_open(c)?;
                 if old.disposed {
                     return Err(DiaryError::BadStatusChange(format!(
                         "case {} was disposed of at the hearing of {}, which has no next date",
