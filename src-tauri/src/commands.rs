@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use crate::session::{auto_lock_minutes, Session};
+use crate::session::Session;
 
 /// An error as the UI sees it: a stable code and a sentence for people.
 #[derive(Debug, Serialize, Type)]
@@ -62,7 +62,7 @@ pub(crate) fn opt_date(text: &Option<String>) -> Result<Option<NaiveDate>, Diary
         .transpose()
 }
 
-fn secret(s: String) -> Zeroizing<String> {
+pub(crate) fn secret(s: String) -> Zeroizing<String> {
     Zeroizing::new(s)
 }
 
@@ -486,61 +486,6 @@ pub fn open_document(s: State<'_, Session>, id: String) -> Res<()> {
     Ok(())
 }
 
-#[derive(Serialize, Deserialize, Type)]
-pub struct Settings {
-    pub diary_name: String,
-    pub advocate_name: String,
-    /// 0 = never.
-    pub auto_lock_minutes: u32,
-    /// `keyring` or `passphrase` (read only here).
-    pub key_mode: String,
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn settings(s: State<'_, Session>) -> Res<Settings> {
-    let mode = Diary::key_mode(&s.dir)?.as_str().to_string();
-    Ok(s.with(|d| {
-        Ok(Settings {
-            diary_name: d.chamber()?.name,
-            advocate_name: d.advocate_name()?,
-            auto_lock_minutes: auto_lock_minutes(d),
-            key_mode: mode,
-        })
-    })?)
-}
-
-#[tauri::command]
-#[specta::specta]
-pub fn save_settings(s: State<'_, Session>, settings: Settings) -> Res<()> {
-    if settings.auto_lock_minutes > 24 * 60 {
-        return Err(DiaryError::OutOfRange("auto-lock must be at most 1440 minutes (0 turns it off)".into()).into());
-    }
-    Ok(s.with(|d| {
-        d.set_names(&settings.diary_name, &settings.advocate_name)?;
-        d.set_setting("auto_lock_minutes", &settings.auto_lock_minutes.to_string())
-    })?)
-}
-
-/// Protects the key with a new passphrase. `current` is the present passphrase
-/// (passphrase diaries) or `None` (keyring diaries).
-#[tauri::command]
-#[specta::specta]
-pub fn set_passphrase(s: State<'_, Session>, current: Option<String>, new_passphrase: String) -> Res<()> {
-    let how = match current {
-        Some(p) => Unlock::Passphrase(secret(p)),
-        None => Unlock::Keyring,
-    };
-    Ok(s.with(|d| d.reprotect(&how, Protection::Passphrase(secret(new_passphrase))))?)
-}
-
-/// Moves the key to the OS keyring, proving the current passphrase.
-#[tauri::command]
-#[specta::specta]
-pub fn use_keyring(s: State<'_, Session>, current: String) -> Res<()> {
-    Ok(s.with(|d| d.reprotect(&Unlock::Passphrase(secret(current)), Protection::Keyring))?)
-}
-
 /// Every command, for the invoke handler and the generated bindings.
 pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
@@ -570,10 +515,10 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         add_note,
         attach_document,
         open_document,
-        settings,
-        save_settings,
-        set_passphrase,
-        use_keyring,
+        crate::settings::settings,
+        crate::settings::save_settings,
+        crate::settings::set_passphrase,
+        crate::settings::use_keyring,
         crate::data::backup_diary,
         crate::data::restore_backup,
         crate::data::delete_everything,

@@ -10,6 +10,7 @@ pub mod printing;
 pub mod record_corrections;
 pub mod reminders;
 pub mod session;
+pub mod settings;
 pub mod sync;
 
 use std::path::PathBuf;

@@ -1,0 +1,289 @@
+//! The `nextdate` command line as clap definitions: the global flags, every
+//! command and its arguments. Value names, flags and help text here are the
+//! CLI's public spelling (scripts and tests rely on them). The commands that
+//! add and correct records are in `records.rs`.
+
+mod records;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use nextdate_print::Paper;
+
+pub use records::*;
+
+#[derive(Parser)]
+#[command(
+    name = "nextdate",
+    version,
+    about = "Nextdate: an encrypted, local-first case diary for advocates"
+)]
+pub struct Cli {
+    /// Diary folder (default: the OS data folder, e.g. ~/.local/share/in.nextdate.diary on Linux).
+    #[arg(long, global = true, env = "NEXTDATE_DIARY", value_name = "DIR")]
+    pub diary: Option<PathBuf>,
+    /// Machine-readable JSON output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Unlock with the recovery key shown at `init` instead of the keyring or passphrase.
+    #[arg(
+        long,
+        global = true,
+        env = "NEXTDATE_RECOVERY_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub recovery_key: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new diary (refuses to touch an existing one).
+    Init {
+        /// Protect the key with a passphrase instead of the OS keyring.
+        #[arg(long)]
+        passphrase: bool,
+        /// The diary's name (chamber or advocate).
+        #[arg(long, default_value = "My diary")]
+        name: String,
+        /// The advocate who owns the diary (default: the diary name).
+        #[arg(long)]
+        advocate: Option<String>,
+    },
+    /// Clients.
+    #[command(subcommand)]
+    Client(ClientCmd),
+    /// Cases.
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Hearings.
+    #[command(subcommand)]
+    Hearing(HearingCmd),
+    /// The board: hearings of a day (or several days), grouped by court, in item order.
+    Board {
+        #[arg(long, default_value = "today")]
+        date: String,
+        #[arg(long, default_value_t = 1)]
+        days: u32,
+    },
+    /// Search cases and clients (case number, CNR, title, parties, notes, client names).
+    Search {
+        query: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Tasks.
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Open tasks.
+    Tasks {
+        /// Only tasks past their due date.
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Fees.
+    #[command(subcommand)]
+    Fee(FeeCmd),
+    /// Fee entries and balance (of one case, or all).
+    Fees { case_id: Option<String> },
+    /// Notes.
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Documents attached to cases (kept encrypted in the diary).
+    #[command(subcommand)]
+    Doc(DocCmd),
+    /// Who changed what in a case, and when.
+    History { case_id: String },
+    /// Take back this device's last change (again: the one before it, and so on).
+    /// The undo is a new change that puts back the previous values; it syncs like any other.
+    Undo,
+    /// Drop the projection and rebuild it from the documents.
+    Rebuild,
+    /// Fill the diary with realistic demo cases.
+    Demo {
+        #[arg(long, default_value_t = 50)]
+        cases: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Cases per transaction; the ids of each committed batch are printed.
+        #[arg(long, default_value_t = 100)]
+        batch: usize,
+    },
+    /// How the diary key is kept.
+    #[command(subcommand)]
+    Key(KeyCmd),
+    /// Export data out of the diary.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Send the reminders due now as desktop notifications (for cron), or change their settings.
+    Remind {
+        /// Act as if it were this local time ("YYYY-MM-DD HH:MM").
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+        #[command(subcommand)]
+        cmd: Option<RemindCmd>,
+    },
+    /// Import records from CSV.
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// Chamber sync through a relay (end-to-end encrypted).
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// Print the hearing list of a date (or a range of dates) to a PDF file.
+    Print(PrintArgs),
+    /// Delete the whole diary: its key (keyring entry and key file), database and attachments.
+    DeleteEverything {
+        /// The diary's name, typed out, to confirm.
+        #[arg(long, value_name = "DIARY NAME")]
+        confirm: String,
+    },
+    /// Write an encrypted backup (age format, passphrase from NEXTDATE_BACKUP_PASSPHRASE or a prompt).
+    Backup {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Restore a backup into the diary folder as a new diary (key in the keyring, or --passphrase).
+    Restore {
+        file: PathBuf,
+        /// Protect the restored diary with a passphrase (NEXTDATE_PASSPHRASE) instead of the keyring.
+        #[arg(long)]
+        passphrase: bool,
+        /// Replace an existing diary (it is moved aside, not deleted).
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+// The arguments of `print` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct PrintArgs {
+    /// The list's date (default: tomorrow).
+    #[arg(long, default_value = "tomorrow")]
+    pub date: String,
+    /// Last date of a range (default: the same as --date).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: Paper,
+    /// Only the cases of this member (id or name); default: the whole chamber.
+    #[arg(long, value_name = "MEMBER")]
+    pub advocate: Option<String>,
+    /// Add the open tasks due on the listed dates.
+    #[arg(long)]
+    pub tasks: bool,
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// Register this diary as a chamber on a relay (this device becomes its admin) and send everything.
+    Init {
+        /// The relay's address, e.g. http://192.168.1.10:7070 or https://relay.example.in
+        #[arg(long)]
+        relay: String,
+    },
+    /// Make a one-time invite code for a new device (admin only).
+    Invite {
+        /// Hours until the invite expires.
+        #[arg(long, default_value_t = 48)]
+        hours: u32,
+        /// Also draw the code as a QR code.
+        #[arg(long)]
+        qr: bool,
+    },
+    /// Join a chamber with an invite code ("-" reads it from stdin). The diary's own records are kept and shared.
+    Join {
+        code: String,
+        /// What to call this device in the chamber.
+        #[arg(long, default_value = "laptop")]
+        label: String,
+    },
+    /// Sync now: send local changes, then fetch and merge everyone else's.
+    Now {
+        /// Tries, waiting 0.5 s, 1 s, 2 s … between them while the relay is unreachable.
+        #[arg(long, default_value_t = 1)]
+        attempts: u32,
+    },
+    /// Relay, chamber, devices, last sync, pending changes and errors.
+    Status,
+}
+
+#[derive(Subcommand)]
+pub enum RemindCmd {
+    /// Show or change when reminders fire and which.
+    Settings {
+        /// Time of the evening round, HH:MM.
+        #[arg(long, value_name = "HH:MM")]
+        digest_time: Option<String>,
+        /// Tomorrow's hearings.
+        #[arg(long, value_enum)]
+        digest: Option<OnOff>,
+        /// Pending cases with no next date.
+        #[arg(long, value_enum)]
+        undated: Option<OnOff>,
+        /// Tasks falling due tomorrow.
+        #[arg(long, value_enum)]
+        tasks: Option<OnOff>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ImportCmd {
+    /// Clients, cases, hearings, fees, tasks and notes from CSV files or folders of them
+    /// (see docs/import.md). Nothing is written if any row is bad.
+    Csv {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Check every row and report, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCmd {
+    /// Everything as one JSON file (diary.json) plus the attached documents, into a new folder.
+    Json {
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+    },
+    /// Everything as one CSV file per table plus the attached documents, into a new folder.
+    Csv {
+        #[arg(short = 'o', long = "output", value_name = "DIR")]
+        output: PathBuf,
+    },
+    /// Hearings as an iCalendar file (all-day events) for phone and desktop calendars.
+    Ics {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Show how the key is kept.
+    Status,
+    /// Protect the key with a (new) passphrase (from NEXTDATE_NEW_PASSPHRASE or a prompt).
+    Passphrase,
+    /// Keep the key in the OS keyring instead of a passphrase.
+    Keyring,
+}
