@@ -1,0 +1,148 @@
+// What every part of the desktop end-to-end test shares: where the binaries
+// are, the throwaway diary folder, the WebDriver session (`s`, which follows
+// the current app session across relaunches), the desktop notification
+// server, and helpers that act as a person would (click, fill, screenshot).
+// The test itself is app.test.mjs, which runs the parts in order.
+
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname, basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { startDriver, Session, Keys } from "./webdriver.mjs";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
+export const app = process.env.NEXTDATE_APP || join(targetDir, "debug", "nextdate-app");
+export const cli = join(targetDir, "debug", "nextdate");
+export const relayBin = join(targetDir, "debug", "nextdate-relay");
+export const recorderBin = join(targetDir, "debug", "examples", "notification_recorder");
+export const artifacts = join(root, "artifacts", "e2e");
+mkdirSync(artifacts, { recursive: true });
+
+export const PASS = "correct horse battery staple";
+export const NEW_PASS = "a newer passphrase for court";
+export const diaryDir = mkdtempSync(join(tmpdir(), "nextdate-e2e-"));
+/** The driver, the current app session and the notification server. */
+export const ctx = { driver: null, session: null, notifications: null };
+/** The current app session: every call goes to the session open now. */
+export const s = new Proxy(
+  {},
+  {
+    get(_, key) {
+      const v = ctx.session?.[key];
+      return typeof v === "function" ? v.bind(ctx.session) : v;
+    },
+  },
+);
+
+export function localDate(offsetDays = 0) {
+  const d = new Date();
+  d.setHours(12, 0, 0, 0);
+  d.setDate(d.getDate() + offsetDays);
+  return d;
+}
+export const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+export const dmy = (d) => `${String(d.getDate()).padStart(2, "0")}-${String(d.getMonth() + 1).padStart(2, "0")}-${d.getFullYear()}`;
+
+export async function shot(name) {
+  // The whole virtual screen, as a person would see it (WebKitWebDriver's own
+  // screenshot stalls while inputs have focus).
+  await s.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
+  execFileSync("import", ["-window", "root", join(artifacts, `${name}.png`)]);
+}
+
+export async function click(id) {
+  await (await s.byTestId(id)).click();
+}
+
+export async function fill(id, text) {
+  if (process.env.E2E_DEBUG) console.error("fill", id);
+  await (await s.byTestId(id)).fill(text);
+}
+
+export async function launch() {
+  if (process.env.E2E_DEBUG) console.error("launch");
+  ctx.session = await Session.start(ctx.driver.url, app);
+}
+
+export async function invoke(cmd, args) {
+  // The app's own IPC, as the UI would call it (withGlobalTauri is off; this is Tauri's internal bridge).
+  return s.executeAsync(
+    "const done = arguments[arguments.length - 1]; window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((v) => done({ ok: v }), (e) => done({ err: e }));",
+    cmd,
+    args,
+  );
+}
+
+
+/// The desktop's notification server on this test's D-Bus session: a recorder
+/// that logs what the app sends and clicks a notification when asked.
+export function startNotificationServer() {
+  const child = spawn(recorderBin, [], { stdio: ["pipe", "pipe", "inherit"] });
+  const received = [];
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((ready, reject) => {
+    lines.on("line", (line) => {
+      if (line === "ready") {
+        ready({
+          received,
+          click: (id) => child.stdin.write(`click ${id}\n`),
+          stop: () => child.kill(),
+        });
+      }
+      const [kind, id, summary, body] = line.split("\t");
+      if (kind === "notify") received.push({ id: Number(id), summary, body });
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the notification recorder exited (${code})`)));
+  });
+}
+
+export const d3 = localDate(3);
+export const d17 = localDate(17);
+export const NUMBER = "CRL.A. 123/2024";
+/** The case the first part creates, used by the later parts. */
+export let caseId;
+export function setCaseId(id) {
+  caseId = id;
+}
+
+/** Opens the day board of `d` and says whether the case is on it. */
+export async function onBoard(d) {
+  await s.execute("window.location.hash = arguments[0]", `#/diary/${iso(d)}/day`);
+  await s.waitFor(`[data-testid="diary-board"][data-date="${iso(d)}"]`);
+  // The board is drawn once it says how many hearings it has.
+  await s.waitFor('[data-testid="diary-board"] .card-title .muted');
+  return (await s.findAll(`[data-testid="diary-board"] [data-testid="hearing-row"][data-case-number="${NUMBER}"]`)).length > 0;
+}
+
+/** Clicks an element scrolled to the middle of the window, clear of the Undo bar at the bottom. */
+export async function clickCentred(idOrElement) {
+  const el = typeof idOrElement === "string" ? await s.byTestId(idOrElement) : idOrElement;
+  await s.execute("arguments[0].scrollIntoView({ block: 'center' })", el);
+  await el.click();
+}
+
+/** Dismisses the Undo bar, as its × does (WebKitWebDriver cannot click fixed elements). */
+export async function dismissUndo() {
+  await s.execute("document.querySelector('[data-testid=undo-bar] [aria-label=Dismiss]')?.click()");
+  await s.waitGone('[data-testid="undo-bar"]');
+}
+
+/** Starts a real nextdate-relay on a free loopback port; resolves to { url, stop }. */
+export function startRelay() {
+  const data = mkdtempSync(join(tmpdir(), "nextdate-e2e-relay-"));
+  const child = spawn(relayBin, ["--data", data, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
+  return new Promise((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m) resolveUrl({ url: m[1], stop: () => child.kill("SIGKILL") });
+      else reject(new Error(`relay said ${line}`));
+    });
+    child.once("error", reject);
+  });
+}
