@@ -2,7 +2,6 @@
 
 use nextdate_diary::{CaseEdit, CaseFilter, Diary, DiaryError, NewCase, Party, StatusChange};
 
-use super::print::find_member;
 use super::{date_arg, opt_date_arg, today};
 use crate::args::{CaseCmd, CaseEditArgs, CaseStatusArgs};
 use crate::output::Out;
@@ -62,7 +61,11 @@ fn edit(diary: &mut Diary, a: CaseEditArgs, out: &Out) -> Result<(), DiaryError>
         .map(|ps| ps.iter().map(|p| parse_party(p)).collect::<Result<Vec<_>, _>>())
         .transpose()?;
     let assigned = given(a.assign)
-        .map(|ms| ms.iter().map(|m| find_member(diary, m)).collect::<Result<Vec<_>, _>>())
+        .map(|ms| {
+            ms.iter()
+                .map(|m| diary.find_member(m).map(|m| m.id))
+                .collect::<Result<Vec<_>, _>>()
+        })
         .transpose()?;
     let changes = diary.edit_case(
         &a.id,

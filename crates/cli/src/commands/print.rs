@@ -25,7 +25,7 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), Failure> {
         return Err(DiaryError::AlreadyExists(output).into());
     }
     let member = match advocate {
-        Some(who) => Some(find_member(diary, &who)?),
+        Some(who) => Some(diary.find_member(&who)?.id),
         None => None,
     };
     let opts = nextdate_print::ListOptions {
@@ -41,28 +41,4 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), Failure> {
     nextdate_diary::atomic_file::write_file(&output, &pdf, force)?;
     out.printed(&output, list.hearing_count(), list.page_count(), pdf.len());
     Ok(())
-}
-
-/// A member by id, or by name (case-insensitive, must be unambiguous).
-pub(crate) fn find_member(diary: &Diary, who: &str) -> Result<String, DiaryError> {
-    let members = diary.members()?;
-    if let Some(m) = members.iter().find(|m| m.id == who) {
-        return Ok(m.id.clone());
-    }
-    let named: Vec<_> = members
-        .iter()
-        .filter(|m| m.name.to_lowercase().contains(&who.trim().to_lowercase()))
-        .collect();
-    match named.as_slice() {
-        [one] => Ok(one.id.clone()),
-        [] => Err(DiaryError::UnknownId {
-            kind: "member",
-            id: who.to_string(),
-        }),
-        many => Err(DiaryError::AmbiguousMember(format!(
-            "{who:?} matches {} members ({}); give the member's id",
-            many.len(),
-            many.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(", ")
-        ))),
-    }
 }
