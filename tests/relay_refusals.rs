@@ -1,6 +1,7 @@
 //! The relay as it faces the network, end to end against a real
 //! `nextdate-relay` process on 127.0.0.1: strangers, bad tokens and garbage
-//! are refused while it keeps serving, and it serves TLS.
+//! are refused while it keeps serving, and it serves TLS: with a given
+//! certificate, or its own, which devices pin through the invite.
 
 #[path = "support/chamber.rs"]
 mod support_chamber;
@@ -34,7 +35,7 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
 
     // A device that never joined.
     let stranger = DeviceKeys::generate();
-    let mut client = RelayClient::new(&relay.url).unwrap();
+    let mut client = RelayClient::new(&relay.url, None).unwrap();
     match client.authenticate(&stranger, &chamber_id) {
         Err(SyncError::Relay {
             code: ErrorCode::Forbidden,
@@ -75,7 +76,7 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
         engine::join(&mut fourth, &short.code(), "x"),
         Err(SyncError::InviteExpired)
     ));
-    let mut c = RelayClient::new(&relay.url).unwrap();
+    let mut c = RelayClient::new(&relay.url, None).unwrap();
     match c.join(&DeviceKeys::generate(), &chamber_id, short.token) {
         Err(SyncError::Relay {
             code: ErrorCode::BadToken,
@@ -108,7 +109,7 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
     }
 
     // Garbage over the WebSocket: an error frame, and the same connection still works.
-    let mut session = RelayClient::new(&relay.url).unwrap();
+    let mut session = RelayClient::new(&relay.url, None).unwrap();
     let keys = DeviceKeys::from_secret_hex(&devices[1].sync_state("device").unwrap().unwrap()).unwrap();
     let s = session.authenticate(&keys, &chamber_id).unwrap();
     let mut req =
@@ -207,10 +208,19 @@ fn the_relay_serves_tls() {
         .stderr(log)
         .spawn()
         .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
     let url = line.trim().rsplit(' ').next().unwrap().to_string();
     assert!(url.starts_with("https://127.0.0.1:"), "{line}");
+    let mut pin_line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut pin_line).unwrap();
+    let pin = nextdate_protocol::CertPin::of_certificate(cert.cert.der()).unwrap();
+    assert_eq!(
+        pin_line.trim(),
+        format!("certificate pin {pin}"),
+        "the pin of the given certificate"
+    );
 
     let mut roots = rustls::RootCertStore::empty();
     roots
@@ -239,4 +249,104 @@ fn the_relay_serves_tls() {
     );
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// A relay with its own certificate works for devices that pin it through
+/// the invite; a relay with another certificate at the pinned chamber's
+/// address is refused with its own error, and nothing is sent to it.
+#[test]
+fn a_self_signed_relay_is_pinned_through_the_invite_and_an_impostor_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    let relay = RelayProc::start_tls(&root.path().join("relay"), &root.path().join("relay.log"));
+    assert!(root.path().join("relay/tls/relay-cert.pem").is_file());
+    let mut devices = chamber(root.path(), &relay, 2);
+    devices[1]
+        .add_client(NewClient {
+            name: "Pinned Client".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    engine::sync_now(&mut devices[1]).unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    assert!(devices[0].clients().unwrap().iter().any(|c| c.name == "Pinned Client"));
+    let pin = relay.pin.unwrap().to_string();
+    for d in &devices {
+        assert_eq!(engine::status(d).unwrap().relay_pin.as_deref(), Some(pin.as_str()));
+    }
+
+    // Restarted, the relay keeps its certificate: the pin still holds.
+    let mut relay = relay;
+    let (data, addr) = (relay.data.clone(), relay.url.trim_start_matches("https://").to_string());
+    relay.kill();
+    let relay = RelayProc::start_with(&data, &root.path().join("relay.log"), &["--listen", &addr]);
+    assert_eq!(relay.pin.unwrap().to_string(), pin);
+
+    // Another relay (another key) where the chamber's relay should be.
+    let impostor = RelayProc::start_tls(&root.path().join("impostor"), &root.path().join("impostor.log"));
+    assert_ne!(impostor.pin, relay.pin);
+    devices[1].set_sync_state(&[("relay", Some(&impostor.url))]).unwrap();
+    let before = engine::status(&devices[1]).unwrap().pending_changes;
+    devices[1]
+        .add_client(NewClient {
+            name: "Not For The Impostor".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let err = engine::sync_now(&mut devices[1]).unwrap_err();
+    assert_eq!(err.code().as_str(), "impostor_relay", "{err}");
+    assert!(err.to_string().contains("not the one this chamber pinned"), "{err}");
+    assert!(
+        !err.is_transient(),
+        "an impostor is not retried as if the network dropped"
+    );
+    assert_eq!(
+        engine::status(&devices[1]).unwrap().pending_changes,
+        before + 1,
+        "nothing was sent"
+    );
+
+    // Without the pin, a self-signed relay is not trusted at all.
+    let mut unpinned = RelayClient::new(&relay.url, None).unwrap();
+    let err = unpinned
+        .authenticate(&DeviceKeys::generate(), devices[0].chamber_id())
+        .unwrap_err();
+    assert_eq!(err.code().as_str(), "relay_unreachable", "{err}");
+    // With the right pin, the right relay still answers.
+    devices[1].set_sync_state(&[("relay", Some(&relay.url))]).unwrap();
+    engine::sync_now(&mut devices[1]).unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    assert!(devices[0]
+        .clients()
+        .unwrap()
+        .iter()
+        .any(|c| c.name == "Not For The Impostor"));
+    // The live socket goes through the same pinned TLS.
+    let target = nextdate_sync::live::LiveTarget::of(&devices[0]).unwrap();
+    nextdate_sync::live::LiveFeed::connect(&target).expect("a live socket to the pinned relay");
+}
+
+/// `--plain-http` is refused unless the relay listens on a loopback address
+/// (checked before it binds: nothing listens, nothing is sent).
+#[test]
+fn the_relay_refuses_plain_http_beyond_loopback() {
+    let root = tempfile::tempdir().unwrap();
+    for listen in ["0.0.0.0:0", "[::]:0", "10.1.2.3:7070"] {
+        let out = std::process::Command::new(relay_bin())
+            .args([
+                "--data",
+                root.path().join("relay").to_str().unwrap(),
+                "--listen",
+                listen,
+                "--plain-http",
+            ])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{listen}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("plain HTTP is only for a loopback address"),
+            "{listen}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{listen}: it never listened");
+    }
 }

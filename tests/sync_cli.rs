@@ -36,12 +36,12 @@ fn two_diaries_sync_through_the_cli() {
 
     let invite = a.json(&["sync", "invite", "--hours", "2"]);
     let code_text = invite["code"].as_str().unwrap().to_string();
-    assert!(code_text.starts_with("NDJOIN1-"));
+    assert!(code_text.starts_with("NDJOIN2-"));
     let qr = a.run(&["sync", "invite", "--qr"]);
     assert!(String::from_utf8_lossy(&qr.stdout).contains('█'), "a QR code is drawn");
 
     let (b, _) = Cli::init();
-    let (bad, msg) = b.fails(&["sync", "join", "NDJOIN1-NOTAREALCODE"]);
+    let (bad, msg) = b.fails(&["sync", "join", "NDJOIN2-NOTAREALCODE"]);
     assert_eq!(bad, "bad_invite");
     assert!(msg.contains("mistyped"), "{msg}");
     b.json(&["sync", "join", &code_text, "--label", "junior's laptop"]);

@@ -135,7 +135,7 @@ export async function dismissUndo() {
 /** Starts a real nextdate-relay on a free loopback port; resolves to { url, stop }. */
 export function startRelay() {
   const data = mkdtempSync(join(tmpdir(), "nextdate-e2e-relay-"));
-  const child = spawn(relayBin, ["--data", data, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(relayBin, ["--data", data, "--listen", "127.0.0.1:0", "--plain-http"], { stdio: ["ignore", "pipe", "ignore"] });
   return new Promise((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {

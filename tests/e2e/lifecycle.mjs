@@ -180,7 +180,7 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("sync-invite");
     await s.byTestId("sync-invite-shown");
     const code = await (await s.byTestId("sync-invite-code")).prop("value");
-    assert.match(code, /^NDJOIN1-[A-Z2-7]+$/);
+    assert.match(code, /^NDJOIN2-[A-Z2-7]+$/);
     assert.equal((await s.findAll('[data-testid="sync-invite-shown"] svg')).length, 1, "the QR code is drawn");
     await s.execute('document.querySelector(\'[data-testid="sync-invite-shown"]\').scrollIntoView({ block: "center" })');
     await shot("18-sync-invite");

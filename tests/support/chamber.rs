@@ -20,7 +20,7 @@ pub fn code(d: &mut Diary) -> String {
 /// A chamber of `n` devices: the first sets it up, the others join by invite.
 pub fn chamber(root: &std::path::Path, relay: &RelayProc, n: usize) -> Vec<Diary> {
     let mut devices = vec![new_diary(&root.join("d0"), "Adv. Meera Iyer")];
-    engine::init(&mut devices[0], &relay.url).unwrap();
+    engine::init(&mut devices[0], &relay.url, relay.pin).unwrap();
     for i in 1..n {
         let c = code(&mut devices[0]);
         let mut d = new_diary(&root.join(format!("d{i}")), &format!("Junior {i}"));

@@ -34,38 +34,64 @@ pub fn relay_bin() -> PathBuf {
 pub struct RelayProc {
     pub child: Child,
     pub url: String,
+    /// The certificate pin it printed (a relay serving TLS).
+    pub pin: Option<nextdate_sync::protocol::CertPin>,
     pub data: PathBuf,
     pub log: PathBuf,
 }
 
 impl RelayProc {
-    /// Starts a relay on `listen` ("127.0.0.1:0" for any free port) with data in `data`,
-    /// logs appended to `log`.
+    /// Starts a relay serving plain HTTP on `listen` (a loopback address:
+    /// "127.0.0.1:0" for any free port) with data in `data`, logs appended to `log`.
     pub fn start(data: &Path, log: &Path, listen: &str) -> RelayProc {
+        Self::start_with(data, log, &["--listen", listen, "--plain-http"])
+    }
+
+    /// Starts a relay serving HTTPS with its own certificate (made in
+    /// `data/tls` on first start) on a free loopback port.
+    pub fn start_tls(data: &Path, log: &Path) -> RelayProc {
+        let relay = Self::start_with(data, log, &["--listen", "127.0.0.1:0"]);
+        assert!(relay.url.starts_with("https://"), "{}", relay.url);
+        assert!(relay.pin.is_some(), "a TLS relay prints its pin");
+        relay
+    }
+
+    /// Starts a relay with these arguments besides `--data`.
+    pub fn start_with(data: &Path, log: &Path, args: &[&str]) -> RelayProc {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .expect("relay log");
         let mut child = Command::new(relay_bin())
-            .args(["--data", data.to_str().unwrap(), "--listen", listen])
+            .args(["--data", data.to_str().unwrap()])
+            .args(args)
             .env("RUST_LOG", "debug")
             .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()
             .expect("start nextdate-relay");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .expect("relay prints its address");
+        out.read_line(&mut line).expect("relay prints its address");
         let url = line
             .trim()
             .strip_prefix("nextdate-relay listening on ")
             .unwrap_or_else(|| panic!("unexpected first line from the relay: {line:?}"))
             .to_string();
+        let pin = url.starts_with("https://").then(|| {
+            let mut line = String::new();
+            out.read_line(&mut line).expect("a TLS relay prints its pin");
+            let text = line
+                .trim()
+                .strip_prefix("certificate pin ")
+                .unwrap_or_else(|| panic!("unexpected second line from the relay: {line:?}"));
+            nextdate_sync::protocol::CertPin::parse(text).expect("a pin")
+        });
         RelayProc {
             child,
             url,
+            pin,
             data: data.to_path_buf(),
             log: log.to_path_buf(),
         }

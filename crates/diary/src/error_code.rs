@@ -102,6 +102,7 @@ error_codes! {
     BadInvite => "bad_invite",
     InviteExpired => "invite_expired",
     BadRelayUrl => "bad_relay_url",
+    ImpostorRelay => "impostor_relay",
     NotAdmin => "not_admin",
     ChangeTooLarge => "change_too_large",
     SyncStateDamaged => "sync_state_damaged",

@@ -5,6 +5,7 @@
 //!
 //! - [`frame`]: requests, replies and live messages ([`frame::Frame`]), and
 //!   the size limits.
+//! - [`pin`]: the certificate pin by which a device knows its relay.
 //! - [`proof`]: the challenge proof a device signs and the relay verifies.
 //! - [`envelope`]: a sealed (encrypted and signed) batch as the relay stores it,
 //!   with its format version ([`envelope::FORMAT_VERSION`]).
@@ -17,8 +18,10 @@
 pub mod change;
 pub mod envelope;
 pub mod frame;
+pub mod pin;
 pub mod proof;
 
 pub use change::{BatchPayload, WireChange};
 pub use envelope::{OpenError, OpenedBatch, FORMAT_VERSION};
 pub use frame::{DecodeError, ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, PROTOCOL_VERSION};
+pub use pin::{CertPin, PinError};

@@ -43,7 +43,13 @@ impl Drop for Relay {
 
 fn start_relay(data: &Path) -> Relay {
     let mut child = Command::new(env!("CARGO_BIN_EXE_nextdate-relay"))
-        .args(["--data", data.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args([
+            "--data",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -132,7 +138,7 @@ fn convergence(root: &Path) -> Convergence {
     let (proxy, wire) = counting_proxy(target);
     let mut devices: Vec<Diary> = Vec::new();
     let mut a = new_diary(&root.join("a"), "Senior");
-    engine::init(&mut a, &proxy).unwrap();
+    engine::init(&mut a, &proxy, None).unwrap();
     let shared: Vec<String> = (0..10)
         .map(|i| {
             a.add_case(NewCase {
@@ -236,7 +242,7 @@ fn ingest(root: &Path) -> Ingest {
     for c in 0..CHAMBERS {
         let chamber = format!("BENCH{c:03}");
         let admin = DeviceKeys::generate();
-        let mut client = RelayClient::new(&relay.url).unwrap();
+        let mut client = RelayClient::new(&relay.url, None).unwrap();
         client.register_chamber(&admin, &chamber).unwrap();
         let mut members = vec![(admin, client)];
         for _ in 1..PER_CHAMBER {
@@ -247,7 +253,7 @@ fn ingest(root: &Path) -> Ingest {
                 .create_invite(Sha256::digest(token).into(), chrono::Utc::now().timestamp() + 600)
                 .unwrap();
             let keys = DeviceKeys::generate();
-            let mut cl = RelayClient::new(&relay.url).unwrap();
+            let mut cl = RelayClient::new(&relay.url, None).unwrap();
             cl.join(&keys, &chamber, token).unwrap();
             members.push((keys, cl));
         }

@@ -7,11 +7,13 @@
 //! - [`storage`]: the storage trait and its SQLite implementation;
 //! - [`handler`]: what each frame does (the wire format itself is
 //!   `nextdate-protocol`);
-//! - [`server`]: the HTTP and WebSocket routes.
+//! - [`server`]: the HTTP and WebSocket routes;
+//! - [`tls`]: the relay's certificate (given, or made on first start) and its pin.
 
 pub mod handler;
 pub mod server;
 pub mod storage;
+pub mod tls;
 
 use std::path::Path;
 use std::sync::Arc;

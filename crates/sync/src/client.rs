@@ -11,6 +11,7 @@ use crate::error::SyncError;
 use nextdate_protocol::frame::{
     ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
+use nextdate_protocol::CertPin;
 
 /// A session the relay granted.
 #[derive(Debug, Clone)]
@@ -27,7 +28,9 @@ pub struct RelayClient {
     session: Option<Session>,
 }
 
-/// Checks and normalises a relay address.
+/// Checks and normalises a relay address. Plain `http://` is refused except
+/// on this computer (a loopback address or `localhost`): session and invite
+/// tokens must not cross a network in clear.
 pub fn normalise_relay_url(url: &str) -> Result<String, SyncError> {
     let url = url.trim().trim_end_matches('/');
     let rest = url
@@ -37,7 +40,16 @@ pub fn normalise_relay_url(url: &str) -> Result<String, SyncError> {
     if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains('/') {
         return Err(SyncError::BadRelayUrl(url.to_string()));
     }
+    let end = relay_endpoint_of(url)?;
+    if !end.tls && !is_loopback_host(&end.host) {
+        return Err(SyncError::PlainHttp(url.to_string()));
+    }
     Ok(url.to_string())
+}
+
+/// Whether a host names this computer: `localhost`, 127.0.0.0/8 or ::1.
+pub fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where a relay address points: whether it uses TLS, the host name (for the
@@ -51,10 +63,13 @@ pub struct RelayEndpoint {
 
 /// Splits a relay address into its [`RelayEndpoint`].
 pub fn relay_endpoint(relay: &str) -> Result<RelayEndpoint, SyncError> {
-    let url = normalise_relay_url(relay)?;
+    relay_endpoint_of(&normalise_relay_url(relay)?)
+}
+
+fn relay_endpoint_of(url: &str) -> Result<RelayEndpoint, SyncError> {
     let (tls, rest) = match url.strip_prefix("https://") {
         Some(rest) => (true, rest),
-        None => (false, url.strip_prefix("http://").unwrap_or(&url)),
+        None => (false, url.strip_prefix("http://").unwrap_or(url)),
     };
     let has_port = rest
         .rsplit_once(':')
@@ -98,10 +113,12 @@ fn in_plain_words(t: &ureq::Transport) -> String {
 }
 
 impl RelayClient {
-    pub fn new(relay: &str) -> Result<RelayClient, SyncError> {
+    /// A client for `relay`; with `pin`, its TLS certificate must have that key.
+    pub fn new(relay: &str, pin: Option<CertPin>) -> Result<RelayClient, SyncError> {
         Ok(RelayClient {
             base: normalise_relay_url(relay)?,
             agent: ureq::AgentBuilder::new()
+                .tls_config(crate::tls::client_config(pin))
                 .timeout_connect(Duration::from_secs(5))
                 .timeout(Duration::from_secs(120))
                 .build(),
@@ -137,6 +154,9 @@ impl RelayClient {
                     )))
                 }
             },
+            Err(ureq::Error::Transport(t)) if crate::tls::is_pin_mismatch(&format!("{t:?}")) => {
+                return Err(SyncError::ImpostorRelay(self.base.clone()))
+            }
             Err(ureq::Error::Transport(t)) => {
                 return Err(SyncError::Unreachable(self.base.clone(), in_plain_words(&t)))
             }
@@ -324,7 +344,8 @@ fn unexpected(wanted: &str, got: &Frame) -> SyncError {
 
 #[cfg(test)]
 mod tests {
-    use super::{relay_endpoint, RelayEndpoint};
+    use super::{is_loopback_host, normalise_relay_url, relay_endpoint, RelayEndpoint};
+    use crate::error::SyncError;
 
     #[test]
     fn relay_addresses_split_into_tls_host_and_port() {
@@ -334,16 +355,16 @@ mod tests {
             host_port: host_port.into(),
         };
         assert_eq!(
-            relay_endpoint("http://10.0.0.5:7070/").unwrap(),
-            e(false, "10.0.0.5", "10.0.0.5:7070")
+            relay_endpoint("https://10.0.0.5:7070/").unwrap(),
+            e(true, "10.0.0.5", "10.0.0.5:7070")
         );
         assert_eq!(
             relay_endpoint("https://relay.example.in").unwrap(),
             e(true, "relay.example.in", "relay.example.in:443")
         );
         assert_eq!(
-            relay_endpoint("http://office").unwrap(),
-            e(false, "office", "office:80")
+            relay_endpoint("http://localhost").unwrap(),
+            e(false, "localhost", "localhost:80")
         );
         assert_eq!(
             relay_endpoint("http://[::1]:7070").unwrap(),
@@ -351,5 +372,32 @@ mod tests {
         );
         assert_eq!(relay_endpoint("https://[::1]").unwrap(), e(true, "::1", "[::1]:443"));
         assert_eq!(relay_endpoint("ftp://x").unwrap_err().code(), "bad_relay_url");
+    }
+
+    /// Plain HTTP only to this computer: the check itself, with no traffic
+    /// sent anywhere.
+    #[test]
+    fn plain_http_is_refused_beyond_loopback() {
+        for ok in [
+            "http://127.0.0.1:7070",
+            "http://127.8.9.10",
+            "http://[::1]:7070",
+            "http://LocalHost:1",
+        ] {
+            assert!(normalise_relay_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://10.0.0.5:7070",
+            "http://relay.office.lan",
+            "http://0.0.0.0:7070",
+            "http://[::]:7070",
+            "http://[fe80::1]",
+        ] {
+            let err = normalise_relay_url(bad).unwrap_err();
+            assert!(matches!(err, SyncError::PlainHttp(_)), "{bad}: {err}");
+            assert!(err.to_string().contains("https://"), "{err}");
+        }
+        assert!(normalise_relay_url("https://10.0.0.5:7070").is_ok());
+        assert!(is_loopback_host("127.0.0.1") && !is_loopback_host("localhost.evil.example"));
     }
 }

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use nextdate_diary::replication::DocChange;
 use nextdate_diary::Diary;
 use nextdate_protocol::frame::{MAX_BATCH_BYTES, MAX_PULL};
-use nextdate_protocol::BatchPayload;
+use nextdate_protocol::{BatchPayload, CertPin};
 
 use crate::client::{normalise_relay_url, RelayClient};
 use crate::crypto::{self, ChamberKey, DeviceKeys};
@@ -40,6 +40,8 @@ pub const DEFAULT_INVITE_TTL: Duration = Duration::from_secs(48 * 3600);
 pub struct SyncStatus {
     pub configured: bool,
     pub relay: Option<String>,
+    /// The relay certificate's pin, when the chamber knows its relay by one.
+    pub relay_pin: Option<String>,
     pub chamber: String,
     /// This device's public key (hex), its identity at the relay.
     pub device_key: Option<String>,
@@ -97,6 +99,8 @@ pub struct CreatedInvite {
 
 pub(crate) struct Config {
     pub(crate) relay: String,
+    /// The relay certificate's pin, when the chamber knows its relay by one.
+    pub(crate) pin: Option<CertPin>,
     pub(crate) keys: DeviceKeys,
     pub(crate) key: ChamberKey,
     pub(crate) chamber: String,
@@ -132,8 +136,13 @@ pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
     let epoch = state_i64(d, "epoch")? as u32;
     let mut k = [0u8; 32];
     k.copy_from_slice(&raw);
+    let pin = d
+        .sync_state("relay_pin")?
+        .map(|p| CertPin::parse(&p).map_err(|_| damaged("relay pin")))
+        .transpose()?;
     Ok(Config {
         relay,
+        pin,
         keys,
         key: ChamberKey::from_bytes(epoch, k),
         chamber: d.chamber_id().to_string(),
@@ -161,6 +170,7 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
     Ok(SyncStatus {
         configured: relay.is_some(),
         relay,
+        relay_pin: d.sync_state("relay_pin")?,
         chamber: d.chamber_id().to_string(),
         device_key,
         admin: d.sync_state("admin")?.as_deref() == Some("1"),
@@ -209,18 +219,22 @@ fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
 }
 
 /// Registers this diary as a chamber on `relay`, with this device as its admin,
-/// then sends everything in it.
-pub fn init(d: &mut Diary, relay: &str) -> Result<SyncReport, SyncError> {
+/// then sends everything in it. With `pin` (what the relay printed when it
+/// started), the relay's certificate must have that key, here and on every
+/// device invited later; without one it must come from a public authority.
+pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncReport, SyncError> {
     ensure_unconfigured(d)?;
     let relay = normalise_relay_url(relay)?;
     let keys = DeviceKeys::generate();
     let key = ChamberKey::generate();
-    let mut client = RelayClient::new(&relay)?;
+    let mut client = RelayClient::new(&relay, pin)?;
     client.register_chamber(&keys, d.chamber_id())?;
     let secret = keys.to_secret_hex();
     let key_hex = data_encoding::HEXLOWER.encode(key.bytes());
+    let pin_text = pin.map(|p| p.to_string());
     d.set_sync_state(&[
         ("relay", Some(&relay)),
+        ("relay_pin", pin_text.as_deref()),
         ("device", Some(&secret)),
         ("chamber_key", Some(&key_hex)),
         ("epoch", Some(&key.epoch.to_string())),
@@ -239,12 +253,13 @@ pub fn invite(d: &mut Diary, ttl: Duration) -> Result<CreatedInvite, SyncError> 
     let mut token = [0u8; 32];
     OsRng.fill_bytes(&mut token);
     let expires_at = Utc::now().timestamp() + ttl.as_secs() as i64;
-    let mut client = RelayClient::new(&cfg.relay)?;
+    let mut client = RelayClient::new(&cfg.relay, cfg.pin)?;
     client.authenticate(&cfg.keys, &cfg.chamber)?;
     client.create_invite(Sha256::digest(token).into(), expires_at)?;
     Ok(CreatedInvite {
         invite: Invite {
             relay: cfg.relay,
+            pin: cfg.pin,
             chamber: cfg.chamber,
             token,
             epoch: cfg.key.epoch,
@@ -266,13 +281,15 @@ pub fn join(d: &mut Diary, code: &str, label: &str) -> Result<SyncReport, SyncEr
     let relay = normalise_relay_url(&invite.relay)?;
     let member_name = d.advocate_name()?;
     let keys = DeviceKeys::generate();
-    let mut client = RelayClient::new(&relay)?;
+    let mut client = RelayClient::new(&relay, invite.pin)?;
     client.join(&keys, &invite.chamber, invite.token)?;
     d.adopt_chamber(&invite.chamber)?;
     let secret = keys.to_secret_hex();
     let key_hex = data_encoding::HEXLOWER.encode(&invite.key);
+    let pin_text = invite.pin.map(|p| p.to_string());
     d.set_sync_state(&[
         ("relay", Some(&relay)),
+        ("relay_pin", pin_text.as_deref()),
         ("device", Some(&secret)),
         ("chamber_key", Some(&key_hex)),
         ("epoch", Some(&invite.epoch.to_string())),
@@ -315,7 +332,7 @@ pub fn sync_with_retry(d: &mut Diary, attempts: u32) -> Result<SyncReport, SyncE
 
 fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
     let cfg = load_config(d)?;
-    let mut client = RelayClient::new(&cfg.relay)?;
+    let mut client = RelayClient::new(&cfg.relay, cfg.pin)?;
     client.authenticate(&cfg.keys, &cfg.chamber)?;
     let mut report = SyncReport::default();
     push(d, &cfg, &client, &mut report)?;

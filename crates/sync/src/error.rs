@@ -21,8 +21,14 @@ pub enum SyncError {
     Invite(#[from] InviteError),
     #[error("the invite has expired; ask for a new one")]
     InviteExpired,
-    #[error("{0:?} is not a relay address (use http://host:port or https://host)")]
+    #[error("{0:?} is not a relay address (use https://host:port, or http:// on this computer only)")]
     BadRelayUrl(String),
+    #[error("{0} would send the chamber's tokens unencrypted over the network: use https:// (plain http:// is only for a relay on this computer)")]
+    PlainHttp(String),
+    #[error(transparent)]
+    BadPin(#[from] nextdate_protocol::PinError),
+    #[error("the relay at {0} showed a certificate that is not the one this chamber pinned: an impostor, or the relay has a new certificate (then ask the chamber's admin for a new invite); nothing was sent")]
+    ImpostorRelay(String),
     #[error("only the chamber's admin device can invite devices")]
     NotAdmin,
     #[error("a single change is too large to sync ({0} bytes)")]
@@ -50,7 +56,8 @@ impl SyncError {
             SyncError::AlreadyConfigured(..) => Code::SyncAlreadyConfigured,
             SyncError::Invite(_) => Code::BadInvite,
             SyncError::InviteExpired => Code::InviteExpired,
-            SyncError::BadRelayUrl(_) => Code::BadRelayUrl,
+            SyncError::BadRelayUrl(_) | SyncError::PlainHttp(_) | SyncError::BadPin(_) => Code::BadRelayUrl,
+            SyncError::ImpostorRelay(_) => Code::ImpostorRelay,
             SyncError::NotAdmin => Code::NotAdmin,
             SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,
             SyncError::DamagedState(_) => Code::SyncStateDamaged,

@@ -3,9 +3,10 @@
 //! band (read out, pasted, or scanned as a QR code); the relay only ever sees the
 //! token (and stores only its hash).
 //!
-//! Text form: `NDJOIN1-` then base32 (upper case, so a QR code can use its compact
+//! Text form: `NDJOIN2-` then base32 (upper case, so a QR code can use its compact
 //! alphanumeric mode) of the postcard-encoded invite followed by a 4-byte SHA-256
-//! checksum, so a mistyped code is caught before anything is sent.
+//! checksum, so a mistyped code is caught before anything is sent. Version 2
+//! added the relay's certificate pin; a version-1 code (no pin) is still read.
 
 use qrcode::QrCode;
 use serde::{Deserialize, Serialize};
@@ -13,13 +14,41 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use crate::crypto::ChamberKey;
+use nextdate_protocol::CertPin;
 
-const PREFIX: &str = "NDJOIN1-";
+/// An invite as version-1 codes encode it (no pin).
+#[derive(Deserialize)]
+struct InviteV1 {
+    relay: String,
+    chamber: String,
+    token: [u8; 32],
+    epoch: u32,
+    key: [u8; 32],
+    expires_at: i64,
+}
+
+/// An invite as version-2 codes encode it.
+#[derive(Serialize, Deserialize)]
+struct InviteV2 {
+    relay: String,
+    pin: Option<[u8; 32]>,
+    chamber: String,
+    token: [u8; 32],
+    epoch: u32,
+    key: [u8; 32],
+    expires_at: i64,
+}
+
+const PREFIX: &str = "NDJOIN2-";
+/// Codes made before invites carried the relay's pin.
+const PREFIX_V1: &str = "NDJOIN1-";
 
 /// Everything a device needs to join a chamber.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct Invite {
     pub relay: String,
+    /// The relay certificate's pin, when the chamber knows its relay by one.
+    pub pin: Option<CertPin>,
     pub chamber: String,
     pub token: [u8; 32],
     pub epoch: u32,
@@ -54,7 +83,16 @@ impl Invite {
 
     /// The code as text.
     pub fn code(&self) -> Zeroizing<String> {
-        let mut raw = Zeroizing::new(postcard::to_allocvec(self).expect("invite serializes"));
+        let v2 = InviteV2 {
+            relay: self.relay.clone(),
+            pin: self.pin.map(|p| p.0),
+            chamber: self.chamber.clone(),
+            token: self.token,
+            epoch: self.epoch,
+            key: self.key,
+            expires_at: self.expires_at,
+        };
+        let mut raw = Zeroizing::new(postcard::to_allocvec(&v2).expect("invite serializes"));
         let sum = Sha256::digest(&raw[..]);
         raw.extend_from_slice(&sum[..4]);
         Zeroizing::new(format!("{PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&raw)))
@@ -67,7 +105,11 @@ impl Invite {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_uppercase();
-        let body = cleaned.strip_prefix(PREFIX).ok_or(InviteError::NotAnInvite)?;
+        let (version, body) = match (cleaned.strip_prefix(PREFIX), cleaned.strip_prefix(PREFIX_V1)) {
+            (Some(body), _) => (2, body),
+            (None, Some(body)) => (1, body),
+            (None, None) => return Err(InviteError::NotAnInvite),
+        };
         let raw = Zeroizing::new(
             data_encoding::BASE32_NOPAD
                 .decode(body.as_bytes())
@@ -80,7 +122,28 @@ impl Invite {
         if Sha256::digest(data)[..4] != *sum {
             return Err(InviteError::Mistyped);
         }
-        postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)
+        if version == 1 {
+            let v: InviteV1 = postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)?;
+            return Ok(Invite {
+                relay: v.relay,
+                pin: None,
+                chamber: v.chamber,
+                token: v.token,
+                epoch: v.epoch,
+                key: v.key,
+                expires_at: v.expires_at,
+            });
+        }
+        let v: InviteV2 = postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)?;
+        Ok(Invite {
+            relay: v.relay,
+            pin: v.pin.map(CertPin),
+            chamber: v.chamber,
+            token: v.token,
+            epoch: v.epoch,
+            key: v.key,
+            expires_at: v.expires_at,
+        })
     }
 
     /// The code as a QR code in SVG, for the app.
@@ -108,7 +171,8 @@ mod tests {
 
     fn invite() -> Invite {
         Invite {
-            relay: "http://127.0.0.1:7070".into(),
+            relay: "https://relay.office.lan:7070".into(),
+            pin: Some(CertPin([9; 32])),
             chamber: "01JCHAMBER".into(),
             token: [5; 32],
             epoch: 1,
@@ -130,6 +194,31 @@ mod tests {
         assert_eq!(back.chamber, "01JCHAMBER");
         assert_eq!(back.token, [5; 32]);
         assert_eq!(back.key, [6; 32]);
+        assert_eq!(back.pin, Some(CertPin([9; 32])), "the pin travels with the invite");
+        assert!(code.starts_with("NDJOIN2-"));
+    }
+
+    /// A code made before invites carried a pin still joins (without a pin).
+    #[test]
+    fn a_version_1_code_is_still_read() {
+        let i = invite();
+        let v1 = postcard::to_allocvec(&(
+            i.relay.clone(),
+            i.chamber.clone(),
+            i.token,
+            i.epoch,
+            i.key,
+            i.expires_at,
+        ))
+        .unwrap();
+        let mut raw = v1.clone();
+        raw.extend_from_slice(&Sha256::digest(&v1)[..4]);
+        let code = format!("NDJOIN1-{}", data_encoding::BASE32_NOPAD.encode(&raw));
+        let back = Invite::parse(&code).unwrap();
+        assert_eq!(
+            (back.pin, back.chamber.as_str(), back.key),
+            (None, "01JCHAMBER", [6; 32])
+        );
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! - [`wire`]: the diary's changes to and from the wire's versioned change type
 //!   (the wire format itself is `nextdate-protocol`, re-exported as [`protocol`]).
 //! - [`invite`]: invite codes (text and QR) that carry the relay address, the
-//!   chamber id, a one-time token and the chamber key.
+//!   chamber id, the relay's certificate pin, a one-time token and the chamber key.
 //! - [`client`]: the device side of the protocol over HTTP.
+//! - [`tls`]: TLS to the relay, pinned to its certificate's key when the
+//!   invite gives a pin.
 //! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
 //!   typed [`SyncState`] a scheduler works from.
 //! - [`live`]: the relay's WebSocket that says when there is something to pull.
@@ -25,6 +27,7 @@ pub mod error;
 pub mod invite;
 pub mod live;
 pub mod scheduler;
+pub mod tls;
 pub mod wire;
 
 pub use engine::{status, sync_now, sync_with_retry, SyncReport, SyncState, SyncStatus};

@@ -10,7 +10,6 @@
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::sync::Arc;
 use std::time::Duration;
 
 use nextdate_diary::Diary;
@@ -27,6 +26,7 @@ use crate::error::SyncError;
 /// Where to listen, read from the diary (so the diary is not held while connecting).
 pub struct LiveTarget {
     relay: String,
+    pin: Option<nextdate_protocol::CertPin>,
     keys: DeviceKeys,
     chamber: String,
 }
@@ -37,6 +37,7 @@ impl LiveTarget {
         let cfg = load_config(d)?;
         Ok(LiveTarget {
             relay: cfg.relay,
+            pin: cfg.pin,
             keys: cfg.keys,
             chamber: cfg.chamber,
         })
@@ -82,23 +83,11 @@ fn lost(e: impl std::fmt::Display) -> SyncError {
     unreachable("the live connection", e)
 }
 
-fn tls_config() -> Arc<rustls::ClientConfig> {
-    let roots = rustls::RootCertStore::from_iter(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Arc::new(
-        rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default TLS versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth(),
-    )
-}
-
 impl LiveFeed {
     /// Proves this device to the relay (over HTTP, as a sync round does) and
     /// opens the live socket with that session.
     pub fn connect(target: &LiveTarget) -> Result<LiveFeed, SyncError> {
-        let mut client = RelayClient::new(&target.relay)?;
+        let mut client = RelayClient::new(&target.relay, target.pin)?;
         let session = client.authenticate(&target.keys, &target.chamber)?;
         let relay = &target.relay;
         let end = relay_endpoint(relay)?;
@@ -110,7 +99,8 @@ impl LiveFeed {
         let stream: Box<dyn Transport> = if end.tls {
             let name = rustls::pki_types::ServerName::try_from(end.host.clone())
                 .map_err(|e| SyncError::BadRelayUrl(format!("{relay} ({e})")))?;
-            let conn = rustls::ClientConnection::new(tls_config(), name).map_err(|e| unreachable(relay, e))?;
+            let conn = rustls::ClientConnection::new(crate::tls::client_config(target.pin), name)
+                .map_err(|e| unreachable(relay, e))?;
             Box::new(rustls::StreamOwned::new(conn, tcp))
         } else {
             Box::new(tcp)

@@ -105,7 +105,7 @@ export const commands = {
 	/**  Checks (`dry_run`) or imports CSV files; with any bad row nothing is written. */
 	importCsv: (paths: string[], dryRun: boolean) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_csv", { paths, dryRun })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
-	syncSetup: (relay: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_setup", { relay })),
+	syncSetup: (relay: string, pin: string | null) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_setup", { relay, pin })),
 	syncInvite: (hours: number) => typedError<InviteView, AppError>(__TAURI_INVOKE("sync_invite", { hours })),
 	syncJoin: (code: string, label: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_join", { code, label })),
 	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
@@ -549,7 +549,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -1044,6 +1044,8 @@ export type SyncStatus = SyncStatus_Serialize | SyncStatus_Deserialize;
 export type SyncStatus_Deserialize = {
 	configured: boolean,
 	relay?: string | null,
+	/**  The relay certificate's pin, when the chamber knows its relay by one. */
+	relay_pin?: string | null,
 	chamber: string,
 	/**  This device's public key (hex), its identity at the relay. */
 	device_key?: string | null,
@@ -1062,6 +1064,8 @@ export type SyncStatus_Deserialize = {
 export type SyncStatus_Serialize = {
 	configured: boolean,
 	relay: string | null,
+	/**  The relay certificate's pin, when the chamber knows its relay by one. */
+	relay_pin: string | null,
 	chamber: string,
 	/**  This device's public key (hex), its identity at the relay. */
 	device_key: string | null,

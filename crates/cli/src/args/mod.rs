@@ -190,9 +190,14 @@ pub enum OnOff {
 pub enum SyncCmd {
     /// Register this diary as a chamber on a relay (this device becomes its admin) and send everything.
     Init {
-        /// The relay's address, e.g. http://192.168.1.10:7070 or https://relay.example.in
+        /// The relay's address, e.g. https://192.168.1.10:7070 or https://relay.example.in
+        /// (plain http:// only for a relay on this computer).
         #[arg(long)]
         relay: String,
+        /// The certificate pin the relay printed when it started (sha256:…), for
+        /// a relay with its own certificate; invites carry it to every device.
+        #[arg(long, value_name = "PIN")]
+        pin: Option<String>,
     },
     /// Make a one-time invite code for a new device (admin only).
     Invite {

@@ -9,8 +9,9 @@ use crate::output::Out;
 
 pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> {
     match cmd {
-        SyncCmd::Init { relay } => {
-            let report = engine::init(diary, &relay)?;
+        SyncCmd::Init { relay, pin } => {
+            let pin = pin.map(|p| nextdate_sync::protocol::CertPin::parse(&p)).transpose()?;
+            let report = engine::init(diary, &relay, pin)?;
             // With --json the report alone is printed (one JSON document).
             if !out.json {
                 out.ok(&format!(
