@@ -350,3 +350,50 @@ fn the_relay_refuses_plain_http_beyond_loopback() {
         assert!(out.stdout.is_empty(), "{listen}: it never listened");
     }
 }
+
+/// The relay stores only batches signed by the device whose session pushes
+/// them, for that session's chamber: a batch signed by another device (even
+/// one of the same chamber), one sealed for another chamber, and bytes that
+/// are no envelope are refused, and the log does not grow.
+#[test]
+fn the_relay_takes_only_batches_the_pushing_device_signed_for_its_chamber() {
+    let root = tempfile::tempdir().unwrap();
+    let relay = RelayProc::start(
+        &root.path().join("relay"),
+        &root.path().join("relay.log"),
+        "127.0.0.1:0",
+    );
+    let devices = chamber(root.path(), &relay, 2);
+    let keys =
+        |d: &nextdate_diary::Diary| DeviceKeys::from_secret_hex(&d.sync_state("device").unwrap().unwrap()).unwrap();
+    let (mine, theirs) = (keys(&devices[0]), keys(&devices[1]));
+    let chamber_id = devices[0].chamber_id().to_string();
+    let mut client = RelayClient::new(&relay.url, None).unwrap();
+    client.authenticate(&mine, &chamber_id).unwrap();
+    let logged = client.pull(0, 1000).unwrap().batches.len();
+    let key = nextdate_sync::crypto::ChamberKey::generate();
+    let payload = nextdate_protocol::BatchPayload { changes: vec![] };
+    let refused = |envelope: Vec<u8>, code: ErrorCode, words: &str| match client.push([7; 16], envelope) {
+        Err(SyncError::Relay { code: got, message }) => {
+            assert_eq!(got, code, "{message}");
+            assert!(message.contains(words), "{message:?} lacks {words:?}");
+        }
+        other => panic!("expected {code:?}, got {other:?}"),
+    };
+    refused(
+        nextdate_sync::crypto::seal(&theirs, &key, &chamber_id, [7; 16], &payload),
+        ErrorCode::Forbidden,
+        "signed by the device that sends it",
+    );
+    refused(
+        nextdate_sync::crypto::seal(&mine, &key, "01JOTHERCHAMBER", [7; 16], &payload),
+        ErrorCode::Forbidden,
+        "another chamber",
+    );
+    refused(b"not an envelope".to_vec(), ErrorCode::Malformed, "not an envelope");
+    assert_eq!(
+        client.pull(0, 1000).unwrap().batches.len(),
+        logged,
+        "nothing was stored"
+    );
+}

@@ -157,14 +157,22 @@ pub fn seal(
 /// can turn into [`OpenError::UnsupportedVersion`]; an altered one is
 /// [`OpenError::BadSignature`].
 pub fn verify(bytes: &[u8]) -> Result<EnvelopeBody, OpenError> {
+    let body = signed_body(bytes)?;
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&body.version) {
+        return Err(OpenError::UnsupportedVersion(body.version));
+    }
+    Ok(body)
+}
+
+/// Decodes an envelope and checks its signature by the device it names,
+/// whatever its format version: what the relay checks of a push (it needs the
+/// signer and the chamber, never the payload).
+pub fn signed_body(bytes: &[u8]) -> Result<EnvelopeBody, OpenError> {
     let env: Envelope = postcard::from_bytes(bytes).map_err(|e| OpenError::Malformed(e.to_string()))?;
     let body: EnvelopeBody = postcard::from_bytes(&env.body).map_err(|e| OpenError::Malformed(e.to_string()))?;
     let vk = VerifyingKey::from_bytes(&body.device).map_err(|_| OpenError::BadSignature)?;
     let sig = Signature::from_slice(&env.signature).map_err(|_| OpenError::BadSignature)?;
     vk.verify_strict(&env.body, &sig).map_err(|_| OpenError::BadSignature)?;
-    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&body.version) {
-        return Err(OpenError::UnsupportedVersion(body.version));
-    }
     Ok(body)
 }
 

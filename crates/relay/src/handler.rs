@@ -253,6 +253,8 @@ impl Relay {
                         ErrorCode::TooLarge,
                         format!("a batch may be at most {MAX_BATCH_BYTES} bytes"),
                     )
+                } else if let Some(refusal) = wrong_signer(&envelope, &s.chamber, &s.device) {
+                    refusal
                 } else {
                     match self
                         .storage
@@ -343,5 +345,29 @@ pub fn limit_for(blob_route: bool) -> usize {
         MAX_BLOB_FRAME_BYTES
     } else {
         MAX_FRAME_BYTES
+    }
+}
+
+/// Why a pushed envelope is not the session's own, if it is not: each device
+/// pushes only what it signed itself, for its own chamber (so a device cannot
+/// pass off a batch as another's, and a copied batch cannot be replayed
+/// through another session or chamber).
+fn wrong_signer(envelope: &[u8], chamber: &str, device: &[u8; 32]) -> Option<Frame> {
+    match nextdate_protocol::envelope::signed_body(envelope) {
+        Err(nextdate_protocol::OpenError::BadSignature) => {
+            Some(refuse(ErrorCode::Forbidden, "the batch's signature does not verify"))
+        }
+        Err(e) => Some(refuse(
+            ErrorCode::Malformed,
+            format!("the batch is not an envelope ({e})"),
+        )),
+        Ok(body) if &body.device != device => Some(refuse(
+            ErrorCode::Forbidden,
+            "a batch must be signed by the device that sends it",
+        )),
+        Ok(body) if body.chamber != chamber => {
+            Some(refuse(ErrorCode::Forbidden, "the batch is sealed for another chamber"))
+        }
+        Ok(_) => None,
     }
 }
