@@ -7,6 +7,8 @@
 mod randomized;
 #[path = "support/chamber.rs"]
 mod support_chamber;
+#[path = "support/lying_relay.rs"]
+mod support_lying_relay;
 #[path = "support/relay.rs"]
 mod support_relay;
 
@@ -296,4 +298,96 @@ fn a_listening_device_hears_of_new_batches_at_once() {
     };
     assert_eq!(ended.code(), "relay_unreachable", "{ended}");
     assert!(LiveFeed::connect(&LiveTarget::of(&devices[1]).unwrap()).is_err());
+}
+
+/// A relay that acknowledges a batch without storing it, or leaves a batch
+/// out of what it serves: the devices notice, say so, send again or ask
+/// again, and converge with nothing lost.
+#[test]
+fn a_relay_that_drops_or_hides_batches_is_caught_and_nothing_is_lost() {
+    let root = tempfile::tempdir().unwrap();
+    let relay = RelayProc::start(
+        &root.path().join("relay"),
+        &root.path().join("relay.log"),
+        "127.0.0.1:0",
+    );
+    let liar = support_lying_relay::LyingRelay::start(&relay.url);
+    let mut devices = chamber(root.path(), &relay, 2);
+    for d in devices.iter_mut() {
+        d.set_sync_state(&[("relay", Some(&liar.url))]).unwrap();
+    }
+    settle(&mut devices);
+
+    // Acknowledged, never stored: the device sees it is missing and sends it again.
+    let case = devices[0]
+        .add_case(NewCase {
+            title: "Dropped v. Relay".into(),
+            number: "CS 11/2026".into(),
+            court: "Saket".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    liar.lies
+        .drop_next_push
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let report = engine::sync_now(&mut devices[0]).unwrap();
+    assert_eq!(
+        liar.lies.dropped.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the lie was told"
+    );
+    assert_eq!(report.resent_batches, 1, "{report:?}");
+    let status = engine::status(&devices[0]).unwrap();
+    assert!(
+        status.last_rejection.as_deref().unwrap_or("").contains("never served"),
+        "{status:?}"
+    );
+    assert_eq!(status.pending_changes, 0, "sent again, and seen back this time");
+    engine::sync_now(&mut devices[1]).unwrap();
+    assert!(
+        devices[1].case_doc(&case).is_ok(),
+        "the dropped change arrived after all"
+    );
+
+    // A batch left out of the pages: the other device stops before it and says so.
+    let hidden = devices[0]
+        .add_case(NewCase {
+            title: "Hidden v. Relay".into(),
+            number: "CS 12/2026".into(),
+            court: "Saket".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    let seq = engine::state(&devices[0]).unwrap().unwrap().cursor;
+    liar.lies.hide_seq.store(seq, std::sync::atomic::Ordering::SeqCst);
+    let after = devices[0]
+        .add_case(NewCase {
+            title: "After v. Relay".into(),
+            number: "CS 13/2026".into(),
+            court: "Saket".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    let before = engine::state(&devices[1]).unwrap().unwrap().cursor;
+    let report = engine::sync_now(&mut devices[1]).unwrap();
+    assert!(report.withheld_batches >= 1, "{report:?}");
+    assert_eq!(
+        engine::state(&devices[1]).unwrap().unwrap().cursor,
+        seq - 1,
+        "the cursor stops before the gap"
+    );
+    assert!(before < seq);
+    assert!(devices[1].case_doc(&hidden).is_err() && devices[1].case_doc(&after).is_err());
+    assert!(engine::status(&devices[1])
+        .unwrap()
+        .last_rejection
+        .unwrap()
+        .contains("skipped batches"));
+    // The relay stops lying: everything arrives, nothing was lost.
+    liar.lies.hide_seq.store(0, std::sync::atomic::Ordering::SeqCst);
+    settle(&mut devices);
+    assert!(devices[1].case_doc(&hidden).is_ok() && devices[1].case_doc(&after).is_ok());
+    assert_converged(&devices);
 }

@@ -104,6 +104,16 @@ impl Diary {
         })
     }
 
+    /// Removes outbox entries `first..=last` (a batch this device has seen
+    /// come back from the relay) and sets the given sync state keys, in one
+    /// transaction.
+    pub fn outbox_confirm(&mut self, first: i64, last: i64, state: &[(&str, Option<&str>)]) -> Result<()> {
+        self.with_transaction(|tx, _| {
+            tx.execute("DELETE FROM outbox WHERE seq BETWEEN ?1 AND ?2", [first, last])?;
+            set_state(tx, state)
+        })
+    }
+
     /// A sync state value (kept in the encrypted database).
     pub fn sync_state(&self, key: &str) -> Result<Option<String>> {
         store::meta_get(&self.conn, &format!("{SYNC_PREFIX}{key}"))

@@ -22,6 +22,7 @@ use nextdate_protocol::frame::{MAX_BATCH_BYTES, MAX_PULL};
 use nextdate_protocol::{BatchPayload, CertPin};
 
 use crate::client::{normalise_relay_url, RelayClient};
+use crate::confirm;
 use crate::crypto::{self, ChamberKey, DeviceKeys};
 use crate::error::SyncError;
 use crate::invite::Invite;
@@ -74,6 +75,10 @@ pub struct SyncReport {
     pub pulled_batches: u32,
     pub merged_docs: u32,
     pub rejected_batches: u32,
+    /// Batches the relay acknowledged but never served back, queued again.
+    pub resent_batches: u32,
+    /// Batches the relay skipped in the log (the cursor stopped before them).
+    pub withheld_batches: u32,
     pub blobs_sent: u32,
     pub blobs_received: u32,
 }
@@ -344,7 +349,13 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
             d.register_this_device(name, "advocate", label)?;
             d.set_sync_state(&[("join_pending", None)])?;
             push(d, &cfg, &client, &mut report)?;
+            pull(d, &cfg, &client, &mut report)?;
         }
+    }
+    if report.resent_batches > 0 {
+        // What the relay dropped goes again now, and is looked for once more.
+        push(d, &cfg, &client, &mut report)?;
+        pull(d, &cfg, &client, &mut report)?;
     }
     blobs(d, &cfg, &client, &mut report)?;
     Ok(report)
@@ -352,26 +363,26 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
 
 fn push(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
     loop {
-        let (batch_id, last, changes) = match d.sync_state("inflight")? {
+        let (batch_id, first, last, changes) = match d.sync_state("inflight")? {
             Some(inflight) => {
                 let parsed = parse_inflight(&inflight)
                     .ok_or_else(|| SyncError::DamagedState(format!("inflight is {inflight:?}")))?;
                 let (id, first, last) = parsed;
-                (id, last, d.outbox_range(first, last)?)
+                (id, first, last, d.outbox_range(first, last)?)
             }
-            None => match d.outbox_run(0, BATCH_BYTES, BATCH_ENTRIES)? {
+            None => match d.outbox_run(state_i64(d, "pushed_through")?, BATCH_BYTES, BATCH_ENTRIES)? {
                 None => return Ok(()),
                 Some(run) => {
                     let mut id = [0u8; 16];
                     OsRng.fill_bytes(&mut id);
                     let rec = format!("{} {} {}", data_encoding::HEXLOWER.encode(&id), run.first, run.last);
                     d.set_sync_state(&[("inflight", Some(&rec))])?;
-                    (id, run.last, run.changes)
+                    (id, run.first, run.last, run.changes)
                 }
             },
         };
         if changes.is_empty() {
-            d.set_sync_state(&[("inflight", None)])?;
+            d.set_sync_state(&[("inflight", None), ("pushed_through", Some(&last.to_string()))])?;
             continue;
         }
         let n = changes.len() as u32;
@@ -383,7 +394,18 @@ fn push(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
             return Err(SyncError::ChangeTooLarge(envelope.len()));
         }
         client.push(batch_id, envelope)?;
-        d.outbox_ack(last, &[("inflight", None)])?;
+        // Acknowledged, but kept in the outbox until seen back (see `confirm`).
+        let mut waiting = confirm::load(d)?;
+        waiting.push(confirm::Unconfirmed {
+            id: batch_id,
+            first,
+            last,
+        });
+        d.set_sync_state(&[
+            ("inflight", None),
+            ("pushed_through", Some(&last.to_string())),
+            ("unconfirmed", confirm::encode(&waiting).as_deref()),
+        ])?;
         report.pushed_batches += 1;
         report.pushed_changes += n;
     }
@@ -399,17 +421,35 @@ fn parse_inflight(s: &str) -> Option<([u8; 16], i64, i64)> {
 
 fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
     let me = cfg.keys.public();
+    let acknowledged_before: Vec<[u8; 16]> = confirm::load(d)?.iter().map(|u| u.id).collect();
     loop {
         let cursor = state_i64(d, "cursor")? as u64;
-        let items = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?.batches;
+        let mut items = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?.batches;
+        let gap = confirm::first_gap(cursor + 1, items.iter().map(|b| b.seq));
+        if let Some((missing, found)) = gap {
+            // Never move the cursor past batches not seen: stop before the gap.
+            items.retain(|b| b.seq < missing);
+            report.withheld_batches += (found - missing) as u32;
+            d.set_sync_state(&[(
+                "last_rejection",
+                Some(&format!(
+                    "the relay skipped batches {missing} to {} of the chamber's log; they are asked for again at the next sync",
+                    found - 1
+                )),
+            )])?;
+        }
         let Some(last) = items.last().map(|b| b.seq.to_string()) else {
+            if gap.is_none() {
+                requeue_missing(d, &acknowledged_before, report)?;
+            }
             return Ok(());
         };
         let mut good: Vec<(u64, Vec<DocChange>)> = Vec::new();
         let mut rejected: Vec<(u64, String)> = Vec::new();
+        let mut own: Vec<[u8; 16]> = Vec::new();
         for b in &items {
             match crypto::open(&b.envelope, &cfg.key, &cfg.chamber) {
-                Ok(o) if o.device == me => {}
+                Ok(o) if o.device == me => own.push(o.batch_id),
                 Ok(o) => good.push((b.seq, o.payload.changes.into_iter().map(from_wire).collect())),
                 Err(e) => rejected.push((b.seq, e.to_string())),
             }
@@ -441,7 +481,50 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
             ])?;
             report.rejected_batches += rejected.len() as u32;
         }
+        confirm_seen(d, &own)?;
+        if gap.is_some() {
+            return Ok(());
+        }
     }
+}
+
+/// This device's own batches came back: their outbox entries go.
+fn confirm_seen(d: &mut Diary, own: &[[u8; 16]]) -> Result<(), SyncError> {
+    let mut waiting = confirm::load(d)?;
+    while let Some(at) = waiting.iter().position(|u| own.contains(&u.id)) {
+        let u = waiting.remove(at);
+        d.outbox_confirm(
+            u.first,
+            u.last,
+            &[("unconfirmed", confirm::encode(&waiting).as_deref())],
+        )?;
+    }
+    Ok(())
+}
+
+/// At the end of the log, a batch acknowledged before this pull and still not
+/// seen was never stored: it is queued again (sent at the next push).
+fn requeue_missing(d: &mut Diary, acknowledged_before: &[[u8; 16]], report: &mut SyncReport) -> Result<(), SyncError> {
+    let waiting = confirm::load(d)?;
+    let (missing, keep): (Vec<_>, Vec<_>) = waiting.into_iter().partition(|u| acknowledged_before.contains(&u.id));
+    let Some(from) = missing.iter().map(|u| u.first).min() else {
+        return Ok(());
+    };
+    report.resent_batches += missing.len() as u32;
+    d.set_sync_state(&[
+        ("unconfirmed", confirm::encode(&keep).as_deref()),
+        ("pushed_through", Some(&(from - 1).max(0).to_string())),
+        (
+            "last_rejection",
+            Some(&format!(
+                "the relay acknowledged {} batch{} of this laptop's changes but never served {}; sent again",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "es" },
+                if missing.len() == 1 { "it" } else { "them" }
+            )),
+        ),
+    ])?;
+    Ok(())
 }
 
 /// A merge failure caused by the batch's content (not by the local database).

@@ -9,6 +9,8 @@
 //! - [`client`]: the device side of the protocol over HTTP.
 //! - [`tls`]: TLS to the relay, pinned to its certificate's key when the
 //!   invite gives a pin.
+//! - `confirm`: batches the relay acknowledged, kept until seen back, and
+//!   gaps in the log noticed.
 //! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
 //!   typed [`SyncState`] a scheduler works from.
 //! - [`live`]: the relay's WebSocket that says when there is something to pull.
@@ -21,6 +23,7 @@
 
 pub mod background;
 pub mod client;
+mod confirm;
 pub mod crypto;
 pub mod engine;
 pub mod error;

@@ -1033,6 +1033,10 @@ export type SyncReport = {
 	pulled_batches: number,
 	merged_docs: number,
 	rejected_batches: number,
+	/**  Batches the relay acknowledged but never served back, queued again. */
+	resent_batches: number,
+	/**  Batches the relay skipped in the log (the cursor stopped before them). */
+	withheld_batches: number,
 	blobs_sent: number,
 	blobs_received: number,
 };
