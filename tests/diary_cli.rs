@@ -193,3 +193,36 @@ fn delete_everything_asks_for_the_diary_name() {
     let (code, _) = cli.fails(&["case", "list"]);
     assert_eq!(code, "no_diary");
 }
+
+/// `nextdate check` passes a healthy diary; a byte changed in the encrypted
+/// file on disk is named (exit code 1, the problem in `--json`), and
+/// `nextdate repair` says it cannot repair a damaged page.
+#[test]
+fn check_names_a_damaged_page_and_repair_says_what_it_cannot_fix() {
+    let (cli, _) = Cli::init();
+    cli.run(&["demo", "--cases", "120"]);
+    let out = cli.run(&["check"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no problems found"), "{text}");
+    let healthy = cli.json(&["check"]);
+    assert!(healthy["documents"].as_u64().unwrap() >= 120, "{healthy}");
+
+    let file = cli.dir().join("diary.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(&file, &bytes).unwrap();
+    let out = cli.command().args(["--json", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["kind"] == "cipher"), "{report}");
+    let err: Value = serde_json::from_slice(&out.stderr).unwrap();
+    assert_eq!(err["error"]["code"], "damaged_database");
+    let out = cli.run(&["repair"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("could not be repaired here"));
+}

@@ -121,6 +121,8 @@ pub enum DiaryError {
     AlreadyVoided(String),
     #[error("nothing to undo: this device has made no change that is not undone yet")]
     NothingToUndo,
+    #[error("the check found {0} problem(s) in this diary (listed above)")]
+    CheckFailed(usize),
     #[error("client {0}'s personal data was already erased")]
     AlreadyErased(String),
     #[error("to erase this client's data, confirm with their name exactly as the diary has it ({name:?}); {given:?} is not it")]
@@ -195,6 +197,7 @@ impl DiaryError {
             AlreadyVoided(_) => ErrorCode::AlreadyVoided,
             NothingToUndo => ErrorCode::NothingToUndo,
             AlreadyErased(_) => ErrorCode::AlreadyErased,
+            CheckFailed(_) => ErrorCode::DamagedDatabase,
             ErasureNotConfirmed { .. } => ErrorCode::ErasureNotConfirmed,
             Database(_) => ErrorCode::Database,
             Document(_) => ErrorCode::Document,

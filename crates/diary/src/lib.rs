@@ -16,6 +16,7 @@ pub mod atomic_file;
 pub mod backup;
 pub mod calendar;
 pub mod case_status;
+pub mod check;
 pub mod dates;
 pub mod deletion;
 pub mod demo;

@@ -52,6 +52,9 @@ fn apply_key_and_settings(conn: &Connection, key: &DbKey) -> rusqlite::Result<()
     conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     let literal = key.sqlcipher_literal();
     conn.execute_batch(&format!("PRAGMA key = {};", literal.as_str()))?;
+    // SQLCipher turns its own logging on (to stderr) when it first starts,
+    // which the key just did: off again, for good.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     Ok(())
 }
 

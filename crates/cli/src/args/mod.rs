@@ -101,6 +101,10 @@ pub enum Command {
     Undo,
     /// Drop the projection and rebuild it from the documents.
     Rebuild,
+    /// Check the diary for damage (encrypted pages, records, lists, attachments); writes nothing.
+    Check,
+    /// Rebuild what the records hold, then check again and say what could not be repaired.
+    Repair,
     /// Fill the diary with realistic demo cases.
     Demo {
         #[arg(long, default_value_t = 50)]

@@ -1,4 +1,5 @@
 //! Whole-diary upkeep: `nextdate rebuild` (the projection from the documents),
+//! `nextdate check` and `nextdate repair` (damage found, and what was fixed),
 //! `nextdate demo` (realistic sample cases) and `nextdate delete-everything`.
 
 use nextdate_diary::{Diary, DiaryError};
@@ -10,6 +11,17 @@ pub fn rebuild(diary: &mut Diary, out: &Out) -> Result<(), DiaryError> {
     diary.rebuild()?;
     out.ok("projection rebuilt from the documents");
     Ok(())
+}
+
+/// Checks the diary (after repairing what can be, with `repair`) and prints
+/// what it found; a diary with problems is an error (exit code 1).
+pub fn check(diary: &mut Diary, repair: bool, out: &Out) -> Result<(), DiaryError> {
+    let report = if repair { diary.repair()? } else { diary.check()? };
+    out.checked(&report, repair);
+    match report.problems.len() {
+        0 => Ok(()),
+        n => Err(DiaryError::CheckFailed(n)),
+    }
 }
 
 /// Adds `cases` demo cases, `batch` per transaction, printing each committed batch's ids.

@@ -164,4 +164,24 @@ impl Out {
             );
         }
     }
+
+    /// What a check (or a repair) found.
+    pub fn checked(&self, r: &nextdate_diary::check::CheckReport, repaired: bool) {
+        if self.json {
+            return self.print_json(r);
+        }
+        if r.rebuilt {
+            println!("rebuilt the lists and search from the records");
+        }
+        println!("checked {} records and {} attachments", r.documents, r.attachments);
+        if r.problems.is_empty() {
+            println!("no problems found");
+        }
+        for p in &r.problems {
+            println!("{:?}: {}", p.kind, p.detail);
+        }
+        if !r.problems.is_empty() && repaired {
+            println!("what is listed could not be repaired here: restore it from the latest backup");
+        }
+    }
 }
