@@ -154,7 +154,7 @@ pub(crate) fn name_clients(conn: &rusqlite::Connection, message: &str) -> Result
 }
 
 /// The name client `id` is shown under, removed and erased clients too.
-fn client_label(conn: &rusqlite::Connection, id: &str) -> Result<Option<String>> {
+pub(crate) fn client_label(conn: &rusqlite::Connection, id: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached(

@@ -95,15 +95,6 @@ impl Diary {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Removes outbox entries up to `last` (the relay has them) and sets the
-    /// given sync state keys, in one transaction.
-    pub fn outbox_ack(&mut self, last: i64, state: &[(&str, Option<&str>)]) -> Result<()> {
-        self.with_transaction(|tx, _| {
-            tx.execute("DELETE FROM outbox WHERE seq <= ?1", [last])?;
-            set_state(tx, state)
-        })
-    }
-
     /// Removes outbox entries `first..=last` (a batch this device has seen
     /// come back from the relay) and sets the given sync state keys, in one
     /// transaction.

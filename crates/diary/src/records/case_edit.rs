@@ -83,14 +83,7 @@ fn party_words(p: &Party) -> String {
 
 /// The name a client is known by, removed clients too; the id if none.
 fn client_name(tx: &Transaction, id: &str) -> Result<String> {
-    let name: Option<String> = tx
-        .prepare_cached(
-            "SELECT name FROM clients WHERE id = ?1
-             UNION ALL SELECT label FROM removed_records WHERE kind = 'client' AND id = ?1 LIMIT 1",
-        )?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(name.unwrap_or_else(|| id.to_string()))
+    Ok(crate::erasure::client_label(tx, id)?.unwrap_or_else(|| id.to_string()))
 }
 
 /// A member's name; the id if the chamber does not know it.
