@@ -11,12 +11,13 @@ mod support_relay;
 use std::io::{Read, Write};
 use std::time::Duration;
 
+use nextdate_diary::roles::Role;
 use nextdate_diary::NewClient;
 use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::DeviceKeys;
-use nextdate_sync::engine;
 use nextdate_sync::SyncError;
+use nextdate_sync::{engine, joining};
 use support_chamber::chamber;
 use support_relay::*;
 
@@ -45,13 +46,13 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
     }
 
     // A used token.
-    let invite = engine::invite(&mut devices[0], Duration::from_secs(3600))
+    let invite = joining::invite(&mut devices[0], Duration::from_secs(3600), Role::Clerk)
         .unwrap()
         .invite;
     let mut third = new_diary(&root.path().join("third"), "Clerk");
-    engine::join(&mut third, &invite.code(), "clerk pc").unwrap();
+    joining::join(&mut third, &invite.code(), "clerk pc").unwrap();
     let mut fourth = new_diary(&root.path().join("fourth"), "Intruder");
-    let err = engine::join(&mut fourth, &invite.code(), "x").unwrap_err();
+    let err = joining::join(&mut fourth, &invite.code(), "x").unwrap_err();
     assert!(
         matches!(
             err,
@@ -70,10 +71,12 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
     assert_eq!(fourth.chamber_id(), reopen(&root.path().join("fourth")).chamber_id());
 
     // An expired token (the relay checks, whatever the device thinks).
-    let short = engine::invite(&mut devices[0], Duration::from_secs(1)).unwrap().invite;
+    let short = joining::invite(&mut devices[0], Duration::from_secs(1), Role::Advocate)
+        .unwrap()
+        .invite;
     std::thread::sleep(Duration::from_millis(2100));
     assert!(matches!(
-        engine::join(&mut fourth, &short.code(), "x"),
+        joining::join(&mut fourth, &short.code(), "x"),
         Err(SyncError::InviteExpired)
     ));
     let mut c = RelayClient::new(&relay.url, None).unwrap();

@@ -34,21 +34,45 @@ fn two_diaries_sync_through_the_cli() {
     let (code, _) = a.fails(&["sync", "init", "--relay", &relay.url]);
     assert_eq!(code, "sync_already_configured");
 
-    let invite = a.json(&["sync", "invite", "--hours", "2"]);
+    let invite = a.json(&["sync", "invite", "--hours", "2", "--role", "clerk"]);
     let code_text = invite["code"].as_str().unwrap().to_string();
-    assert!(code_text.starts_with("NDJOIN2-"));
+    assert!(code_text.starts_with("NDJOIN3-"));
+    assert_eq!(invite["role"], "clerk");
     let qr = a.run(&["sync", "invite", "--qr"]);
     assert!(String::from_utf8_lossy(&qr.stdout).contains('█'), "a QR code is drawn");
 
     let (b, _) = Cli::init();
-    let (bad, msg) = b.fails(&["sync", "join", "NDJOIN2-NOTAREALCODE"]);
+    let (bad, msg) = b.fails(&["sync", "join", "NDJOIN3-NOTAREALCODE"]);
     assert_eq!(bad, "bad_invite");
     assert!(msg.contains("mistyped"), "{msg}");
-    b.json(&["sync", "join", &code_text, "--label", "junior's laptop"]);
+    let asked = b.json(&["sync", "join", &code_text, "--label", "junior's laptop"]);
+    assert_eq!(
+        asked["awaiting_admission"], true,
+        "nothing to sync before the admin lets it in"
+    );
+    assert_eq!(b.json(&["sync", "status"])["awaiting_admission"], true);
+    let answered = a.json(&["sync", "now"]);
+    assert_eq!(answered["admitted_devices"], 1);
+    let joined = b.json(&["sync", "now"]);
+    assert_eq!(joined["awaiting_admission"], false);
     let shown = b.json(&["case", "show", &case]);
     assert_eq!(shown["number"], "WP(C) 77/2026");
     let (used, _) = b.fails(&["sync", "join", &code_text]);
     assert_eq!(used, "sync_already_configured");
+
+    // B is a clerk: fees are refused on B itself, in plain words.
+    let (code, msg) = b.fails(&["fee", "add", &case, "--kind", "received", "--amount", "5000"]);
+    assert_eq!(code, "not_allowed");
+    assert!(msg.contains("a clerk may not change fees"), "{msg}");
+    let members = a.json(&["sync", "members"]);
+    let clerk = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["label"] == "junior's laptop")
+        .expect("the new laptop is listed")
+        .clone();
+    assert_eq!(clerk["role"], "clerk");
 
     // An edit on B reaches A.
     b.json(&["note", "add", &case, "--text", "Counter affidavit filed"]);
@@ -56,6 +80,21 @@ fn two_diaries_sync_through_the_cli() {
     a.json(&["sync", "now", "--attempts", "3"]);
     let on_a = a.json(&["case", "show", &case]);
     assert!(on_a.to_string().contains("Counter affidavit filed"));
+
+    // Promoted on A, B may record fees once it has synced.
+    let promoted = a.run(&["sync", "role", clerk["member_id"].as_str().unwrap(), "advocate"]);
+    assert!(
+        promoted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&promoted.stderr)
+    );
+    assert!(String::from_utf8_lossy(&promoted.stdout).contains("is now an advocate"));
+    b.json(&["sync", "now"]);
+    b.json(&["fee", "add", &case, "--kind", "received", "--amount", "5000"]);
+    b.json(&["sync", "now"]);
+    a.json(&["sync", "now"]);
+    let fees = a.json(&["case", "show", &case])["fees"].clone();
+    assert_eq!(fees.as_array().map(Vec::len), Some(1), "the fee reached A: {fees}");
 
     let status = a.json(&["sync", "status"]);
     assert_eq!(status["configured"], true);

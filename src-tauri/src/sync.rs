@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use nextdate_diary::roles::Role;
 use nextdate_diary::{Diary, DiaryError};
 use nextdate_sync::background::{self, DiaryHost, SyncEvent};
 use nextdate_sync::engine;
@@ -67,9 +68,9 @@ pub fn sync_setup(s: State<'_, Session>, relay: String, pin: Option<String>) -> 
 
 #[tauri::command]
 #[specta::specta]
-pub fn sync_invite(s: State<'_, Session>, hours: u32) -> Result<InviteView, AppError> {
+pub fn sync_invite(s: State<'_, Session>, hours: u32, role: Role) -> Result<InviteView, AppError> {
     let made = with_sync(&s, |d| {
-        engine::invite(d, Duration::from_secs(u64::from(hours.clamp(1, 24 * 30)) * 3600))
+        nextdate_sync::joining::invite(d, Duration::from_secs(u64::from(hours.clamp(1, 24 * 30)) * 3600), role)
     })?;
     let invite = made.invite;
     Ok(InviteView {
@@ -89,7 +90,17 @@ pub fn sync_join(s: State<'_, Session>, code: String, label: String) -> Result<S
     } else {
         label
     };
-    with_sync(&s, |d| engine::join(d, &code, label.trim()))
+    with_sync(&s, |d| nextdate_sync::joining::join(d, &code, label.trim()))
+}
+
+/// Changes a member's role (Sync → Members); syncs so every laptop learns it.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_set_role(s: State<'_, Session>, member_id: String, role: Role) -> Result<SyncStatus, AppError> {
+    with_sync(&s, |d| {
+        nextdate_sync::members::set_role(d, &member_id, role)?;
+        engine::status(d)
+    })
 }
 
 #[tauri::command]

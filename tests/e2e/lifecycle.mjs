@@ -180,7 +180,7 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("sync-invite");
     await s.byTestId("sync-invite-shown");
     const code = await (await s.byTestId("sync-invite-code")).prop("value");
-    assert.match(code, /^NDJOIN2-[A-Z2-7]+$/);
+    assert.match(code, /^NDJOIN3-[A-Z2-7]+$/);
     assert.equal((await s.findAll('[data-testid="sync-invite-shown"] svg')).length, 1, "the QR code is drawn");
     await s.execute('document.querySelector(\'[data-testid="sync-invite-shown"]\').scrollIntoView({ block: "center" })');
     await shot("18-sync-invite");
@@ -190,7 +190,11 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     const env = { ...process.env, NEXTDATE_PASSPHRASE: PASS };
     const nd = (...args) => execFileSync(cli, ["--diary", join(other, "diary"), "--json", ...args], { env }).toString();
     nd("init", "--passphrase", "--name", "Junior", "--advocate", "Adv. Junior");
-    nd("sync", "join", code, "--label", "junior laptop");
+    assert.equal(JSON.parse(nd("sync", "join", code, "--label", "junior laptop")).awaiting_admission, true);
+    // The window lets the junior's laptop in at its next sync (this one, or a background one).
+    await click("sync-now");
+    await s.until(async () => (await (await s.byTestId("sync-devices")).text()).includes("junior laptop"), "the junior's laptop is let in");
+    assert.equal(JSON.parse(nd("sync", "now")).awaiting_admission, false);
     nd("case", "add", "--title", "Synced matter v. State", "--number", "BAIL 55/2026", "--court", "Saket District Courts");
     nd("sync", "now");
 

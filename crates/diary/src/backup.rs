@@ -383,6 +383,7 @@ fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
             label: "restored from backup".into(),
             member_id: h.member_id.clone(),
             added_at: chrono::Utc::now().to_rfc3339(),
+            ..Default::default()
         },
     );
     let heads = chamber_doc.get_heads();

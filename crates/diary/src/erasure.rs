@@ -57,6 +57,10 @@ impl Diary {
                     id: id.to_string(),
                 });
             }
+            crate::authorize::check_local_action(
+                tx,
+                crate::roles::Action::new(crate::roles::Record::Client, crate::roles::Op::Remove),
+            )?;
             let old: ClientDoc = autosurgeon::hydrate(&store::load_doc(tx, id)?)?;
             if old.erased_at.is_some() {
                 return Err(DiaryError::AlreadyErased(id.to_string()));
@@ -92,10 +96,7 @@ impl Diary {
             // "Undo" does not reach back past an erasure: taking back an
             // earlier change (a detached client) would half-restore the client.
             tx.execute("DELETE FROM undo_journal", [])?;
-            tx.execute(
-                "INSERT INTO outbox (doc_id, kind, bytes, created_at, replaces) VALUES (?1, ?2, ?3, ?4, 1)",
-                params![id, DocKind::Client.as_str(), doc.save(), now],
-            )?;
+            store::queue_local(tx, id, DocKind::Client, &doc.save(), true, &now)?;
             Ok(Erased {
                 id: id.to_string(),
                 message: format!("Erased the personal data of client {}", old.name.trim()),

@@ -127,6 +127,9 @@ pub enum DiaryError {
     AlreadyErased(String),
     #[error("to erase this client's data, confirm with their name exactly as the diary has it ({name:?}); {given:?} is not it")]
     ErasureNotConfirmed { name: String, given: String },
+    /// The chamber role of this laptop's member does not allow the change.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("document error: {0}")]
@@ -197,6 +200,7 @@ impl DiaryError {
             AlreadyVoided(_) => ErrorCode::AlreadyVoided,
             NothingToUndo => ErrorCode::NothingToUndo,
             AlreadyErased(_) => ErrorCode::AlreadyErased,
+            NotAllowed(_) => ErrorCode::NotAllowed,
             CheckFailed(_) => ErrorCode::DamagedDatabase,
             ErasureNotConfirmed { .. } => ErrorCode::ErasureNotConfirmed,
             Database(_) => ErrorCode::Database,

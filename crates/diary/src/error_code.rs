@@ -84,6 +84,7 @@ error_codes! {
     NothingToUndo => "nothing_to_undo",
     AlreadyErased => "already_erased",
     ErasureNotConfirmed => "erasure_not_confirmed",
+    NotAllowed => "not_allowed",
     // Failures of the machine rather than of the input.
     Database => "database",
     Document => "document",

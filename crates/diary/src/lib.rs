@@ -13,6 +13,7 @@
 //! No Tauri and no network here.
 
 pub mod atomic_file;
+pub mod authorize;
 pub mod backup;
 pub mod calendar;
 pub mod case_status;
@@ -29,6 +30,7 @@ pub mod export;
 pub mod import;
 pub mod keys;
 pub mod listing;
+pub mod membership;
 pub mod model;
 pub mod money;
 pub mod order;
@@ -38,6 +40,7 @@ pub mod queries;
 pub mod records;
 pub mod reminders;
 pub mod replication;
+pub mod roles;
 pub mod store;
 pub mod undo;
 pub mod validate;

@@ -71,6 +71,20 @@ pub struct Device {
     pub label: String,
     pub member_id: String,
     pub added_at: String,
+    /// The device's Ed25519 public key (hex) that signs what it sends; empty
+    /// for a diary never set up for sync (or set up before keys were listed).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub signing_key: String,
+    /// The device's X25519 public key (hex), for sealing chamber keys to it.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub dh_key: String,
+    /// When the device was removed from the chamber (RFC 3339): nothing it
+    /// writes afterwards is accepted.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub removed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]

@@ -8,9 +8,10 @@ use automerge::AutoCommit;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
+use crate::authorize::{self, Decision, Gate};
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
-use crate::model::{ChamberDoc, Device, DocKind, Member};
+use crate::model::DocKind;
 use crate::{projection, store};
 
 /// One queued local change: the incremental bytes of one document, or, when
@@ -23,6 +24,18 @@ pub struct DocChange {
     pub bytes: Vec<u8>,
     #[serde(default)]
     pub replaces: bool,
+    /// The chamber document's heads when the change was written (32-byte
+    /// hashes one after another): what other laptops judge it against.
+    #[serde(default)]
+    pub context: Vec<u8>,
+}
+
+/// The changes of one batch from another device, with the Ed25519 key that
+/// signed it (checked by the sync layer before it gets here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedChanges {
+    pub signer: [u8; 32],
+    pub changes: Vec<DocChange>,
 }
 
 /// A run of outbox entries, oldest first, to be sent as one batch.
@@ -44,6 +57,11 @@ pub struct MergeReport {
     pub already_known: usize,
     /// Documents replaced by an erasure made on another device.
     pub erased: usize,
+    /// Changes refused: their author was not who they claimed, or their
+    /// role did not allow them (see [`crate::authorize`]).
+    pub refused: usize,
+    /// Changes waiting for the chamber state or earlier changes they build on.
+    pub parked: usize,
 }
 
 const SYNC_PREFIX: &str = "sync.";
@@ -53,7 +71,7 @@ impl Diary {
     /// (always at least one entry) and `max_entries` entries.
     pub fn outbox_run(&self, after: i64, max_bytes: usize, max_entries: usize) -> Result<Option<OutboxRun>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, doc_id, kind, bytes, replaces FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            "SELECT seq, doc_id, kind, bytes, replaces, context FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2",
         )?;
         let mut rows = stmt.query(params![after, max_entries as i64])?;
         let mut run = OutboxRun::default();
@@ -74,6 +92,7 @@ impl Diary {
                 kind: r.get(2)?,
                 bytes,
                 replaces: r.get(4)?,
+                context: r.get(5)?,
             });
         }
         Ok((!run.changes.is_empty()).then_some(run))
@@ -82,7 +101,7 @@ impl Diary {
     /// The outbox entries `first..=last` exactly (to resend a batch unchanged).
     pub fn outbox_range(&self, first: i64, last: i64) -> Result<Vec<DocChange>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT doc_id, kind, bytes, replaces FROM outbox WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
+            "SELECT doc_id, kind, bytes, replaces, context FROM outbox WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq",
         )?;
         let rows = stmt.query_map(params![first, last], |r| {
             Ok(DocChange {
@@ -90,6 +109,7 @@ impl Diary {
                 kind: r.get(1)?,
                 bytes: r.get(2)?,
                 replaces: r.get(3)?,
+                context: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -117,32 +137,39 @@ impl Diary {
 
     /// Merges changes made on other devices, then sets `state` (the cursor), all
     /// in one transaction: either every change and the new cursor are kept, or
-    /// nothing is. Changes already known are skipped; merged changes are not
-    /// queued for sending again. The bytes of an attachment whose last
-    /// document record the merge took away go in the same transaction (see
-    /// [`crate::records::document`]).
-    pub fn merge_remote(&mut self, changes: &[DocChange], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
+    /// nothing is. Each change is first judged ([`crate::authorize`]): refused
+    /// ones stay out and are listed, ones that cannot be judged yet wait in the
+    /// diary and are judged again after every merge. Changes already known are
+    /// skipped; merged changes are not queued for sending again. The bytes of
+    /// an attachment whose last document record the merge took away go in the
+    /// same transaction (see [`crate::records::document`]).
+    pub fn merge_remote(&mut self, batches: &[SignedChanges], state: &[(&str, Option<&str>)]) -> Result<MergeReport> {
         let chamber_id = self.chamber_id().to_string();
         let report = self.with_transaction(|tx, _| {
             let mut report = MergeReport::default();
             let mut released = std::collections::BTreeSet::new();
-            // Changes to one document are merged together: it is loaded,
-            // stored and projected once per run of changes, not once per
-            // change. A replacement (an erasure) ends a run: what came before
-            // it is merged first, then the document is replaced.
-            let mut rest = changes;
-            while !rest.is_empty() {
-                let run = rest.iter().position(|c| c.replaces).unwrap_or(rest.len());
-                merge_run(tx, &chamber_id, &rest[..run], &mut released, &mut report)?;
-                if let Some(c) = rest.get(run) {
-                    let kind = parse_kind(&c.kind)?;
-                    match crate::erasure::replace_remote(tx, &c.doc_id, kind, &c.bytes)? {
-                        crate::erasure::Replaced::Replaced => report.erased += 1,
-                        crate::erasure::Replaced::AlreadyKnown => report.already_known += 1,
+            let mut gate = Gate::new(&chamber_id, store::meta_get(tx, "sync.founder")?);
+            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let mut accepted = Vec::new();
+            for batch in batches {
+                let signer = data_encoding::HEXLOWER.encode(&batch.signer);
+                // The chamber's own changes first: the others are judged against it.
+                let (chamber, rest): (Vec<&DocChange>, Vec<&DocChange>) =
+                    batch.changes.iter().partition(|c| c.kind == DocKind::Chamber.as_str());
+                for c in chamber.into_iter().chain(rest) {
+                    match judge(tx, &mut gate, &chamber_id, &signer, c)? {
+                        Decision::Accept => accepted.push(c.clone()),
+                        Decision::Park => park(tx, &signer, c, &now)?,
+                        Decision::Refuse(r) => {
+                            authorize::record_refusal(tx, &c.doc_id, &signer, &r, &now)?;
+                            report.refused += r.hashes.len().max(1);
+                        }
                     }
                 }
-                rest = &rest[(run + 1).min(rest.len())..];
             }
+            merge_changes(tx, &chamber_id, &accepted, &mut released, &mut report)?;
+            retry_parked(tx, &mut gate, &chamber_id, &now, &mut released, &mut report)?;
+            report.parked = tx.query_row("SELECT count(*) FROM parked_changes", [], |r| r.get::<_, i64>(0))? as usize;
             crate::records::document::drop_unreferenced_blobs(tx, &released)?;
             set_state(tx, state)?;
             Ok(report)
@@ -151,6 +178,42 @@ impl Diary {
             self.scrub()?;
         }
         Ok(report)
+    }
+
+    /// Changes refused from other laptops, grouped by who sent them and why,
+    /// most first.
+    pub fn refused_changes(&self) -> Result<Vec<RefusedGroup>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT who, reason, count(*), max(refused_at) FROM refused_changes
+             GROUP BY who, reason ORDER BY 3 DESC, 1, 2",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(RefusedGroup {
+                who: r.get(0)?,
+                reason: r.get(1)?,
+                count: r.get::<_, i64>(2)? as u32,
+                last_at: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Stamps every queued local change (outside the chamber document) with
+    /// the chamber's current heads: once a joining laptop has been let in,
+    /// what it wrote before is judged against the chamber that lists it.
+    pub fn restamp_outbox(&mut self) -> Result<()> {
+        self.with_transaction(|tx, _| {
+            let context = store::chamber_context(tx)?;
+            tx.execute("UPDATE outbox SET context = ?1 WHERE kind != 'chamber'", [context])?;
+            Ok(())
+        })
+    }
+
+    /// Changes from other laptops waiting to be judged.
+    pub fn parked_changes(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM parked_changes", [], |r| r.get::<_, i64>(0))? as u32)
     }
 
     /// Makes this diary part of chamber `chamber_id` (when it joins one through an
@@ -170,6 +233,7 @@ impl Diary {
             tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [&own])?;
             tx.execute("DELETE FROM history WHERE doc_id = ?1", [&own])?;
             tx.execute("DELETE FROM docs WHERE id = ?1", [&own])?;
+            tx.execute("DELETE FROM meta WHERE key = 'chamber_heads'", [])?;
             tx.execute("DELETE FROM members", [])?;
             tx.execute("DELETE FROM devices", [])?;
             store::meta_set(tx, "chamber_id", chamber_id)
@@ -181,50 +245,6 @@ impl Diary {
     /// Whether the chamber document is present (after joining, once it was pulled).
     pub fn has_chamber_doc(&self) -> Result<bool> {
         Ok(store::doc_kind(&self.conn, self.chamber_id())? == Some(DocKind::Chamber))
-    }
-
-    /// Adds this device (and its member, unless already there) to the chamber
-    /// document. Used once a joining device has pulled the chamber.
-    pub fn register_this_device(&mut self, member_name: &str, role: &str, label: &str) -> Result<()> {
-        let member_id = self.member_id().to_string();
-        let actor = self.actor_hex();
-        let chamber_id = self.chamber_id().to_string();
-        let (member_name, label) = (member_name.trim().to_string(), label.trim().to_string());
-        self.write(|w| {
-            w.not_undoable();
-            w.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {
-                c.members.entry(member_id.clone()).or_insert(Member {
-                    name: member_name,
-                    role: role.to_string(),
-                });
-                c.devices.insert(
-                    actor,
-                    Device {
-                        label,
-                        member_id,
-                        added_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    },
-                );
-                Ok(((), "Added a device".to_string()))
-            })
-        })
-    }
-
-    /// The chamber's devices with their members, by member name then label.
-    pub fn chamber_devices(&self) -> Result<Vec<ChamberDevice>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT d.actor, d.label, coalesce(m.name, ''), coalesce(m.role, '') FROM devices d
-             LEFT JOIN members m ON m.id = d.member_id ORDER BY 3, 2",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ChamberDevice {
-                actor: r.get(0)?,
-                label: r.get(1)?,
-                member: r.get(2)?,
-                role: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The blobs sync exchanges, by id, and whether their bytes are here:
@@ -293,16 +313,30 @@ impl Diary {
     }
 }
 
-/// One device of the chamber, with the member it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChamberDevice {
-    /// The device's Automerge actor, in hex.
-    pub actor: String,
-    pub label: String,
-    /// The member's name, empty when the device names no member.
-    pub member: String,
-    /// The member's role, empty when the device names no member.
-    pub role: String,
+/// Refused changes from one laptop for one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RefusedGroup {
+    /// "Ravi's laptop".
+    pub who: String,
+    /// "a clerk may not change fees".
+    pub reason: String,
+    pub count: u32,
+    pub last_at: String,
+}
+
+impl RefusedGroup {
+    /// "3 changes from Ravi's laptop were refused: a clerk may not change fees".
+    pub fn sentence(&self) -> String {
+        format!(
+            "{} change{} from {} {} refused: {}",
+            self.count,
+            if self.count == 1 { "" } else { "s" },
+            self.who,
+            if self.count == 1 { "was" } else { "were" },
+            self.reason
+        )
+    }
 }
 
 /// A blob a document refers to, and whether its bytes are on this laptop.
@@ -342,6 +376,106 @@ fn parse_kind(name: &str) -> Result<DocKind> {
 }
 
 /// Merges a run of changes (no replacement among them), grouped by document.
+fn judge(tx: &Transaction, gate: &mut Gate, chamber_id: &str, signer: &str, c: &DocChange) -> Result<Decision> {
+    let kind = parse_kind(&c.kind)?;
+    if kind == DocKind::Chamber && c.doc_id != chamber_id {
+        return Err(DiaryError::Document(format!(
+            "a change names chamber {} but this diary belongs to chamber {chamber_id}",
+            c.doc_id
+        )));
+    }
+    gate.decide(tx, signer, &c.doc_id, kind, &c.bytes, c.replaces, &c.context)
+}
+
+fn park(tx: &Transaction, signer: &str, c: &DocChange, now: &str) -> Result<()> {
+    let signer = data_encoding::HEXLOWER
+        .decode(signer.as_bytes())
+        .map_err(|_| DiaryError::Document("a signer key is not hex".into()))?;
+    tx.prepare_cached(
+        "INSERT INTO parked_changes (signer, doc_id, kind, bytes, replaces, context, parked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![signer, c.doc_id, c.kind, c.bytes, c.replaces, c.context, now])?;
+    Ok(())
+}
+
+/// Judges the waiting changes again until a round decides none of them.
+fn retry_parked(
+    tx: &Transaction,
+    gate: &mut Gate,
+    chamber_id: &str,
+    now: &str,
+    released: &mut std::collections::BTreeSet<String>,
+    report: &mut MergeReport,
+) -> Result<()> {
+    loop {
+        let parked: Vec<(i64, String, DocChange)> = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT id, signer, doc_id, kind, bytes, replaces, context FROM parked_changes ORDER BY id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    data_encoding::HEXLOWER.encode(&r.get::<_, Vec<u8>>(1)?),
+                    DocChange {
+                        doc_id: r.get(2)?,
+                        kind: r.get(3)?,
+                        bytes: r.get(4)?,
+                        replaces: r.get(5)?,
+                        context: r.get(6)?,
+                    },
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut progress = false;
+        for (id, signer, c) in parked {
+            match judge(tx, gate, chamber_id, &signer, &c)? {
+                Decision::Park => continue,
+                Decision::Accept => merge_changes(tx, chamber_id, std::slice::from_ref(&c), released, report)?,
+                Decision::Refuse(r) => {
+                    authorize::record_refusal(tx, &c.doc_id, &signer, &r, now)?;
+                    report.refused += r.hashes.len().max(1);
+                }
+            }
+            tx.execute("DELETE FROM parked_changes WHERE id = ?1", [id])?;
+            progress = true;
+        }
+        if !progress {
+            return Ok(());
+        }
+    }
+}
+
+/// Merges accepted changes: runs of changes per document, and replacements
+/// (erasures) in their place.
+fn merge_changes(
+    tx: &Transaction,
+    chamber_id: &str,
+    changes: &[DocChange],
+    released: &mut std::collections::BTreeSet<String>,
+    report: &mut MergeReport,
+) -> Result<()> {
+    // Changes to one document are merged together: it is loaded, stored and
+    // projected once per run of changes, not once per change. A replacement
+    // (an erasure) ends a run: what came before it is merged first, then the
+    // document is replaced.
+    let mut rest = changes;
+    while !rest.is_empty() {
+        let run = rest.iter().position(|c| c.replaces).unwrap_or(rest.len());
+        merge_run(tx, chamber_id, &rest[..run], released, report)?;
+        if let Some(c) = rest.get(run) {
+            let kind = parse_kind(&c.kind)?;
+            match crate::erasure::replace_remote(tx, &c.doc_id, kind, &c.bytes)? {
+                crate::erasure::Replaced::Replaced => report.erased += 1,
+                crate::erasure::Replaced::AlreadyKnown => report.already_known += 1,
+            }
+        }
+        rest = &rest[(run + 1).min(rest.len())..];
+    }
+    Ok(())
+}
+
 fn merge_run(
     tx: &Transaction,
     chamber_id: &str,
@@ -417,7 +551,7 @@ fn merge_one(
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match existing {
         None => store::insert_remote_doc(tx, doc_id, kind, &mut doc, &now)?,
-        Some(_) => store::append_remote_change(tx, doc_id, bytes, &mut doc)?,
+        Some(_) => store::append_remote_change(tx, doc_id, kind, bytes, &mut doc)?,
     }
     projection::project_doc(tx, doc_id, kind, &mut doc)?;
     Ok(true)

@@ -34,6 +34,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_erasure",
         include_str!("../../../migrations/diary/0005_erasure/up.sql"),
     ),
+    (
+        "0006_trust",
+        include_str!("../../../migrations/diary/0006_trust/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.
@@ -189,9 +193,59 @@ pub fn doc_from_bytes(id: &str, bytes: &[u8]) -> Result<AutoCommit> {
 /// Stores a brand-new document from its full save (as chunk 0) and queues it for sync.
 pub fn insert_doc(tx: &Transaction, id: &str, kind: DocKind, saved: &[u8], now: &str) -> Result<()> {
     store_new_doc(tx, id, kind, saved, now)?;
-    tx.prepare_cached("INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, kind.as_str(), saved, now])?;
+    if kind == DocKind::Chamber {
+        note_chamber_heads(tx, &mut AutoCommit::load(saved)?)?;
+    }
+    queue_local(tx, id, kind, saved, false, now)
+}
+
+/// Queues a local change for sync, with the chamber's heads as its author
+/// sees them now (what other laptops judge it against, see
+/// [`crate::authorize`]). A change to the chamber document itself carries
+/// none: it is judged against its own history.
+pub fn queue_local(tx: &Transaction, id: &str, kind: DocKind, bytes: &[u8], replaces: bool, now: &str) -> Result<()> {
+    let context = match kind {
+        DocKind::Chamber => Vec::new(),
+        _ => chamber_context(tx)?,
+    };
+    tx.prepare_cached(
+        "INSERT INTO outbox (doc_id, kind, bytes, created_at, replaces, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![id, kind.as_str(), bytes, now, replaces, context])?;
     Ok(())
+}
+
+/// The chamber document's heads, 32 bytes each, as the outbox stores them.
+pub fn chamber_context(conn: &Connection) -> Result<Vec<u8>> {
+    let hex = match meta_get(conn, "chamber_heads")? {
+        Some(hex) => hex,
+        None => {
+            // A diary made before the heads were kept: read them once.
+            let Some(chamber) = meta_get(conn, "chamber_id")? else {
+                return Ok(Vec::new());
+            };
+            if doc_kind(conn, &chamber)? != Some(DocKind::Chamber) {
+                return Ok(Vec::new());
+            }
+            let mut raw = Vec::new();
+            for h in load_doc(conn, &chamber)?.get_heads() {
+                raw.extend_from_slice(&h.0);
+            }
+            return Ok(raw);
+        }
+    };
+    data_encoding::HEXLOWER
+        .decode(hex.as_bytes())
+        .map_err(|_| DiaryError::Document("the stored chamber heads are damaged".into()))
+}
+
+/// Remembers the chamber document's heads after it changed (here or by a merge).
+pub fn note_chamber_heads(tx: &Transaction, chamber: &mut AutoCommit) -> Result<()> {
+    let mut raw = Vec::new();
+    for h in chamber.get_heads() {
+        raw.extend_from_slice(&h.0);
+    }
+    meta_set(tx, "chamber_heads", &data_encoding::HEXLOWER.encode(&raw))
 }
 
 /// The document row and its first chunk (a full save).
@@ -217,22 +271,35 @@ pub fn append_change(
         return Ok(());
     }
     append_chunk(tx, id, change, doc)?;
-    tx.execute(
-        "INSERT INTO outbox (doc_id, kind, bytes, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, kind.as_str(), change, now],
-    )?;
-    Ok(())
+    if kind == DocKind::Chamber {
+        note_chamber_heads(tx, doc)?;
+    }
+    queue_local(tx, id, kind, change, false, now)
 }
 
 /// Stores a document first seen in changes from another device (not queued for sending).
 pub fn insert_remote_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit, now: &str) -> Result<()> {
-    store_new_doc(tx, id, kind, &doc.save(), now)
+    store_new_doc(tx, id, kind, &doc.save(), now)?;
+    if kind == DocKind::Chamber {
+        note_chamber_heads(tx, doc)?;
+    }
+    Ok(())
 }
 
 /// Appends changes from another device to a stored document (not queued for
 /// sending), compacting it when it has collected many chunks.
-pub fn append_remote_change(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<()> {
-    append_chunk(tx, id, change, doc)
+pub fn append_remote_change(
+    tx: &Transaction,
+    id: &str,
+    kind: DocKind,
+    change: &[u8],
+    doc: &mut AutoCommit,
+) -> Result<()> {
+    append_chunk(tx, id, change, doc)?;
+    if kind == DocKind::Chamber {
+        note_chamber_heads(tx, doc)?;
+    }
+    Ok(())
 }
 
 fn append_chunk(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<()> {

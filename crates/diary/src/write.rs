@@ -133,6 +133,9 @@ impl Author {
         value: &T,
         built: &BuiltDoc,
     ) -> Result<()> {
+        if crate::authorize::own_role(tx)?.is_some_and(|r| r != crate::roles::Role::Owner) {
+            crate::authorize::check_local(tx, kind, &mut AutoCommit::load(&built.saved)?, &[])?;
+        }
         store::insert_doc(tx, id, kind, &built.saved, &now_rfc3339())?;
         value.project(tx, id)?;
         projection::insert_history(tx, id, &built.history)?;
@@ -226,6 +229,7 @@ impl WriteTxn<'_> {
         let heads = doc.get_heads();
         T::write_diff(doc, old, value)?;
         Author::commit(doc, msg);
+        crate::authorize::check_local(self.tx, kind, doc, &heads)?;
         let bytes = doc.save_after(&heads);
         store::append_change(self.tx, id, kind, &bytes, doc, &now_rfc3339())?;
         T::project(self.tx, id, Some(old), value)?;

@@ -31,8 +31,13 @@ fn drop_document_remotely(d: &mut Diary, case: &str, doc_id: &str) {
         kind: "case".into(),
         bytes: doc.save_after(&heads),
         replaces: false,
+        context: Vec::new(),
     };
-    d.merge_remote(&[change], &[]).unwrap();
+    let from_elsewhere = nextdate_diary::replication::SignedChanges {
+        signer: [7; 32],
+        changes: vec![change],
+    };
+    d.merge_remote(&[from_elsewhere], &[]).unwrap();
 }
 
 #[test]

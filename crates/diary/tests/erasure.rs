@@ -174,6 +174,7 @@ fn a_change_made_elsewhere_to_an_erased_client_is_dropped() {
         kind: "client".into(),
         bytes: elsewhere.save_after(&heads),
         replaces: false,
+        context: Vec::new(),
     };
     let whole = DocChange {
         bytes: elsewhere.save(),
@@ -181,7 +182,11 @@ fn a_change_made_elsewhere_to_an_erased_client_is_dropped() {
     };
 
     d.erase_client(&client, "Rajesh Sharma").unwrap();
-    let report = d.merge_remote(&[late, whole], &[]).unwrap();
+    let from_elsewhere = nextdate_diary::replication::SignedChanges {
+        signer: [7; 32],
+        changes: vec![late, whole],
+    };
+    let report = d.merge_remote(&[from_elsewhere], &[]).unwrap();
     assert_eq!((report.docs_changed, report.already_known), (0, 1));
     assert!(!everything(&d).contains(PHONE), "the late change was kept");
     assert!(

@@ -15,6 +15,11 @@
 //!   `replaces` says the bytes are a whole new document that takes the place
 //!   of the old one, history and all (a client's data erased on request).
 //!
+//! - version 3: each change is `{ doc_id, kind, bytes, replaces, context }`,
+//!   where `context` is the chamber document's heads (32-byte change hashes
+//!   one after another) when the change was written: what every device
+//!   judges the author's role against.
+//!
 //! A batch is written in the oldest version that can carry it
 //! ([`BatchPayload::format_version`]): a batch without a replacement is
 //! version 1, readable by every device in the field. A new field is a new
@@ -26,14 +31,30 @@ use crate::envelope::OpenError;
 
 /// One document's change: an Automerge change (or a whole saved document)
 /// for the document `doc_id` of kind `kind`, merged into it; or, when
-/// `replaces` is set, a whole document that replaces it. This is also the
-/// layout of a change in format version 2.
+/// `replaces` is set, a whole document that replaces it; `context` is the
+/// chamber as its author saw it. This is also the layout of a change in
+/// format version 3.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireChange {
     pub doc_id: String,
     pub kind: String,
     pub bytes: Vec<u8>,
     pub replaces: bool,
+    pub context: Vec<u8>,
+}
+
+/// A change in format version 2 (no context).
+#[derive(Serialize, Deserialize)]
+struct WireChangeV2 {
+    doc_id: String,
+    kind: String,
+    bytes: Vec<u8>,
+    replaces: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PayloadV2 {
+    changes: Vec<WireChangeV2>,
 }
 
 /// A change in format version 1 (no replacement).
@@ -56,10 +77,12 @@ pub struct BatchPayload {
 }
 
 impl BatchPayload {
-    /// The oldest format version that can carry this payload: 2 if any change
-    /// replaces a document, else 1.
+    /// The oldest format version that can carry this payload: 3 if any change
+    /// has a context, else 2 if any change replaces a document, else 1.
     pub fn format_version(&self) -> u8 {
-        if self.changes.iter().any(|c| c.replaces) {
+        if self.changes.iter().any(|c| !c.context.is_empty()) {
+            3
+        } else if self.changes.iter().any(|c| c.replaces) {
             2
         } else {
             1
@@ -77,6 +100,18 @@ impl BatchPayload {
                         doc_id: c.doc_id.clone(),
                         kind: c.kind.clone(),
                         bytes: c.bytes.clone(),
+                    })
+                    .collect(),
+            }),
+            2 => postcard::to_allocvec(&PayloadV2 {
+                changes: self
+                    .changes
+                    .iter()
+                    .map(|c| WireChangeV2 {
+                        doc_id: c.doc_id.clone(),
+                        kind: c.kind.clone(),
+                        bytes: c.bytes.clone(),
+                        replaces: c.replaces,
                     })
                     .collect(),
             }),
@@ -100,11 +135,28 @@ impl BatchPayload {
                             kind: c.kind,
                             bytes: c.bytes,
                             replaces: false,
+                            context: Vec::new(),
                         })
                         .collect(),
                 })
             }
-            2 => postcard::from_bytes(bytes).map_err(malformed),
+            2 => {
+                let v2: PayloadV2 = postcard::from_bytes(bytes).map_err(malformed)?;
+                Ok(BatchPayload {
+                    changes: v2
+                        .changes
+                        .into_iter()
+                        .map(|c| WireChange {
+                            doc_id: c.doc_id,
+                            kind: c.kind,
+                            bytes: c.bytes,
+                            replaces: c.replaces,
+                            context: Vec::new(),
+                        })
+                        .collect(),
+                })
+            }
+            3 => postcard::from_bytes(bytes).map_err(malformed),
             v => Err(OpenError::UnsupportedVersion(v)),
         }
     }
@@ -121,6 +173,7 @@ mod tests {
             kind: "case".into(),
             bytes: vec![9],
             replaces,
+            context: Vec::new(),
         }
     }
 
@@ -150,5 +203,20 @@ mod tests {
         assert_eq!(&bytes[bytes.len() - 2..], [9, 1]);
         // Read as version 1, the same bytes do not pass for a merge.
         assert_ne!(BatchPayload::decode(1, &bytes).ok(), Some(p));
+    }
+
+    #[test]
+    fn a_context_needs_version_3_and_survives_it() {
+        let mut with_context = change(false);
+        with_context.context = vec![7; 64];
+        let p = BatchPayload {
+            changes: vec![change(true), with_context],
+        };
+        assert_eq!(p.format_version(), 3);
+        let bytes = p.encode();
+        assert_eq!(BatchPayload::decode(3, &bytes).unwrap(), p);
+        // The context is the last field: its length, then its bytes.
+        assert_eq!(&bytes[bytes.len() - 65..], [&[64u8][..], &[7; 64][..]].concat());
+        assert_ne!(BatchPayload::decode(2, &bytes).ok(), Some(p));
     }
 }

@@ -168,7 +168,44 @@ pub enum Frame {
         code: ErrorCode,
         message: String,
     },
+    /// (a device that has just joined) Leaves its request to be let into the
+    /// chamber, sealed to the admin device's key (the relay cannot read it).
+    RequestAdmission {
+        request: Vec<u8>,
+    },
+    /// (admin) The admission requests not answered yet.
+    ListAdmissions,
+    Admissions {
+        requests: Vec<AdmissionRequest>,
+    },
+    /// (admin) Answers a device's request: `grant` is the chamber key sealed
+    /// to that device (empty to refuse it); a `read_only` device may not push.
+    Admit {
+        device: [u8; 32],
+        grant: Vec<u8>,
+        read_only: bool,
+    },
+    /// (a device waiting to be let in) Asks for its answer.
+    FetchAdmission,
+    Admission {
+        grant: Option<Vec<u8>>,
+    },
+    /// (admin) Lets a device push again, or stops it (its member became a viewer).
+    SetDeviceAccess {
+        device: [u8; 32],
+        read_only: bool,
+    },
 }
+
+/// A device's request to be let into the chamber, as the relay keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmissionRequest {
+    pub device: [u8; 32],
+    pub request: Vec<u8>,
+}
+
+/// Largest admission request or grant a device may send.
+pub const MAX_ADMISSION_BYTES: usize = 4096;
 
 /// Why bytes could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -237,6 +274,13 @@ impl Frame {
             Frame::ChamberInfo { .. } => "chamber_info",
             Frame::Done => "done",
             Frame::Error { .. } => "error",
+            Frame::RequestAdmission { .. } => "request_admission",
+            Frame::ListAdmissions => "list_admissions",
+            Frame::Admissions { .. } => "admissions",
+            Frame::Admit { .. } => "admit",
+            Frame::FetchAdmission => "fetch_admission",
+            Frame::Admission { .. } => "admission",
+            Frame::SetDeviceAccess { .. } => "set_device_access",
         }
     }
 }

@@ -124,6 +124,27 @@ fn frames() -> Vec<Frame> {
         },
         Frame::Done,
         Frame::error(ErrorCode::BadToken, "the invite token has already been used"),
+        Frame::RequestAdmission { request: vec![11; 40] },
+        Frame::ListAdmissions,
+        Frame::Admissions {
+            requests: vec![nextdate_protocol::frame::AdmissionRequest {
+                device: [12; 32],
+                request: vec![13; 40],
+            }],
+        },
+        Frame::Admit {
+            device: [12; 32],
+            grant: vec![14; 48],
+            read_only: true,
+        },
+        Frame::FetchAdmission,
+        Frame::Admission {
+            grant: Some(vec![14; 48]),
+        },
+        Frame::SetDeviceAccess {
+            device: [12; 32],
+            read_only: false,
+        },
     ]
 }
 
@@ -135,12 +156,14 @@ fn payload() -> BatchPayload {
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),
                 replaces: false,
+                context: Vec::new(),
             },
             WireChange {
                 doc_id: "01CLIENT".into(),
                 kind: "client".into(),
                 bytes: vec![0, 1, 2],
                 replaces: false,
+                context: Vec::new(),
             },
         ],
     }
@@ -151,6 +174,15 @@ fn payload() -> BatchPayload {
 fn erasure_payload() -> BatchPayload {
     let mut p = payload();
     p.changes[1].replaces = true;
+    p
+}
+
+/// A format-version-3 payload: the erasure batch with each change's chamber
+/// context (the heads its author saw).
+fn context_payload() -> BatchPayload {
+    let mut p = erasure_payload();
+    p.changes[0].context = [[0xAB; 32], [0xCD; 32]].concat();
+    p.changes[1].context = vec![0xAB; 32];
     p
 }
 
@@ -210,6 +242,13 @@ fn golden_frame(frame: &Frame) -> (&'static str, &'static [u8]) {
         Frame::ChamberInfo { .. } => frame_fixture!("chamber_info"),
         Frame::Done => frame_fixture!("done"),
         Frame::Error { .. } => frame_fixture!("error"),
+        Frame::RequestAdmission { .. } => frame_fixture!("request_admission"),
+        Frame::ListAdmissions => frame_fixture!("list_admissions"),
+        Frame::Admissions { .. } => frame_fixture!("admissions"),
+        Frame::Admit { .. } => frame_fixture!("admit"),
+        Frame::FetchAdmission => frame_fixture!("fetch_admission"),
+        Frame::Admission { .. } => frame_fixture!("admission"),
+        Frame::SetDeviceAccess { .. } => frame_fixture!("set_device_access"),
     }
 }
 
@@ -256,6 +295,8 @@ fn other_fixtures() -> Vec<(String, Vec<u8>)> {
         ("envelope.bin".to_string(), sealed()),
         ("payload_v2.bin".to_string(), erasure_payload().encode()),
         ("envelope_v2.bin".to_string(), seal(&erasure_payload())),
+        ("payload_v3.bin".to_string(), context_payload().encode()),
+        ("envelope_v3.bin".to_string(), seal(&context_payload())),
         (
             "error_codes.bin".to_string(),
             postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(),
@@ -360,7 +401,7 @@ fn the_batch_payload_matches_its_golden_bytes() {
 /// what it was: a batch without a replacement is still sealed as version 1.
 #[test]
 fn the_version_2_payload_and_envelope_match_their_golden_bytes() {
-    assert_eq!(FORMAT_VERSION, 2);
+    assert_eq!(FORMAT_VERSION, 3, "the newest version; older ones are still read");
     let golden = read("payload_v2.bin");
     assert_eq!(erasure_payload().format_version(), 2);
     assert_eq!(erasure_payload().encode(), golden);
@@ -372,6 +413,20 @@ fn the_version_2_payload_and_envelope_match_their_golden_bytes() {
     assert_eq!(
         envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
         erasure_payload()
+    );
+}
+
+#[test]
+fn the_version_3_payload_and_envelope_match_their_golden_bytes() {
+    let golden = read("payload_v3.bin");
+    assert_eq!(context_payload().format_version(), 3);
+    assert_eq!(context_payload().encode(), golden);
+    assert_eq!(BatchPayload::decode(3, &golden).unwrap(), context_payload());
+    let sealed = read("envelope_v3.bin");
+    assert_eq!(seal(&context_payload()), sealed);
+    assert_eq!(
+        envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
+        context_payload()
     );
 }
 

@@ -153,13 +153,18 @@ fn convergence(root: &Path) -> Convergence {
     engine::sync_now(&mut a).unwrap();
     devices.push(a);
     for name in ["b", "c"] {
-        let code = engine::invite(&mut devices[0], Duration::from_secs(600))
-            .unwrap()
-            .invite
-            .code()
-            .to_string();
+        let code = nextdate_sync::joining::invite(
+            &mut devices[0],
+            Duration::from_secs(600),
+            nextdate_diary::roles::Role::Advocate,
+        )
+        .unwrap()
+        .invite
+        .code()
+        .to_string();
         let mut d = new_diary(&root.join(name), name);
-        engine::join(&mut d, &code, name).unwrap();
+        nextdate_sync::joining::join(&mut d, &code, name).unwrap();
+        engine::sync_now(&mut devices[0]).unwrap();
         devices.push(d);
     }
     for d in devices.iter_mut() {
@@ -305,6 +310,7 @@ fn ingest(root: &Path) -> Ingest {
                             kind: "case".into(),
                             bytes: vec![7u8; 160],
                             replaces: false,
+                            context: vec![3u8; 32],
                         }],
                     };
                     let mut id = [0u8; 16];

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use nextdate_protocol::frame::{
-    ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, MAX_BATCH_BYTES, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES,
-    MAX_PULL, PROTOCOL_VERSION,
+    AdmissionRequest, ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, MAX_ADMISSION_BYTES, MAX_BATCH_BYTES,
+    MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, MAX_PULL, PROTOCOL_VERSION,
 };
 use nextdate_protocol::proof::verify_proof;
 use rand::rngs::OsRng;
@@ -17,7 +17,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
-use crate::storage::{Storage, StoreError};
+use crate::storage::{DeviceAccess, Storage, StoreError};
 
 const CHALLENGE_TTL: Duration = Duration::from_secs(120);
 const SESSION_TTL: Duration = Duration::from_secs(3600);
@@ -32,6 +32,8 @@ pub struct SessionInfo {
     pub chamber: String,
     pub device: [u8; 32],
     pub admin: bool,
+    /// A viewer's device: reads, never pushes.
+    pub read_only: bool,
     expires: Instant,
 }
 
@@ -149,7 +151,8 @@ impl Relay {
         Ok(())
     }
 
-    fn open_session(&self, chamber: &str, device: [u8; 32], admin: bool) -> Frame {
+    fn open_session(&self, chamber: &str, device: [u8; 32], access: DeviceAccess) -> Frame {
+        let admin = access.admin;
         let mut token = [0u8; 32];
         OsRng.fill_bytes(&mut token);
         let mut sessions = lock(&self.sessions);
@@ -163,6 +166,7 @@ impl Relay {
                 chamber: chamber.to_string(),
                 device,
                 admin,
+                read_only: access.read_only,
                 expires: Instant::now() + SESSION_TTL,
             },
         );
@@ -170,6 +174,15 @@ impl Relay {
             token,
             chamber: chamber.to_string(),
             admin,
+        }
+    }
+
+    /// Open sessions of `device` take a changed push right at once.
+    fn set_session_access(&self, chamber: &str, device: &[u8; 32], read_only: bool) {
+        for s in lock(&self.sessions).values_mut() {
+            if s.chamber == chamber && s.device == *device {
+                s.read_only = read_only;
+            }
         }
     }
 
@@ -190,10 +203,10 @@ impl Relay {
             (Frame::Authenticate { chamber, proof }, _) => {
                 match self.check_proof(&proof, ProofPurpose::Authenticate, &chamber) {
                     Err((code, message)) => refuse(code, message),
-                    Ok(()) => match self.storage.device_is_admin(&chamber, &proof.device) {
-                        Ok(Some(admin)) => {
+                    Ok(()) => match self.storage.device_access(&chamber, &proof.device) {
+                        Ok(Some(access)) => {
                             tracing::info!(chamber = %chamber, device = %short(&proof.device), "authenticated");
-                            self.open_session(&chamber, proof.device, admin)
+                            self.open_session(&chamber, proof.device, access)
                         }
                         Ok(None) => {
                             tracing::warn!(chamber = %chamber, device = %short(&proof.device), "unregistered device refused");
@@ -209,7 +222,14 @@ impl Relay {
                     Ok(()) => match self.storage.create_chamber(&chamber, &proof.device, now_secs()) {
                         Ok(()) => {
                             tracing::info!(chamber = %chamber, device = %short(&proof.device), "chamber registered");
-                            self.open_session(&chamber, proof.device, true)
+                            self.open_session(
+                                &chamber,
+                                proof.device,
+                                DeviceAccess {
+                                    admin: true,
+                                    read_only: false,
+                                },
+                            )
                         }
                         Err(e) => store_error(e),
                     },
@@ -223,7 +243,14 @@ impl Relay {
                         match self.storage.redeem_invite(&chamber, &hash, &proof.device, now_secs()) {
                             Ok(()) => {
                                 tracing::info!(chamber = %chamber, device = %short(&proof.device), "device joined");
-                                self.open_session(&chamber, proof.device, false)
+                                self.open_session(
+                                    &chamber,
+                                    proof.device,
+                                    DeviceAccess {
+                                        admin: false,
+                                        read_only: false,
+                                    },
+                                )
                             }
                             Err(e) => {
                                 tracing::warn!(chamber = %chamber, device = %short(&proof.device), reason = %e, "join refused");
@@ -246,6 +273,77 @@ impl Relay {
                         Err(e) => store_error(e),
                     }
                 }
+            }
+            (Frame::RequestAdmission { request }, Some(s)) => {
+                if request.len() > MAX_ADMISSION_BYTES {
+                    refuse(ErrorCode::TooLarge, "an admission request is at most 4 KiB")
+                } else {
+                    match self
+                        .storage
+                        .request_admission(&s.chamber, &s.device, &request, now_secs())
+                    {
+                        Ok(()) => {
+                            tracing::info!(chamber = %s.chamber, device = %short(&s.device), "admission requested");
+                            Frame::Done
+                        }
+                        Err(e) => store_error(e),
+                    }
+                }
+            }
+            (Frame::ListAdmissions, Some(s)) if s.admin => match self.storage.pending_admissions(&s.chamber) {
+                Ok(rows) => Frame::Admissions {
+                    requests: rows
+                        .into_iter()
+                        .map(|(device, request)| AdmissionRequest { device, request })
+                        .collect(),
+                },
+                Err(e) => store_error(e),
+            },
+            (
+                Frame::Admit {
+                    device,
+                    grant,
+                    read_only,
+                },
+                Some(s),
+            ) if s.admin => {
+                if grant.len() > MAX_ADMISSION_BYTES {
+                    refuse(ErrorCode::TooLarge, "an admission answer is at most 4 KiB")
+                } else {
+                    match self.storage.admit(&s.chamber, &device, &grant, read_only, now_secs()) {
+                        Ok(()) => {
+                            tracing::info!(chamber = %s.chamber, device = %short(&device), admitted = !grant.is_empty(), read_only, "admission answered");
+                            self.set_session_access(&s.chamber, &device, read_only);
+                            Frame::Done
+                        }
+                        Err(e) => store_error(e),
+                    }
+                }
+            }
+            (Frame::SetDeviceAccess { device, read_only }, Some(s)) if s.admin => {
+                match self.storage.set_read_only(&s.chamber, &device, read_only) {
+                    Ok(()) => {
+                        tracing::info!(chamber = %s.chamber, device = %short(&device), read_only, "device access changed");
+                        self.set_session_access(&s.chamber, &device, read_only);
+                        Frame::Done
+                    }
+                    Err(e) => store_error(e),
+                }
+            }
+            (Frame::ListAdmissions | Frame::Admit { .. } | Frame::SetDeviceAccess { .. }, Some(_)) => refuse(
+                ErrorCode::Forbidden,
+                "only the chamber's admin device answers admissions",
+            ),
+            (Frame::FetchAdmission, Some(s)) => match self.storage.admission(&s.chamber, &s.device) {
+                Ok(grant) => Frame::Admission { grant },
+                Err(e) => store_error(e),
+            },
+            (Frame::Push { .. } | Frame::PutBlob { .. }, Some(s)) if s.read_only => {
+                tracing::warn!(chamber = %s.chamber, device = %short(&s.device), "push from a read-only device refused");
+                refuse(
+                    ErrorCode::Forbidden,
+                    "this device may read the chamber but not change it (a viewer)",
+                )
             }
             (Frame::Push { batch_id, envelope }, Some(s)) => {
                 if envelope.len() > MAX_BATCH_BYTES {

@@ -38,13 +38,31 @@ pub struct Stats {
     pub blobs: u64,
 }
 
+/// What a registered device may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceAccess {
+    pub admin: bool,
+    /// A viewer's device: it reads the log but may not push.
+    pub read_only: bool,
+}
+
 /// The relay's storage.
 pub trait Storage: Send + Sync + 'static {
     /// Registers a chamber with `device` as its admin. Registering again from the
     /// same admin device is not an error.
     fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()>;
-    /// Whether the device is the chamber's admin; `None` when it is not registered in the chamber.
-    fn device_is_admin(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>>;
+    /// What the device may do in the chamber; `None` when it is not registered there.
+    fn device_access(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<DeviceAccess>>;
+    /// Keeps a registered device's sealed request to be let in (replacing an
+    /// earlier unanswered one).
+    fn request_admission(&self, chamber: &str, device: &[u8; 32], request: &[u8], now: i64) -> StoreResult<()>;
+    /// Requests not answered yet, oldest first.
+    fn pending_admissions(&self, chamber: &str) -> StoreResult<Vec<([u8; 32], Vec<u8>)>>;
+    /// Answers a request and sets whether the device may push.
+    fn admit(&self, chamber: &str, device: &[u8; 32], answer: &[u8], read_only: bool, now: i64) -> StoreResult<()>;
+    /// The answer to a device's request, once there is one.
+    fn admission(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
+    fn set_read_only(&self, chamber: &str, device: &[u8; 32], read_only: bool) -> StoreResult<()>;
     fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     /// Uses an invite token once, registering `device` in the chamber.
     fn redeem_invite(&self, chamber: &str, token_hash: &[u8; 32], device: &[u8; 32], now: i64) -> StoreResult<()>;
@@ -73,7 +91,10 @@ pub trait Storage: Send + Sync + 'static {
     fn stats(&self) -> StoreResult<Stats>;
 }
 
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/relay/0001_init/up.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/relay/0001_init/up.sql"),
+    include_str!("../../../migrations/relay/0002_admissions/up.sql"),
+];
 
 /// SQLite storage in `DIR/relay.db`.
 pub struct SqliteStorage {
@@ -144,12 +165,82 @@ impl Storage for SqliteStorage {
         Ok(())
     }
 
-    fn device_is_admin(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<bool>> {
+    fn device_access(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<DeviceAccess>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT admin FROM devices WHERE chamber_id = ?1 AND device = ?2")?
-            .query_row(params![chamber, &device[..]], |r| r.get(0))
+            .prepare_cached("SELECT admin, read_only FROM devices WHERE chamber_id = ?1 AND device = ?2")?
+            .query_row(params![chamber, &device[..]], |r| {
+                Ok(DeviceAccess {
+                    admin: r.get(0)?,
+                    read_only: r.get(1)?,
+                })
+            })
             .optional()?)
+    }
+
+    fn request_admission(&self, chamber: &str, device: &[u8; 32], request: &[u8], now: i64) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO admissions (chamber_id, device, request, requested_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (chamber_id, device) DO UPDATE SET request = excluded.request,
+                 requested_at = excluded.requested_at WHERE answer IS NULL",
+            params![chamber, &device[..], request, now],
+        )?;
+        Ok(())
+    }
+
+    fn pending_admissions(&self, chamber: &str) -> StoreResult<Vec<([u8; 32], Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT device, request FROM admissions WHERE chamber_id = ?1 AND answer IS NULL
+             ORDER BY requested_at LIMIT 100",
+        )?;
+        let rows = stmt.query_map([chamber], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (device, request) = row?;
+            if let Ok(device) = <[u8; 32]>::try_from(device.as_slice()) {
+                out.push((device, request));
+            }
+        }
+        Ok(out)
+    }
+
+    fn admit(&self, chamber: &str, device: &[u8; 32], answer: &[u8], read_only: bool, now: i64) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE admissions SET answer = ?3, answered_at = ?4 WHERE chamber_id = ?1 AND device = ?2",
+            params![chamber, &device[..], answer, now],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.execute(
+            "UPDATE devices SET read_only = ?3 WHERE chamber_id = ?1 AND device = ?2",
+            params![chamber, &device[..], read_only],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn admission(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT answer FROM admissions WHERE chamber_id = ?1 AND device = ?2")?
+            .query_row(params![chamber, &device[..]], |r| r.get::<_, Option<Vec<u8>>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    fn set_read_only(&self, chamber: &str, device: &[u8; 32], read_only: bool) -> StoreResult<()> {
+        let n = self.conn().execute(
+            "UPDATE devices SET read_only = ?3 WHERE chamber_id = ?1 AND device = ?2",
+            params![chamber, &device[..], read_only],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()> {
@@ -334,8 +425,33 @@ mod tests {
             s.redeem_invite("C", &[8; 32], &[3; 32], 201),
             Err(StoreError::BadToken(_))
         ));
-        assert_eq!(s.device_is_admin("C", &[2; 32]).unwrap(), Some(false));
-        assert_eq!(s.device_is_admin("C", &[3; 32]).unwrap(), None);
+        let joined = DeviceAccess {
+            admin: false,
+            read_only: false,
+        };
+        assert_eq!(s.device_access("C", &[2; 32]).unwrap(), Some(joined));
+        assert_eq!(s.device_access("C", &[3; 32]).unwrap(), None);
+
+        // Admission: a request waits until answered; the answer sets read-only.
+        s.request_admission("C", &[2; 32], b"sealed request", 160).unwrap();
+        assert_eq!(
+            s.pending_admissions("C").unwrap(),
+            vec![([2; 32], b"sealed request".to_vec())]
+        );
+        assert_eq!(s.admission("C", &[2; 32]).unwrap(), None);
+        assert!(matches!(
+            s.admit("C", &[3; 32], b"x", false, 170),
+            Err(StoreError::NotFound)
+        ));
+        s.admit("C", &[2; 32], b"sealed grant", true, 170).unwrap();
+        assert!(s.pending_admissions("C").unwrap().is_empty());
+        assert_eq!(s.admission("C", &[2; 32]).unwrap(), Some(b"sealed grant".to_vec()));
+        assert_eq!(s.device_access("C", &[2; 32]).unwrap().map(|a| a.read_only), Some(true));
+        // An answered request is not replaced by a new one.
+        s.request_admission("C", &[2; 32], b"again", 180).unwrap();
+        assert!(s.pending_admissions("C").unwrap().is_empty());
+        s.set_read_only("C", &[2; 32], false).unwrap();
+        assert_eq!(s.device_access("C", &[2; 32]).unwrap(), Some(joined));
 
         assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, false));
         assert_eq!(s.append_batch("C", &[2; 16], &[2; 32], b"b", 1).unwrap(), (2, false));

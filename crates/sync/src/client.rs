@@ -9,7 +9,8 @@ use std::time::Duration;
 use crate::crypto::DeviceKeys;
 use crate::error::SyncError;
 use nextdate_protocol::frame::{
-    ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, PROTOCOL_VERSION,
+    AdmissionRequest, ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES,
+    PROTOCOL_VERSION,
 };
 use nextdate_protocol::CertPin;
 
@@ -300,6 +301,50 @@ impl RelayClient {
                 ..
             }) => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Leaves this (just joined) device's sealed request to be let in.
+    pub fn request_admission(&self, request: Vec<u8>) -> Result<(), SyncError> {
+        match self.call(&Frame::RequestAdmission { request })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// (admin) The requests waiting for an answer.
+    pub fn list_admissions(&self) -> Result<Vec<AdmissionRequest>, SyncError> {
+        match self.call(&Frame::ListAdmissions)? {
+            Frame::Admissions { requests } => Ok(requests),
+            f => Err(unexpected("admissions", &f)),
+        }
+    }
+
+    /// (admin) Answers a request (an empty grant refuses it).
+    pub fn admit(&self, device: [u8; 32], grant: Vec<u8>, read_only: bool) -> Result<(), SyncError> {
+        match self.call(&Frame::Admit {
+            device,
+            grant,
+            read_only,
+        })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// The answer to this device's request, once the admin has given one.
+    pub fn fetch_admission(&self) -> Result<Option<Vec<u8>>, SyncError> {
+        match self.call(&Frame::FetchAdmission)? {
+            Frame::Admission { grant } => Ok(grant),
+            f => Err(unexpected("admission", &f)),
+        }
+    }
+
+    /// (admin) Whether a device may push (a viewer's may not).
+    pub fn set_device_access(&self, device: [u8; 32], read_only: bool) -> Result<(), SyncError> {
+        match self.call(&Frame::SetDeviceAccess { device, read_only })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
         }
     }
 

@@ -80,6 +80,11 @@ impl DeviceKeys {
         x25519_dalek::PublicKey::from(&self.dh).to_bytes()
     }
 
+    /// The X25519 secret, for sealing and opening admissions.
+    pub(crate) fn dh_secret(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.dh.to_bytes())
+    }
+
     /// Answers a relay challenge.
     pub fn prove(&self, purpose: ProofPurpose, chamber: &str, nonce: [u8; 32]) -> Proof {
         sign_proof(&self.signing, purpose, chamber, nonce)
@@ -192,6 +197,7 @@ mod tests {
                 kind: "case".into(),
                 bytes: b"Ramesh Kumar v. State".to_vec(),
                 replaces: false,
+                context: Vec::new(),
             }],
         }
     }

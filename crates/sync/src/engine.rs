@@ -14,9 +14,8 @@ use chrono::{SecondsFormat, Utc};
 use rand::rngs::OsRng;
 use rand::RngCore;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use nextdate_diary::replication::DocChange;
+use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::Diary;
 use nextdate_protocol::frame::{MAX_BATCH_BYTES, MAX_PULL};
 use nextdate_protocol::{BatchPayload, CertPin};
@@ -26,7 +25,10 @@ use crate::confirm;
 use crate::crypto::{self, ChamberKey, DeviceKeys};
 use crate::error::SyncError;
 use crate::invite::Invite;
+use crate::joining;
 use crate::wire::{from_wire, to_wire};
+use nextdate_diary::membership::DeviceKeysHex;
+use nextdate_diary::roles::Role;
 
 /// Change data per batch before encryption (well under [`MAX_BATCH_BYTES`]).
 const BATCH_BYTES: usize = 512 * 1024;
@@ -54,6 +56,15 @@ pub struct SyncStatus {
     /// Batches from the relay refused because they did not verify.
     pub rejected_batches: u32,
     pub last_rejection: Option<String>,
+    /// Changes from other laptops refused by the chamber's roles, in plain
+    /// words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
+    pub refusals: Vec<String>,
+    /// Changes from other laptops waiting for what they build on.
+    pub waiting_changes: u32,
+    /// This laptop asked to join and waits for the admin's laptop to let it in.
+    pub awaiting_admission: bool,
+    /// This laptop's member's role in the chamber.
+    pub role: Option<String>,
     pub devices: Vec<DeviceInfo>,
 }
 
@@ -62,8 +73,13 @@ pub struct SyncStatus {
 pub struct DeviceInfo {
     pub label: String,
     pub member: String,
+    pub member_id: String,
     pub role: String,
+    /// The device's Automerge actor (hex): what `sync remove` takes.
+    pub actor: String,
     pub this_device: bool,
+    /// Removed from the chamber: nothing it writes is accepted.
+    pub removed: bool,
 }
 
 /// What one sync round did.
@@ -75,10 +91,16 @@ pub struct SyncReport {
     pub pulled_batches: u32,
     pub merged_docs: u32,
     pub rejected_batches: u32,
+    /// Changes from other laptops refused by the chamber's roles.
+    pub refused_changes: u32,
     /// Batches the relay acknowledged but never served back, queued again.
     pub resent_batches: u32,
     /// Batches the relay skipped in the log (the cursor stopped before them).
     pub withheld_batches: u32,
+    /// This laptop asked to join and the chamber's admin laptop has not let it in yet.
+    pub awaiting_admission: bool,
+    /// New devices this (admin) laptop let into the chamber.
+    pub admitted_devices: u32,
     pub blobs_sent: u32,
     pub blobs_received: u32,
 }
@@ -133,14 +155,7 @@ pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
         .sync_state("device")?
         .and_then(|h| DeviceKeys::from_secret_hex(&h))
         .ok_or_else(|| damaged("device key"))?;
-    let raw = d
-        .sync_state("chamber_key")?
-        .and_then(|h| data_encoding::HEXLOWER.decode(h.as_bytes()).ok())
-        .filter(|b| b.len() == 32)
-        .ok_or_else(|| damaged("chamber key"))?;
-    let epoch = state_i64(d, "epoch")? as u32;
-    let mut k = [0u8; 32];
-    k.copy_from_slice(&raw);
+    let key = crate::joining::chamber_key_of(d)?.ok_or_else(|| damaged("chamber key"))?;
     let pin = d
         .sync_state("relay_pin")?
         .map(|p| CertPin::parse(&p).map_err(|_| damaged("relay pin")))
@@ -149,9 +164,24 @@ pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
         relay,
         pin,
         keys,
-        key: ChamberKey::from_bytes(epoch, k),
+        key,
         chamber: d.chamber_id().to_string(),
     })
+}
+
+/// The relay, its pin and this device's keys (all a device waiting to be let in has).
+fn load_identity(d: &Diary) -> Result<(String, Option<CertPin>, DeviceKeys), SyncError> {
+    let relay = d.sync_state("relay")?.ok_or(SyncError::NotConfigured)?;
+    let damaged = |what: &str| SyncError::DamagedState(what.to_string());
+    let keys = d
+        .sync_state("device")?
+        .and_then(|h| DeviceKeys::from_secret_hex(&h))
+        .ok_or_else(|| damaged("device key"))?;
+    let pin = d
+        .sync_state("relay_pin")?
+        .map(|p| CertPin::parse(&p).map_err(|_| damaged("relay pin")))
+        .transpose()?;
+    Ok((relay, pin, keys))
 }
 
 /// The sync state of a diary, without contacting the relay.
@@ -161,15 +191,22 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         .sync_state("device")?
         .and_then(|h| DeviceKeys::from_secret_hex(&h))
         .map(|k| data_encoding::HEXLOWER.encode(&k.public()));
-    let me = d.actor_hex();
-    let devices = d
-        .chamber_devices()?
+    let members = if d.has_chamber_doc()? {
+        d.chamber_members()?
+    } else {
+        Vec::new()
+    };
+    let role = members.iter().find(|m| m.this_device).map(|m| m.role.clone());
+    let devices = members
         .into_iter()
-        .map(|device| DeviceInfo {
-            this_device: device.actor == me,
-            label: device.label,
-            member: device.member,
-            role: device.role,
+        .map(|m| DeviceInfo {
+            this_device: m.this_device,
+            label: m.label,
+            member: m.member,
+            member_id: m.member_id,
+            role: m.role,
+            actor: m.actor,
+            removed: m.removed_at.is_some(),
         })
         .collect();
     Ok(SyncStatus {
@@ -184,6 +221,10 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         pending_changes: d.outbox_len()?.clamp(0, u32::MAX as i64) as u32,
         rejected_batches: state_i64(d, "rejected")?.clamp(0, u32::MAX as i64) as u32,
         last_rejection: d.sync_state("last_rejection")?,
+        refusals: d.refused_changes()?.iter().map(|g| g.sentence()).collect(),
+        waiting_changes: d.parked_changes()?,
+        awaiting_admission: crate::joining::awaiting_admission(d)?,
+        role,
         devices,
     })
 }
@@ -216,7 +257,7 @@ pub fn note_error(d: &mut Diary, message: &str) -> Result<(), SyncError> {
     Ok(d.set_sync_state(&[("last_error", Some(message))])?)
 }
 
-fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
+pub(crate) fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
     if let Some(relay) = d.sync_state("relay")? {
         return Err(SyncError::AlreadyConfigured(d.chamber_id().to_string(), relay));
     }
@@ -237,6 +278,7 @@ pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncRepo
     let secret = keys.to_secret_hex();
     let key_hex = data_encoding::HEXLOWER.encode(key.bytes());
     let pin_text = pin.map(|p| p.to_string());
+    let founder = data_encoding::HEXLOWER.encode(&keys.public());
     d.set_sync_state(&[
         ("relay", Some(&relay)),
         ("relay_pin", pin_text.as_deref()),
@@ -244,64 +286,24 @@ pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncRepo
         ("chamber_key", Some(&key_hex)),
         ("epoch", Some(&key.epoch.to_string())),
         ("admin", Some("1")),
+        ("founder", Some(&founder)),
         ("cursor", Some("0")),
     ])?;
-    sync_now(d)
-}
-
-/// Makes a one-time invite for a new device (admin only).
-pub fn invite(d: &mut Diary, ttl: Duration) -> Result<CreatedInvite, SyncError> {
-    let cfg = load_config(d)?;
-    if d.sync_state("admin")?.as_deref() != Some("1") {
-        return Err(SyncError::NotAdmin);
-    }
-    let mut token = [0u8; 32];
-    OsRng.fill_bytes(&mut token);
-    let expires_at = Utc::now().timestamp() + ttl.as_secs() as i64;
-    let mut client = RelayClient::new(&cfg.relay, cfg.pin)?;
-    client.authenticate(&cfg.keys, &cfg.chamber)?;
-    client.create_invite(Sha256::digest(token).into(), expires_at)?;
-    Ok(CreatedInvite {
-        invite: Invite {
-            relay: cfg.relay,
-            pin: cfg.pin,
-            chamber: cfg.chamber,
-            token,
-            epoch: cfg.key.epoch,
-            key: *cfg.key.bytes(),
-            expires_at,
+    // From here on, what this laptop writes is judged by its listed key.
+    let label = d
+        .chamber_members()?
+        .into_iter()
+        .find(|m| m.this_device)
+        .map(|m| m.label)
+        .unwrap_or_else(|| "laptop".into());
+    d.register_this_device(
+        &DeviceKeysHex {
+            signing: founder.clone(),
+            dh: data_encoding::HEXLOWER.encode(&keys.dh_public()),
         },
-    })
-}
-
-/// Joins the chamber an invite names: the relay checks the one-time token, then
-/// this diary takes the chamber's documents (its own cases and clients are kept
-/// and shared) and adds this device to the chamber as `label`.
-pub fn join(d: &mut Diary, code: &str, label: &str) -> Result<SyncReport, SyncError> {
-    ensure_unconfigured(d)?;
-    let invite = Invite::parse(code)?;
-    if invite.expires_at < Utc::now().timestamp() {
-        return Err(SyncError::InviteExpired);
-    }
-    let relay = normalise_relay_url(&invite.relay)?;
-    let member_name = d.advocate_name()?;
-    let keys = DeviceKeys::generate();
-    let mut client = RelayClient::new(&relay, invite.pin)?;
-    client.join(&keys, &invite.chamber, invite.token)?;
-    d.adopt_chamber(&invite.chamber)?;
-    let secret = keys.to_secret_hex();
-    let key_hex = data_encoding::HEXLOWER.encode(&invite.key);
-    let pin_text = invite.pin.map(|p| p.to_string());
-    d.set_sync_state(&[
-        ("relay", Some(&relay)),
-        ("relay_pin", pin_text.as_deref()),
-        ("device", Some(&secret)),
-        ("chamber_key", Some(&key_hex)),
-        ("epoch", Some(&invite.epoch.to_string())),
-        ("admin", None),
-        ("cursor", Some("0")),
-        ("join_pending", Some(&format!("{member_name}\u{1f}{label}"))),
-    ])?;
+        Role::Owner,
+        &label,
+    )?;
     sync_now(d)
 }
 
@@ -336,22 +338,40 @@ pub fn sync_with_retry(d: &mut Diary, attempts: u32) -> Result<SyncReport, SyncE
 }
 
 fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
+    if joining::awaiting_admission(d)? {
+        let (relay, pin, keys) = load_identity(d)?;
+        let mut client = RelayClient::new(&relay, pin)?;
+        client.authenticate(&keys, d.chamber_id())?;
+        if !joining::collect_grant(d, &keys, &client)? {
+            return Ok(SyncReport {
+                awaiting_admission: true,
+                ..Default::default()
+            });
+        }
+    }
     let cfg = load_config(d)?;
     let mut client = RelayClient::new(&cfg.relay, cfg.pin)?;
     client.authenticate(&cfg.keys, &cfg.chamber)?;
     let mut report = SyncReport::default();
+    if d.sync_state("restamp")?.is_some() {
+        // Just let in: take the chamber first (it lists this laptop now), then
+        // send what this diary already had, judged against that chamber.
+        pull(d, &cfg, &client, &mut report)?;
+        let me = data_encoding::HEXLOWER.encode(&cfg.keys.public());
+        if !d
+            .chamber_members()?
+            .iter()
+            .any(|m| m.this_device && m.signing_key == me)
+        {
+            report.awaiting_admission = true;
+            return Ok(report);
+        }
+        d.restamp_outbox()?;
+        d.set_sync_state(&[("restamp", None)])?;
+    }
     push(d, &cfg, &client, &mut report)?;
     pull(d, &cfg, &client, &mut report)?;
-    if let Some(pending) = d.sync_state("join_pending")? {
-        // A device that just joined adds itself once it has the chamber document.
-        if d.has_chamber_doc()? {
-            let (name, label) = pending.split_once('\u{1f}').unwrap_or((&pending, "laptop"));
-            d.register_this_device(name, "advocate", label)?;
-            d.set_sync_state(&[("join_pending", None)])?;
-            push(d, &cfg, &client, &mut report)?;
-            pull(d, &cfg, &client, &mut report)?;
-        }
-    }
+    report.admitted_devices += joining::answer_requests(d, &cfg, &client)?;
     if report.resent_batches > 0 {
         // What the relay dropped goes again now, and is looked for once more.
         push(d, &cfg, &client, &mut report)?;
@@ -361,7 +381,12 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
     Ok(report)
 }
 
-fn push(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
+pub(crate) fn push(
+    d: &mut Diary,
+    cfg: &Config,
+    client: &RelayClient,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
     loop {
         let (batch_id, first, last, changes) = match d.sync_state("inflight")? {
             Some(inflight) => {
@@ -444,13 +469,19 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
             }
             return Ok(());
         };
-        let mut good: Vec<(u64, Vec<DocChange>)> = Vec::new();
+        let mut good: Vec<(u64, SignedChanges)> = Vec::new();
         let mut rejected: Vec<(u64, String)> = Vec::new();
         let mut own: Vec<[u8; 16]> = Vec::new();
         for b in &items {
             match crypto::open(&b.envelope, &cfg.key, &cfg.chamber) {
                 Ok(o) if o.device == me => own.push(o.batch_id),
-                Ok(o) => good.push((b.seq, o.payload.changes.into_iter().map(from_wire).collect())),
+                Ok(o) => good.push((
+                    b.seq,
+                    SignedChanges {
+                        signer: o.device,
+                        changes: o.payload.changes.into_iter().map(from_wire).collect(),
+                    },
+                )),
                 Err(e) => rejected.push((b.seq, e.to_string())),
             }
         }
@@ -458,13 +489,19 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
         // The whole page and the new cursor in one transaction; if a batch that
         // verified still fails to merge, merge batch by batch so that only the
         // bad one is set aside.
-        let all: Vec<DocChange> = good.iter().flat_map(|(_, c)| c.iter().cloned()).collect();
+        let all: Vec<SignedChanges> = good.iter().map(|(_, c)| c.clone()).collect();
         match d.merge_remote(&all, &[("cursor", Some(&last))]) {
-            Ok(m) => report.merged_docs += m.docs_changed as u32,
+            Ok(m) => {
+                report.merged_docs += m.docs_changed as u32;
+                report.refused_changes += m.refused as u32;
+            }
             Err(e) if is_content_error(&e) => {
                 for (seq, changes) in &good {
-                    match d.merge_remote(changes, &[("cursor", Some(&seq.to_string()))]) {
-                        Ok(m) => report.merged_docs += m.docs_changed as u32,
+                    match d.merge_remote(std::slice::from_ref(changes), &[("cursor", Some(&seq.to_string()))]) {
+                        Ok(m) => {
+                            report.merged_docs += m.docs_changed as u32;
+                            report.refused_changes += m.refused as u32;
+                        }
                         Err(e) if is_content_error(&e) => rejected.push((*seq, e.to_string())),
                         Err(e) => return Err(e.into()),
                     }

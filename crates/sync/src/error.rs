@@ -31,6 +31,10 @@ pub enum SyncError {
     ImpostorRelay(String),
     #[error("only the chamber's admin device can invite devices")]
     NotAdmin,
+    #[error("the chamber's admin laptop refused this laptop: the invite was already used, has expired, or was not made for this chamber; ask for a new one")]
+    AdmissionRefused,
+    #[error("the answer to this laptop's request to join did not come from the chamber's admin laptop; nothing was accepted")]
+    ForgedAdmission,
     #[error("a single change is too large to sync ({0} bytes)")]
     ChangeTooLarge(usize),
     #[error("the sync settings in this diary are damaged: {0}")]
@@ -59,6 +63,7 @@ impl SyncError {
             SyncError::BadRelayUrl(_) | SyncError::PlainHttp(_) | SyncError::BadPin(_) => Code::BadRelayUrl,
             SyncError::ImpostorRelay(_) => Code::ImpostorRelay,
             SyncError::NotAdmin => Code::NotAdmin,
+            SyncError::AdmissionRefused | SyncError::ForgedAdmission => Code::InviteRefused,
             SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,
             SyncError::DamagedState(_) => Code::SyncStateDamaged,
             SyncError::Diary(e) => e.code(),

@@ -1,49 +1,42 @@
-//! Invite codes: how a new device learns where the chamber's relay is, which
-//! chamber to join, a one-time token and the chamber key. The code travels out of
-//! band (read out, pasted, or scanned as a QR code); the relay only ever sees the
-//! token (and stores only its hash).
+//! Invite codes: how a new device learns where the chamber's relay is (and its
+//! certificate pin), which chamber to join, a one-time token, and the public
+//! keys of the admin device that lets it in and of the device that founded
+//! the chamber (every change in the chamber's history traces back to it). No
+//! secret beyond the one-time token: the chamber key reaches the new device
+//! sealed to its own key (see [`crate::admission`]). The code travels out of
+//! band (read out, pasted, or scanned as a QR code); the relay only ever sees
+//! the token (and stores only its hash).
 //!
-//! Text form: `NDJOIN2-` then base32 (upper case, so a QR code can use its compact
+//! Text form: `NDJOIN3-` then base32 (upper case, so a QR code can use its compact
 //! alphanumeric mode) of the postcard-encoded invite followed by a 4-byte SHA-256
-//! checksum, so a mistyped code is caught before anything is sent. Version 2
-//! added the relay's certificate pin; a version-1 code (no pin) is still read.
+//! checksum, so a mistyped code is caught before anything is sent. Codes of
+//! versions 1 and 2 carried the chamber key itself; they are refused with a
+//! request for a new code.
 
 use qrcode::QrCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::crypto::ChamberKey;
 use nextdate_protocol::CertPin;
 
-/// An invite as version-1 codes encode it (no pin).
-#[derive(Deserialize)]
-struct InviteV1 {
-    relay: String,
-    chamber: String,
-    token: [u8; 32],
-    epoch: u32,
-    key: [u8; 32],
-    expires_at: i64,
-}
-
-/// An invite as version-2 codes encode it.
+/// An invite as version-3 codes encode it.
 #[derive(Serialize, Deserialize)]
-struct InviteV2 {
+struct InviteV3 {
     relay: String,
     pin: Option<[u8; 32]>,
     chamber: String,
     token: [u8; 32],
-    epoch: u32,
-    key: [u8; 32],
     expires_at: i64,
+    admin_dh: [u8; 32],
+    founder: [u8; 32],
 }
 
-const PREFIX: &str = "NDJOIN2-";
-/// Codes made before invites carried the relay's pin.
-const PREFIX_V1: &str = "NDJOIN1-";
+const PREFIX: &str = "NDJOIN3-";
+/// Codes made before the chamber key stopped travelling in them.
+const OLD_PREFIXES: [&str; 2] = ["NDJOIN1-", "NDJOIN2-"];
 
-/// Everything a device needs to join a chamber.
+/// Everything a device needs to ask to join a chamber.
 #[derive(Clone)]
 pub struct Invite {
     pub relay: String,
@@ -51,10 +44,14 @@ pub struct Invite {
     pub pin: Option<CertPin>,
     pub chamber: String,
     pub token: [u8; 32],
-    pub epoch: u32,
-    pub key: [u8; 32],
-    /// Unix seconds after which the relay refuses the token.
+    /// Unix seconds after which the relay and the admin refuse the token.
     pub expires_at: i64,
+    /// The admin device's X25519 key: the request to join is sealed to it,
+    /// and only a grant sealed by it is accepted.
+    pub admin_dh: [u8; 32],
+    /// The founding device's signing key: the chamber's history from before
+    /// any device key was listed must be signed by it.
+    pub founder: [u8; 32],
 }
 
 impl std::fmt::Debug for Invite {
@@ -74,25 +71,23 @@ pub enum InviteError {
     NotAnInvite,
     #[error("the invite code is mistyped or incomplete")]
     Mistyped,
+    #[error("that invite code was made by an older version of Nextdate and no longer works; ask the chamber's admin for a new one")]
+    Outdated,
 }
 
 impl Invite {
-    pub fn chamber_key(&self) -> ChamberKey {
-        ChamberKey::from_bytes(self.epoch, self.key)
-    }
-
     /// The code as text.
     pub fn code(&self) -> Zeroizing<String> {
-        let v2 = InviteV2 {
+        let v3 = InviteV3 {
             relay: self.relay.clone(),
             pin: self.pin.map(|p| p.0),
             chamber: self.chamber.clone(),
             token: self.token,
-            epoch: self.epoch,
-            key: self.key,
             expires_at: self.expires_at,
+            admin_dh: self.admin_dh,
+            founder: self.founder,
         };
-        let mut raw = Zeroizing::new(postcard::to_allocvec(&v2).expect("invite serializes"));
+        let mut raw = Zeroizing::new(postcard::to_allocvec(&v3).expect("invite serializes"));
         let sum = Sha256::digest(&raw[..]);
         raw.extend_from_slice(&sum[..4]);
         Zeroizing::new(format!("{PREFIX}{}", data_encoding::BASE32_NOPAD.encode(&raw)))
@@ -105,11 +100,10 @@ impl Invite {
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_uppercase();
-        let (version, body) = match (cleaned.strip_prefix(PREFIX), cleaned.strip_prefix(PREFIX_V1)) {
-            (Some(body), _) => (2, body),
-            (None, Some(body)) => (1, body),
-            (None, None) => return Err(InviteError::NotAnInvite),
-        };
+        if OLD_PREFIXES.iter().any(|p| cleaned.starts_with(p)) {
+            return Err(InviteError::Outdated);
+        }
+        let body = cleaned.strip_prefix(PREFIX).ok_or(InviteError::NotAnInvite)?;
         let raw = Zeroizing::new(
             data_encoding::BASE32_NOPAD
                 .decode(body.as_bytes())
@@ -122,27 +116,15 @@ impl Invite {
         if Sha256::digest(data)[..4] != *sum {
             return Err(InviteError::Mistyped);
         }
-        if version == 1 {
-            let v: InviteV1 = postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)?;
-            return Ok(Invite {
-                relay: v.relay,
-                pin: None,
-                chamber: v.chamber,
-                token: v.token,
-                epoch: v.epoch,
-                key: v.key,
-                expires_at: v.expires_at,
-            });
-        }
-        let v: InviteV2 = postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)?;
+        let v: InviteV3 = postcard::from_bytes(data).map_err(|_| InviteError::Mistyped)?;
         Ok(Invite {
             relay: v.relay,
             pin: v.pin.map(CertPin),
             chamber: v.chamber,
             token: v.token,
-            epoch: v.epoch,
-            key: v.key,
             expires_at: v.expires_at,
+            admin_dh: v.admin_dh,
+            founder: v.founder,
         })
     }
 
@@ -175,9 +157,9 @@ mod tests {
             pin: Some(CertPin([9; 32])),
             chamber: "01JCHAMBER".into(),
             token: [5; 32],
-            epoch: 1,
-            key: [6; 32],
             expires_at: 1_900_000_000,
+            admin_dh: [6; 32],
+            founder: [7; 32],
         }
     }
 
@@ -193,32 +175,19 @@ mod tests {
         let back = Invite::parse(&spaced).unwrap();
         assert_eq!(back.chamber, "01JCHAMBER");
         assert_eq!(back.token, [5; 32]);
-        assert_eq!(back.key, [6; 32]);
+        assert_eq!((back.admin_dh, back.founder), ([6; 32], [7; 32]));
         assert_eq!(back.pin, Some(CertPin([9; 32])), "the pin travels with the invite");
-        assert!(code.starts_with("NDJOIN2-"));
+        assert!(code.starts_with("NDJOIN3-"));
     }
 
-    /// A code made before invites carried a pin still joins (without a pin).
+    /// Codes that carried the chamber key are refused, with a way forward.
     #[test]
-    fn a_version_1_code_is_still_read() {
-        let i = invite();
-        let v1 = postcard::to_allocvec(&(
-            i.relay.clone(),
-            i.chamber.clone(),
-            i.token,
-            i.epoch,
-            i.key,
-            i.expires_at,
-        ))
-        .unwrap();
-        let mut raw = v1.clone();
-        raw.extend_from_slice(&Sha256::digest(&v1)[..4]);
-        let code = format!("NDJOIN1-{}", data_encoding::BASE32_NOPAD.encode(&raw));
-        let back = Invite::parse(&code).unwrap();
-        assert_eq!(
-            (back.pin, back.chamber.as_str(), back.key),
-            (None, "01JCHAMBER", [6; 32])
-        );
+    fn older_codes_are_refused_plainly() {
+        for prefix in ["NDJOIN1-", "ndjoin2-"] {
+            let err = Invite::parse(&format!("{prefix}AAAA")).unwrap_err();
+            assert_eq!(err, InviteError::Outdated);
+            assert!(err.to_string().contains("ask the chamber's admin for a new one"));
+        }
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //! - [`wire`]: the diary's changes to and from the wire's versioned change type
 //!   (the wire format itself is `nextdate-protocol`, re-exported as [`protocol`]).
 //! - [`invite`]: invite codes (text and QR) that carry the relay address, the
-//!   chamber id, the relay's certificate pin, a one-time token and the chamber key.
+//!   chamber id, the relay's certificate pin, a one-time token and the admin's
+//!   and founder's public keys (no chamber key).
+//! - [`admission`] and [`joining`]: a new device asks to join, the admin
+//!   device lists it in the chamber with the invite's role and seals the
+//!   chamber key to it (HPKE).
 //! - [`client`]: the device side of the protocol over HTTP.
 //! - [`tls`]: TLS to the relay, pinned to its certificate's key when the
 //!   invite gives a pin.
@@ -21,6 +25,7 @@
 //! No Tauri here; the desktop app and the CLI call [`engine`], and the app
 //! starts [`background`].
 
+pub mod admission;
 pub mod background;
 pub mod client;
 mod confirm;
@@ -28,7 +33,9 @@ pub mod crypto;
 pub mod engine;
 pub mod error;
 pub mod invite;
+pub mod joining;
 pub mod live;
+pub mod members;
 pub mod scheduler;
 pub mod tls;
 pub mod wire;

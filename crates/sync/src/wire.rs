@@ -13,6 +13,7 @@ pub fn to_wire(c: DocChange) -> WireChange {
         kind: c.kind,
         bytes: c.bytes,
         replaces: c.replaces,
+        context: c.context,
     }
 }
 
@@ -23,6 +24,7 @@ pub fn from_wire(w: WireChange) -> DocChange {
         kind: w.kind,
         bytes: w.bytes,
         replaces: w.replaces,
+        context: w.context,
     }
 }
 
@@ -37,6 +39,7 @@ mod tests {
             kind: "case".into(),
             bytes: vec![1, 2, 3],
             replaces: false,
+            context: vec![4; 32],
         };
         assert_eq!(from_wire(to_wire(c.clone())), c);
         let erased = DocChange { replaces: true, ..c };

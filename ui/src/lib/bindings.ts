@@ -106,8 +106,10 @@ export const commands = {
 	importCsv: (paths: string[], dryRun: boolean) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_csv", { paths, dryRun })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
 	syncSetup: (relay: string, pin: string | null) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_setup", { relay, pin })),
-	syncInvite: (hours: number) => typedError<InviteView, AppError>(__TAURI_INVOKE("sync_invite", { hours })),
+	syncInvite: (hours: number, role: Role) => typedError<InviteView, AppError>(__TAURI_INVOKE("sync_invite", { hours, role })),
 	syncJoin: (code: string, label: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_join", { code, label })),
+	/**  Changes a member's role (Sync → Members); syncs so every laptop learns it. */
+	syncSetRole: (memberId: string, role: Role) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_set_role", { memberId, role })),
 	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
 	/**
 	 *  Whether other laptops' changes arrive at once (the live connection is open)
@@ -525,8 +527,13 @@ export type DayCount = {
 export type DeviceInfo = {
 	label: string,
 	member: string,
+	member_id: string,
 	role: string,
+	/**  The device's Automerge actor (hex): what `sync remove` takes. */
+	actor: string,
 	this_device: boolean,
+	/**  Removed from the chamber: nothing it writes is accepted. */
+	removed: boolean,
 };
 
 /**  An attached document (its bytes stay in the encrypted database). */
@@ -549,7 +556,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -979,6 +986,9 @@ export type RestoreReport_Serialize = {
 	replaced_dir: string | null,
 };
 
+/**  A member's role in the chamber, from most to least trusted. */
+export type Role = "owner" | "admin" | "advocate" | "clerk" | "accounts" | "viewer";
+
 /**  A list saved as PDF. */
 export type SavedList = {
 	path: string,
@@ -1033,10 +1043,16 @@ export type SyncReport = {
 	pulled_batches: number,
 	merged_docs: number,
 	rejected_batches: number,
+	/**  Changes from other laptops refused by the chamber's roles. */
+	refused_changes: number,
 	/**  Batches the relay acknowledged but never served back, queued again. */
 	resent_batches: number,
 	/**  Batches the relay skipped in the log (the cursor stopped before them). */
 	withheld_batches: number,
+	/**  This laptop asked to join and the chamber's admin laptop has not let it in yet. */
+	awaiting_admission: boolean,
+	/**  New devices this (admin) laptop let into the chamber. */
+	admitted_devices: number,
 	blobs_sent: number,
 	blobs_received: number,
 };
@@ -1061,6 +1077,17 @@ export type SyncStatus_Deserialize = {
 	/**  Batches from the relay refused because they did not verify. */
 	rejected_batches: number,
 	last_rejection?: string | null,
+	/**
+	 *  Changes from other laptops refused by the chamber's roles, in plain
+	 *  words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
+	 */
+	refusals: string[],
+	/**  Changes from other laptops waiting for what they build on. */
+	waiting_changes: number,
+	/**  This laptop asked to join and waits for the admin's laptop to let it in. */
+	awaiting_admission: boolean,
+	/**  This laptop's member's role in the chamber. */
+	role?: string | null,
 	devices: DeviceInfo[],
 };
 
@@ -1081,6 +1108,17 @@ export type SyncStatus_Serialize = {
 	/**  Batches from the relay refused because they did not verify. */
 	rejected_batches: number,
 	last_rejection: string | null,
+	/**
+	 *  Changes from other laptops refused by the chamber's roles, in plain
+	 *  words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
+	 */
+	refusals: string[],
+	/**  Changes from other laptops waiting for what they build on. */
+	waiting_changes: number,
+	/**  This laptop asked to join and waits for the admin's laptop to let it in. */
+	awaiting_admission: boolean,
+	/**  This laptop's member's role in the chamber. */
+	role: string | null,
 	devices: DeviceInfo[],
 };
 

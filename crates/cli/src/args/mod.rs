@@ -205,6 +205,9 @@ pub enum SyncCmd {
     },
     /// Make a one-time invite code for a new device (admin only).
     Invite {
+        /// The role of the member who joins with it (owner, admin, advocate, clerk, accounts or viewer).
+        #[arg(long, value_enum, default_value = "advocate")]
+        role: nextdate_diary::roles::Role,
         /// Hours until the invite expires.
         #[arg(long, default_value_t = 48)]
         hours: u32,
@@ -225,8 +228,17 @@ pub enum SyncCmd {
         #[arg(long, default_value_t = 1)]
         attempts: u32,
     },
-    /// Relay, chamber, devices, last sync, pending changes and errors.
+    /// Relay, chamber, devices, last sync, pending changes, refused changes and errors.
     Status,
+    /// The chamber's members and their devices, with roles.
+    Members,
+    /// Change a member's role (owner or admin only; only an owner changes an owner).
+    Role {
+        /// The member's id or (part of) their name.
+        member: String,
+        #[arg(value_enum)]
+        role: nextdate_diary::roles::Role,
+    },
 }
 
 #[derive(Subcommand)]

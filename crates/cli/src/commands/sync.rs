@@ -22,9 +22,10 @@ pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> 
             }
             out.synced(&report);
         }
-        SyncCmd::Invite { hours, qr } => {
-            let made = engine::invite(diary, std::time::Duration::from_secs(u64::from(hours.max(1)) * 3600))?;
-            out.invite(&made.invite, qr);
+        SyncCmd::Invite { role, hours, qr } => {
+            let ttl = std::time::Duration::from_secs(u64::from(hours.max(1)) * 3600);
+            let made = nextdate_sync::joining::invite(diary, ttl, role)?;
+            out.invite(&made.invite, role, qr);
         }
         SyncCmd::Join { code, label } => {
             let code = if code == "-" {
@@ -34,9 +35,16 @@ pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> 
             } else {
                 Zeroizing::new(code)
             };
-            let report = engine::join(diary, &code, &label)?;
+            let report = nextdate_sync::joining::join(diary, &code, &label)?;
             if !out.json {
-                out.ok(&format!("joined chamber {}", diary.chamber_id()));
+                if report.awaiting_admission {
+                    out.ok(&format!(
+                        "asked to join chamber {}; this laptop syncs once the chamber's admin laptop has synced and let it in (run `nextdate sync now` then)",
+                        diary.chamber_id()
+                    ));
+                } else {
+                    out.ok(&format!("joined chamber {}", diary.chamber_id()));
+                }
             }
             out.synced(&report);
         }
@@ -45,6 +53,12 @@ pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> 
             out.synced(&report);
         }
         SyncCmd::Status => out.sync_status(&engine::status(diary)?),
+        SyncCmd::Members => out.members(&engine::status(diary)?.devices),
+        SyncCmd::Role { member, role } => {
+            let m = diary.find_member(&member)?;
+            nextdate_sync::members::set_role(diary, &m.id, role)?;
+            out.ok(&format!("{} is now {}", m.name, role.with_article()));
+        }
     }
     Ok(())
 }

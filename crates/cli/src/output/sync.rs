@@ -13,6 +13,15 @@ impl Out {
                 "sent {} batches ({} changes), received {} batches, merged {} documents, {} attachments sent, {} received",
                 r.pushed_batches, r.pushed_changes, r.pulled_batches, r.merged_docs, r.blobs_sent, r.blobs_received
             );
+            if r.refused_changes > 0 {
+                println!(
+                    "refused {} changes the chamber's roles do not allow (see `nextdate sync status`)",
+                    r.refused_changes
+                );
+            }
+            if r.admitted_devices > 0 {
+                println!("let {} new laptop(s) into the chamber", r.admitted_devices);
+            }
             if r.rejected_batches > 0 {
                 println!(
                     "refused {} batches that did not verify (see `nextdate sync status`)",
@@ -41,6 +50,21 @@ impl Out {
         if let Some(e) = &s.last_error {
             println!("last error:      {e}");
         }
+        if let Some(role) = &s.role {
+            println!("your role:       {role}");
+        }
+        if s.awaiting_admission {
+            println!("waiting:         for the chamber's admin laptop to let this laptop in");
+        }
+        for r in &s.refusals {
+            println!("refused:         {r}");
+        }
+        if s.waiting_changes > 0 {
+            println!(
+                "waiting changes: {} (their earlier changes have not arrived yet)",
+                s.waiting_changes
+            );
+        }
         if s.rejected_batches > 0 {
             println!(
                 "refused batches: {} ({})",
@@ -60,7 +84,24 @@ impl Out {
         }
     }
 
-    pub fn invite(&self, invite: &nextdate_sync::invite::Invite, qr: bool) {
+    pub fn members(&self, devices: &[nextdate_sync::engine::DeviceInfo]) {
+        if self.json {
+            return self.print_json(&devices);
+        }
+        for d in devices {
+            println!(
+                "{:<24} {:<9} {} ({}){}{}",
+                d.member,
+                d.role,
+                d.label,
+                &d.actor[..d.actor.len().min(12)],
+                if d.removed { "  removed" } else { "" },
+                if d.this_device { "  ← this device" } else { "" }
+            );
+        }
+    }
+
+    pub fn invite(&self, invite: &nextdate_sync::invite::Invite, role: nextdate_diary::roles::Role, qr: bool) {
         let code = invite.code();
         let expires = chrono::DateTime::from_timestamp(invite.expires_at, 0)
             .map(|t| t.with_timezone(&chrono::Local).format("%d-%m-%Y %H:%M").to_string())
@@ -68,7 +109,7 @@ impl Out {
         if self.json {
             println!(
                 "{}",
-                json!({ "code": code.as_str(), "expires": expires, "chamber": invite.chamber })
+                json!({ "code": code.as_str(), "expires": expires, "chamber": invite.chamber, "role": role.as_str() })
             );
             return;
         }
@@ -77,7 +118,8 @@ impl Out {
         }
         println!("{}", code.as_str());
         eprintln!(
-            "One-time invite, valid until {expires}. It carries the chamber key: give it only to the person joining, in person or over a channel you trust."
+            "One-time invite for {}, valid until {expires}. It carries no key: the new laptop is let in when this laptop next syncs. Still, give it only to the person joining.",
+            role.with_article()
         );
     }
 }

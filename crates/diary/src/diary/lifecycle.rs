@@ -108,6 +108,7 @@ impl Diary {
                         label: "this laptop".into(),
                         member_id: d.member_id.clone(),
                         added_at: now.clone(),
+                        ..Default::default()
                     },
                 );
                 d.create_doc(
