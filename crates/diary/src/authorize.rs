@@ -356,19 +356,24 @@ impl Gate {
             return Ok(Decision::Accept); // the merge drops it: the erasure won
         }
         let before = doc.get_heads();
-        if doc.load_incremental(bytes).is_err() {
+        if let Err(e) = doc.load_incremental(bytes) {
             self.reset(doc_id, &before)?;
-            return Ok(refuse("a laptop".into(), "its change is damaged".into(), Vec::new()));
+            return Ok(refuse(
+                "a laptop".into(),
+                format!("its change could not be read ({e})"),
+                change_hashes(bytes),
+            ));
         }
         let missing = doc.get_missing_deps(&[]);
         if !missing.is_empty() {
             self.reset(doc_id, &before)?;
             let refused = builds_on_refused(tx, &missing)?;
             return Ok(match refused {
+                // Listed by hash, so that what builds on this is refused in turn.
                 Some(r) => refuse(
                     r.0,
                     format!("it builds on a change that was refused ({})", r.1),
-                    Vec::new(),
+                    change_hashes(bytes),
                 ),
                 None => Decision::Park,
             });
@@ -435,6 +440,41 @@ impl Gate {
         }
         Ok(())
     }
+}
+
+/// The hashes of the Automerge changes in `bytes` (change chunks one after
+/// another, as `save_after` writes them), read without applying them: each
+/// chunk is magic (4 bytes), checksum (4), type (1), a LEB128 length and the
+/// data. Chunks that are not changes (a whole saved document) are skipped.
+pub fn change_hashes(bytes: &[u8]) -> Vec<String> {
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while rest.len() > 9 && rest[..4] == MAGIC {
+        let (mut len, mut shift, mut at) = (0usize, 0u32, 9usize);
+        loop {
+            let Some(&b) = rest.get(at) else { return out };
+            if shift > 56 {
+                return out;
+            }
+            len |= ((b & 0x7f) as usize) << shift;
+            at += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        let Some(end) = at.checked_add(len).filter(|e| *e <= rest.len()) else {
+            return out;
+        };
+        if matches!(rest[8], 1 | 2) {
+            if let Ok(change) = Change::from_bytes(rest[..end].to_vec()) {
+                out.push(change.hash().to_string());
+            }
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// The first of `missing` that was refused here, with who sent it and why.
@@ -510,5 +550,84 @@ pub(crate) fn check_local_action(tx: &Transaction, action: Action) -> Result<()>
     match own_role(tx)? {
         Some(role) if !allows(role, action) => Err(DiaryError::NotAllowed(refusal(role, action))),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    #[test]
+    fn change_hashes_are_read_without_applying_the_changes() {
+        let mut doc = AutoCommit::new();
+        doc.put(automerge::ROOT, "title", "Kaveri Rao v. Union of India")
+            .unwrap();
+        doc.commit();
+        let base = doc.get_heads();
+        doc.put(automerge::ROOT, "stage", "Arguments").unwrap();
+        doc.commit();
+        doc.put(automerge::ROOT, "notes", "x".repeat(4000)).unwrap(); // large enough to compress
+        doc.commit();
+        let want: Vec<String> = doc.get_changes(&base).iter().map(|c| c.hash().to_string()).collect();
+        assert_eq!(want.len(), 2);
+        let bytes = doc.save_after(&base);
+        assert_eq!(change_hashes(&bytes), want);
+        assert!(
+            change_hashes(&bytes[..bytes.len() - 1]).len() < 2,
+            "a cut chunk is not read"
+        );
+        assert!(change_hashes(b"garbage").is_empty());
+    }
+
+    #[test]
+    fn paths_map_to_records_and_operations() {
+        use Op::*;
+        use Record::*;
+        let a = |r, o| Some(Action::new(r, o));
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["fees", "01F"], false),
+            a(Fee, Add)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["fees", "01F", "voided_at"], false),
+            a(Fee, Remove)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, true, &["hearings", "01H", "removed_at"], false),
+            a(Hearing, Add)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["hearings", "01H", "next_date"], false),
+            a(Hearing, Edit)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["removed_at"], false),
+            a(Case, Remove)
+        );
+        assert_eq!(
+            classify(DocKind::Case, true, false, &["removed_at"], false),
+            a(Case, Add)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["parties", "#", "name"], false),
+            a(Case, Edit)
+        );
+        assert_eq!(
+            classify(DocKind::Client, false, false, &["erased_at"], false),
+            a(Client, Remove)
+        );
+        assert_eq!(
+            classify(DocKind::Chamber, false, false, &["members", "01M", "role"], false),
+            a(Membership, Edit)
+        );
+        assert_eq!(
+            classify(DocKind::Chamber, false, false, &["courts", "#"], false),
+            a(ChamberSettings, Edit)
+        );
+        assert_eq!(
+            classify(DocKind::Chamber, false, false, &["tasks", "01T", "done"], false),
+            a(ChamberTask, Edit)
+        );
     }
 }
