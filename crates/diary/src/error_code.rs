@@ -105,6 +105,7 @@ error_codes! {
     BadRelayUrl => "bad_relay_url",
     ImpostorRelay => "impostor_relay",
     NotAdmin => "not_admin",
+    ChamberBeforeRoles => "chamber_before_roles",
     ChangeTooLarge => "change_too_large",
     SyncStateDamaged => "sync_state_damaged",
     // Records (tasks, notes, fees, documents).

@@ -31,6 +31,8 @@ pub enum SyncError {
     ImpostorRelay(String),
     #[error("only the chamber's admin device can invite devices")]
     NotAdmin,
+    #[error("this chamber was set up by an older version of Nextdate, before laptops were listed with their keys, so a new laptop could not check who wrote what; set the chamber up again (`nextdate sync init` on a diary that holds everything) to invite with roles")]
+    ChamberBeforeRoles,
     #[error("the chamber's admin laptop refused this laptop: the invite was already used, has expired, or was not made for this chamber; ask for a new one")]
     AdmissionRefused,
     #[error("the answer to this laptop's request to join did not come from the chamber's admin laptop; nothing was accepted")]
@@ -63,6 +65,7 @@ impl SyncError {
             SyncError::BadRelayUrl(_) | SyncError::PlainHttp(_) | SyncError::BadPin(_) => Code::BadRelayUrl,
             SyncError::ImpostorRelay(_) => Code::ImpostorRelay,
             SyncError::NotAdmin => Code::NotAdmin,
+            SyncError::ChamberBeforeRoles => Code::ChamberBeforeRoles,
             SyncError::AdmissionRefused | SyncError::ForgedAdmission => Code::InviteRefused,
             SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,
             SyncError::DamagedState(_) => Code::SyncStateDamaged,

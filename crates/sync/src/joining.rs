@@ -57,10 +57,12 @@ pub fn invite(d: &mut Diary, ttl: Duration, role: Role) -> Result<CreatedInvite,
     if d.sync_state("admin")?.as_deref() != Some("1") {
         return Err(SyncError::NotAdmin);
     }
+    // A chamber started before devices were listed with their keys has no
+    // founder to trace its history to: new laptops could not check it.
     let founder = d
         .sync_state("founder")?
         .and_then(|f| unhex32(&f))
-        .ok_or_else(|| SyncError::DamagedState("the chamber's founder key".into()))?;
+        .ok_or(SyncError::ChamberBeforeRoles)?;
     let mut token = [0u8; 32];
     OsRng.fill_bytes(&mut token);
     let expires_at = Utc::now().timestamp() + ttl.as_secs() as i64;
