@@ -70,11 +70,14 @@ fn the_relay_refuses_strangers_bad_tokens_and_garbage_and_keeps_serving() {
     );
     assert_eq!(fourth.chamber_id(), reopen(&root.path().join("fourth")).chamber_id());
 
-    // An expired token (the relay checks, whatever the device thinks).
-    let short = joining::invite(&mut devices[0], Duration::from_secs(1), Role::Advocate)
+    // An expired token (the relay checks, whatever the device thinks). Two
+    // seconds, not one: the relay refuses an invite that is already expired
+    // when it arrives, and a one-second invite is whenever a second boundary
+    // passes between the device making it and the relay storing it.
+    let short = joining::invite(&mut devices[0], Duration::from_secs(2), Role::Advocate)
         .unwrap()
         .invite;
-    std::thread::sleep(Duration::from_millis(2100));
+    std::thread::sleep(Duration::from_millis(3100));
     assert!(matches!(
         joining::join(&mut fourth, &short.code(), "x"),
         Err(SyncError::InviteExpired)
