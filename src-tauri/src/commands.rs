@@ -535,6 +535,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_invite,
         crate::sync::sync_join,
         crate::sync::sync_set_role,
+        crate::sync::sync_remove_device,
         crate::sync::sync_now,
         crate::sync::sync_live,
         crate::record_corrections::edit_task,

@@ -103,6 +103,17 @@ pub fn sync_set_role(s: State<'_, Session>, member_id: String, role: Role) -> Re
     })
 }
 
+/// Removes a laptop from the chamber and changes the chamber key so it can
+/// read nothing written from now on (Sync → Members, the admin laptop only).
+#[tauri::command]
+#[specta::specta]
+pub fn sync_remove_device(s: State<'_, Session>, actor: String) -> Result<SyncStatus, AppError> {
+    with_sync(&s, |d| {
+        nextdate_sync::rotation::remove(d, &actor)?;
+        engine::status(d)
+    })
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn sync_now(s: State<'_, Session>) -> Result<SyncReport, AppError> {

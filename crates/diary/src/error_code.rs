@@ -106,6 +106,8 @@ error_codes! {
     ImpostorRelay => "impostor_relay",
     NotAdmin => "not_admin",
     ChamberBeforeRoles => "chamber_before_roles",
+    DeviceRemoved => "device_removed",
+    KeyWithheld => "key_withheld",
     ChangeTooLarge => "change_too_large",
     SyncStateDamaged => "sync_state_damaged",
     // Records (tasks, notes, fees, documents).

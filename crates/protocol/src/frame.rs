@@ -49,6 +49,11 @@ pub enum ErrorCode {
     /// A request that makes no sense here (a reply frame sent as a request, say).
     Unexpected,
     Internal,
+    /// The device was removed from the chamber: the relay serves it nothing.
+    Removed,
+    /// The batch is sealed with a chamber key older than the chamber's
+    /// current one: fetch the new key ([`Frame::FetchKeys`]) and seal again.
+    OldKey,
 }
 
 impl ErrorCode {
@@ -64,6 +69,8 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Unexpected => "unexpected",
             ErrorCode::Internal => "internal",
+            ErrorCode::Removed => "removed",
+            ErrorCode::OldKey => "old_key",
         }
     }
     /// The HTTP status the relay answers with.
@@ -72,8 +79,8 @@ impl ErrorCode {
             ErrorCode::Malformed | ErrorCode::Unexpected => 400,
             ErrorCode::TooLarge => 413,
             ErrorCode::Unauthenticated | ErrorCode::BadProof => 401,
-            ErrorCode::Forbidden | ErrorCode::BadToken => 403,
-            ErrorCode::ChamberExists => 409,
+            ErrorCode::Forbidden | ErrorCode::BadToken | ErrorCode::Removed => 403,
+            ErrorCode::ChamberExists | ErrorCode::OldKey => 409,
             ErrorCode::NotFound => 404,
             ErrorCode::Internal => 500,
         }
@@ -195,7 +202,43 @@ pub enum Frame {
         device: [u8; 32],
         read_only: bool,
     },
+    /// (admin) Removes devices from the chamber and starts key epoch `epoch`
+    /// (the current one plus one), in one step: the removed devices are
+    /// refused from then on (their sessions and live sockets closed), and
+    /// each remaining device's copy of the new key, sealed to it, is kept
+    /// for it to fetch. Sent again with the same epoch, it is not an error.
+    Rotate {
+        removed: Vec<[u8; 32]>,
+        epoch: u32,
+        grants: Vec<KeyGrant>,
+    },
+    /// Asks for the chamber keys sealed to this device after epoch `after`.
+    FetchKeys {
+        after: u32,
+    },
+    /// The chamber's current key epoch and this device's sealed keys.
+    Keys {
+        epoch: u32,
+        grants: Vec<SealedKey>,
+    },
 }
+
+/// A new chamber key sealed to one device (the relay cannot open it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrant {
+    pub device: [u8; 32],
+    pub sealed: Vec<u8>,
+}
+
+/// A chamber key of epoch `epoch` sealed to the device that asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedKey {
+    pub epoch: u32,
+    pub sealed: Vec<u8>,
+}
+
+/// Most devices one key rotation may seal the new key to.
+pub const MAX_GRANTS: usize = 200;
 
 /// A device's request to be let into the chamber, as the relay keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,6 +324,9 @@ impl Frame {
             Frame::FetchAdmission => "fetch_admission",
             Frame::Admission { .. } => "admission",
             Frame::SetDeviceAccess { .. } => "set_device_access",
+            Frame::Rotate { .. } => "rotate",
+            Frame::FetchKeys { .. } => "fetch_keys",
+            Frame::Keys { .. } => "keys",
         }
     }
 }

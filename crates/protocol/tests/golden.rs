@@ -145,6 +145,22 @@ fn frames() -> Vec<Frame> {
             device: [12; 32],
             read_only: false,
         },
+        Frame::Rotate {
+            removed: vec![[15; 32]],
+            epoch: 2,
+            grants: vec![nextdate_protocol::frame::KeyGrant {
+                device: [12; 32],
+                sealed: vec![16; 80],
+            }],
+        },
+        Frame::FetchKeys { after: 1 },
+        Frame::Keys {
+            epoch: 2,
+            grants: vec![nextdate_protocol::frame::SealedKey {
+                epoch: 2,
+                sealed: vec![16; 80],
+            }],
+        },
     ]
 }
 
@@ -249,6 +265,9 @@ fn golden_frame(frame: &Frame) -> (&'static str, &'static [u8]) {
         Frame::FetchAdmission => frame_fixture!("fetch_admission"),
         Frame::Admission { .. } => frame_fixture!("admission"),
         Frame::SetDeviceAccess { .. } => frame_fixture!("set_device_access"),
+        Frame::Rotate { .. } => frame_fixture!("rotate"),
+        Frame::FetchKeys { .. } => frame_fixture!("fetch_keys"),
+        Frame::Keys { .. } => frame_fixture!("keys"),
     }
 }
 
@@ -269,7 +288,7 @@ fn purpose_name(purpose: ProofPurpose) -> &'static str {
 }
 
 /// Every error code, in wire order.
-const ERROR_CODES: [ErrorCode; 10] = [
+const ERROR_CODES: [ErrorCode; 12] = [
     ErrorCode::Malformed,
     ErrorCode::TooLarge,
     ErrorCode::Unauthenticated,
@@ -280,6 +299,8 @@ const ERROR_CODES: [ErrorCode; 10] = [
     ErrorCode::NotFound,
     ErrorCode::Unexpected,
     ErrorCode::Internal,
+    ErrorCode::Removed,
+    ErrorCode::OldKey,
 ];
 
 /// The proof a device with [`DEVICE_SEED`] signs for `purpose` (Ed25519

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use nextdate_protocol::frame::{
-    AdmissionRequest, ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, MAX_ADMISSION_BYTES, MAX_BATCH_BYTES,
-    MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, MAX_PULL, PROTOCOL_VERSION,
+    AdmissionRequest, ErrorCode, Frame, KeyGrant, Proof, ProofPurpose, SealedKey, StoredBatch, MAX_ADMISSION_BYTES,
+    MAX_BATCH_BYTES, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, MAX_GRANTS, MAX_PULL, PROTOCOL_VERSION,
 };
 use nextdate_protocol::proof::verify_proof;
 use rand::rngs::OsRng;
@@ -23,6 +23,8 @@ const CHALLENGE_TTL: Duration = Duration::from_secs(120);
 const SESSION_TTL: Duration = Duration::from_secs(3600);
 /// Outstanding challenges and sessions are capped so a flood cannot exhaust memory.
 const MAX_PENDING: usize = 100_000;
+/// What a removed device is told, whatever it asks.
+const REMOVED: &str = "this laptop was removed from the chamber; the relay serves it nothing";
 /// Longest an invite may be valid.
 const MAX_INVITE_SECS: i64 = 30 * 24 * 3600;
 
@@ -34,6 +36,7 @@ pub struct SessionInfo {
     pub admin: bool,
     /// A viewer's device: reads, never pushes.
     pub read_only: bool,
+    token: [u8; 32],
     expires: Instant,
 }
 
@@ -49,6 +52,8 @@ pub struct Relay {
     challenges: Mutex<Challenges>,
     sessions: Mutex<HashMap<[u8; 32], SessionInfo>>,
     live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
+    /// Devices just removed (chamber, device): their live sockets close.
+    removals: broadcast::Sender<(String, [u8; 32])>,
     pub connections: std::sync::atomic::AtomicUsize,
 }
 
@@ -77,6 +82,8 @@ fn store_error(e: StoreError) -> Frame {
         StoreError::ChamberExists => refuse(ErrorCode::ChamberExists, e.to_string()),
         StoreError::BadToken(why) => refuse(ErrorCode::BadToken, why),
         StoreError::NotFound => refuse(ErrorCode::NotFound, "not found"),
+        StoreError::WrongEpoch(_) => refuse(ErrorCode::Unexpected, e.to_string()),
+        StoreError::OldKey { .. } => refuse(ErrorCode::OldKey, e.to_string()),
         StoreError::Internal(why) => {
             tracing::error!(error = %why, "storage failure");
             refuse(ErrorCode::Internal, "the relay could not store or read that; try again")
@@ -91,6 +98,7 @@ impl Relay {
             challenges: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             live: Mutex::new(HashMap::new()),
+            removals: broadcast::channel(64).0,
             connections: Default::default(),
         })
     }
@@ -101,12 +109,30 @@ impl Relay {
         sessions.get(token).filter(|s| s.expires > Instant::now()).cloned()
     }
 
+    /// Whether a session is still open (not expired, its device not removed).
+    pub fn session_alive(&self, s: &SessionInfo) -> bool {
+        self.session(&s.token).is_some()
+    }
+
     /// Live notifications for a chamber: the latest sequence number after each append.
     pub fn subscribe(&self, chamber: &str) -> broadcast::Receiver<u64> {
         lock(&self.live)
             .entry(chamber.to_string())
             .or_insert_with(|| broadcast::channel(64).0)
             .subscribe()
+    }
+
+    /// Devices removed from now on, for live sockets to close on.
+    pub fn removals(&self) -> broadcast::Receiver<(String, [u8; 32])> {
+        self.removals.subscribe()
+    }
+
+    /// Ends every session of the removed devices and tells their live sockets.
+    fn end_sessions(&self, chamber: &str, removed: &[[u8; 32]]) {
+        lock(&self.sessions).retain(|_, s| !(s.chamber == chamber && removed.contains(&s.device)));
+        for device in removed {
+            let _ = self.removals.send((chamber.to_string(), *device));
+        }
     }
 
     fn notify(&self, chamber: &str, latest: u64) {
@@ -167,6 +193,7 @@ impl Relay {
                 device,
                 admin,
                 read_only: access.read_only,
+                token,
                 expires: Instant::now() + SESSION_TTL,
             },
         );
@@ -204,6 +231,10 @@ impl Relay {
                 match self.check_proof(&proof, ProofPurpose::Authenticate, &chamber) {
                     Err((code, message)) => refuse(code, message),
                     Ok(()) => match self.storage.device_access(&chamber, &proof.device) {
+                        Ok(Some(access)) if access.removed => {
+                            tracing::warn!(chamber = %chamber, device = %short(&proof.device), "removed device refused");
+                            refuse(ErrorCode::Removed, REMOVED)
+                        }
                         Ok(Some(access)) => {
                             tracing::info!(chamber = %chamber, device = %short(&proof.device), "authenticated");
                             self.open_session(&chamber, proof.device, access)
@@ -228,6 +259,7 @@ impl Relay {
                                 DeviceAccess {
                                     admin: true,
                                     read_only: false,
+                                    removed: false,
                                 },
                             )
                         }
@@ -240,17 +272,20 @@ impl Relay {
                     Err((code, message)) => refuse(code, message),
                     Ok(()) => {
                         let hash: [u8; 32] = Sha256::digest(token).into();
-                        match self.storage.redeem_invite(&chamber, &hash, &proof.device, now_secs()) {
-                            Ok(()) => {
+                        let redeemed = self
+                            .storage
+                            .redeem_invite(&chamber, &hash, &proof.device, now_secs())
+                            .and_then(|()| self.storage.device_access(&chamber, &proof.device));
+                        match redeemed {
+                            Ok(Some(access)) if access.removed => refuse(ErrorCode::Removed, REMOVED),
+                            Ok(access) => {
                                 tracing::info!(chamber = %chamber, device = %short(&proof.device), "device joined");
-                                self.open_session(
-                                    &chamber,
-                                    proof.device,
-                                    DeviceAccess {
-                                        admin: false,
-                                        read_only: false,
-                                    },
-                                )
+                                let access = access.unwrap_or(DeviceAccess {
+                                    admin: false,
+                                    read_only: false,
+                                    removed: false,
+                                });
+                                self.open_session(&chamber, proof.device, access)
                             }
                             Err(e) => {
                                 tracing::warn!(chamber = %chamber, device = %short(&proof.device), reason = %e, "join refused");
@@ -330,10 +365,28 @@ impl Relay {
                     Err(e) => store_error(e),
                 }
             }
+            (Frame::Rotate { removed, epoch, grants }, Some(s)) if s.admin => self.rotate(s, removed, epoch, grants),
             (Frame::ListAdmissions | Frame::Admit { .. } | Frame::SetDeviceAccess { .. }, Some(_)) => refuse(
                 ErrorCode::Forbidden,
                 "only the chamber's admin device answers admissions",
             ),
+            (Frame::Rotate { .. }, Some(_)) => refuse(
+                ErrorCode::Forbidden,
+                "only the chamber's admin device removes devices and changes the chamber key",
+            ),
+            (Frame::FetchKeys { after }, Some(s)) => match (
+                self.storage.epoch(&s.chamber),
+                self.storage.sealed_keys(&s.chamber, &s.device, after),
+            ) {
+                (Ok(epoch), Ok(rows)) => Frame::Keys {
+                    epoch,
+                    grants: rows
+                        .into_iter()
+                        .map(|(epoch, sealed)| SealedKey { epoch, sealed })
+                        .collect(),
+                },
+                (Err(e), _) | (_, Err(e)) => store_error(e),
+            },
             (Frame::FetchAdmission, Some(s)) => match self.storage.admission(&s.chamber, &s.device) {
                 Ok(grant) => Frame::Admission { grant },
                 Err(e) => store_error(e),
@@ -351,13 +404,14 @@ impl Relay {
                         ErrorCode::TooLarge,
                         format!("a batch may be at most {MAX_BATCH_BYTES} bytes"),
                     )
-                } else if let Some(refusal) = wrong_signer(&envelope, &s.chamber, &s.device) {
-                    refusal
                 } else {
-                    match self
-                        .storage
-                        .append_batch(&s.chamber, &batch_id, &s.device, &envelope, now_secs())
-                    {
+                    match own_envelope(&envelope, &s.chamber, &s.device)
+                        .map_err(|(code, message)| Box::new(refuse(code, message)))
+                        .and_then(|epoch| {
+                            self.storage
+                                .append_batch(&s.chamber, &batch_id, &s.device, &envelope, epoch, now_secs())
+                                .map_err(|e| Box::new(store_error(e)))
+                        }) {
                         Ok((seq, duplicate)) => {
                             tracing::info!(chamber = %s.chamber, device = %short(&s.device), seq, bytes = envelope.len(), duplicate, "batch");
                             if !duplicate {
@@ -365,7 +419,7 @@ impl Relay {
                             }
                             Frame::Pushed { seq, duplicate }
                         }
-                        Err(e) => store_error(e),
+                        Err(refusal) => *refusal,
                     }
                 }
             }
@@ -416,6 +470,33 @@ impl Relay {
         reply
     }
 
+    fn rotate(&self, s: &SessionInfo, removed: Vec<[u8; 32]>, epoch: u32, grants: Vec<KeyGrant>) -> Frame {
+        if grants.len() > MAX_GRANTS || removed.len() > MAX_GRANTS {
+            return refuse(
+                ErrorCode::TooLarge,
+                format!("a rotation covers at most {MAX_GRANTS} devices"),
+            );
+        }
+        if grants.iter().any(|g| g.sealed.len() > MAX_ADMISSION_BYTES) {
+            return refuse(ErrorCode::TooLarge, "a sealed key is at most 4 KiB");
+        }
+        if removed.contains(&s.device) {
+            return refuse(ErrorCode::Forbidden, "the chamber's admin device cannot remove itself");
+        }
+        if grants.iter().any(|g| removed.contains(&g.device)) {
+            return refuse(ErrorCode::Malformed, "a removed device cannot be given the new key");
+        }
+        let grants: Vec<([u8; 32], Vec<u8>)> = grants.into_iter().map(|g| (g.device, g.sealed)).collect();
+        match self.storage.rotate(&s.chamber, &removed, epoch, &grants, now_secs()) {
+            Ok(()) => {
+                tracing::info!(chamber = %s.chamber, epoch, removed = removed.len(), grants = grants.len(), "chamber key rotated");
+                self.end_sessions(&s.chamber, &removed);
+                Frame::Done
+            }
+            Err(e) => store_error(e),
+        }
+    }
+
     /// Batches after `after` for the session's chamber.
     pub fn pull(&self, s: &SessionInfo, after: u64, limit: u32) -> Frame {
         let limit = limit.clamp(1, MAX_PULL);
@@ -446,26 +527,23 @@ pub fn limit_for(blob_route: bool) -> usize {
     }
 }
 
-/// Why a pushed envelope is not the session's own, if it is not: each device
-/// pushes only what it signed itself, for its own chamber (so a device cannot
-/// pass off a batch as another's, and a copied batch cannot be replayed
-/// through another session or chamber).
-fn wrong_signer(envelope: &[u8], chamber: &str, device: &[u8; 32]) -> Option<Frame> {
+/// The key epoch of a pushed envelope that is the session's own, or why it
+/// is not: each device pushes only what it signed itself, for its own
+/// chamber (so a device cannot pass off a batch as another's, and a copied
+/// batch cannot be replayed through another session or chamber).
+fn own_envelope(envelope: &[u8], chamber: &str, device: &[u8; 32]) -> Result<u32, Refusal> {
     match nextdate_protocol::envelope::signed_body(envelope) {
         Err(nextdate_protocol::OpenError::BadSignature) => {
-            Some(refuse(ErrorCode::Forbidden, "the batch's signature does not verify"))
+            Err((ErrorCode::Forbidden, "the batch's signature does not verify".into()))
         }
-        Err(e) => Some(refuse(
-            ErrorCode::Malformed,
-            format!("the batch is not an envelope ({e})"),
-        )),
-        Ok(body) if &body.device != device => Some(refuse(
+        Err(e) => Err((ErrorCode::Malformed, format!("the batch is not an envelope ({e})"))),
+        Ok(body) if &body.device != device => Err((
             ErrorCode::Forbidden,
-            "a batch must be signed by the device that sends it",
+            "a batch must be signed by the device that sends it".into(),
         )),
         Ok(body) if body.chamber != chamber => {
-            Some(refuse(ErrorCode::Forbidden, "the batch is sealed for another chamber"))
+            Err((ErrorCode::Forbidden, "the batch is sealed for another chamber".into()))
         }
-        Ok(_) => None,
+        Ok(body) => Ok(body.epoch),
     }
 }

@@ -180,8 +180,24 @@ async fn live_session(relay: Arc<Relay>, session: SessionInfo, mut socket: WebSo
     relay.connections.fetch_add(1, Ordering::Relaxed);
     let _guard = ConnectionGuard(relay.clone());
     let mut updates = relay.subscribe(&session.chamber);
+    let mut removals = relay.removals();
     loop {
         tokio::select! {
+            removal = removals.recv() => {
+                let removed = match removal {
+                    Ok((chamber, device)) => chamber == session.chamber && device == session.device,
+                    // Missed some: close unless the session is still there.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => !relay.session_alive(&session),
+                    Err(_) => return,
+                };
+                if removed {
+                    tracing::info!(device = %crate::handler::short(&session.device), "live socket of a removed device closed");
+                    let refusal = Frame::error(ErrorCode::Removed, "this laptop was removed from the chamber");
+                    let _ = socket.send(Message::Binary(refusal.encode().into())).await;
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+            }
             update = updates.recv() => {
                 let latest = match update {
                     Ok(latest) => latest,
@@ -196,6 +212,11 @@ async fn live_session(relay: Arc<Relay>, session: SessionInfo, mut socket: WebSo
             incoming = socket.recv() => {
                 let reply = match incoming {
                     None | Some(Err(_)) => return,
+                    Some(Ok(Message::Binary(_))) if !relay.session_alive(&session) => {
+                        let refusal = Frame::error(ErrorCode::Unauthenticated, "the session has ended; authenticate again");
+                        let _ = socket.send(Message::Binary(refusal.encode().into())).await;
+                        return;
+                    }
                     Some(Ok(Message::Binary(bytes))) => match Frame::decode(&bytes, MAX_FRAME_BYTES) {
                         Ok(frame) => {
                             let r = relay.clone();

@@ -17,6 +17,10 @@ pub enum StoreError {
     BadToken(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("the chamber's key is now epoch {current}; the batch is sealed with epoch {sealed}")]
+    OldKey { current: u32, sealed: u32 },
+    #[error("the chamber's key is at epoch {0}; a rotation must start epoch {0} + 1")]
+    WrongEpoch(u32),
     #[error("storage failure: {0}")]
     Internal(String),
 }
@@ -44,6 +48,8 @@ pub struct DeviceAccess {
     pub admin: bool,
     /// A viewer's device: it reads the log but may not push.
     pub read_only: bool,
+    /// Removed from the chamber: refused everything.
+    pub removed: bool,
 }
 
 /// The relay's storage.
@@ -63,16 +69,36 @@ pub trait Storage: Send + Sync + 'static {
     /// The answer to a device's request, once there is one.
     fn admission(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
     fn set_read_only(&self, chamber: &str, device: &[u8; 32], read_only: bool) -> StoreResult<()>;
+    /// Removes `removed` and starts key epoch `epoch` (the current one plus
+    /// one) with each remaining device's sealed copy of the new key, in one
+    /// transaction. The same epoch again replaces its grants (a retry).
+    fn rotate(
+        &self,
+        chamber: &str,
+        removed: &[[u8; 32]],
+        epoch: u32,
+        grants: &[([u8; 32], Vec<u8>)],
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The chamber's current key epoch.
+    fn epoch(&self, chamber: &str) -> StoreResult<u32>;
+    /// The keys sealed to `device` after epoch `after`, oldest first.
+    fn sealed_keys(&self, chamber: &str, device: &[u8; 32], after: u32) -> StoreResult<Vec<(u32, Vec<u8>)>>;
     fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()>;
     /// Uses an invite token once, registering `device` in the chamber.
     fn redeem_invite(&self, chamber: &str, token_hash: &[u8; 32], device: &[u8; 32], now: i64) -> StoreResult<()>;
-    /// Appends a batch; a batch id already stored returns its sequence number and `true`.
+    /// Appends a batch sealed under key epoch `epoch`; a batch id already
+    /// stored returns its sequence number and `true`. A batch under an epoch
+    /// older than the chamber's is refused ([`StoreError::OldKey`]), checked
+    /// in the same transaction as the append so that no old-key batch lands
+    /// after a rotation.
     fn append_batch(
         &self,
         chamber: &str,
         batch_id: &[u8; 16],
         device: &[u8; 32],
         envelope: &[u8],
+        epoch: u32,
         now: i64,
     ) -> StoreResult<(u64, bool)>;
     /// Batches after `after`, oldest first, at most `limit` and about `max_bytes` in all (at least one).
@@ -94,6 +120,7 @@ pub trait Storage: Send + Sync + 'static {
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0001_init/up.sql"),
     include_str!("../../../migrations/relay/0002_admissions/up.sql"),
+    include_str!("../../../migrations/relay/0003_rotation/up.sql"),
 ];
 
 /// SQLite storage in `DIR/relay.db`.
@@ -168,11 +195,14 @@ impl Storage for SqliteStorage {
     fn device_access(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<DeviceAccess>> {
         Ok(self
             .conn()
-            .prepare_cached("SELECT admin, read_only FROM devices WHERE chamber_id = ?1 AND device = ?2")?
+            .prepare_cached(
+                "SELECT admin, read_only, removed_at IS NOT NULL FROM devices WHERE chamber_id = ?1 AND device = ?2",
+            )?
             .query_row(params![chamber, &device[..]], |r| {
                 Ok(DeviceAccess {
                     admin: r.get(0)?,
                     read_only: r.get(1)?,
+                    removed: r.get(2)?,
                 })
             })
             .optional()?)
@@ -243,6 +273,59 @@ impl Storage for SqliteStorage {
         Ok(())
     }
 
+    fn rotate(
+        &self,
+        chamber: &str,
+        removed: &[[u8; 32]],
+        epoch: u32,
+        grants: &[([u8; 32], Vec<u8>)],
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: u32 = tx
+            .query_row("SELECT epoch FROM chambers WHERE id = ?1", [chamber], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        if epoch != current + 1 && epoch != current {
+            return Err(StoreError::WrongEpoch(current));
+        }
+        for device in removed {
+            tx.execute(
+                "UPDATE devices SET removed_at = coalesce(removed_at, ?3) WHERE chamber_id = ?1 AND device = ?2",
+                params![chamber, &device[..], now],
+            )?;
+        }
+        for (device, sealed) in grants {
+            tx.execute(
+                "INSERT INTO key_grants (chamber_id, epoch, device, sealed) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (chamber_id, device, epoch) DO UPDATE SET sealed = excluded.sealed",
+                params![chamber, epoch, &device[..], sealed],
+            )?;
+        }
+        tx.execute("UPDATE chambers SET epoch = ?2 WHERE id = ?1", params![chamber, epoch])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn epoch(&self, chamber: &str) -> StoreResult<u32> {
+        self.conn()
+            .prepare_cached("SELECT epoch FROM chambers WHERE id = ?1")?
+            .query_row([chamber], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound)
+    }
+
+    fn sealed_keys(&self, chamber: &str, device: &[u8; 32], after: u32) -> StoreResult<Vec<(u32, Vec<u8>)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT epoch, sealed FROM key_grants WHERE chamber_id = ?1 AND device = ?2 AND epoch > ?3
+             ORDER BY epoch",
+        )?;
+        let rows = stmt.query_map(params![chamber, &device[..], after], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn add_invite(&self, chamber: &str, token_hash: &[u8; 32], by: &[u8; 32], expires_at: i64) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO invites (token_hash, chamber_id, created_by, expires_at) VALUES (?1, ?2, ?3, ?4)",
@@ -291,10 +374,19 @@ impl Storage for SqliteStorage {
         batch_id: &[u8; 16],
         device: &[u8; 32],
         envelope: &[u8],
+        epoch: u32,
         now: i64,
     ) -> StoreResult<(u64, bool)> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current: u32 = tx
+            .prepare_cached("SELECT epoch FROM chambers WHERE id = ?1")?
+            .query_row([chamber], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotFound)?;
+        if epoch < current {
+            return Err(StoreError::OldKey { current, sealed: epoch });
+        }
         let known: Option<i64> = tx
             .prepare_cached("SELECT seq FROM batches WHERE chamber_id = ?1 AND batch_id = ?2")?
             .query_row(params![chamber, &batch_id[..]], |r| r.get(0))
@@ -348,11 +440,11 @@ impl Storage for SqliteStorage {
     }
 
     fn device_count(&self, chamber: &str) -> StoreResult<u32> {
-        Ok(self
-            .conn()
-            .query_row("SELECT count(*) FROM devices WHERE chamber_id = ?1", [chamber], |r| {
-                r.get(0)
-            })?)
+        Ok(self.conn().query_row(
+            "SELECT count(*) FROM devices WHERE chamber_id = ?1 AND removed_at IS NULL",
+            [chamber],
+            |r| r.get(0),
+        )?)
     }
 
     fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()> {
@@ -428,6 +520,7 @@ mod tests {
         let joined = DeviceAccess {
             admin: false,
             read_only: false,
+            removed: false,
         };
         assert_eq!(s.device_access("C", &[2; 32]).unwrap(), Some(joined));
         assert_eq!(s.device_access("C", &[3; 32]).unwrap(), None);
@@ -453,9 +546,9 @@ mod tests {
         s.set_read_only("C", &[2; 32], false).unwrap();
         assert_eq!(s.device_access("C", &[2; 32]).unwrap(), Some(joined));
 
-        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, false));
-        assert_eq!(s.append_batch("C", &[2; 16], &[2; 32], b"b", 1).unwrap(), (2, false));
-        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1).unwrap(), (1, true));
+        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1, 1).unwrap(), (1, false));
+        assert_eq!(s.append_batch("C", &[2; 16], &[2; 32], b"b", 1, 1).unwrap(), (2, false));
+        assert_eq!(s.append_batch("C", &[1; 16], &[2; 32], b"a", 1, 1).unwrap(), (1, true));
         let after = s.batches_after("C", 1, 10, 1 << 20).unwrap();
         assert_eq!(after, vec![(2, b"b".to_vec())]);
         assert_eq!(s.latest_seq("C").unwrap(), 2);
@@ -463,5 +556,45 @@ mod tests {
         // Reopening keeps everything and runs no migration twice.
         let s = SqliteStorage::open(dir.path()).unwrap();
         assert_eq!(s.stats().unwrap().batches, 2);
+    }
+
+    #[test]
+    fn a_rotation_removes_devices_and_keeps_each_sealed_key_for_its_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStorage::open(dir.path()).unwrap();
+        s.create_chamber("C", &[1; 32], 100).unwrap();
+        for (token, device) in [([8; 32], [2; 32]), ([9; 32], [3; 32])] {
+            s.add_invite("C", &token, &[1; 32], 200).unwrap();
+            s.redeem_invite("C", &token, &device, 150).unwrap();
+        }
+        assert_eq!(s.epoch("C").unwrap(), 1);
+        assert_eq!(s.device_count("C").unwrap(), 3);
+        assert!(matches!(
+            s.rotate("C", &[], 3, &[], 160),
+            Err(StoreError::WrongEpoch(1))
+        ));
+        s.rotate("C", &[[3; 32]], 2, &[([2; 32], b"for two".to_vec())], 160)
+            .unwrap();
+        assert_eq!(s.epoch("C").unwrap(), 2);
+        assert_eq!(s.device_count("C").unwrap(), 2);
+        assert!(s.device_access("C", &[3; 32]).unwrap().unwrap().removed);
+        assert!(!s.device_access("C", &[2; 32]).unwrap().unwrap().removed);
+        assert_eq!(s.sealed_keys("C", &[2; 32], 1).unwrap(), vec![(2, b"for two".to_vec())]);
+        assert!(s.sealed_keys("C", &[2; 32], 2).unwrap().is_empty());
+        assert!(s.sealed_keys("C", &[3; 32], 0).unwrap().is_empty());
+        // A retry of the same epoch replaces its grants and is not an error.
+        s.rotate("C", &[[3; 32]], 2, &[([2; 32], b"again".to_vec())], 170)
+            .unwrap();
+        assert_eq!(s.sealed_keys("C", &[2; 32], 1).unwrap(), vec![(2, b"again".to_vec())]);
+        assert!(matches!(s.rotate("D", &[], 2, &[], 170), Err(StoreError::NotFound)));
+        // After the rotation a batch sealed under the old key is refused.
+        assert!(matches!(
+            s.append_batch("C", &[1; 16], &[2; 32], b"old", 1, 180),
+            Err(StoreError::OldKey { current: 2, sealed: 1 })
+        ));
+        assert_eq!(
+            s.append_batch("C", &[1; 16], &[2; 32], b"new", 2, 180).unwrap(),
+            (1, false)
+        );
     }
 }

@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 use crate::crypto::DeviceKeys;
 use crate::error::SyncError;
 
-type Dh = X25519HkdfSha256;
+pub(crate) type Dh = X25519HkdfSha256;
 const ENCAPPED: usize = 32;
 
 /// What a joining device asks the admin for, sealed to the admin.
@@ -44,11 +44,19 @@ pub struct JoinRequest {
     pub dh_key: [u8; 32],
 }
 
-/// The admin's answer: the chamber key and its epoch.
+/// The admin's answer: every chamber key so far, by epoch (the log the new
+/// device reads holds batches sealed under each).
 #[derive(Serialize, Deserialize)]
 pub struct Grant {
-    pub epoch: u32,
-    pub key: [u8; 32],
+    pub keys: Vec<(u32, [u8; 32])>,
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        for (_, key) in &mut self.keys {
+            zeroize::Zeroize::zeroize(key);
+        }
+    }
 }
 
 fn request_info(chamber: &str) -> Vec<u8> {
@@ -57,7 +65,7 @@ fn request_info(chamber: &str) -> Vec<u8> {
 
 fn grant_info(chamber: &str, device: &[u8; 32]) -> Vec<u8> {
     [
-        b"nextdate-admission-grant-v1\0".as_slice(),
+        b"nextdate-admission-grant-v2\0".as_slice(),
         chamber.as_bytes(),
         b"\0",
         device,
@@ -65,15 +73,20 @@ fn grant_info(chamber: &str, device: &[u8; 32]) -> Vec<u8> {
     .concat()
 }
 
-fn public(bytes: &[u8; 32]) -> Result<<Dh as Kem>::PublicKey, SyncError> {
+pub(crate) fn public(bytes: &[u8; 32]) -> Result<<Dh as Kem>::PublicKey, SyncError> {
     <Dh as Kem>::PublicKey::from_bytes(bytes).map_err(|_| SyncError::Protocol("not an X25519 public key".into()))
 }
 
-fn secret(keys: &DeviceKeys) -> <Dh as Kem>::PrivateKey {
+pub(crate) fn secret(keys: &DeviceKeys) -> <Dh as Kem>::PrivateKey {
     <Dh as Kem>::PrivateKey::from_bytes(&keys.dh_secret()[..]).expect("32 bytes are an X25519 secret")
 }
 
-fn open_sealed(mode: &OpModeR<Dh>, keys: &DeviceKeys, info: &[u8], sealed: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+pub(crate) fn open_sealed(
+    mode: &OpModeR<Dh>,
+    keys: &DeviceKeys,
+    info: &[u8],
+    sealed: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     if sealed.len() < ENCAPPED {
         return None;
     }
@@ -84,7 +97,7 @@ fn open_sealed(mode: &OpModeR<Dh>, keys: &DeviceKeys, info: &[u8], sealed: &[u8]
         .map(Zeroizing::new)
 }
 
-fn seal(mode: &OpModeS<Dh>, to: &[u8; 32], info: &[u8], plain: &[u8]) -> Result<Vec<u8>, SyncError> {
+pub(crate) fn seal(mode: &OpModeS<Dh>, to: &[u8; 32], info: &[u8], plain: &[u8]) -> Result<Vec<u8>, SyncError> {
     let (enc, ct) =
         hpke::single_shot_seal::<ChaCha20Poly1305, HkdfSha256, Dh, _>(mode, &public(to)?, info, plain, &[], &mut OsRng)
             .map_err(|e| SyncError::Protocol(format!("could not seal: {e}")))?;
@@ -163,10 +176,12 @@ mod tests {
     #[test]
     fn a_grant_opens_only_for_its_device_and_only_from_the_named_admin() {
         let (admin, joiner, impostor) = (DeviceKeys::generate(), DeviceKeys::generate(), DeviceKeys::generate());
-        let grant = Grant { epoch: 1, key: [6; 32] };
+        let grant = Grant {
+            keys: vec![(1, [6; 32]), (2, [7; 32])],
+        };
         let sealed = seal_grant(&admin, "C1", &joiner.public(), &joiner.dh_public(), &grant).unwrap();
         let opened = open_grant(&joiner, &admin.dh_public(), "C1", &sealed).unwrap();
-        assert_eq!((opened.epoch, opened.key), (1, [6; 32]));
+        assert_eq!(opened.keys, vec![(1, [6; 32]), (2, [7; 32])]);
         assert!(
             open_grant(&impostor, &admin.dh_public(), "C1", &sealed).is_none(),
             "another device"

@@ -9,8 +9,8 @@ use std::time::Duration;
 use crate::crypto::DeviceKeys;
 use crate::error::SyncError;
 use nextdate_protocol::frame::{
-    AdmissionRequest, ErrorCode, Frame, ProofPurpose, StoredBatch, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES,
-    PROTOCOL_VERSION,
+    AdmissionRequest, ErrorCode, Frame, KeyGrant, ProofPurpose, SealedKey, StoredBatch, MAX_BLOB_FRAME_BYTES,
+    MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
 use nextdate_protocol::CertPin;
 
@@ -163,6 +163,10 @@ impl RelayClient {
             }
         };
         match frame {
+            Frame::Error {
+                code: ErrorCode::Removed,
+                ..
+            } => Err(SyncError::Removed),
             Frame::Error { code, message } => Err(SyncError::Relay { code, message }),
             f => Ok(f),
         }
@@ -345,6 +349,23 @@ impl RelayClient {
         match self.call(&Frame::SetDeviceAccess { device, read_only })? {
             Frame::Done => Ok(()),
             f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// (admin) Removes devices and starts key epoch `epoch` with each
+    /// remaining device's sealed copy of the new key.
+    pub fn rotate(&self, removed: Vec<[u8; 32]>, epoch: u32, grants: Vec<KeyGrant>) -> Result<(), SyncError> {
+        match self.call(&Frame::Rotate { removed, epoch, grants })? {
+            Frame::Done => Ok(()),
+            f => Err(unexpected("done", &f)),
+        }
+    }
+
+    /// The chamber's current key epoch and the keys sealed to this device after `after`.
+    pub fn fetch_keys(&self, after: u32) -> Result<(u32, Vec<SealedKey>), SyncError> {
+        match self.call(&Frame::FetchKeys { after })? {
+            Frame::Keys { epoch, grants } => Ok((epoch, grants)),
+            f => Err(unexpected("keys", &f)),
         }
     }
 

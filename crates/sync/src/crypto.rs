@@ -184,6 +184,24 @@ pub fn open(bytes: &[u8], key: &ChamberKey, chamber: &str) -> Result<OpenedBatch
     envelope::open(bytes, key.sealing(), chamber)
 }
 
+/// Verifies a batch and decrypts it with the key of the epoch it names.
+/// Returns that epoch beside the batch (or the refusal).
+pub fn open_with(
+    bytes: &[u8],
+    keys: &crate::epochs::ChamberKeys,
+    chamber: &str,
+) -> (Option<u32>, Result<OpenedBatch, OpenError>) {
+    let body = match envelope::verify(bytes) {
+        Ok(body) => body,
+        Err(e) => return (None, Err(e)),
+    };
+    let epoch = body.epoch;
+    match keys.get(epoch) {
+        None => (Some(epoch), Err(OpenError::UnknownEpoch(epoch))),
+        Some(key) => (Some(epoch), envelope::decrypt(body, key.sealing(), chamber)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

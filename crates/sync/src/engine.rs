@@ -17,15 +17,17 @@ use serde::Serialize;
 
 use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::Diary;
-use nextdate_protocol::frame::{MAX_BATCH_BYTES, MAX_PULL};
+use nextdate_protocol::frame::{ErrorCode, MAX_BATCH_BYTES, MAX_PULL};
 use nextdate_protocol::{BatchPayload, CertPin};
 
 use crate::client::{normalise_relay_url, RelayClient};
 use crate::confirm;
 use crate::crypto::{self, ChamberKey, DeviceKeys};
+use crate::epochs::ChamberKeys;
 use crate::error::SyncError;
 use crate::invite::Invite;
 use crate::joining;
+use crate::rotation;
 use crate::wire::{from_wire, to_wire};
 use nextdate_diary::membership::DeviceKeysHex;
 use nextdate_diary::roles::Role;
@@ -65,6 +67,9 @@ pub struct SyncStatus {
     pub awaiting_admission: bool,
     /// This laptop's member's role in the chamber.
     pub role: Option<String>,
+    /// The chamber key's epoch this laptop seals with (1, then one more at
+    /// each removal).
+    pub key_epoch: Option<u32>,
     pub devices: Vec<DeviceInfo>,
 }
 
@@ -129,7 +134,8 @@ pub(crate) struct Config {
     /// The relay certificate's pin, when the chamber knows its relay by one.
     pub(crate) pin: Option<CertPin>,
     pub(crate) keys: DeviceKeys,
-    pub(crate) key: ChamberKey,
+    /// Every chamber key this device holds; new batches use the newest.
+    pub(crate) ring: ChamberKeys,
     pub(crate) chamber: String,
 }
 
@@ -155,7 +161,7 @@ pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
         .sync_state("device")?
         .and_then(|h| DeviceKeys::from_secret_hex(&h))
         .ok_or_else(|| damaged("device key"))?;
-    let key = crate::joining::chamber_key_of(d)?.ok_or_else(|| damaged("chamber key"))?;
+    let ring = ChamberKeys::load(d)?.ok_or_else(|| damaged("chamber key"))?;
     let pin = d
         .sync_state("relay_pin")?
         .map(|p| CertPin::parse(&p).map_err(|_| damaged("relay pin")))
@@ -164,7 +170,7 @@ pub(crate) fn load_config(d: &Diary) -> Result<Config, SyncError> {
         relay,
         pin,
         keys,
-        key,
+        ring,
         chamber: d.chamber_id().to_string(),
     })
 }
@@ -225,6 +231,7 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         waiting_changes: d.parked_changes()?,
         awaiting_admission: crate::joining::awaiting_admission(d)?,
         role,
+        key_epoch: ChamberKeys::load(d).ok().flatten().map(|r| r.current().epoch),
         devices,
     })
 }
@@ -276,19 +283,19 @@ pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncRepo
     let mut client = RelayClient::new(&relay, pin)?;
     client.register_chamber(&keys, d.chamber_id())?;
     let secret = keys.to_secret_hex();
-    let key_hex = data_encoding::HEXLOWER.encode(key.bytes());
     let pin_text = pin.map(|p| p.to_string());
     let founder = data_encoding::HEXLOWER.encode(&keys.public());
-    d.set_sync_state(&[
-        ("relay", Some(&relay)),
-        ("relay_pin", pin_text.as_deref()),
-        ("device", Some(&secret)),
-        ("chamber_key", Some(&key_hex)),
-        ("epoch", Some(&key.epoch.to_string())),
-        ("admin", Some("1")),
-        ("founder", Some(&founder)),
-        ("cursor", Some("0")),
-    ])?;
+    ChamberKeys::new(key).store(
+        d,
+        &[
+            ("relay", Some(&relay)),
+            ("relay_pin", pin_text.as_deref()),
+            ("device", Some(&secret)),
+            ("admin", Some("1")),
+            ("founder", Some(&founder)),
+            ("cursor", Some("0")),
+        ],
+    )?;
     // From here on, what this laptop writes is judged by its listed key.
     let label = d
         .chamber_members()?
@@ -349,14 +356,15 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
             });
         }
     }
-    let cfg = load_config(d)?;
+    let mut cfg = load_config(d)?;
     let mut client = RelayClient::new(&cfg.relay, cfg.pin)?;
     client.authenticate(&cfg.keys, &cfg.chamber)?;
     let mut report = SyncReport::default();
+    rotation::complete_pending(d, &mut cfg, &client)?;
     if d.sync_state("restamp")?.is_some() {
         // Just let in: take the chamber first (it lists this laptop now), then
         // send what this diary already had, judged against that chamber.
-        pull(d, &cfg, &client, &mut report)?;
+        pull(d, &mut cfg, &client, &mut report)?;
         let me = data_encoding::HEXLOWER.encode(&cfg.keys.public());
         if !d
             .chamber_members()?
@@ -369,13 +377,13 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
         d.restamp_outbox()?;
         d.set_sync_state(&[("restamp", None)])?;
     }
-    push(d, &cfg, &client, &mut report)?;
-    pull(d, &cfg, &client, &mut report)?;
-    report.admitted_devices += joining::answer_requests(d, &cfg, &client)?;
+    push(d, &mut cfg, &client, &mut report)?;
+    pull(d, &mut cfg, &client, &mut report)?;
+    report.admitted_devices += joining::answer_requests(d, &mut cfg, &client)?;
     if report.resent_batches > 0 {
         // What the relay dropped goes again now, and is looked for once more.
-        push(d, &cfg, &client, &mut report)?;
-        pull(d, &cfg, &client, &mut report)?;
+        push(d, &mut cfg, &client, &mut report)?;
+        pull(d, &mut cfg, &client, &mut report)?;
     }
     blobs(d, &cfg, &client, &mut report)?;
     Ok(report)
@@ -383,7 +391,7 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
 
 pub(crate) fn push(
     d: &mut Diary,
-    cfg: &Config,
+    cfg: &mut Config,
     client: &RelayClient,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
@@ -414,11 +422,27 @@ pub(crate) fn push(
         let payload = BatchPayload {
             changes: changes.into_iter().map(to_wire).collect(),
         };
-        let envelope = crypto::seal(&cfg.keys, &cfg.key, &cfg.chamber, batch_id, &payload);
+        let envelope = crypto::seal(&cfg.keys, cfg.ring.current(), &cfg.chamber, batch_id, &payload);
         if envelope.len() > MAX_BATCH_BYTES {
             return Err(SyncError::ChangeTooLarge(envelope.len()));
         }
-        client.push(batch_id, envelope)?;
+        match client.push(batch_id, envelope) {
+            Err(SyncError::Relay {
+                code: ErrorCode::OldKey,
+                message,
+            }) => {
+                // The chamber key changed: take the new one and seal the same
+                // batch again (the relay stored nothing).
+                if !rotation::refresh(d, cfg, client)? {
+                    return Err(SyncError::Relay {
+                        code: ErrorCode::OldKey,
+                        message,
+                    });
+                }
+                continue;
+            }
+            other => other?,
+        };
         // Acknowledged, but kept in the outbox until seen back (see `confirm`).
         let mut waiting = confirm::load(d)?;
         waiting.push(confirm::Unconfirmed {
@@ -444,7 +468,7 @@ fn parse_inflight(s: &str) -> Option<([u8; 16], i64, i64)> {
     Some((id.try_into().ok()?, first, last))
 }
 
-fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
+fn pull(d: &mut Diary, cfg: &mut Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
     let me = cfg.keys.public();
     let acknowledged_before: Vec<[u8; 16]> = confirm::load(d)?.iter().map(|u| u.id).collect();
     loop {
@@ -469,11 +493,41 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
             }
             return Ok(());
         };
+        let mut opened: Vec<_> = items
+            .iter()
+            .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
+            .collect();
+        if opened
+            .iter()
+            .any(|(e, _)| e.is_some_and(|e| e > cfg.ring.current().epoch))
+        {
+            // Sealed under a key this device has not fetched yet: fetch it
+            // (an error, and nothing moves, when the relay has none for it).
+            rotation::refresh(d, cfg, client)?;
+            opened = items
+                .iter()
+                .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
+                .collect();
+        }
+        let mut log_epoch = state_i64(d, "log_epoch")?.max(1) as u32;
         let mut good: Vec<(u64, SignedChanges)> = Vec::new();
         let mut rejected: Vec<(u64, String)> = Vec::new();
         let mut own: Vec<[u8; 16]> = Vec::new();
-        for b in &items {
-            match crypto::open(&b.envelope, &cfg.key, &cfg.chamber) {
+        for (b, (epoch, result)) in items.iter().zip(opened) {
+            // Once the log holds a batch under a newer key, a batch under an
+            // older one is refused: the relay refuses them, so only a relay
+            // replaying a removed laptop's writes would serve one.
+            if let (Some(epoch), Ok(_)) = (epoch, &result) {
+                if epoch < log_epoch {
+                    rejected.push((
+                        b.seq,
+                        format!("it is sealed with the chamber's old key (epoch {epoch}) after the chamber moved to epoch {log_epoch}"),
+                    ));
+                    continue;
+                }
+                log_epoch = epoch;
+            }
+            match result {
                 Ok(o) if o.device == me => own.push(o.batch_id),
                 Ok(o) => good.push((
                     b.seq,
@@ -485,12 +539,13 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
                 Err(e) => rejected.push((b.seq, e.to_string())),
             }
         }
+        let log_epoch = log_epoch.to_string();
         report.pulled_batches += items.len() as u32;
         // The whole page and the new cursor in one transaction; if a batch that
         // verified still fails to merge, merge batch by batch so that only the
         // bad one is set aside.
         let all: Vec<SignedChanges> = good.iter().map(|(_, c)| c.clone()).collect();
-        match d.merge_remote(&all, &[("cursor", Some(&last))]) {
+        match d.merge_remote(&all, &[("cursor", Some(&last)), ("log_epoch", Some(&log_epoch))]) {
             Ok(m) => {
                 report.merged_docs += m.docs_changed as u32;
                 report.refused_changes += m.refused as u32;
@@ -506,7 +561,7 @@ fn pull(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRepo
                         Err(e) => return Err(e.into()),
                     }
                 }
-                d.set_sync_state(&[("cursor", Some(&last))])?;
+                d.set_sync_state(&[("cursor", Some(&last)), ("log_epoch", Some(&log_epoch))])?;
             }
             Err(e) => return Err(e.into()),
         }
@@ -571,17 +626,25 @@ fn is_content_error(e: &nextdate_diary::DiaryError) -> bool {
 
 fn blobs(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
     for nextdate_diary::replication::BlobPresence { sha256: sha, present } in d.blob_inventory()? {
-        let id = cfg.key.blob_id(&sha);
         let flag = format!("blob_sent.{sha}");
         if present {
             if d.sync_state(&flag)?.is_none() {
+                let key = cfg.ring.current();
+                let id = key.blob_id(&sha);
                 let bytes = d.blob(&sha)?.unwrap_or_default();
-                client.put_blob(id, cfg.key.seal_blob(&id, &bytes))?;
+                client.put_blob(id, key.seal_blob(&id, &bytes))?;
                 d.set_sync_state(&[(&flag, Some("1"))])?;
                 report.blobs_sent += 1;
             }
-        } else if let Some(sealed) = client.get_blob(id)? {
-            match cfg.key.open_blob(&id, &sealed) {
+            continue;
+        }
+        // Sent under whichever key was current then: look under each, newest first.
+        for key in cfg.ring.all().rev() {
+            let id = key.blob_id(&sha);
+            let Some(sealed) = client.get_blob(id)? else {
+                continue;
+            };
+            match cfg.ring.open_blob(&id, &sealed) {
                 Ok(bytes) => {
                     d.put_blob(&sha, &bytes)?;
                     d.set_sync_state(&[(&flag, Some("1"))])?;
@@ -591,6 +654,7 @@ fn blobs(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncRep
                     d.set_sync_state(&[("last_rejection", Some(&format!("attachment {sha}: {e}")))])?;
                 }
             }
+            break;
         }
     }
     Ok(())

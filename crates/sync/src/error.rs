@@ -29,8 +29,14 @@ pub enum SyncError {
     BadPin(#[from] nextdate_protocol::PinError),
     #[error("the relay at {0} showed a certificate that is not the one this chamber pinned: an impostor, or the relay has a new certificate (then ask the chamber's admin for a new invite); nothing was sent")]
     ImpostorRelay(String),
-    #[error("only the chamber's admin device can invite devices")]
+    #[error("only the chamber's admin laptop (the one that set the chamber up) can invite or remove laptops")]
     NotAdmin,
+    #[error("this laptop cannot remove itself from the chamber; remove it from another owner's laptop")]
+    CannotRemoveSelf,
+    #[error("this laptop was removed from the chamber: the relay serves it nothing, and what is written in the chamber from now on is sealed with a key it does not have; its own diary stays as it is")]
+    Removed,
+    #[error("the chamber's key has changed (epoch {0}) and the relay holds no copy sealed to this laptop: it may be being removed, or the relay withholds the key; ask the chamber's admin")]
+    KeyWithheld(u32),
     #[error("this chamber was set up by an older version of Nextdate, before laptops were listed with their keys, so a new laptop could not check who wrote what; set the chamber up again (`nextdate sync init` on a diary that holds everything) to invite with roles")]
     ChamberBeforeRoles,
     #[error("the chamber's admin laptop refused this laptop: the invite was already used, has expired, or was not made for this chamber; ask for a new one")]
@@ -65,6 +71,9 @@ impl SyncError {
             SyncError::BadRelayUrl(_) | SyncError::PlainHttp(_) | SyncError::BadPin(_) => Code::BadRelayUrl,
             SyncError::ImpostorRelay(_) => Code::ImpostorRelay,
             SyncError::NotAdmin => Code::NotAdmin,
+            SyncError::CannotRemoveSelf => Code::NotAllowed,
+            SyncError::Removed => Code::DeviceRemoved,
+            SyncError::KeyWithheld(_) => Code::KeyWithheld,
             SyncError::ChamberBeforeRoles => Code::ChamberBeforeRoles,
             SyncError::AdmissionRefused | SyncError::ForgedAdmission => Code::InviteRefused,
             SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,

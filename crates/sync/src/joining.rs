@@ -19,6 +19,7 @@ use crate::admission::{self, Grant, JoinRequest};
 use crate::client::{normalise_relay_url, RelayClient};
 use crate::crypto::{ChamberKey, DeviceKeys};
 use crate::engine::{load_config, sync_now, Config, CreatedInvite, SyncReport};
+use crate::epochs::ChamberKeys;
 use crate::error::SyncError;
 use crate::invite::Invite;
 
@@ -151,12 +152,14 @@ pub(crate) fn collect_grant(d: &mut Diary, keys: &DeviceKeys, relay: &RelayClien
         .and_then(|h| unhex32(&h))
         .ok_or_else(|| SyncError::DamagedState("the admin's key".into()))?;
     let grant = admission::open_grant(keys, &admin_dh, d.chamber_id(), &sealed).ok_or(SyncError::ForgedAdmission)?;
-    d.set_sync_state(&[
-        ("chamber_key", Some(&hex(&grant.key))),
-        ("epoch", Some(&grant.epoch.to_string())),
-        ("admission", None),
-        ("restamp", Some("1")),
-    ])?;
+    let ring = ChamberKeys::from_keys(
+        grant
+            .keys
+            .iter()
+            .map(|(epoch, key)| ChamberKey::from_bytes(*epoch, *key)),
+    )
+    .ok_or(SyncError::ForgedAdmission)?;
+    ring.store(d, &[("admission", None), ("restamp", Some("1"))])?;
     Ok(true)
 }
 
@@ -164,7 +167,7 @@ pub(crate) fn collect_grant(d: &mut Diary, keys: &DeviceKeys, relay: &RelayClien
 /// an outstanding, unexpired token of this device's is let in with the role
 /// chosen for it (listed in the chamber, that change sent, then the chamber
 /// key sealed to it); any other is refused. Returns how many were let in.
-pub(crate) fn answer_requests(d: &mut Diary, cfg: &Config, relay: &RelayClient) -> Result<u32, SyncError> {
+pub(crate) fn answer_requests(d: &mut Diary, cfg: &mut Config, relay: &RelayClient) -> Result<u32, SyncError> {
     if d.sync_state("admin")?.as_deref() != Some("1") {
         return Ok(0);
     }
@@ -205,25 +208,11 @@ pub(crate) fn answer_requests(d: &mut Diary, cfg: &Config, relay: &RelayClient) 
         let mut report = SyncReport::default();
         crate::engine::push(d, cfg, relay, &mut report)?;
         let grant = Grant {
-            epoch: cfg.key.epoch,
-            key: *cfg.key.bytes(),
+            keys: cfg.ring.all().map(|k| (k.epoch, *k.bytes())).collect(),
         };
         let sealed = admission::seal_grant(&cfg.keys, &cfg.chamber, &q.signing_key, &q.dh_key, &grant)?;
         relay.admit(r.device, sealed, role == Role::Viewer)?;
         admitted += 1;
     }
     Ok(admitted)
-}
-
-/// The chamber key as the diary keeps it.
-pub(crate) fn chamber_key_of(d: &Diary) -> Result<Option<ChamberKey>, SyncError> {
-    let Some(raw) = d.sync_state("chamber_key")? else {
-        return Ok(None);
-    };
-    let key = unhex32(&raw).ok_or_else(|| SyncError::DamagedState("chamber key".into()))?;
-    let epoch = d
-        .sync_state("epoch")?
-        .and_then(|e| e.parse().ok())
-        .ok_or_else(|| SyncError::DamagedState("chamber key epoch".into()))?;
-    Ok(Some(ChamberKey::from_bytes(epoch, key)))
 }

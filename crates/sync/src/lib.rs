@@ -10,6 +10,9 @@
 //! - [`admission`] and [`joining`]: a new device asks to join, the admin
 //!   device lists it in the chamber with the invite's role and seals the
 //!   chamber key to it (HPKE).
+//! - [`epochs`] and [`rotation`]: the chamber key of each epoch; removing a
+//!   device starts a new epoch whose key is sealed only to the devices that
+//!   remain (HPKE), and the relay refuses the removed device and old keys.
 //! - [`client`]: the device side of the protocol over HTTP.
 //! - [`tls`]: TLS to the relay, pinned to its certificate's key when the
 //!   invite gives a pin.
@@ -31,11 +34,13 @@ pub mod client;
 mod confirm;
 pub mod crypto;
 pub mod engine;
+pub mod epochs;
 pub mod error;
 pub mod invite;
 pub mod joining;
 pub mod live;
 pub mod members;
+pub mod rotation;
 pub mod scheduler;
 pub mod tls;
 pub mod wire;

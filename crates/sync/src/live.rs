@@ -132,6 +132,10 @@ impl LiveFeed {
         match self.socket.read() {
             Ok(Message::Binary(bytes)) => match Frame::decode(&bytes, MAX_FRAME_BYTES) {
                 Ok(Frame::Notify { latest }) => Ok(LiveEvent::Grew(latest)),
+                Ok(Frame::Error {
+                    code: nextdate_protocol::frame::ErrorCode::Removed,
+                    ..
+                }) => Err(SyncError::Removed),
                 Ok(Frame::Error { message, .. }) => Err(lost(format!("the relay said: {message}"))),
                 Ok(_) => Ok(LiveEvent::Quiet),
                 Err(e) => Err(SyncError::Protocol(e.to_string())),

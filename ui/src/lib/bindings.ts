@@ -110,6 +110,11 @@ export const commands = {
 	syncJoin: (code: string, label: string) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_join", { code, label })),
 	/**  Changes a member's role (Sync → Members); syncs so every laptop learns it. */
 	syncSetRole: (memberId: string, role: Role) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_set_role", { memberId, role })),
+	/**
+	 *  Removes a laptop from the chamber and changes the chamber key so it can
+	 *  read nothing written from now on (Sync → Members, the admin laptop only).
+	 */
+	syncRemoveDevice: (actor: string) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_remove_device", { actor })),
 	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
 	/**
 	 *  Whether other laptops' changes arrive at once (the live connection is open)
@@ -556,7 +561,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -1088,6 +1093,11 @@ export type SyncStatus_Deserialize = {
 	awaiting_admission: boolean,
 	/**  This laptop's member's role in the chamber. */
 	role?: string | null,
+	/**
+	 *  The chamber key's epoch this laptop seals with (1, then one more at
+	 *  each removal).
+	 */
+	key_epoch?: number | null,
 	devices: DeviceInfo[],
 };
 
@@ -1119,6 +1129,11 @@ export type SyncStatus_Serialize = {
 	awaiting_admission: boolean,
 	/**  This laptop's member's role in the chamber. */
 	role: string | null,
+	/**
+	 *  The chamber key's epoch this laptop seals with (1, then one more at
+	 *  each removal).
+	 */
+	key_epoch: number | null,
 	devices: DeviceInfo[],
 };
 

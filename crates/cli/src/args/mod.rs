@@ -239,6 +239,13 @@ pub enum SyncCmd {
         #[arg(value_enum)]
         role: nextdate_diary::roles::Role,
     },
+    /// Remove a laptop (lost, or its member left) and change the chamber key,
+    /// so that it can read nothing written from now on (the admin laptop only).
+    Remove {
+        /// The laptop's actor id (or its first 8+ digits) or label, or a
+        /// member's id or name for all of that member's laptops.
+        device: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -59,6 +59,17 @@ pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> 
             nextdate_sync::members::set_role(diary, &m.id, role)?;
             out.ok(&format!("{} is now {}", m.name, role.with_article()));
         }
+        SyncCmd::Remove { device } => {
+            let removal = nextdate_sync::rotation::remove(diary, &device)?;
+            if !out.json {
+                out.ok(&format!(
+                    "removed {}; the chamber key is now epoch {}, sealed to every other laptop",
+                    removal.removed.join(", "),
+                    removal.epoch
+                ));
+            }
+            out.synced(&removal.report);
+        }
     }
     Ok(())
 }

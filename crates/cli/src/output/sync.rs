@@ -53,6 +53,9 @@ impl Out {
         if let Some(role) = &s.role {
             println!("your role:       {role}");
         }
+        if let Some(epoch) = s.key_epoch.filter(|e| *e > 1) {
+            println!("chamber key:     epoch {epoch}");
+        }
         if s.awaiting_admission {
             println!("waiting:         for the chamber's admin laptop to let this laptop in");
         }
