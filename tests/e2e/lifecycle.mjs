@@ -233,13 +233,31 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     );
     assert.equal((await invoke("sync_status", {})).ok.pending_changes, 0);
 
+    // The junior's laptop is lost: the window removes it (two clicks), the
+    // relay refuses it at once and the chamber key changes.
+    await click("nav-sync");
+    await click("sync-remove");
+    await s.byTestId("sync-remove-confirm");
+    await shot("18c-sync-remove-confirm");
+    await click("sync-remove-confirm");
+    await s.until(async () => (await (await s.byTestId("sync-devices")).text()).includes("(removed)"), "the junior's laptop is shown removed");
+    await s.until(async () => /changed 1 time/.test(await (await s.byTestId("sync-key-epoch")).text()), "the chamber key changed");
+    await shot("18d-sync-removed");
+    let refusal = null;
+    try {
+      nd("sync", "now");
+    } catch (e) {
+      refusal = JSON.parse(e.stderr.toString().trim().split("\n").pop()).error;
+    }
+    assert.equal(refusal?.code, "device_removed", JSON.stringify(refusal));
+
     // The relay gone: "Sync now" says so in plain words.
     relay.stop();
     await click("nav-sync");
     await click("sync-now");
     await s.until(async () => /cannot be reached/.test(await (await s.byTestId("sync-error")).text()), "unreachable shown");
     await s.until(() => liveIs("no"), "the live connection is shown as down", 15000);
-    await shot("18c-sync-relay-gone");
+    await shot("18e-sync-relay-gone");
   } finally {
     relay.stop();
   }
