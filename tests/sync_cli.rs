@@ -107,6 +107,15 @@ fn two_diaries_sync_through_the_cli() {
         "{text}"
     );
 
+    // Every change's author checks out, on both laptops.
+    for laptop in [&a, &b] {
+        let checked = laptop.json(&["verify"]);
+        assert_eq!(checked["unattributed_count"], 0, "{checked}");
+        assert!(checked["verified"].as_u64().unwrap() >= 2, "{checked}");
+    }
+    let said = String::from_utf8_lossy(&a.run(&["verify"]).stdout).to_string();
+    assert!(said.contains("every change is attributed"), "{said}");
+
     // The relay gone: a one-line error, the change kept for later.
     drop(relay);
     b.json(&["note", "add", &case, "--text", "Next: arguments"]);

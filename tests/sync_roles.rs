@@ -100,6 +100,7 @@ fn forge(
             bytes,
             replaces: false,
             context: nextdate_diary::store::chamber_context(d.conn()).unwrap(),
+            signatures: Vec::new(),
         }],
     };
     let keys = keys_of(d);

@@ -536,6 +536,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::sync::sync_join,
         crate::sync::sync_set_role,
         crate::sync::sync_remove_device,
+        crate::sync::verify_authorship,
         crate::sync::sync_now,
         crate::sync::sync_live,
         crate::record_corrections::edit_task,

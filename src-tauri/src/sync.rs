@@ -114,6 +114,13 @@ pub fn sync_remove_device(s: State<'_, Session>, actor: String) -> Result<SyncSt
     })
 }
 
+/// Re-checks the author of every change in the diary (Sync → Authorship).
+#[tauri::command]
+#[specta::specta]
+pub fn verify_authorship(s: State<'_, Session>) -> Result<nextdate_diary::authorship::AuthorshipReport, AppError> {
+    with_sync(&s, |d| Ok(d.verify_authorship()?))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn sync_now(s: State<'_, Session>) -> Result<SyncReport, AppError> {

@@ -78,6 +78,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
         Command::Rebuild => maintenance::rebuild(&mut diary, out)?,
         Command::Check => maintenance::check(&mut diary, false, out)?,
         Command::Repair => maintenance::check(&mut diary, true, out)?,
+        Command::Verify => maintenance::verify(&diary, out)?,
         Command::Undo => undo::run(&mut diary, out)?,
         Command::Demo { cases, seed, batch } => maintenance::demo(&mut diary, cases, seed, batch, out)?,
         Command::DeleteEverything { confirm } => maintenance::delete_everything(diary, &confirm, out)?,

@@ -123,6 +123,8 @@ pub enum DiaryError {
     NothingToUndo,
     #[error("the check found {0} problem(s) in this diary (listed above)")]
     CheckFailed(usize),
+    #[error("{0} change(s) in this diary could not be attributed to a laptop the chamber lists (listed above)")]
+    Unattributed(u32),
     #[error("client {0}'s personal data was already erased")]
     AlreadyErased(String),
     #[error("to erase this client's data, confirm with their name exactly as the diary has it ({name:?}); {given:?} is not it")]
@@ -202,6 +204,7 @@ impl DiaryError {
             AlreadyErased(_) => ErrorCode::AlreadyErased,
             NotAllowed(_) => ErrorCode::NotAllowed,
             CheckFailed(_) => ErrorCode::DamagedDatabase,
+            Unattributed(_) => ErrorCode::UnattributedChanges,
             ErasureNotConfirmed { .. } => ErrorCode::ErasureNotConfirmed,
             Database(_) => ErrorCode::Database,
             Document(_) => ErrorCode::Document,

@@ -85,6 +85,7 @@ error_codes! {
     AlreadyErased => "already_erased",
     ErasureNotConfirmed => "erasure_not_confirmed",
     NotAllowed => "not_allowed",
+    UnattributedChanges => "unattributed_changes",
     // Failures of the machine rather than of the input.
     Database => "database",
     Document => "document",

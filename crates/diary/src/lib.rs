@@ -14,6 +14,7 @@
 
 pub mod atomic_file;
 pub mod authorize;
+pub mod authorship;
 pub mod backup;
 pub mod calendar;
 pub mod case_status;

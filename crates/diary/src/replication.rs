@@ -28,6 +28,10 @@ pub struct DocChange {
     /// hashes one after another): what other laptops judge it against.
     #[serde(default)]
     pub context: Vec<u8>,
+    /// Its author's Ed25519 signature of each Automerge change in `bytes`
+    /// (64 bytes each, in order), kept so authorship can be checked again.
+    #[serde(default)]
+    pub signatures: Vec<u8>,
 }
 
 /// The changes of one batch from another device, with the Ed25519 key that
@@ -93,6 +97,7 @@ impl Diary {
                 bytes,
                 replaces: r.get(4)?,
                 context: r.get(5)?,
+                signatures: Vec::new(),
             });
         }
         Ok((!run.changes.is_empty()).then_some(run))
@@ -110,6 +115,7 @@ impl Diary {
                 bytes: r.get(2)?,
                 replaces: r.get(3)?,
                 context: r.get(4)?,
+                signatures: Vec::new(),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -157,8 +163,12 @@ impl Diary {
                 let (chamber, rest): (Vec<&DocChange>, Vec<&DocChange>) =
                     batch.changes.iter().partition(|c| c.kind == DocKind::Chamber.as_str());
                 for c in chamber.into_iter().chain(rest) {
-                    match judge(tx, &mut gate, &chamber_id, &signer, c)? {
-                        Decision::Accept => accepted.push(c.clone()),
+                    let (decision, hashes) = judge(tx, &mut gate, &chamber_id, &signer, c)?;
+                    match decision {
+                        Decision::Accept => {
+                            crate::authorship::keep(tx, &signer, c, &hashes)?;
+                            accepted.push(c.clone())
+                        }
                         Decision::Park => park(tx, &signer, c, &now)?,
                         Decision::Refuse(r) => {
                             authorize::record_refusal(tx, &c.doc_id, &signer, &r, &now)?;
@@ -376,7 +386,15 @@ fn parse_kind(name: &str) -> Result<DocKind> {
 }
 
 /// Merges a run of changes (no replacement among them), grouped by document.
-fn judge(tx: &Transaction, gate: &mut Gate, chamber_id: &str, signer: &str, c: &DocChange) -> Result<Decision> {
+/// Judges one change: its authorship signatures, then the gate. Returns the
+/// decision and the hashes of the Automerge changes it carries (when signed).
+fn judge(
+    tx: &Transaction,
+    gate: &mut Gate,
+    chamber_id: &str,
+    signer: &str,
+    c: &DocChange,
+) -> Result<(Decision, Vec<automerge::ChangeHash>)> {
     let kind = parse_kind(&c.kind)?;
     if kind == DocKind::Chamber && c.doc_id != chamber_id {
         return Err(DiaryError::Document(format!(
@@ -384,7 +402,21 @@ fn judge(tx: &Transaction, gate: &mut Gate, chamber_id: &str, signer: &str, c: &
             c.doc_id
         )));
     }
-    gate.decide(tx, signer, &c.doc_id, kind, &c.bytes, c.replaces, &c.context)
+    let hashes = if c.signatures.is_empty() {
+        Vec::new()
+    } else {
+        crate::authorship::hashes_of(c)
+    };
+    if let Some(reason) = crate::authorship::bad_signatures(chamber_id, signer, c, &hashes) {
+        let refused = authorize::Refusal {
+            who: "a laptop".into(),
+            reason,
+            hashes: hashes.iter().map(|h| h.to_string()).collect(),
+        };
+        return Ok((Decision::Refuse(refused), hashes));
+    }
+    let decision = gate.decide(tx, signer, &c.doc_id, kind, &c.bytes, c.replaces, &c.context)?;
+    Ok((decision, hashes))
 }
 
 fn park(tx: &Transaction, signer: &str, c: &DocChange, now: &str) -> Result<()> {
@@ -392,10 +424,19 @@ fn park(tx: &Transaction, signer: &str, c: &DocChange, now: &str) -> Result<()> 
         .decode(signer.as_bytes())
         .map_err(|_| DiaryError::Document("a signer key is not hex".into()))?;
     tx.prepare_cached(
-        "INSERT INTO parked_changes (signer, doc_id, kind, bytes, replaces, context, parked_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO parked_changes (signer, doc_id, kind, bytes, replaces, context, parked_at, signatures)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![signer, c.doc_id, c.kind, c.bytes, c.replaces, c.context, now])?;
+    .execute(params![
+        signer,
+        c.doc_id,
+        c.kind,
+        c.bytes,
+        c.replaces,
+        c.context,
+        now,
+        c.signatures
+    ])?;
     Ok(())
 }
 
@@ -411,7 +452,7 @@ fn retry_parked(
     loop {
         let parked: Vec<(i64, String, DocChange)> = {
             let mut stmt = tx.prepare_cached(
-                "SELECT id, signer, doc_id, kind, bytes, replaces, context FROM parked_changes ORDER BY id",
+                "SELECT id, signer, doc_id, kind, bytes, replaces, context, signatures FROM parked_changes ORDER BY id",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok((
@@ -423,6 +464,7 @@ fn retry_parked(
                         bytes: r.get(4)?,
                         replaces: r.get(5)?,
                         context: r.get(6)?,
+                        signatures: r.get(7)?,
                     },
                 ))
             })?;
@@ -430,9 +472,13 @@ fn retry_parked(
         };
         let mut progress = false;
         for (id, signer, c) in parked {
-            match judge(tx, gate, chamber_id, &signer, &c)? {
+            let (decision, hashes) = judge(tx, gate, chamber_id, &signer, &c)?;
+            match decision {
                 Decision::Park => continue,
-                Decision::Accept => merge_changes(tx, chamber_id, std::slice::from_ref(&c), released, report)?,
+                Decision::Accept => {
+                    crate::authorship::keep(tx, &signer, &c, &hashes)?;
+                    merge_changes(tx, chamber_id, std::slice::from_ref(&c), released, report)?
+                }
                 Decision::Refuse(r) => {
                     authorize::record_refusal(tx, &c.doc_id, &signer, &r, now)?;
                     report.refused += r.hashes.len().max(1);

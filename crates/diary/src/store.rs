@@ -38,6 +38,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_trust",
         include_str!("../../../migrations/diary/0006_trust/up.sql"),
     ),
+    (
+        "0007_authorship",
+        include_str!("../../../migrations/diary/0007_authorship/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

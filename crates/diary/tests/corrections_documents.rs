@@ -32,6 +32,7 @@ fn drop_document_remotely(d: &mut Diary, case: &str, doc_id: &str) {
         bytes: doc.save_after(&heads),
         replaces: false,
         context: Vec::new(),
+        signatures: Vec::new(),
     };
     let from_elsewhere = nextdate_diary::replication::SignedChanges {
         signer: [7; 32],

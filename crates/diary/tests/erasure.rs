@@ -175,6 +175,7 @@ fn a_change_made_elsewhere_to_an_erased_client_is_dropped() {
         bytes: elsewhere.save_after(&heads),
         replaces: false,
         context: Vec::new(),
+        signatures: Vec::new(),
     };
     let whole = DocChange {
         bytes: elsewhere.save(),

@@ -20,6 +20,13 @@
 //!   one after another) when the change was written: what every device
 //!   judges the author's role against.
 //!
+//! - version 4: each change is `{ doc_id, kind, bytes, replaces, context,
+//!   signatures }`, where `signatures` is one 64-byte Ed25519 signature per
+//!   Automerge change in `bytes`, in order, by the sending device over
+//!   `"nextdate-change-v1\0" + chamber id + "\0" + the change's 32-byte
+//!   hash`: kept by every device, so each change's author can be checked
+//!   again long after its batch is gone.
+//!
 //! A batch is written in the oldest version that can carry it
 //! ([`BatchPayload::format_version`]): a batch without a replacement is
 //! version 1, readable by every device in the field. A new field is a new
@@ -32,8 +39,9 @@ use crate::envelope::OpenError;
 /// One document's change: an Automerge change (or a whole saved document)
 /// for the document `doc_id` of kind `kind`, merged into it; or, when
 /// `replaces` is set, a whole document that replaces it; `context` is the
-/// chamber as its author saw it. This is also the layout of a change in
-/// format version 3.
+/// chamber as its author saw it; `signatures` its author's signature of each
+/// Automerge change in it. This is also the layout of a change in format
+/// version 4.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WireChange {
     pub doc_id: String,
@@ -41,6 +49,22 @@ pub struct WireChange {
     pub bytes: Vec<u8>,
     pub replaces: bool,
     pub context: Vec<u8>,
+    pub signatures: Vec<u8>,
+}
+
+/// A change in format version 3 (no signatures).
+#[derive(Serialize, Deserialize)]
+struct WireChangeV3 {
+    doc_id: String,
+    kind: String,
+    bytes: Vec<u8>,
+    replaces: bool,
+    context: Vec<u8>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct PayloadV3 {
+    changes: Vec<WireChangeV3>,
 }
 
 /// A change in format version 2 (no context).
@@ -77,10 +101,13 @@ pub struct BatchPayload {
 }
 
 impl BatchPayload {
-    /// The oldest format version that can carry this payload: 3 if any change
-    /// has a context, else 2 if any change replaces a document, else 1.
+    /// The oldest format version that can carry this payload: 4 if any change
+    /// is signed, else 3 if any change has a context, else 2 if any change
+    /// replaces a document, else 1.
     pub fn format_version(&self) -> u8 {
-        if self.changes.iter().any(|c| !c.context.is_empty()) {
+        if self.changes.iter().any(|c| !c.signatures.is_empty()) {
+            4
+        } else if self.changes.iter().any(|c| !c.context.is_empty()) {
             3
         } else if self.changes.iter().any(|c| c.replaces) {
             2
@@ -115,6 +142,19 @@ impl BatchPayload {
                     })
                     .collect(),
             }),
+            3 => postcard::to_allocvec(&PayloadV3 {
+                changes: self
+                    .changes
+                    .iter()
+                    .map(|c| WireChangeV3 {
+                        doc_id: c.doc_id.clone(),
+                        kind: c.kind.clone(),
+                        bytes: c.bytes.clone(),
+                        replaces: c.replaces,
+                        context: c.context.clone(),
+                    })
+                    .collect(),
+            }),
             _ => postcard::to_allocvec(self),
         }
         .expect("payload serializes")
@@ -136,6 +176,7 @@ impl BatchPayload {
                             bytes: c.bytes,
                             replaces: false,
                             context: Vec::new(),
+                            signatures: Vec::new(),
                         })
                         .collect(),
                 })
@@ -152,11 +193,29 @@ impl BatchPayload {
                             bytes: c.bytes,
                             replaces: c.replaces,
                             context: Vec::new(),
+                            signatures: Vec::new(),
                         })
                         .collect(),
                 })
             }
-            3 => postcard::from_bytes(bytes).map_err(malformed),
+            3 => {
+                let v3: PayloadV3 = postcard::from_bytes(bytes).map_err(malformed)?;
+                Ok(BatchPayload {
+                    changes: v3
+                        .changes
+                        .into_iter()
+                        .map(|c| WireChange {
+                            doc_id: c.doc_id,
+                            kind: c.kind,
+                            bytes: c.bytes,
+                            replaces: c.replaces,
+                            context: c.context,
+                            signatures: Vec::new(),
+                        })
+                        .collect(),
+                })
+            }
+            4 => postcard::from_bytes(bytes).map_err(malformed),
             v => Err(OpenError::UnsupportedVersion(v)),
         }
     }
@@ -174,6 +233,7 @@ mod tests {
             bytes: vec![9],
             replaces,
             context: Vec::new(),
+            signatures: Vec::new(),
         }
     }
 
@@ -218,5 +278,20 @@ mod tests {
         // The context is the last field: its length, then its bytes.
         assert_eq!(&bytes[bytes.len() - 65..], [&[64u8][..], &[7; 64][..]].concat());
         assert_ne!(BatchPayload::decode(2, &bytes).ok(), Some(p));
+    }
+
+    #[test]
+    fn signatures_need_version_4_and_survive_it() {
+        let mut signed = change(false);
+        signed.context = vec![7; 32];
+        signed.signatures = vec![5; 64];
+        let p = BatchPayload {
+            changes: vec![change(false), signed],
+        };
+        assert_eq!(p.format_version(), 4);
+        let bytes = p.encode();
+        assert_eq!(BatchPayload::decode(4, &bytes).unwrap(), p);
+        assert_eq!(&bytes[bytes.len() - 65..], [&[64u8][..], &[5; 64][..]].concat());
+        assert_ne!(BatchPayload::decode(3, &bytes).ok(), Some(p));
     }
 }

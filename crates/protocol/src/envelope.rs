@@ -36,7 +36,7 @@ use crate::change::BatchPayload;
 /// ([`BatchPayload::format_version`]), and every version from
 /// [`OLDEST_FORMAT_VERSION`] up is read. Raise it (and keep reading the old
 /// ones) whenever the envelope or the payload changes shape.
-pub const FORMAT_VERSION: u8 = 3;
+pub const FORMAT_VERSION: u8 = 4;
 
 /// The oldest batch format version this build still reads.
 pub const OLDEST_FORMAT_VERSION: u8 = 1;
@@ -228,6 +228,7 @@ mod tests {
                 bytes: b"Ramesh Kumar v. State".to_vec(),
                 replaces: false,
                 context: Vec::new(),
+                signatures: Vec::new(),
             }],
         }
     }

@@ -173,6 +173,7 @@ fn payload() -> BatchPayload {
                 bytes: b"Ramesh Kumar v. State".to_vec(),
                 replaces: false,
                 context: Vec::new(),
+                signatures: Vec::new(),
             },
             WireChange {
                 doc_id: "01CLIENT".into(),
@@ -180,6 +181,7 @@ fn payload() -> BatchPayload {
                 bytes: vec![0, 1, 2],
                 replaces: false,
                 context: Vec::new(),
+                signatures: Vec::new(),
             },
         ],
     }
@@ -199,6 +201,15 @@ fn context_payload() -> BatchPayload {
     let mut p = erasure_payload();
     p.changes[0].context = [[0xAB; 32], [0xCD; 32]].concat();
     p.changes[1].context = vec![0xAB; 32];
+    p
+}
+
+/// A format-version-4 payload: the context batch with its author's
+/// signature of each change.
+fn signed_payload() -> BatchPayload {
+    let mut p = context_payload();
+    p.changes[0].signatures = vec![0x51; 64];
+    p.changes[1].signatures = [[0x52; 64], [0x53; 64]].concat();
     p
 }
 
@@ -318,6 +329,8 @@ fn other_fixtures() -> Vec<(String, Vec<u8>)> {
         ("envelope_v2.bin".to_string(), seal(&erasure_payload())),
         ("payload_v3.bin".to_string(), context_payload().encode()),
         ("envelope_v3.bin".to_string(), seal(&context_payload())),
+        ("payload_v4.bin".to_string(), signed_payload().encode()),
+        ("envelope_v4.bin".to_string(), seal(&signed_payload())),
         (
             "error_codes.bin".to_string(),
             postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(),
@@ -422,7 +435,7 @@ fn the_batch_payload_matches_its_golden_bytes() {
 /// what it was: a batch without a replacement is still sealed as version 1.
 #[test]
 fn the_version_2_payload_and_envelope_match_their_golden_bytes() {
-    assert_eq!(FORMAT_VERSION, 3, "the newest version; older ones are still read");
+    assert_eq!(FORMAT_VERSION, 4, "the newest version; older ones are still read");
     let golden = read("payload_v2.bin");
     assert_eq!(erasure_payload().format_version(), 2);
     assert_eq!(erasure_payload().encode(), golden);
@@ -448,6 +461,20 @@ fn the_version_3_payload_and_envelope_match_their_golden_bytes() {
     assert_eq!(
         envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
         context_payload()
+    );
+}
+
+#[test]
+fn the_version_4_payload_and_envelope_match_their_golden_bytes() {
+    let golden = read("payload_v4.bin");
+    assert_eq!(signed_payload().format_version(), 4);
+    assert_eq!(signed_payload().encode(), golden);
+    assert_eq!(BatchPayload::decode(4, &golden).unwrap(), signed_payload());
+    let sealed = read("envelope_v4.bin");
+    assert_eq!(seal(&signed_payload()), sealed);
+    assert_eq!(
+        envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
+        signed_payload()
     );
 }
 

@@ -311,6 +311,7 @@ fn ingest(root: &Path) -> Ingest {
                             bytes: vec![7u8; 160],
                             replaces: false,
                             context: vec![3u8; 32],
+                            signatures: Vec::new(),
                         }],
                     };
                     let mut id = [0u8; 16];

@@ -85,6 +85,12 @@ impl DeviceKeys {
         Zeroizing::new(self.dh.to_bytes())
     }
 
+    /// Signs `message` with the device's Ed25519 key.
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        use ed25519_dalek::Signer;
+        self.signing.sign(message).to_bytes()
+    }
+
     /// Answers a relay challenge.
     pub fn prove(&self, purpose: ProofPurpose, chamber: &str, nonce: [u8; 32]) -> Proof {
         sign_proof(&self.signing, purpose, chamber, nonce)
@@ -216,6 +222,7 @@ mod tests {
                 bytes: b"Ramesh Kumar v. State".to_vec(),
                 replaces: false,
                 context: Vec::new(),
+                signatures: Vec::new(),
             }],
         }
     }

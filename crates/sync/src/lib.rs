@@ -20,6 +20,8 @@
 //!   gaps in the log noticed.
 //! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
 //!   typed [`SyncState`] a scheduler works from.
+//! - [`status`]: the sync panel's [`SyncStatus`] and the scheduler's
+//!   [`SyncState`], read without contacting the relay.
 //! - [`live`]: the relay's WebSocket that says when there is something to pull.
 //! - [`scheduler`]: when to run a round (debounce, back-off, the minute round,
 //!   live wake-ups), as pure decisions on an injected clock.
@@ -42,6 +44,7 @@ pub mod live;
 pub mod members;
 pub mod rotation;
 pub mod scheduler;
+pub mod status;
 pub mod tls;
 pub mod wire;
 

@@ -14,6 +14,7 @@ pub fn to_wire(c: DocChange) -> WireChange {
         bytes: c.bytes,
         replaces: c.replaces,
         context: c.context,
+        signatures: c.signatures,
     }
 }
 
@@ -25,6 +26,7 @@ pub fn from_wire(w: WireChange) -> DocChange {
         bytes: w.bytes,
         replaces: w.replaces,
         context: w.context,
+        signatures: w.signatures,
     }
 }
 
@@ -40,6 +42,7 @@ mod tests {
             bytes: vec![1, 2, 3],
             replaces: false,
             context: vec![4; 32],
+            signatures: vec![6; 64],
         };
         assert_eq!(from_wire(to_wire(c.clone())), c);
         let erased = DocChange { replaces: true, ..c };

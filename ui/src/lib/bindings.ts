@@ -115,6 +115,8 @@ export const commands = {
 	 *  read nothing written from now on (Sync → Members, the admin laptop only).
 	 */
 	syncRemoveDevice: (actor: string) => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_remove_device", { actor })),
+	/**  Re-checks the author of every change in the diary (Sync → Authorship). */
+	verifyAuthorship: () => typedError<AuthorshipReport, AppError>(__TAURI_INVOKE("verify_authorship")),
 	syncNow: () => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_now")),
 	/**
 	 *  Whether other laptops' changes arrive at once (the live connection is open)
@@ -193,6 +195,18 @@ export type AppStatus_Serialize = {
 	advocate_name: string | null,
 	/**  Today's date on this computer (ISO). */
 	today: string,
+};
+
+/**  What re-checking every change's author found. */
+export type AuthorshipReport = {
+	changes: number,
+	/**  Signed by a laptop the chamber lists, writing as its own actor. */
+	verified: number,
+	/**  Written on this laptop and not (yet) sent: its own. */
+	this_laptop: number,
+	/**  Every change that could not be attributed (the first 1,000 listed). */
+	unattributed_count: number,
+	unattributed: UnattributedChange[],
 };
 
 /**  What a backup or a restore covered. */
@@ -561,7 +575,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -838,6 +852,11 @@ export type HistoryEntry = {
 	time: number | null,
 	who: string,
 	message: string,
+	/**
+	 *  Its author's laptop signed it, and the signature was checked against
+	 *  the key the chamber lists for that laptop (see [`crate::authorship`]).
+	 */
+	verified: boolean,
 };
 
 /**  One bad row of an import, as `file:line: column: message`. */
@@ -1194,6 +1213,16 @@ export type TaskRow_Serialize = {
 	/**  The assignee in words: the member's name, or the text as typed. */
 	assignee_name: string | null,
 	done: boolean,
+};
+
+/**  A change `nextdate verify` could not attribute to a listed laptop. */
+export type UnattributedChange = {
+	doc_id: string,
+	kind: string,
+	hash: string,
+	/**  The Automerge actor it claims (hex). */
+	actor: string,
+	reason: string,
 };
 
 /**  What one undo took back. */

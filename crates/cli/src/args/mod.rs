@@ -105,6 +105,8 @@ pub enum Command {
     Check,
     /// Rebuild what the records hold, then check again and say what could not be repaired.
     Repair,
+    /// Re-check the author of every change against the laptops' keys; names any it cannot attribute.
+    Verify,
     /// Fill the diary with realistic demo cases.
     Demo {
         #[arg(long, default_value_t = 50)]

@@ -24,6 +24,16 @@ pub fn check(diary: &mut Diary, repair: bool, out: &Out) -> Result<(), DiaryErro
     }
 }
 
+/// Re-checks every change's author; an error when some could not be attributed.
+pub fn verify(diary: &Diary, out: &Out) -> Result<(), DiaryError> {
+    let report = diary.verify_authorship()?;
+    out.verified(&report);
+    match report.unattributed_count {
+        0 => Ok(()),
+        n => Err(DiaryError::Unattributed(n)),
+    }
+}
+
 /// Adds `cases` demo cases, `batch` per transaction, printing each committed batch's ids.
 pub fn demo(diary: &mut Diary, cases: usize, seed: u64, batch: usize, out: &Out) -> Result<(), DiaryError> {
     let summary = nextdate_diary::demo::generate(diary, cases, seed, today(), batch, |ids| out.committed(ids))?;

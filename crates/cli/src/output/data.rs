@@ -184,4 +184,30 @@ impl Out {
             println!("what is listed could not be repaired here: restore it from the latest backup");
         }
     }
+
+    pub fn verified(&self, r: &nextdate_diary::authorship::AuthorshipReport) {
+        if self.json {
+            return self.print_json(r);
+        }
+        println!(
+            "checked {} changes: {} signed by the laptop that wrote them, {} written on this laptop",
+            r.changes, r.verified, r.this_laptop
+        );
+        if r.all_attributed() {
+            println!("every change is attributed");
+        }
+        for u in &r.unattributed {
+            println!(
+                "cannot attribute {} in {} {} (written as {}): {}",
+                &u.hash[..u.hash.len().min(16)],
+                u.kind,
+                u.doc_id,
+                &u.actor[..u.actor.len().min(12)],
+                u.reason
+            );
+        }
+        if r.unattributed_count as usize > r.unattributed.len() {
+            println!("… and {} more", r.unattributed_count as usize - r.unattributed.len());
+        }
+    }
 }

@@ -13,6 +13,9 @@ pub struct HistoryEntry {
     pub time: i64,
     pub who: String,
     pub message: String,
+    /// Its author's laptop signed it, and the signature was checked against
+    /// the key the chamber lists for that laptop (see [`crate::authorship`]).
+    pub verified: bool,
 }
 
 impl Diary {
@@ -20,7 +23,8 @@ impl Diary {
     pub fn history(&self, case_id: &str) -> Result<Vec<HistoryEntry>> {
         self.require_case(case_id)?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT h.time, coalesce(m.name, d.label, substr(h.actor, 1, 8)), coalesce(h.message, '')
+            "SELECT h.time, coalesce(m.name, d.label, substr(h.actor, 1, 8)), coalesce(h.message, ''),
+                    EXISTS (SELECT 1 FROM change_signatures s WHERE s.hash = h.hash)
              FROM history h LEFT JOIN devices d ON d.actor = h.actor LEFT JOIN members m ON m.id = d.member_id
              WHERE h.doc_id = ?1 ORDER BY h.time, h.seq, h.hash",
         )?;
@@ -29,6 +33,7 @@ impl Diary {
                 time: r.get(0)?,
                 who: r.get(1)?,
                 message: r.get(2)?,
+                verified: r.get(3)?,
             })
         })?;
         let mut entries = rows.collect::<rusqlite::Result<Vec<HistoryEntry>>>()?;
