@@ -378,7 +378,10 @@ fn the_relay_takes_only_batches_the_pushing_device_signed_for_its_chamber() {
     client.authenticate(&mine, &chamber_id).unwrap();
     let logged = client.pull(0, 1000).unwrap().batches.len();
     let key = nextdate_sync::crypto::ChamberKey::generate();
-    let payload = nextdate_protocol::BatchPayload { changes: vec![] };
+    let payload = nextdate_protocol::BatchPayload {
+        changes: vec![],
+        ..Default::default()
+    };
     let refused = |envelope: Vec<u8>, code: ErrorCode, words: &str| match client.push([7; 16], envelope) {
         Err(SyncError::Relay { code: got, message }) => {
             assert_eq!(got, code, "{message}");

@@ -391,3 +391,58 @@ fn a_relay_that_drops_or_hides_batches_is_caught_and_nothing_is_lost() {
     assert!(devices[1].case_doc(&hidden).is_ok() && devices[1].case_doc(&after).is_ok());
     assert_converged(&devices);
 }
+
+/// A relay that leaves one laptop's batch out and numbers its log around it,
+/// so that the log shows no gap: the other laptop notices from the sender's
+/// own chain of batches, says so by laptop, and finds the batch once the
+/// relay serves it again.
+#[test]
+fn a_batch_withheld_without_a_gap_is_noticed_from_its_senders_chain() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let root = tempfile::tempdir().unwrap();
+    let relay = RelayProc::start(
+        &root.path().join("relay"),
+        &root.path().join("relay.log"),
+        "127.0.0.1:0",
+    );
+    let liar = support_lying_relay::LyingRelay::start(&relay.url);
+    let mut devices = chamber(root.path(), &relay, 2);
+    devices[1].set_sync_state(&[("relay", Some(&liar.url))]).unwrap();
+    settle(&mut devices);
+
+    let case = |title: &str, number: &str| NewCase {
+        title: title.into(),
+        number: number.into(),
+        court: "Saket".into(),
+        ..Default::default()
+    };
+    let withheld = devices[0].add_case(case("Withheld v. Relay", "CS 21/2026")).unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    let seq = engine::state(&devices[0]).unwrap().unwrap().cursor;
+    liar.lies.hide_and_renumber.store(seq, SeqCst);
+    let later = devices[0].add_case(case("Later v. Relay", "CS 22/2026")).unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+
+    let report = engine::sync_now(&mut devices[1]).unwrap();
+    assert_eq!(report.withheld_batches, 1, "{report:?}");
+    assert!(devices[1].case_doc(&later).is_ok() && devices[1].case_doc(&withheld).is_err());
+    let missing = engine::status(&devices[1]).unwrap().missing_batches;
+    assert_eq!(missing.len(), 1, "{missing:?}");
+    assert!(
+        missing[0].starts_with("1 batch from Adv. Meera Iyer's laptop"),
+        "{missing:?}"
+    );
+    // Still lying: still missing, still said, and nothing else goes wrong.
+    engine::sync_now(&mut devices[1]).unwrap();
+    assert_eq!(engine::status(&devices[1]).unwrap().missing_batches.len(), 1);
+
+    // The relay serves it again: found, and nothing is missing any more.
+    liar.lies.hide_and_renumber.store(0, SeqCst);
+    devices[0].add_case(case("Afterwards v. Relay", "CS 23/2026")).unwrap();
+    engine::sync_now(&mut devices[0]).unwrap();
+    engine::sync_now(&mut devices[1]).unwrap();
+    assert!(devices[1].case_doc(&withheld).is_ok(), "the withheld batch was found");
+    assert!(engine::status(&devices[1]).unwrap().missing_batches.is_empty());
+    settle(&mut devices);
+    assert_converged(&devices);
+}

@@ -121,7 +121,10 @@ fn every_change_is_attributed_and_an_altered_signature_is_named() {
         ring.current(),
         devices[1].chamber_id(),
         [42; 16],
-        &BatchPayload { changes },
+        &BatchPayload {
+            changes,
+            ..Default::default()
+        },
     );
     let mut client = RelayClient::new(&relay.url, relay.pin).unwrap();
     client.authenticate(&keys, devices[1].chamber_id()).unwrap();

@@ -115,6 +115,46 @@ fn two_diaries_sync_through_the_cli() {
     }
     let said = String::from_utf8_lossy(&a.run(&["verify"]).stdout).to_string();
     assert!(said.contains("every change is attributed"), "{said}");
+    // A kept signature of B's altered in A's diary: verify names that change and fails.
+    let hash: String = {
+        let d = nextdate_diary::Diary::open(
+            &a.dir(),
+            &nextdate_diary::Unlock::Passphrase(nextdate_diary::Zeroizing::new(support::PASSPHRASE.into())),
+        )
+        .unwrap();
+        let b_actor = b
+            .json(&["sync", "members"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["this_device"] == true)
+            .unwrap()["actor"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let hash: String = d
+            .conn()
+            .query_row(
+                "SELECT s.hash FROM change_signatures s JOIN history h ON h.hash = s.hash WHERE h.actor = ?1 LIMIT 1",
+                [&b_actor],
+                |r| r.get(0),
+            )
+            .unwrap();
+        d.conn()
+            .execute(
+                "UPDATE change_signatures SET signature = zeroblob(64) WHERE hash = ?1",
+                [&hash],
+            )
+            .unwrap();
+        hash
+    };
+    let (code, _) = a.fails(&["verify"]);
+    assert_eq!(code, "unattributed_changes");
+    let named = String::from_utf8_lossy(&a.run(&["verify"]).stdout).to_string();
+    assert!(
+        named.contains(&format!("cannot attribute {}", &hash[..16])) && named.contains("does not verify"),
+        "{named}"
+    );
 
     // The relay gone: a one-line error, the change kept for later.
     drop(relay);

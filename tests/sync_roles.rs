@@ -102,6 +102,7 @@ fn forge(
             context: nextdate_diary::store::chamber_context(d.conn()).unwrap(),
             signatures: Vec::new(),
         }],
+        ..Default::default()
     };
     let keys = keys_of(d);
     let mut batch_id = [0u8; 16];

@@ -20,6 +20,9 @@ pub struct Lies {
     pub drop_next_push: AtomicBool,
     /// Leave the batch with this sequence number out of every page (0: none).
     pub hide_seq: AtomicU64,
+    /// Leave the batch with this sequence number out and number the later
+    /// ones down by one, so the log shows no gap (0: none).
+    pub hide_and_renumber: AtomicU64,
     /// Pushes acknowledged and dropped so far.
     pub dropped: AtomicU64,
 }
@@ -88,6 +91,13 @@ fn serve(mut conn: TcpStream, target: &str, lies: &Lies) -> std::io::Result<()> 
             }
         }
     }
+    let renumber = lies.hide_and_renumber.load(Ordering::SeqCst);
+    let path = if renumber != 0 && path.starts_with("/v1/batches") {
+        shifted_after(path, renumber)
+    } else {
+        path.to_string()
+    };
+    let path = path.as_str();
     let mut req = ureq::request(method, &format!("{target}{path}"));
     for (name, value) in &headers {
         if name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("content-type") {
@@ -110,7 +120,38 @@ fn serve(mut conn: TcpStream, target: &str, lies: &Lies) -> std::io::Result<()> 
             reply = Frame::Batches { items, latest }.encode();
         }
     }
+    if renumber != 0 && path.starts_with("/v1/batches") {
+        if let Ok(Frame::Batches { mut items, latest }) = Frame::decode(&reply, MAX_FRAME_BYTES) {
+            items.retain(|b| b.seq != renumber);
+            for b in &mut items {
+                if b.seq > renumber {
+                    b.seq -= 1;
+                }
+            }
+            let latest = if latest >= renumber { latest - 1 } else { latest };
+            reply = Frame::Batches { items, latest }.encode();
+        }
+    }
     respond(&mut conn, status, &reply)
+}
+
+/// `/v1/batches?after=N…` as the real log numbers it, when positions from
+/// `hidden` on are shown one lower.
+fn shifted_after(path: &str, hidden: u64) -> String {
+    let Some((route, query)) = path.split_once('?') else {
+        return path.to_string();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some(("after", n)) => match n.parse::<u64>() {
+                Ok(n) if n >= hidden => format!("after={}", n + 1),
+                _ => kv.to_string(),
+            },
+            _ => kv.to_string(),
+        })
+        .collect();
+    format!("{route}?{}", query.join("&"))
 }
 
 fn read_all(r: ureq::Response) -> Vec<u8> {

@@ -20,7 +20,10 @@
 //!   one after another) when the change was written: what every device
 //!   judges the author's role against.
 //!
-//! - version 4: each change is `{ doc_id, kind, bytes, replaces, context,
+//! - version 4: the payload is `{ changes, device_seq, previous }` (the
+//!   sending device's own batch number and the [`batch_digest`] of its
+//!   previous batch, so a device notices a batch of another's that the relay
+//!   withheld), and each change is `{ doc_id, kind, bytes, replaces, context,
 //!   signatures }`, where `signatures` is one 64-byte Ed25519 signature per
 //!   Automerge change in `bytes`, in order, by the sending device over
 //!   `"nextdate-change-v1\0" + chamber id + "\0" + the change's 32-byte
@@ -94,10 +97,29 @@ struct PayloadV1 {
     changes: Vec<WireChangeV1>,
 }
 
-/// What a batch carries, before encryption.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a batch carries, before encryption: its changes and, from format
+/// version 4, its place in the sending device's own chain of batches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchPayload {
     pub changes: Vec<WireChange>,
+    /// The sending device's number for this batch: 1, 2, 3 … (0: not
+    /// numbered, a batch from before version 4).
+    pub device_seq: u64,
+    /// The [`batch_digest`] of the device's batch numbered one less (empty
+    /// for its first).
+    pub previous: Vec<u8>,
+}
+
+/// What a device's next batch names as its previous one: SHA-256 over the
+/// batch id and the payload (as encoded), so every device that opened the
+/// batch computes the same digest however the envelope was sealed.
+pub fn batch_digest(batch_id: &[u8; 16], payload: &BatchPayload) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"nextdate-batch-digest-v1\0");
+    h.update(batch_id);
+    h.update(payload.encode());
+    h.finalize().into()
 }
 
 impl BatchPayload {
@@ -105,7 +127,7 @@ impl BatchPayload {
     /// is signed, else 3 if any change has a context, else 2 if any change
     /// replaces a document, else 1.
     pub fn format_version(&self) -> u8 {
-        if self.changes.iter().any(|c| !c.signatures.is_empty()) {
+        if self.device_seq != 0 || !self.previous.is_empty() || self.changes.iter().any(|c| !c.signatures.is_empty()) {
             4
         } else if self.changes.iter().any(|c| !c.context.is_empty()) {
             3
@@ -179,6 +201,7 @@ impl BatchPayload {
                             signatures: Vec::new(),
                         })
                         .collect(),
+                    ..Default::default()
                 })
             }
             2 => {
@@ -196,6 +219,7 @@ impl BatchPayload {
                             signatures: Vec::new(),
                         })
                         .collect(),
+                    ..Default::default()
                 })
             }
             3 => {
@@ -213,6 +237,7 @@ impl BatchPayload {
                             signatures: Vec::new(),
                         })
                         .collect(),
+                    ..Default::default()
                 })
             }
             4 => postcard::from_bytes(bytes).map_err(malformed),
@@ -241,6 +266,7 @@ mod tests {
     fn version_1_is_plain_postcard_and_unknown_versions_are_refused() {
         let p = BatchPayload {
             changes: vec![change(false)],
+            ..Default::default()
         };
         assert_eq!(p.format_version(), 1);
         assert_eq!(p.encode(), [1, 1, b'D', 4, b'c', b'a', b's', b'e', 1, 9]);
@@ -255,6 +281,7 @@ mod tests {
     fn a_replacement_needs_version_2_and_survives_it() {
         let p = BatchPayload {
             changes: vec![change(false), change(true)],
+            ..Default::default()
         };
         assert_eq!(p.format_version(), 2);
         let bytes = p.encode();
@@ -271,6 +298,7 @@ mod tests {
         with_context.context = vec![7; 64];
         let p = BatchPayload {
             changes: vec![change(true), with_context],
+            ..Default::default()
         };
         assert_eq!(p.format_version(), 3);
         let bytes = p.encode();
@@ -287,11 +315,36 @@ mod tests {
         signed.signatures = vec![5; 64];
         let p = BatchPayload {
             changes: vec![change(false), signed],
+            ..Default::default()
         };
         assert_eq!(p.format_version(), 4);
         let bytes = p.encode();
         assert_eq!(BatchPayload::decode(4, &bytes).unwrap(), p);
-        assert_eq!(&bytes[bytes.len() - 65..], [&[64u8][..], &[5; 64][..]].concat());
+        // The signatures end the last change; the chain fields follow.
+        assert_eq!(
+            &bytes[bytes.len() - 67..bytes.len() - 2],
+            [&[64u8][..], &[5; 64][..]].concat()
+        );
+        assert_eq!(&bytes[bytes.len() - 2..], [0, 0], "not numbered, no previous");
         assert_ne!(BatchPayload::decode(3, &bytes).ok(), Some(p));
+    }
+
+    #[test]
+    fn a_numbered_batch_needs_version_4_and_its_digest_covers_id_and_payload() {
+        let p = BatchPayload {
+            changes: vec![change(false)],
+            device_seq: 7,
+            previous: vec![3; 32],
+        };
+        assert_eq!(p.format_version(), 4);
+        assert_eq!(BatchPayload::decode(4, &p.encode()).unwrap(), p);
+        let d = batch_digest(&[1; 16], &p);
+        assert_eq!(d, batch_digest(&[1; 16], &p));
+        assert_ne!(d, batch_digest(&[2; 16], &p));
+        let other = BatchPayload {
+            device_seq: 8,
+            ..p.clone()
+        };
+        assert_ne!(d, batch_digest(&[1; 16], &other));
     }
 }

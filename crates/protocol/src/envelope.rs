@@ -230,6 +230,7 @@ mod tests {
                 context: Vec::new(),
                 signatures: Vec::new(),
             }],
+            ..Default::default()
         }
     }
 

@@ -21,7 +21,7 @@ pub mod frame;
 pub mod pin;
 pub mod proof;
 
-pub use change::{BatchPayload, WireChange};
+pub use change::{batch_digest, BatchPayload, WireChange};
 pub use envelope::{OpenError, OpenedBatch, FORMAT_VERSION};
 pub use frame::{DecodeError, ErrorCode, Frame, Proof, ProofPurpose, StoredBatch, PROTOCOL_VERSION};
 pub use pin::{CertPin, PinError};

@@ -184,6 +184,7 @@ fn payload() -> BatchPayload {
                 signatures: Vec::new(),
             },
         ],
+        ..Default::default()
     }
 }
 
@@ -205,11 +206,13 @@ fn context_payload() -> BatchPayload {
 }
 
 /// A format-version-4 payload: the context batch with its author's
-/// signature of each change.
+/// signature of each change, numbered in its device's chain.
 fn signed_payload() -> BatchPayload {
     let mut p = context_payload();
     p.changes[0].signatures = vec![0x51; 64];
     p.changes[1].signatures = [[0x52; 64], [0x53; 64]].concat();
+    p.device_seq = 12;
+    p.previous = vec![0x54; 32];
     p
 }
 

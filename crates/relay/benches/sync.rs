@@ -313,6 +313,7 @@ fn ingest(root: &Path) -> Ingest {
                             context: vec![3u8; 32],
                             signatures: Vec::new(),
                         }],
+                        ..Default::default()
                     };
                     let mut id = [0u8; 16];
                     id[..8].copy_from_slice(&i.to_be_bytes());

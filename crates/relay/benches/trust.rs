@@ -1,9 +1,11 @@
 //! Chamber-trust benchmarks (figures, not assertions), with real diaries and
 //! a real `nextdate-relay` process on 127.0.0.1:
 //!
-//! 1. What a device spends on each incoming batch: checking its signature,
-//!    beside decrypting it, and merging it (the merge includes judging every
-//!    change against the author's role), for one-change and 100-change batches.
+//! 1. What a device spends on each incoming batch: checking the batch's
+//!    signature, beside decrypting it, and merging it (the merge includes
+//!    checking each change's own signature and judging it against its
+//!    author's role), for one-change and 100-change batches; and the
+//!    whole-diary re-check `nextdate verify` runs afterwards.
 //! 2. Removing one laptop from a 10-laptop chamber: the admin's whole removal
 //!    (chamber change, new key sealed to the 8 others, the relay's rotation,
 //!    the push), the HPKE sealing alone, and each remaining laptop's next
@@ -19,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::roles::Role;
-use nextdate_diary::{Diary, InitOptions, NewCase, Protection, Zeroizing};
+use nextdate_diary::{authorship, Diary, InitOptions, NewCase, Protection, Zeroizing};
 use nextdate_protocol::{envelope, BatchPayload};
 use nextdate_sync::crypto::{self, DeviceKeys};
 use nextdate_sync::epochs::ChamberKeys;
@@ -132,8 +134,22 @@ fn batch_cost(sender: &mut Diary, receiver: &mut Diary, batches: usize, per_batc
     let mut after = 0;
     while let Some(run) = sender.outbox_run(after, 1 << 20, per_batch).unwrap() {
         after = run.last;
+        // Signed as a laptop sends them: each Automerge change by the sender's key.
+        let changes = run
+            .changes
+            .into_iter()
+            .map(|mut c| {
+                c.signatures = authorship::hashes_of(&c)
+                    .iter()
+                    .flat_map(|h| keys.sign(&authorship::signing_message(&chamber, h)))
+                    .collect();
+                wire::to_wire(c)
+            })
+            .collect();
         let payload = BatchPayload {
-            changes: run.changes.into_iter().map(wire::to_wire).collect(),
+            changes,
+            device_seq: sealed.len() as u64 + 1,
+            previous: vec![0; 32],
         };
         sealed.push(crypto::seal(
             &keys,
@@ -241,6 +257,10 @@ fn main() {
     let (a, b) = pair.split_at_mut(1);
     let small = batch_cost(&mut b[0], &mut a[0], 300, 1, "one");
     let large = batch_cost(&mut b[0], &mut a[0], 20, 100, "hundred");
+    let start = Instant::now();
+    let verified = a[0].verify_authorship().unwrap();
+    let verify_ms = start.elapsed().as_secs_f64() * 1000.0;
+    assert!(verified.all_attributed(), "{:?}", verified.unattributed);
     eprintln!("rotation: a 10-laptop chamber …");
     let rot = rotation_cost(root.path());
 
@@ -259,6 +279,12 @@ fn main() {
             c.bytes
         );
     }
+    println!(
+        "nextdate verify on the receiving diary: {} changes in {:.0} ms ({:.0} µs per change)",
+        verified.changes,
+        verify_ms,
+        verify_ms * 1000.0 / verified.changes.max(1) as f64
+    );
     println!();
     println!("removing 1 laptop from a {}-laptop chamber:", rot.devices);
     println!(

@@ -224,6 +224,7 @@ mod tests {
                 context: Vec::new(),
                 signatures: Vec::new(),
             }],
+            ..Default::default()
         }
     }
 

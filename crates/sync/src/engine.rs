@@ -15,11 +15,11 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use serde::Serialize;
 
-use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::Diary;
-use nextdate_protocol::frame::{ErrorCode, MAX_BATCH_BYTES, MAX_PULL};
-use nextdate_protocol::{BatchPayload, CertPin};
+use nextdate_protocol::frame::{ErrorCode, MAX_BATCH_BYTES};
+use nextdate_protocol::{batch_digest, BatchPayload, CertPin};
 
+use crate::chains::Link;
 use crate::client::{normalise_relay_url, RelayClient};
 use crate::confirm;
 use crate::crypto::{self, ChamberKey, DeviceKeys};
@@ -27,8 +27,9 @@ use crate::epochs::ChamberKeys;
 use crate::error::SyncError;
 use crate::invite::Invite;
 use crate::joining;
+use crate::pulling;
 use crate::rotation;
-use crate::wire::{from_wire, to_wire};
+use crate::wire::to_wire;
 use nextdate_diary::membership::DeviceKeysHex;
 use nextdate_diary::roles::Role;
 
@@ -37,7 +38,6 @@ pub use crate::status::{state, status, DeviceInfo, SyncState, SyncStatus};
 /// Change data per batch before encryption (well under [`MAX_BATCH_BYTES`]).
 const BATCH_BYTES: usize = 512 * 1024;
 const BATCH_ENTRIES: usize = 1000;
-const PULL_PAGE: u32 = 200;
 /// How long an invite works unless told otherwise.
 pub const DEFAULT_INVITE_TTL: Duration = Duration::from_secs(48 * 3600);
 
@@ -235,7 +235,7 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
     if d.sync_state("restamp")?.is_some() {
         // Just let in: take the chamber first (it lists this laptop now), then
         // send what this diary already had, judged against that chamber.
-        pull(d, &mut cfg, &client, &mut report)?;
+        pulling::pull(d, &mut cfg, &client, &mut report)?;
         let me = data_encoding::HEXLOWER.encode(&cfg.keys.public());
         if !d
             .chamber_members()?
@@ -249,12 +249,12 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
         d.set_sync_state(&[("restamp", None)])?;
     }
     push(d, &mut cfg, &client, &mut report)?;
-    pull(d, &mut cfg, &client, &mut report)?;
+    pulling::pull(d, &mut cfg, &client, &mut report)?;
     report.admitted_devices += joining::answer_requests(d, &mut cfg, &client)?;
     if report.resent_batches > 0 {
         // What the relay dropped goes again now, and is looked for once more.
         push(d, &mut cfg, &client, &mut report)?;
-        pull(d, &mut cfg, &client, &mut report)?;
+        pulling::pull(d, &mut cfg, &client, &mut report)?;
     }
     blobs(d, &cfg, &client, &mut report)?;
     Ok(report)
@@ -267,32 +267,43 @@ pub(crate) fn push(
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
     loop {
-        let (batch_id, first, last, changes) = match d.sync_state("inflight")? {
+        let batch = match d.sync_state("inflight")? {
             Some(inflight) => {
-                let parsed = parse_inflight(&inflight)
+                let mut batch = confirm::parse(&inflight)
                     .ok_or_else(|| SyncError::DamagedState(format!("inflight is {inflight:?}")))?;
-                let (id, first, last) = parsed;
-                (id, first, last, d.outbox_range(first, last)?)
+                if batch.link.is_none() {
+                    batch.link = Some(Link::next(d)?); // in flight from before batches were numbered
+                }
+                batch
             }
-            None => match d.outbox_run(state_i64(d, "pushed_through")?, BATCH_BYTES, BATCH_ENTRIES)? {
+            None => match next_batch(d)? {
                 None => return Ok(()),
-                Some(run) => {
-                    let mut id = [0u8; 16];
-                    OsRng.fill_bytes(&mut id);
-                    let rec = format!("{} {} {}", data_encoding::HEXLOWER.encode(&id), run.first, run.last);
-                    d.set_sync_state(&[("inflight", Some(&rec))])?;
-                    (id, run.first, run.last, run.changes)
+                Some(batch) => {
+                    d.set_sync_state(&[("inflight", Some(&batch.encode()))])?;
+                    batch
                 }
             },
         };
+        let (batch_id, first, last) = (batch.id, batch.first, batch.last);
+        let link = batch.link.clone().expect("every batch sent is numbered");
+        let changes = d.outbox_range(first, last)?;
         if changes.is_empty() {
-            d.set_sync_state(&[("inflight", None), ("pushed_through", Some(&last.to_string()))])?;
+            let mut resend = confirm::load_resend(d)?;
+            resend.retain(|r| r.id != batch_id);
+            let pushed_through = last.max(state_i64(d, "pushed_through")?).to_string();
+            d.set_sync_state(&[
+                ("inflight", None),
+                ("pushed_through", Some(&pushed_through)),
+                ("resend", confirm::encode(&resend).as_deref()),
+            ])?;
             continue;
         }
         let n = changes.len() as u32;
         let changes: Vec<_> = changes.into_iter().map(|c| sign_change(cfg, c)).collect();
         let payload = BatchPayload {
             changes: changes.iter().cloned().map(to_wire).collect(),
+            device_seq: link.seq,
+            previous: link.previous.clone(),
         };
         let envelope = crypto::seal(&cfg.keys, cfg.ring.current(), &cfg.chamber, batch_id, &payload);
         if envelope.len() > MAX_BATCH_BYTES {
@@ -318,16 +329,22 @@ pub(crate) fn push(
         d.keep_signatures(&cfg.keys.public(), &changes)?;
         // Acknowledged, but kept in the outbox until seen back (see `confirm`).
         let mut waiting = confirm::load(d)?;
-        waiting.push(confirm::Unconfirmed {
-            id: batch_id,
-            first,
-            last,
-        });
-        d.set_sync_state(&[
+        waiting.push(batch);
+        let mut resend = confirm::load_resend(d)?;
+        resend.retain(|r| r.id != batch_id);
+        let pushed_through = last.max(state_i64(d, "pushed_through")?).to_string();
+        let mut state: Vec<(&str, Option<String>)> = vec![
             ("inflight", None),
-            ("pushed_through", Some(&last.to_string())),
-            ("unconfirmed", confirm::encode(&waiting).as_deref()),
-        ])?;
+            ("pushed_through", Some(pushed_through)),
+            ("unconfirmed", confirm::encode(&waiting)),
+            ("resend", confirm::encode(&resend)),
+        ];
+        if link.seq >= Link::next(d)?.seq {
+            // A batch sent again keeps its number; only a new one moves the chain on.
+            state.extend(link.acknowledged(&batch_digest(&batch_id, &payload)));
+        }
+        let state: Vec<(&str, Option<&str>)> = state.iter().map(|(k, v)| (*k, v.as_deref())).collect();
+        d.set_sync_state(&state)?;
         report.pushed_batches += 1;
         report.pushed_changes += n;
     }
@@ -345,168 +362,23 @@ fn sign_change(cfg: &Config, mut c: nextdate_diary::replication::DocChange) -> n
     c
 }
 
-fn parse_inflight(s: &str) -> Option<([u8; 16], i64, i64)> {
-    let mut parts = s.split(' ');
-    let id = data_encoding::HEXLOWER.decode(parts.next()?.as_bytes()).ok()?;
-    let first = parts.next()?.parse().ok()?;
-    let last = parts.next()?.parse().ok()?;
-    Some((id.try_into().ok()?, first, last))
-}
-
-fn pull(d: &mut Diary, cfg: &mut Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {
-    let me = cfg.keys.public();
-    let acknowledged_before: Vec<[u8; 16]> = confirm::load(d)?.iter().map(|u| u.id).collect();
-    loop {
-        let cursor = state_i64(d, "cursor")? as u64;
-        let mut items = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?.batches;
-        let gap = confirm::first_gap(cursor + 1, items.iter().map(|b| b.seq));
-        if let Some((missing, found)) = gap {
-            // Never move the cursor past batches not seen: stop before the gap.
-            items.retain(|b| b.seq < missing);
-            report.withheld_batches += (found - missing) as u32;
-            d.set_sync_state(&[(
-                "last_rejection",
-                Some(&format!(
-                    "the relay skipped batches {missing} to {} of the chamber's log; they are asked for again at the next sync",
-                    found - 1
-                )),
-            )])?;
-        }
-        let Some(last) = items.last().map(|b| b.seq.to_string()) else {
-            if gap.is_none() {
-                requeue_missing(d, &acknowledged_before, report)?;
-            }
-            return Ok(());
-        };
-        let mut opened: Vec<_> = items
-            .iter()
-            .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
-            .collect();
-        if opened
-            .iter()
-            .any(|(e, _)| e.is_some_and(|e| e > cfg.ring.current().epoch))
-        {
-            // Sealed under a key this device has not fetched yet: fetch it
-            // (an error, and nothing moves, when the relay has none for it).
-            rotation::refresh(d, cfg, client)?;
-            opened = items
-                .iter()
-                .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
-                .collect();
-        }
-        let mut log_epoch = state_i64(d, "log_epoch")?.max(1) as u32;
-        let mut good: Vec<(u64, SignedChanges)> = Vec::new();
-        let mut rejected: Vec<(u64, String)> = Vec::new();
-        let mut own: Vec<[u8; 16]> = Vec::new();
-        for (b, (epoch, result)) in items.iter().zip(opened) {
-            // Once the log holds a batch under a newer key, a batch under an
-            // older one is refused: the relay refuses them, so only a relay
-            // replaying a removed laptop's writes would serve one.
-            if let (Some(epoch), Ok(_)) = (epoch, &result) {
-                if epoch < log_epoch {
-                    rejected.push((
-                        b.seq,
-                        format!("it is sealed with the chamber's old key (epoch {epoch}) after the chamber moved to epoch {log_epoch}"),
-                    ));
-                    continue;
-                }
-                log_epoch = epoch;
-            }
-            match result {
-                Ok(o) if o.device == me => own.push(o.batch_id),
-                Ok(o) => good.push((
-                    b.seq,
-                    SignedChanges {
-                        signer: o.device,
-                        changes: o.payload.changes.into_iter().map(from_wire).collect(),
-                    },
-                )),
-                Err(e) => rejected.push((b.seq, e.to_string())),
-            }
-        }
-        let log_epoch = log_epoch.to_string();
-        report.pulled_batches += items.len() as u32;
-        // The whole page and the new cursor in one transaction; if a batch that
-        // verified still fails to merge, merge batch by batch so that only the
-        // bad one is set aside.
-        let all: Vec<SignedChanges> = good.iter().map(|(_, c)| c.clone()).collect();
-        match d.merge_remote(&all, &[("cursor", Some(&last)), ("log_epoch", Some(&log_epoch))]) {
-            Ok(m) => {
-                report.merged_docs += m.docs_changed as u32;
-                report.refused_changes += m.refused as u32;
-            }
-            Err(e) if is_content_error(&e) => {
-                for (seq, changes) in &good {
-                    match d.merge_remote(std::slice::from_ref(changes), &[("cursor", Some(&seq.to_string()))]) {
-                        Ok(m) => {
-                            report.merged_docs += m.docs_changed as u32;
-                            report.refused_changes += m.refused as u32;
-                        }
-                        Err(e) if is_content_error(&e) => rejected.push((*seq, e.to_string())),
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                d.set_sync_state(&[("cursor", Some(&last)), ("log_epoch", Some(&log_epoch))])?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-        if let Some((seq, why)) = rejected.iter().max_by_key(|(s, _)| *s) {
-            let total = state_i64(d, "rejected")? + rejected.len() as i64;
-            d.set_sync_state(&[
-                ("rejected", Some(&total.to_string())),
-                ("last_rejection", Some(&format!("batch {seq}: {why}"))),
-            ])?;
-            report.rejected_batches += rejected.len() as u32;
-        }
-        confirm_seen(d, &own)?;
-        if gap.is_some() {
-            return Ok(());
-        }
+/// The next batch to push: one the relay lost (sent again as it was), or a
+/// new one from the outbox, numbered after this device's last.
+fn next_batch(d: &Diary) -> Result<Option<confirm::Unconfirmed>, SyncError> {
+    if let Some(again) = confirm::load_resend(d)?.into_iter().next() {
+        return Ok(Some(again));
     }
-}
-
-/// This device's own batches came back: their outbox entries go.
-fn confirm_seen(d: &mut Diary, own: &[[u8; 16]]) -> Result<(), SyncError> {
-    let mut waiting = confirm::load(d)?;
-    while let Some(at) = waiting.iter().position(|u| own.contains(&u.id)) {
-        let u = waiting.remove(at);
-        d.outbox_confirm(
-            u.first,
-            u.last,
-            &[("unconfirmed", confirm::encode(&waiting).as_deref())],
-        )?;
-    }
-    Ok(())
-}
-
-/// At the end of the log, a batch acknowledged before this pull and still not
-/// seen was never stored: it is queued again (sent at the next push).
-fn requeue_missing(d: &mut Diary, acknowledged_before: &[[u8; 16]], report: &mut SyncReport) -> Result<(), SyncError> {
-    let waiting = confirm::load(d)?;
-    let (missing, keep): (Vec<_>, Vec<_>) = waiting.into_iter().partition(|u| acknowledged_before.contains(&u.id));
-    let Some(from) = missing.iter().map(|u| u.first).min() else {
-        return Ok(());
+    let Some(run) = d.outbox_run(state_i64(d, "pushed_through")?, BATCH_BYTES, BATCH_ENTRIES)? else {
+        return Ok(None);
     };
-    report.resent_batches += missing.len() as u32;
-    d.set_sync_state(&[
-        ("unconfirmed", confirm::encode(&keep).as_deref()),
-        ("pushed_through", Some(&(from - 1).max(0).to_string())),
-        (
-            "last_rejection",
-            Some(&format!(
-                "the relay acknowledged {} batch{} of this laptop's changes but never served {}; sent again",
-                missing.len(),
-                if missing.len() == 1 { "" } else { "es" },
-                if missing.len() == 1 { "it" } else { "them" }
-            )),
-        ),
-    ])?;
-    Ok(())
-}
-
-/// A merge failure caused by the batch's content (not by the local database).
-fn is_content_error(e: &nextdate_diary::DiaryError) -> bool {
-    matches!(e, nextdate_diary::DiaryError::Document(_))
+    let mut id = [0u8; 16];
+    OsRng.fill_bytes(&mut id);
+    Ok(Some(confirm::Unconfirmed {
+        id,
+        first: run.first,
+        last: run.last,
+        link: Some(Link::next(d)?),
+    }))
 }
 
 fn blobs(d: &mut Diary, cfg: &Config, client: &RelayClient, report: &mut SyncReport) -> Result<(), SyncError> {

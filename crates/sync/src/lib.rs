@@ -16,8 +16,11 @@
 //! - [`client`]: the device side of the protocol over HTTP.
 //! - [`tls`]: TLS to the relay, pinned to its certificate's key when the
 //!   invite gives a pin.
-//! - `confirm`: batches the relay acknowledged, kept until seen back, and
-//!   gaps in the log noticed.
+//! - `confirm`: batches the relay acknowledged, kept until seen back (and
+//!   sent again as they were when missing), and gaps in the log noticed;
+//!   `chains`: each device numbers its batches and names the digest of the
+//!   one before, so a batch withheld from another laptop's chain is noticed;
+//!   `pulling`: a pull, page by page.
 //! - [`engine`]: setting up a chamber, inviting, joining, a sync round, and the
 //!   typed [`SyncState`] a scheduler works from.
 //! - [`status`]: the sync panel's [`SyncStatus`] and the scheduler's
@@ -32,6 +35,7 @@
 
 pub mod admission;
 pub mod background;
+mod chains;
 pub mod client;
 mod confirm;
 pub mod crypto;
@@ -42,6 +46,7 @@ pub mod invite;
 pub mod joining;
 pub mod live;
 pub mod members;
+mod pulling;
 pub mod rotation;
 pub mod scheduler;
 pub mod status;

@@ -33,6 +33,9 @@ pub struct SyncStatus {
     /// Changes from other laptops refused by the chamber's roles, in plain
     /// words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
     pub refusals: Vec<String>,
+    /// Batches missing from other laptops' chains, in plain words ("1 batch
+    /// from Ravi's laptop has not arrived: the relay may be withholding it").
+    pub missing_batches: Vec<String>,
     /// Changes from other laptops waiting for what they build on.
     pub waiting_changes: u32,
     /// This laptop asked to join and waits for the admin's laptop to let it in.
@@ -111,6 +114,7 @@ pub fn status(d: &Diary) -> Result<SyncStatus, SyncError> {
         rejected_batches: state_i64(d, "rejected")?.clamp(0, u32::MAX as i64) as u32,
         last_rejection: d.sync_state("last_rejection")?,
         refusals: d.refused_changes()?.iter().map(|g| g.sentence()).collect(),
+        missing_batches: crate::chains::missing_sentences(d)?,
         waiting_changes: d.parked_changes()?,
         awaiting_admission: crate::joining::awaiting_admission(d)?,
         role,

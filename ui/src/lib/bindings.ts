@@ -1106,6 +1106,11 @@ export type SyncStatus_Deserialize = {
 	 *  words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
 	 */
 	refusals: string[],
+	/**
+	 *  Batches missing from other laptops' chains, in plain words ("1 batch
+	 *  from Ravi's laptop has not arrived: the relay may be withholding it").
+	 */
+	missing_batches: string[],
 	/**  Changes from other laptops waiting for what they build on. */
 	waiting_changes: number,
 	/**  This laptop asked to join and waits for the admin's laptop to let it in. */
@@ -1142,6 +1147,11 @@ export type SyncStatus_Serialize = {
 	 *  words ("3 changes from Ravi's laptop were refused: a clerk may not change fees").
 	 */
 	refusals: string[],
+	/**
+	 *  Batches missing from other laptops' chains, in plain words ("1 batch
+	 *  from Ravi's laptop has not arrived: the relay may be withholding it").
+	 */
+	missing_batches: string[],
 	/**  Changes from other laptops waiting for what they build on. */
 	waiting_changes: number,
 	/**  This laptop asked to join and waits for the admin's laptop to let it in. */

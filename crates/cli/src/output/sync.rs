@@ -59,6 +59,9 @@ impl Out {
         if s.awaiting_admission {
             println!("waiting:         for the chamber's admin laptop to let this laptop in");
         }
+        for m in &s.missing_batches {
+            println!("missing:         {m}");
+        }
         for r in &s.refusals {
             println!("refused:         {r}");
         }
