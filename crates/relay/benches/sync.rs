@@ -14,54 +14,24 @@
 //!
 //! `cargo bench -p nextdate-relay --bench sync`
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/mod.rs"]
+mod support;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use nextdate_diary::{CaseEdit, Diary, InitOptions, NewCase, Protection, Zeroizing};
+use nextdate_diary::{CaseEdit, Diary, NewCase};
 use nextdate_protocol::{BatchPayload, WireChange};
 use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::{self, ChamberKey, DeviceKeys};
 use nextdate_sync::engine;
 use sha2::{Digest, Sha256};
-
-struct Relay {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_relay(data: &Path) -> Relay {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nextdate-relay"))
-        .args([
-            "--data",
-            data.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--plain-http",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the relay");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    Relay { child, url }
-}
+use support::{new_diary, start_relay};
 
 fn rss_mb(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -111,19 +81,6 @@ fn counting_proxy(target: String) -> (String, Arc<AtomicU64>) {
         }
     });
     (format!("http://{addr}"), bytes)
-}
-
-fn new_diary(dir: &Path, name: &str) -> Diary {
-    Diary::init(
-        dir,
-        InitOptions {
-            name: name.into(),
-            advocate: Some(name.into()),
-            protection: Protection::Passphrase(Zeroizing::new("benchmark passphrase".into())),
-        },
-    )
-    .unwrap()
-    .diary
 }
 
 struct Convergence {

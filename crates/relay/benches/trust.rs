@@ -14,65 +14,20 @@
 //!
 //! `cargo bench -p nextdate-relay --bench trust`
 
-use std::io::{BufRead, BufReader};
+#[path = "support/mod.rs"]
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::roles::Role;
-use nextdate_diary::{authorship, Diary, InitOptions, NewCase, Protection, Zeroizing};
+use nextdate_diary::{authorship, Diary, NewCase};
 use nextdate_protocol::{envelope, BatchPayload};
 use nextdate_sync::crypto::{self, DeviceKeys};
 use nextdate_sync::epochs::ChamberKeys;
 use nextdate_sync::{engine, joining, rotation, wire};
-
-struct Relay {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_relay(data: &Path) -> Relay {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nextdate-relay"))
-        .args([
-            "--data",
-            data.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--plain-http",
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the relay");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
-    Relay { child, url }
-}
-
-fn new_diary(dir: &Path, name: &str) -> Diary {
-    Diary::init(
-        dir,
-        InitOptions {
-            name: name.into(),
-            advocate: Some(name.into()),
-            protection: Protection::Passphrase(Zeroizing::new("benchmark passphrase".into())),
-        },
-    )
-    .unwrap()
-    .diary
-}
+use support::{new_diary, start_relay, Relay};
 
 /// A chamber of `n` laptops on `relay`: the first sets it up, the others are let in.
 fn chamber(root: &Path, relay: &Relay, n: usize) -> Vec<Diary> {
