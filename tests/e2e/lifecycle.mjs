@@ -233,16 +233,25 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     );
     assert.equal((await invoke("sync_status", {})).ok.pending_changes, 0);
 
+    // Who wrote what checks out: every change in the window's diary is
+    // attributed to the laptop that wrote it (Sync → Authorship).
+    await click("nav-sync");
+    await click("authorship-check");
+    const attributed = await (await s.byTestId("authorship-ok")).text();
+    assert.match(attributed, /^All \d+ changes attributed: [1-9]\d* signed by the laptop that wrote them/);
+    await s.execute('document.querySelector(\'[data-testid="authorship-ok"]\').scrollIntoView({ block: "center" })');
+    await shot("18c-sync-authorship");
+
     // The junior's laptop is lost: the window removes it (two clicks), the
     // relay refuses it at once and the chamber key changes.
     await click("nav-sync");
     await click("sync-remove");
     await s.byTestId("sync-remove-confirm");
-    await shot("18c-sync-remove-confirm");
+    await shot("18d-sync-remove-confirm");
     await click("sync-remove-confirm");
     await s.until(async () => (await (await s.byTestId("sync-devices")).text()).includes("(removed)"), "the junior's laptop is shown removed");
     await s.until(async () => /changed 1 time/.test(await (await s.byTestId("sync-key-epoch")).text()), "the chamber key changed");
-    await shot("18d-sync-removed");
+    await shot("18e-sync-removed");
     let refusal = null;
     try {
       nd("sync", "now");
@@ -257,7 +266,7 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("sync-now");
     await s.until(async () => /cannot be reached/.test(await (await s.byTestId("sync-error")).text()), "unreachable shown");
     await s.until(() => liveIs("no"), "the live connection is shown as down", 15000);
-    await shot("18e-sync-relay-gone");
+    await shot("18f-sync-relay-gone");
   } finally {
     relay.stop();
   }

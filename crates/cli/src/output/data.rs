@@ -190,7 +190,7 @@ impl Out {
             return self.print_json(r);
         }
         println!(
-            "checked {} changes: {} signed by the laptop that wrote them, {} written on this laptop",
+            "checked {} changes: {} signed by the laptop that wrote them, {} written on this laptop and not sent yet",
             r.changes, r.verified, r.this_laptop
         );
         if r.all_attributed() {
