@@ -13,7 +13,8 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::AutoCommit;
+pub use automerge::ChangeHash;
 use ed25519_dalek::{Signature, VerifyingKey};
 use rusqlite::{params, Transaction};
 use serde::Serialize;
@@ -130,12 +131,13 @@ impl AuthorshipReport {
 }
 
 impl Diary {
-    /// Keeps this laptop's own signatures of changes it is sending.
-    pub fn keep_signatures(&mut self, signer: &[u8; 32], changes: &[DocChange]) -> Result<()> {
+    /// Keeps this laptop's own signatures of changes it is sending, each
+    /// with the hashes it signed ([`hashes_of`]).
+    pub fn keep_signatures(&mut self, signer: &[u8; 32], changes: &[(DocChange, Vec<ChangeHash>)]) -> Result<()> {
         let signer = data_encoding::HEXLOWER.encode(signer);
         self.with_transaction(|tx, _| {
-            for c in changes {
-                keep(tx, &signer, c, &hashes_of(c))?;
+            for (c, hashes) in changes {
+                keep(tx, &signer, c, hashes)?;
             }
             Ok(())
         })

@@ -16,6 +16,7 @@ pub mod atomic_file;
 pub mod authorize;
 pub mod authorship;
 pub mod backup;
+pub mod blob_exchange;
 pub mod calendar;
 pub mod case_status;
 pub mod check;

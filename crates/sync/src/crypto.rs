@@ -106,9 +106,13 @@ pub struct ChamberKey {
 
 impl ChamberKey {
     pub fn generate() -> ChamberKey {
+        Self::generate_for(1)
+    }
+    /// A fresh random key for epoch `epoch`.
+    pub fn generate_for(epoch: u32) -> ChamberKey {
         let mut key = Zeroizing::new([0u8; 32]);
         OsRng.fill_bytes(&mut key[..]);
-        ChamberKey { epoch: 1, key }
+        ChamberKey { epoch, key }
     }
     pub fn from_bytes(epoch: u32, bytes: [u8; 32]) -> ChamberKey {
         ChamberKey {

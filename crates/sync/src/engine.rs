@@ -299,9 +299,11 @@ pub(crate) fn push(
             continue;
         }
         let n = changes.len() as u32;
-        let changes: Vec<_> = changes.into_iter().map(|c| sign_change(cfg, c)).collect();
+        // Each change signed, with the hashes it was signed over (kept below
+        // without listing them a second time).
+        let signed: Vec<_> = changes.into_iter().map(|c| sign_change(cfg, c)).collect();
         let payload = BatchPayload {
-            changes: changes.iter().cloned().map(to_wire).collect(),
+            changes: signed.iter().map(|(c, _)| to_wire(c.clone())).collect(),
             device_seq: link.seq,
             previous: link.previous.clone(),
         };
@@ -326,7 +328,7 @@ pub(crate) fn push(
             }
             other => other?,
         };
-        d.keep_signatures(&cfg.keys.public(), &changes)?;
+        d.keep_signatures(&cfg.keys.public(), &signed)?;
         // Acknowledged, but kept in the outbox until seen back (see `confirm`).
         let mut waiting = confirm::load(d)?;
         waiting.push(batch);
@@ -350,16 +352,24 @@ pub(crate) fn push(
     }
 }
 
-/// A local change with this device's signature of each Automerge change in it.
-fn sign_change(cfg: &Config, mut c: nextdate_diary::replication::DocChange) -> nextdate_diary::replication::DocChange {
-    c.signatures = nextdate_diary::authorship::hashes_of(&c)
+/// A local change with this device's signature of each Automerge change in
+/// it, and the hashes of those changes.
+fn sign_change(
+    cfg: &Config,
+    mut c: nextdate_diary::replication::DocChange,
+) -> (
+    nextdate_diary::replication::DocChange,
+    Vec<nextdate_diary::authorship::ChangeHash>,
+) {
+    let hashes = nextdate_diary::authorship::hashes_of(&c);
+    c.signatures = hashes
         .iter()
         .flat_map(|h| {
             cfg.keys
                 .sign(&nextdate_diary::authorship::signing_message(&cfg.chamber, h))
         })
         .collect();
-    c
+    (c, hashes)
 }
 
 /// The next batch to push: one the relay lost (sent again as it was), or a

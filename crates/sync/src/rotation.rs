@@ -157,9 +157,8 @@ pub fn remove(d: &mut Diary, who: &str) -> Result<Removal, SyncError> {
             (key.epoch, key)
         }
         None => {
-            let fresh = ChamberKey::generate();
             let epoch = cfg.ring.current().epoch + 1;
-            (epoch, ChamberKey::from_bytes(epoch, *fresh.bytes()))
+            (epoch, ChamberKey::generate_for(epoch))
         }
     };
     signers.sort();
