@@ -31,10 +31,12 @@ need_app_deps() {
 }
 
 # What the end-to-end tests need: a virtual display, the WebKit WebDriver and
-# tauri-driver (built once into the cache folder) for the real window, and
-# poppler's pdftotext/pdfinfo/pdftoppm to read printed hearing lists back.
+# tauri-driver (built once into the cache folder) for the real window,
+# poppler's pdftotext/pdfinfo/pdftoppm to read printed hearing lists back, the
+# standard age tool to open an automatic backup, and zbarimg to decode the
+# recovery sheet's QR codes.
 need_e2e_deps() {
-  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick poppler-utils
+  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick poppler-utils age zbar-tools
   local tools="$HOME/.cache/nextdate/tools"
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --version 2.1.0 --locked --root "$tools"

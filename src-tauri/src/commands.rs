@@ -102,18 +102,32 @@ pub fn app_status(s: State<'_, Session>) -> AppStatus {
     }
 }
 
-/// Creates the diary; returns the recovery key, to be shown once.
+/// A new diary's secrets, shown once and put on its recovery sheet.
+#[derive(Serialize, Type)]
+pub struct NewDiarySecrets {
+    pub recovery_key: String,
+    /// Opens the automatic backups; kept nowhere on the laptop.
+    pub backup_identity: String,
+}
+
+/// Creates the diary; returns its recovery key and backup identity, to be shown once.
 /// With no passphrase the key goes to the OS keyring.
 #[tauri::command]
 #[specta::specta]
-pub fn create_diary(s: State<'_, Session>, name: String, advocate: String, passphrase: Option<String>) -> Res<String> {
+pub fn create_diary(
+    s: State<'_, Session>,
+    name: String,
+    advocate: String,
+    passphrase: Option<String>,
+) -> Res<NewDiarySecrets> {
     let protection = match passphrase {
         Some(p) => Protection::Passphrase(secret(p)),
         None => Protection::Keyring,
     };
     let nextdate_diary::NewDiary {
         diary,
-        recovery_key: recovery,
+        recovery_key,
+        backup_identity,
     } = Diary::init(
         &s.dir,
         InitOptions {
@@ -123,7 +137,10 @@ pub fn create_diary(s: State<'_, Session>, name: String, advocate: String, passp
         },
     )?;
     s.set(diary);
-    Ok(recovery.to_string())
+    Ok(NewDiarySecrets {
+        recovery_key: recovery_key.to_string(),
+        backup_identity: backup_identity.to_string(),
+    })
 }
 
 /// Unlocks with the passphrase, the recovery key, or (neither given) the OS keyring.
@@ -521,6 +538,14 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::settings::use_keyring,
         crate::data::backup_diary,
         crate::data::restore_backup,
+        crate::backups::backup_status,
+        crate::backups::set_backup_folder,
+        crate::backups::turn_off_backups,
+        crate::backups::back_up_now,
+        crate::backups::backup_file_kind,
+        crate::backups::recovery_sheet_preview,
+        crate::backups::save_recovery_sheet,
+        crate::backups::renew_recovery_sheet,
         crate::data::delete_everything,
         crate::printing::members,
         crate::printing::print_preview,

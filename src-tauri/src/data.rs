@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use nextdate_diary::backup::{backup_kind, BackupKind, BackupSecret};
 use nextdate_diary::{Diary, DiaryError, InitOptions, Protection, Zeroizing};
 use serde::Serialize;
 use specta::Type;
@@ -26,10 +27,11 @@ pub struct BackupReport {
     pub path: String,
 }
 
-/// A restored diary: its new recovery key (shown once) and what came back.
+/// A restored diary: its new recovery key and backup identity (shown once) and what came back.
 #[derive(Serialize, Type)]
 pub struct RestoreReport {
     pub recovery_key: String,
+    pub backup_identity: String,
     pub records: u32,
     pub documents: u32,
     /// Where the diary that was replaced now lies, if one was.
@@ -60,20 +62,25 @@ pub fn backup_diary(s: State<'_, Session>, path: String, passphrase: String, rep
     })
 }
 
-/// Restores a backup as this app's diary. With `new_passphrase` the restored
-/// diary asks for it; without, its key goes to the OS keyring. An existing diary
-/// is only replaced when `replace` is set, and then it is moved aside, not deleted.
+/// Restores a backup as this app's diary. `backup_secret` is the backup's
+/// passphrase, or for an automatic backup the recovery sheet's backup identity
+/// (see `backup_file_kind`). With `new_passphrase` the restored diary asks for
+/// it; without, its key goes to the OS keyring. An existing diary is only
+/// replaced when `replace` is set, and then it is moved aside, not deleted.
 #[tauri::command]
 #[specta::specta]
 pub fn restore_backup(
     s: State<'_, Session>,
     path: String,
-    backup_passphrase: String,
+    backup_secret: String,
     new_passphrase: Option<String>,
     replace: bool,
 ) -> Res<RestoreReport> {
     let file = self::path(&path)?;
-    let backup_passphrase = Zeroizing::new(backup_passphrase);
+    let secret = match backup_kind(&file)? {
+        BackupKind::Passphrase => BackupSecret::Passphrase(Zeroizing::new(backup_secret)),
+        BackupKind::Identity => BackupSecret::Identity(Zeroizing::new(backup_secret)),
+    };
     let protection = match new_passphrase {
         Some(p) => Protection::Passphrase(Zeroizing::new(p)),
         None => Protection::Keyring,
@@ -88,11 +95,12 @@ pub fn restore_backup(
         advocate: None,
         protection,
     };
-    match Diary::restore(&file, &backup_passphrase, &s.dir, opts, replace) {
+    match Diary::restore_with(&file, &secret, &s.dir, opts, replace) {
         Ok(restored) => {
             drop(previous);
             let report = RestoreReport {
                 recovery_key: restored.recovery_key.to_string(),
+                backup_identity: restored.backup_identity.to_string(),
                 records: restored.summary.docs as u32,
                 documents: restored.summary.blobs as u32,
                 replaced_dir: restored.replaced_dir.map(|p| p.display().to_string()),

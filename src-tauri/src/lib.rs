@@ -2,6 +2,7 @@
 //! folder (the app data folder for the app's identifier, or `NEXTDATE_DIARY`),
 //! exposes the commands in [`commands`] and keeps the session ([`session`]).
 
+pub mod backups;
 pub mod commands;
 pub mod corrections;
 pub mod data;
@@ -43,6 +44,7 @@ pub fn run() {
             app.manage(session::Session::new(dir));
             reminders::start(app.handle().clone());
             sync::start(app.handle().clone());
+            backups::start(app.handle().clone());
             let handle = app.handle().clone();
             std::thread::spawn(move || loop {
                 std::thread::sleep(Duration::from_secs(15));
@@ -52,8 +54,10 @@ pub fn run() {
         })
         .build(tauri::generate_context!())
         .expect("error while building the Nextdate window")
-        .run(|_, event| {
+        .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
+                // Closing the diary writes the closing backup when it changed.
+                app.state::<session::Session>().lock();
                 documents::sweep();
             }
         });

@@ -70,8 +70,15 @@ impl Session {
         d
     }
 
+    /// Closes the diary, after the closing backup (when automatic backups are on
+    /// and the diary changed since the last one).
     pub fn lock(&self) {
-        *self.diary.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(d) = guard.as_mut() {
+            crate::backups::on_close(d);
+        }
+        *guard = None;
+        drop(guard);
         crate::documents::sweep();
     }
 

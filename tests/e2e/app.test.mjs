@@ -24,4 +24,5 @@ after(async () => {
 
 await import("./first_day.mjs");
 await import("./records.mjs");
+await import("./backups.mjs");
 await import("./lifecycle.mjs");

@@ -33,6 +33,7 @@ import {
   relayBin,
   root,
   s,
+  secrets,
   setCaseId,
   shot,
   startNotificationServer,
@@ -51,6 +52,10 @@ test("create a passphrase diary and see the recovery key once", async () => {
   await click("setup-create");
   const key = await (await s.byTestId("recovery-key", { timeout: 20000 })).text();
   assert.match(key.trim(), /^ND1-[A-Z2-7]{4}(-[A-Z2-7]{1,4}){12}$/);
+  // The backup identity is shown beside it, with the recovery sheet to save and print.
+  secrets.setupIdentity = (await (await s.byTestId("backup-identity")).text()).trim();
+  assert.match(secrets.setupIdentity, /^AGE-SECRET-KEY-1[0-9A-Z]{58}$/);
+  await s.byTestId("recovery-sheet-preview", { timeout: 20000 });
   await shot("02-recovery-key");
   await click("recovery-confirm");
   await click("recovery-continue");

@@ -105,6 +105,15 @@ export const d3 = localDate(3);
 export const d17 = localDate(17);
 export const NUMBER = "CRL.A. 123/2024";
 /** The case the first part creates, used by the later parts. */
+/** Secrets the window showed once, for later parts (the backup identities, the automatic backup). */
+export const secrets = { setupIdentity: "", autoIdentity: "", autoFolder: "" };
+
+/** The automatic backups in a folder, oldest first (their names sort by time). */
+export const backups = (folder) =>
+  readdirSync(folder)
+    .filter((n) => /^nextdate-[0-9a-z]{8}-\d{4}-\d{2}-\d{2}-\d{6}\.age$/.test(n))
+    .sort();
+
 export let caseId;
 export function setCaseId(id) {
   caseId = id;

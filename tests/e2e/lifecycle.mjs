@@ -13,6 +13,7 @@ import {
   PASS,
   app,
   artifacts,
+  backups,
   caseId,
   cli,
   click,
@@ -33,6 +34,7 @@ import {
   relayBin,
   root,
   s,
+  secrets,
   setCaseId,
   shot,
   startNotificationServer,
@@ -316,6 +318,29 @@ test("backup to an encrypted file, restore it over the diary, then delete everyt
   const aside = readdirSync(dirname(diaryDir)).filter((n) => n.startsWith(`${basename(diaryDir)}.replaced-`));
   assert.equal(aside.length, 1, "the replaced diary is kept beside it");
   assert.ok(existsSync(join(dirname(diaryDir), aside[0], "diary.db")));
+
+  // The automatic backup from part 2b, with the backup identity from the recovery sheet.
+  await click("restore-open");
+  const autoBackups = backups(secrets.autoFolder);
+  assert.ok(autoBackups.length >= 1 && autoBackups.length <= 2, `${autoBackups}`);
+  await fill("restore-file", join(secrets.autoFolder, autoBackups.at(-1)));
+  await s.until(async () => /backup identity/i.test(await (await s.waitFor('label[for="restore-backup-pass"]')).text()), "the form asks for the identity");
+  await fill("restore-backup-passphrase", secrets.setupIdentity);
+  await fill("restore-confirm", "REPLACE");
+  await click("restore-submit");
+  await s.until(async () => /not made for that backup identity/.test(await (await s.byTestId("restore-error")).text()), "the older sheet's identity is refused");
+  await fill("restore-backup-passphrase", secrets.autoIdentity);
+  await click("restore-submit");
+  const identity = (await (await s.byTestId("backup-identity", { timeout: 20000 })).text()).trim();
+  assert.match(identity, /^AGE-SECRET-KEY-1[0-9A-Z]{58}$/);
+  await shot("19b-restored-automatic");
+  await click("recovery-confirm");
+  await click("recovery-continue");
+  const fromAuto = await invoke("case_detail", { id: caseId });
+  assert.equal(fromAuto.ok.hearings.length, 2);
+  assert.equal(fromAuto.ok.documents.length, 1);
+  const asideNow = readdirSync(dirname(diaryDir)).filter((n) => n.startsWith(`${basename(diaryDir)}.replaced-`));
+  assert.equal(asideNow.length, 2, "each replaced diary is kept beside it");
 
   const name = (await invoke("app_status", {})).ok.diary_name;
   await fill("delete-confirm", `${name} (not quite)`);

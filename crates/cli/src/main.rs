@@ -50,7 +50,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
             passphrase,
             name,
             advocate,
-        } => return Ok(init::run(&dir, passphrase, name, advocate, out)?),
+            recovery_sheet,
+        } => return init::run(&dir, passphrase, name, advocate, recovery_sheet, out),
         Command::Restore {
             file,
             passphrase,
@@ -88,7 +89,17 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
         Command::Remind { at, cmd } => remind::run(&mut diary, at, cmd, out)?,
         Command::Sync(cmd) => sync::run(&mut diary, cmd, out).map_err(Failure::Sync)?,
         Command::Print(args) => print::run(&diary, args, out)?,
-        Command::Backup { output } => backup::backup(&diary, &output, out)?,
+        Command::Backup { cmd: Some(cmd), .. } => backup::settings(&mut diary, cmd, out)?,
+        Command::Backup {
+            cmd: None,
+            output,
+            auto,
+            now,
+        } => match output {
+            Some(output) if !auto => backup::backup(&diary, &output, out)?,
+            _ => backup::auto(&mut diary, now, out)?,
+        },
+        Command::RecoverySheet { output, paper } => backup::recovery_sheet(&diary, &unlock, &output, paper, out)?,
     }
     Ok(())
 }

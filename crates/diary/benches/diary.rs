@@ -90,6 +90,7 @@ fn main() {
         let nextdate_diary::NewDiary {
             diary: mut d,
             recovery_key: rk,
+            ..
         } = Diary::init(
             &dir,
             InitOptions {

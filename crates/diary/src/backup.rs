@@ -1,5 +1,8 @@
-//! Encrypted backups in the age format, protected by a passphrase (age's scrypt
-//! recipient), readable with the standard `age` tool: `age -d backup.age`.
+//! Encrypted backups in the age format, readable with the standard `age` tool:
+//! protected by a passphrase (age's scrypt recipient, `age -d backup.age`) or,
+//! for automatic backups, encrypted to the diary's backup recipient, an age
+//! X25519 key whose identity is printed on the recovery sheet and never kept
+//! on the laptop (`age -d -i identity.txt backup.age`; see [`crate::auto_backup`]).
 //!
 //! The plaintext inside is JSON Lines: a header, then every Automerge document
 //! (saved whole), every attachment blob and the device settings, then an end
@@ -72,6 +75,8 @@ pub struct BackupSummary {
 pub struct Restored {
     pub diary: Diary,
     pub recovery_key: Zeroizing<String>,
+    /// The restored diary's new backup identity (for its recovery sheet).
+    pub backup_identity: Zeroizing<String>,
     pub summary: BackupSummary,
     /// `DIR.replaced-TIMESTAMP` beside the diary folder, when `replace` moved one there.
     pub replaced_dir: Option<PathBuf>,
@@ -87,6 +92,43 @@ impl Restored {
 /// "The diary that was here was moved to DIR." — where a restore put the diary it replaced.
 pub fn replaced_message(aside: &Path) -> String {
     format!("The diary that was here was moved to {}.", aside.display())
+}
+
+/// What a backup is encrypted to.
+pub enum BackupTo<'a> {
+    /// A passphrase the advocate types (age's scrypt recipient).
+    Passphrase(&'a str),
+    /// An age X25519 recipient (`age1…`), for automatic backups.
+    Recipient(&'a age::x25519::Recipient),
+}
+
+/// What opens a backup: the passphrase it was made with, or the backup
+/// identity (`AGE-SECRET-KEY-1…`) from the recovery sheet.
+pub enum BackupSecret {
+    Passphrase(Zeroizing<String>),
+    Identity(Zeroizing<String>),
+}
+
+/// How a backup file is protected, read from its age header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum BackupKind {
+    /// Made with "Back up" and a passphrase.
+    Passphrase,
+    /// An automatic backup: opens with the recovery sheet's backup identity.
+    Identity,
+}
+
+/// Whether `path` is a passphrase backup or an automatic one (not decrypting it).
+pub fn backup_kind(path: &Path) -> Result<BackupKind> {
+    let file = fs::File::open(path)?;
+    let dec = age::Decryptor::new_buffered(BufReader::new(file)).map_err(bad_backup)?;
+    Ok(if dec.is_scrypt() {
+        BackupKind::Passphrase
+    } else {
+        BackupKind::Identity
+    })
 }
 
 fn bad_backup(why: impl std::fmt::Display) -> DiaryError {
@@ -106,6 +148,12 @@ impl Diary {
         if passphrase.chars().count() < crate::keys::MIN_PASSPHRASE {
             return Err(DiaryError::WeakPassphrase(crate::keys::MIN_PASSPHRASE));
         }
+        self.backup_encrypted(out, BackupTo::Passphrase(passphrase), replace)
+    }
+
+    /// Writes a backup to `out`, encrypted as `to` says; the file appears only
+    /// when complete (written beside it, synced, then renamed into place).
+    pub fn backup_encrypted(&self, out: &Path, to: BackupTo<'_>, replace: bool) -> Result<BackupSummary> {
         if out.is_dir() || (out.exists() && !replace) {
             return Err(DiaryError::AlreadyExists(out.to_path_buf()));
         }
@@ -117,10 +165,11 @@ impl Diary {
             ".{}.partial",
             out.file_name().and_then(|n| n.to_str()).unwrap_or("backup")
         ));
-        let result = self.write_backup(&tmp, passphrase);
+        let result = self.write_backup(&tmp, to);
         match result {
             Ok(summary) => {
                 fs::rename(&tmp, out)?;
+                sync_dir(dir);
                 Ok(BackupSummary {
                     bytes: fs::metadata(out)?.len(),
                     ..summary
@@ -133,16 +182,20 @@ impl Diary {
         }
     }
 
-    fn write_backup(&self, tmp: &Path, passphrase: &str) -> Result<BackupSummary> {
+    fn write_backup(&self, tmp: &Path, to: BackupTo<'_>) -> Result<BackupSummary> {
+        let enc = match to {
+            BackupTo::Passphrase(p) => age::Encryptor::with_user_passphrase(SecretString::from(p.to_string())),
+            BackupTo::Recipient(r) => age::Encryptor::with_recipients(std::iter::once(r as &dyn age::Recipient))
+                .map_err(|e| DiaryError::Output(format!("backup encryption ({e})")))?,
+        };
         let file = fs::File::create(tmp)?;
-        let enc = age::Encryptor::with_user_passphrase(SecretString::from(passphrase.to_string()));
         let mut w = enc.wrap_output(BufWriter::new(file))?;
         let conn = self.conn();
         // One read transaction: the backup is a consistent snapshot.
         conn.execute_batch("BEGIN")?;
         let out = (|| -> Result<BackupSummary> {
             let line = |l: &Line, w: &mut dyn Write| -> Result<()> {
-                serde_json::to_writer(&mut *w, l).map_err(|e| DiaryError::Io(e.into()))?;
+                serde_json::to_writer(&mut *w, l).map_err(|e| DiaryError::from(std::io::Error::from(e)))?;
                 w.write_all(b"\n")?;
                 Ok(())
             };
@@ -205,7 +258,7 @@ impl Diary {
         conn.execute_batch("COMMIT")?;
         let summary = out?;
         let inner = w.finish()?;
-        let file = inner.into_inner().map_err(|e| DiaryError::Io(e.into_error()))?;
+        let file = inner.into_inner().map_err(|e| DiaryError::from(e.into_error()))?;
         file.sync_all()?;
         Ok(summary)
     }
@@ -221,23 +274,37 @@ impl Diary {
         opts: InitOptions,
         replace: bool,
     ) -> Result<Restored> {
-        let lines = read_backup(backup, backup_passphrase)?;
+        let secret = BackupSecret::Passphrase(Zeroizing::new(backup_passphrase.to_string()));
+        Self::restore_with(backup, &secret, dir, opts, replace)
+    }
+
+    /// Like [`Diary::restore`], opening the backup with `secret`: its passphrase,
+    /// or the backup identity from the recovery sheet for an automatic backup.
+    pub fn restore_with(
+        backup: &Path,
+        secret: &BackupSecret,
+        dir: &Path,
+        opts: InitOptions,
+        replace: bool,
+    ) -> Result<Restored> {
+        let lines = read_backup(backup, secret)?;
         if Diary::exists(dir) && !replace {
             return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
         }
         // Build the restored diary beside the target, then move it into place.
         let staging = sibling(dir, "restoring");
         let _ = fs::remove_dir_all(&staging);
-        let built = (|| -> Result<(Zeroizing<String>, BackupSummary)> {
+        let built = (|| -> Result<(Zeroizing<String>, Zeroizing<String>, BackupSummary)> {
             let crate::NewDiary {
                 diary: d,
                 recovery_key: recovery,
+                backup_identity,
             } = Diary::init(&staging, opts)?;
             let summary = load_into(&d, &lines)?;
             drop(d);
-            Ok((recovery, summary))
+            Ok((recovery, backup_identity, summary))
         })();
-        let (recovery, summary) = match built {
+        let (recovery, backup_identity, summary) = match built {
             Ok(v) => v,
             Err(e) => {
                 remove_diary_dir(&staging);
@@ -246,7 +313,14 @@ impl Diary {
         };
         let mut replaced_dir = None;
         if Diary::exists(dir) {
-            let aside = sibling(dir, &format!("replaced-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S")));
+            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S").to_string();
+            let mut aside = sibling(dir, &format!("replaced-{stamp}"));
+            // Two restores in one second: the second diary aside gets its own name.
+            let mut n = 2;
+            while aside.exists() {
+                aside = sibling(dir, &format!("replaced-{stamp}-{n}"));
+                n += 1;
+            }
             fs::rename(dir, &aside)?;
             replaced_dir = Some(aside);
         } else if dir.exists() {
@@ -258,6 +332,7 @@ impl Diary {
         Ok(Restored {
             diary,
             recovery_key: recovery,
+            backup_identity,
             summary,
             replaced_dir,
         })
@@ -276,20 +351,54 @@ fn remove_diary_dir(dir: &Path) {
     let _ = fs::remove_dir(dir);
 }
 
+/// Fsyncs a folder so a rename into it survives a power cut (best effort).
+pub(crate) fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Reads a backup identity (`AGE-SECRET-KEY-1…`), as typed from the recovery sheet.
+pub fn parse_backup_identity(text: &str) -> Result<age::x25519::Identity> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    cleaned
+        .to_ascii_uppercase()
+        .parse::<age::x25519::Identity>()
+        .map_err(|_| DiaryError::MalformedBackupIdentity)
+}
+
 /// Decrypts and parses a whole backup, checking its structure and completeness.
-fn read_backup(path: &Path, passphrase: &str) -> Result<Vec<Line>> {
+fn read_backup(path: &Path, secret: &BackupSecret) -> Result<Vec<Line>> {
     let file = fs::File::open(path)?;
     let dec = age::Decryptor::new_buffered(BufReader::new(file)).map_err(bad_backup)?;
-    if !dec.is_scrypt() {
-        return Err(bad_backup("it is not protected by a passphrase"));
-    }
-    let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
-    let reader = dec
-        .decrypt(std::iter::once(&identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => DiaryError::WrongPassphrase,
-            other => bad_backup(other),
-        })?;
+    let reader = match secret {
+        BackupSecret::Passphrase(passphrase) => {
+            if !dec.is_scrypt() {
+                return Err(DiaryError::BackupNeedsIdentity);
+            }
+            let identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_string()));
+            dec.decrypt(std::iter::once(&identity as &dyn age::Identity))
+                .map_err(|e| match e {
+                    age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                        DiaryError::WrongPassphrase
+                    }
+                    other => bad_backup(other),
+                })?
+        }
+        BackupSecret::Identity(text) => {
+            let identity = parse_backup_identity(text)?;
+            if dec.is_scrypt() {
+                return Err(DiaryError::BackupNeedsPassphrase);
+            }
+            dec.decrypt(std::iter::once(&identity as &dyn age::Identity))
+                .map_err(|e| match e {
+                    age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                        DiaryError::WrongBackupIdentity
+                    }
+                    other => bad_backup(other),
+                })?
+        }
+    };
     let mut lines = Vec::new();
     for l in BufReader::new(reader).lines() {
         let l = l.map_err(|e| bad_backup(format!("damaged ({e})")))?;

@@ -133,14 +133,33 @@ pub enum DiaryError {
     #[error("not allowed: {0}")]
     NotAllowed(String),
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     #[error("document error: {0}")]
     Document(String),
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     /// An output (a printed list, an export) could not be produced; a bug, not bad input.
     #[error("could not produce the {0}")]
     Output(String),
+    // Backups and the recovery sheet.
+    #[error("that is not a backup identity (expected the AGE-SECRET-KEY-1… line from the recovery sheet)")]
+    MalformedBackupIdentity,
+    #[error("this backup was not made for that backup identity (is it the recovery sheet of another diary, or an older sheet?)")]
+    WrongBackupIdentity,
+    #[error("this is an automatic backup: open it with the backup identity from the recovery sheet (AGE-SECRET-KEY-1…), not a passphrase")]
+    BackupNeedsIdentity,
+    #[error("this backup is protected by a passphrase, not by the recovery sheet's backup identity")]
+    BackupNeedsPassphrase,
+    #[error("automatic backups are not set up: pick a backup folder first")]
+    NoBackupFolder,
+    #[error("this diary has no backup key yet: make a recovery sheet first (it creates one)")]
+    NoBackupKey,
+    #[error("the backup folder {} is not there (is the drive plugged in?); no backup was written", .0.display())]
+    BackupFolderMissing(PathBuf),
+    #[error("the disk is full: nothing was saved; free some space and try again")]
+    DiskFull,
+    #[error("upgrading the diary failed at step {step} ({why}); the diary was left exactly as it was")]
+    UpgradeFailed { step: String, why: String },
     // Records (tasks, notes, fees, documents): a voided fee entry is not corrected.
     #[error("the fee of {amount} was voided ({reason}); a voided entry cannot be corrected: add a new entry instead")]
     FeeVoided { amount: String, reason: String },
@@ -211,6 +230,36 @@ impl DiaryError {
             Io(_) => ErrorCode::Io,
             Output(_) => ErrorCode::OutputFailed,
             FeeVoided { .. } => ErrorCode::FeeVoided,
+            MalformedBackupIdentity => ErrorCode::MalformedBackupIdentity,
+            WrongBackupIdentity => ErrorCode::WrongBackupIdentity,
+            BackupNeedsIdentity => ErrorCode::BackupNeedsIdentity,
+            BackupNeedsPassphrase => ErrorCode::BackupNeedsPassphrase,
+            NoBackupFolder => ErrorCode::NoBackupFolder,
+            NoBackupKey => ErrorCode::NoBackupKey,
+            BackupFolderMissing(_) => ErrorCode::BackupFolderMissing,
+            DiskFull => ErrorCode::DiskFull,
+            UpgradeFailed { .. } => ErrorCode::UpgradeFailed,
+        }
+    }
+}
+
+/// A full disk is its own error, whichever layer noticed it: SQLite
+/// (`SQLITE_FULL`, after which the transaction is rolled back) or a file write.
+impl From<rusqlite::Error> for DiaryError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull => DiaryError::DiskFull,
+            _ => DiaryError::Database(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for DiaryError {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::StorageFull {
+            DiaryError::DiskFull
+        } else {
+            DiaryError::Io(e)
         }
     }
 }

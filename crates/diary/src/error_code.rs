@@ -113,6 +113,16 @@ error_codes! {
     SyncStateDamaged => "sync_state_damaged",
     // Records (tasks, notes, fees, documents).
     FeeVoided => "fee_voided",
+    // Backups and the recovery sheet.
+    MalformedBackupIdentity => "malformed_backup_identity",
+    WrongBackupIdentity => "wrong_backup_identity",
+    BackupNeedsIdentity => "backup_needs_identity",
+    BackupNeedsPassphrase => "backup_needs_passphrase",
+    NoBackupFolder => "no_backup_folder",
+    NoBackupKey => "no_backup_key",
+    BackupFolderMissing => "backup_folder_missing",
+    DiskFull => "disk_full",
+    UpgradeFailed => "upgrade_failed",
 }
 
 impl std::fmt::Display for ErrorCode {

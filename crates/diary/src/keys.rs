@@ -207,6 +207,16 @@ impl KeyFile {
         }
     }
 
+    /// Replaces the recovery key with a new one (the old one stops opening the
+    /// diary once the key file is written). Returns the new key to show once.
+    pub fn renew_recovery(&mut self, dir: &Path, key: &DbKey) -> Result<Zeroizing<String>> {
+        let mut recovery = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(recovery.as_mut());
+        self.recovery = seal(&recovery, &self.diary_id, "recovery", key.bytes())?;
+        self.write(dir)?;
+        Ok(format_recovery_key(&recovery))
+    }
+
     /// Switches protection to `protection`, keeping the same database key and recovery key.
     /// In keyring mode the key is stored in the keyring first; leaving keyring mode
     /// removes the keyring entry only after the new key file is safely written.

@@ -15,6 +15,7 @@
 pub mod atomic_file;
 pub mod authorize;
 pub mod authorship;
+pub mod auto_backup;
 pub mod backup;
 pub mod blob_exchange;
 pub mod calendar;
@@ -49,7 +50,7 @@ pub mod validate;
 pub mod write;
 
 pub use case_status::CaseStatus;
-pub use diary::{Diary, InitOptions, NewDiary};
+pub use diary::{Diary, InitOptions, NewDiary, RecoverySecrets};
 pub use error::{DiaryError, ErrorCode, Result};
 pub use keys::{KeyMode, Protection, Unlock};
 pub use listing::MemberRow;

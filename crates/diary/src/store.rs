@@ -120,25 +120,68 @@ pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
         // A valid SQLCipher database that never became a diary.
         return Err(DiaryError::NotADiary(path.to_path_buf()));
     }
+    if version < MIGRATIONS.len() as i64 {
+        keep_pre_upgrade_copy(&conn, path, version)?;
+    }
     migrate(&conn)?;
     Ok(conn)
 }
 
-/// Runs the migrations this database has not seen yet, each in its own transaction.
+/// Where the copy of a diary's database from before an upgrade is kept:
+/// `diary.db.schema-N.bak` beside it (encrypted with the same key).
+pub fn pre_upgrade_copy_path(db_path: &Path, version: i64) -> std::path::PathBuf {
+    db_path.with_file_name(format!("{DB_FILE}.schema-{version}.bak"))
+}
+
+/// Before migrating, copies the whole database file (after moving the WAL into
+/// it) beside the diary, so an upgrade that went wrong can be undone by hand
+/// with the previous release. The copy is the encrypted file itself; it is
+/// written completely before the migration starts, or the open fails.
+fn keep_pre_upgrade_copy(conn: &Connection, path: &Path, version: i64) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let target = pre_upgrade_copy_path(path, version);
+    if target.exists() {
+        return Ok(());
+    }
+    let partial = target.with_extension("bak.partial");
+    let copied = fs::copy(path, &partial).and_then(|_| fs::File::open(&partial)?.sync_all());
+    if let Err(e) = copied {
+        let _ = fs::remove_file(&partial);
+        return Err(e.into());
+    }
+    fs::rename(&partial, &target)?;
+    Ok(())
+}
+
+/// Runs the migrations this database has not seen yet, all in one transaction:
+/// either the diary reaches the current schema, or it stays exactly as it was.
 fn migrate(conn: &Connection) -> Result<()> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+fn migrate_with(conn: &Connection, migrations: &[(&str, &str)]) -> Result<()> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    if version > MIGRATIONS.len() as i64 {
+    if version > migrations.len() as i64 {
         return Err(DiaryError::NewerSchema {
             found: version,
-            known: MIGRATIONS.len() as i64,
+            known: migrations.len() as i64,
         });
     }
-    for (i, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
-        tx.commit()?;
+    if version == migrations.len() as i64 {
+        return Ok(());
     }
+    let tx = conn.unchecked_transaction()?;
+    for (name, sql) in migrations.iter().skip(version as usize) {
+        tx.execute_batch(sql).map_err(|e| match DiaryError::from(e) {
+            DiaryError::Database(e) => DiaryError::UpgradeFailed {
+                step: name.to_string(),
+                why: e.to_string(),
+            },
+            other => other,
+        })?;
+    }
+    tx.execute_batch(&format!("PRAGMA user_version = {}", migrations.len()))?;
+    tx.commit()?;
     Ok(())
 }
 
@@ -334,4 +377,56 @@ pub fn doc_ids(conn: &Connection, kind: DocKind) -> Result<Vec<String>> {
         .query_map([kind.as_str()], |r| r.get(0))?
         .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    }
+
+    fn has_table(conn: &Connection, name: &str) -> bool {
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = ?1", [name], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn a_failed_upgrade_step_leaves_the_database_as_it_was() {
+        let conn = Connection::open_in_memory().unwrap();
+        let first = [("0001_a", "CREATE TABLE a (x)")];
+        migrate_with(&conn, &first).unwrap();
+        assert_eq!(version(&conn), 1);
+        let more = [
+            ("0001_a", "CREATE TABLE a (x)"),
+            ("0002_b", "CREATE TABLE b (x); INSERT INTO a VALUES (1);"),
+            ("0003_c", "CREATE TABLE c (x); INSERT INTO missing VALUES (1);"),
+        ];
+        let err = migrate_with(&conn, &more).unwrap_err();
+        assert_eq!(err.code(), "upgrade_failed");
+        assert!(err.to_string().contains("0003_c"), "{err}");
+        assert_eq!(version(&conn), 1, "the version did not move");
+        assert!(
+            !has_table(&conn, "b") && !has_table(&conn, "c"),
+            "no step stayed half-applied"
+        );
+        let rows: i64 = conn.query_row("SELECT count(*) FROM a", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 0, "the earlier step's writes were rolled back too");
+        // The same steps without the broken one go through together.
+        migrate_with(&conn, &more[..2]).unwrap();
+        assert_eq!(version(&conn), 2);
+        assert!(has_table(&conn, "b"));
+    }
+
+    #[test]
+    fn a_newer_database_is_refused_by_the_upgrade() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 9").unwrap();
+        let err = migrate_with(&conn, &[("0001_a", "CREATE TABLE a (x)")]).unwrap_err();
+        assert_eq!(err.code(), "newer_schema");
+    }
 }

@@ -61,6 +61,7 @@ fn backup_then_restore_gives_the_same_diary() {
         recovery_key: recovery,
         summary: restored,
         replaced_dir,
+        ..
     } = Diary::restore(&file, BACKUP_PASS, &target, opts(), false).unwrap();
     assert_eq!(replaced_dir, None, "nothing was replaced");
     assert!(recovery.starts_with("ND1-"));

@@ -85,6 +85,9 @@ fn a_diary_made_by_the_schema_5_release_opens_with_every_record() {
         std::fs::copy(f.path(), copy.join(f.file_name())).unwrap();
     }
     let mut d = Diary::open(&copy, &Unlock::Passphrase(pass(PASSPHRASE))).expect("the old diary opens");
+    // Before migrating, the old file was kept beside it, byte for byte (still encrypted).
+    let kept = std::fs::read(copy.join("diary.db.schema-5.bak")).expect("the pre-upgrade copy is kept");
+    assert_eq!(kept, std::fs::read(fixture().join("diary/diary.db")).unwrap());
     let expected: Value = serde_json::from_slice(&std::fs::read(fixture().join("expected.json")).unwrap()).unwrap();
     let got = contents(&d, tmp.path());
     contains(&got, &expected, "diary");

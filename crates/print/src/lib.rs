@@ -8,10 +8,13 @@
 //! is ever read as markup. Fonts are embedded ([`fonts`]) so Devanagari, Tamil
 //! and other Indian scripts print the same on every machine. The data comes
 //! from the diary's projection only (`nextdate_diary::listing`).
+//!
+//! The same machinery prints the recovery sheet ([`recovery_sheet`]).
 
 pub mod error;
 mod fonts;
 pub mod parties;
+pub mod recovery_sheet;
 mod world;
 
 use std::fmt;
@@ -77,6 +80,44 @@ fn layout_error(why: impl fmt::Display) -> PrintError {
     PrintError::Layout(why.to_string())
 }
 
+/// Lays out `template` with `data_json` as its `/data.json`.
+fn compile(template: &str, data_json: Vec<u8>) -> Result<PagedDocument, PrintError> {
+    let world = world::PrintWorld::new(template, data_json);
+    typst::compile(&world).output.map_err(|errs| {
+        layout_error(
+            errs.iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// A document's PDF bytes.
+fn pdf_of(document: &PagedDocument) -> Result<Vec<u8>, PrintError> {
+    typst_pdf::pdf(document, &typst_pdf::PdfOptions::default()).map_err(|errs| {
+        layout_error(
+            errs.iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+/// One page of a document as a PNG image at `ppi` pixels per inch.
+fn png_of(document: &PagedDocument, index: usize, ppi: f32) -> Result<Vec<u8>, PrintError> {
+    let page = document
+        .pages()
+        .get(index)
+        .ok_or_else(|| PrintError::NoSuchPage(index + 1))?;
+    let opts = typst_render::RenderOptions {
+        pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi.clamp(24.0, 600.0)) / 72.0),
+        ..Default::default()
+    };
+    typst_render::render(page, &opts).encode_png().map_err(layout_error)
+}
+
 /// A laid-out hearing list, ready to be saved as PDF or shown as images.
 pub struct HearingList {
     document: PagedDocument,
@@ -86,28 +127,12 @@ pub struct HearingList {
 impl HearingList {
     /// The list as a PDF file's bytes.
     pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
-        typst_pdf::pdf(&self.document, &typst_pdf::PdfOptions::default()).map_err(|errs| {
-            layout_error(
-                errs.iter()
-                    .map(|e| e.message.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })
+        pdf_of(&self.document)
     }
 
     /// One page as a PNG image at `ppi` pixels per inch (96 for a screen).
     pub fn png_page(&self, index: usize, ppi: f32) -> Result<Vec<u8>, PrintError> {
-        let page = self
-            .document
-            .pages()
-            .get(index)
-            .ok_or_else(|| PrintError::NoSuchPage(index + 1))?;
-        let opts = typst_render::RenderOptions {
-            pixel_per_pt: typst::utils::Scalar::new(f64::from(ppi.clamp(24.0, 600.0)) / 72.0),
-            ..Default::default()
-        };
-        typst_render::render(page, &opts).encode_png().map_err(layout_error)
+        png_of(&self.document, index, ppi)
     }
 
     /// Every page as PNG.
@@ -305,15 +330,7 @@ pub fn hearing_list(diary: &Diary, opts: &ListOptions) -> Result<HearingList, Pr
         days: out_days,
     };
     let json = serde_json::to_vec(&data).map_err(layout_error)?;
-    let world = world::ListWorld::new(json);
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errs| {
-        layout_error(
-            errs.iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let document = compile(include_str!("hearing_list.typ"), json)?;
     Ok(HearingList {
         document,
         hearings: hearings.len(),

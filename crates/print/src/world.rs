@@ -1,6 +1,6 @@
-//! The small Typst "world" a hearing list is compiled in: one template, one
-//! JSON data file, the embedded fonts, and no access to the file system or
-//! the network.
+//! The small Typst "world" a printed document (a hearing list, the recovery
+//! sheet) is compiled in: one template, one JSON data file, the embedded fonts,
+//! and no access to the file system or the network.
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -11,8 +11,6 @@ use typst::{Library, LibraryExt, World};
 
 use crate::fonts::fonts;
 
-const TEMPLATE: &str = include_str!("hearing_list.typ");
-
 fn file_id(path: &str) -> FileId {
     RootedPath::new(
         VirtualRoot::Project,
@@ -21,25 +19,25 @@ fn file_id(path: &str) -> FileId {
     .intern()
 }
 
-pub(crate) struct ListWorld {
+pub(crate) struct PrintWorld {
     library: LazyHash<Library>,
     main: Source,
     data_id: FileId,
     data: Bytes,
 }
 
-impl ListWorld {
-    pub fn new(data_json: Vec<u8>) -> Self {
-        ListWorld {
+impl PrintWorld {
+    pub fn new(template: &str, data_json: Vec<u8>) -> Self {
+        PrintWorld {
             library: LazyHash::new(Library::default()),
-            main: Source::new(file_id("/main.typ"), TEMPLATE.to_string()),
+            main: Source::new(file_id("/main.typ"), template.to_string()),
             data_id: file_id("/data.json"),
             data: Bytes::new(data_json),
         }
     }
 }
 
-impl World for ListWorld {
+impl World for PrintWorld {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }
@@ -75,7 +73,7 @@ impl World for ListWorld {
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
-        // The list carries its own print date; the template never asks.
+        // Each document carries its own print date; the templates never ask.
         None
     }
 }

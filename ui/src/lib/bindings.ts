@@ -9,10 +9,10 @@ export const commands = {
 	/**  Where the app stands: no diary yet, locked, or open. */
 	appStatus: () => __TAURI_INVOKE<AppStatus_Serialize>("app_status"),
 	/**
-	 *  Creates the diary; returns the recovery key, to be shown once.
+	 *  Creates the diary; returns its recovery key and backup identity, to be shown once.
 	 *  With no passphrase the key goes to the OS keyring.
 	 */
-	createDiary: (name: string, advocate: string, passphrase: string | null) => typedError<string, AppError>(__TAURI_INVOKE("create_diary", { name, advocate, passphrase })),
+	createDiary: (name: string, advocate: string, passphrase: string | null) => typedError<NewDiarySecrets, AppError>(__TAURI_INVOKE("create_diary", { name, advocate, passphrase })),
 	/**  Unlocks with the passphrase, the recovery key, or (neither given) the OS keyring. */
 	unlock: (passphrase: string | null, recoveryKey: string | null) => typedError<null, AppError>(__TAURI_INVOKE("unlock", { passphrase, recoveryKey })),
 	lock: () => __TAURI_INVOKE<void>("lock"),
@@ -68,11 +68,33 @@ export const commands = {
 	 */
 	backupDiary: (path: string, passphrase: string, replace: boolean) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_diary", { path, passphrase, replace })),
 	/**
-	 *  Restores a backup as this app's diary. With `new_passphrase` the restored
-	 *  diary asks for it; without, its key goes to the OS keyring. An existing diary
-	 *  is only replaced when `replace` is set, and then it is moved aside, not deleted.
+	 *  Restores a backup as this app's diary. `backup_secret` is the backup's
+	 *  passphrase, or for an automatic backup the recovery sheet's backup identity
+	 *  (see `backup_file_kind`). With `new_passphrase` the restored diary asks for
+	 *  it; without, its key goes to the OS keyring. An existing diary is only
+	 *  replaced when `replace` is set, and then it is moved aside, not deleted.
 	 */
-	restoreBackup: (path: string, backupPassphrase: string, newPassphrase: string | null, replace: boolean) => typedError<RestoreReport_Serialize, AppError>(__TAURI_INVOKE("restore_backup", { path, backupPassphrase, newPassphrase, replace })),
+	restoreBackup: (path: string, backupSecret: string, newPassphrase: string | null, replace: boolean) => typedError<RestoreReport_Serialize, AppError>(__TAURI_INVOKE("restore_backup", { path, backupSecret, newPassphrase, replace })),
+	backupStatus: () => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("backup_status")),
+	/**  Picks the folder for automatic backups and makes the first backup there at once. */
+	setBackupFolder: (folder: string) => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("set_backup_folder", { folder })),
+	turnOffBackups: () => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("turn_off_backups")),
+	backUpNow: () => typedError<AutoBackupRun_Serialize, AppError>(__TAURI_INVOKE("back_up_now")),
+	/**  Whether a backup file opens with a passphrase or with the recovery sheet. */
+	backupFileKind: (path: string) => typedError<BackupKind, AppError>(__TAURI_INVOKE("backup_file_kind", { path })),
+	/**
+	 *  The sheet for secrets the window is showing (at setup, after a restore, or
+	 *  just renewed), as a preview.
+	 */
+	recoverySheetPreview: (recoveryKey: string, backupIdentity: string) => typedError<RecoverySheetView, AppError>(__TAURI_INVOKE("recovery_sheet_preview", { recoveryKey, backupIdentity })),
+	/**  Writes the sheet for the secrets the window is showing to `path` as PDF. */
+	saveRecoverySheet: (path: string, recoveryKey: string, backupIdentity: string) => typedError<string, AppError>(__TAURI_INVOKE("save_recovery_sheet", { path, recoveryKey, backupIdentity })),
+	/**
+	 *  Makes new recovery secrets (Settings): the passphrase proves the key is held
+	 *  (a keyring diary proves it by reading the keyring). The old recovery key stops
+	 *  working; older automatic backups still open with the old sheet.
+	 */
+	renewRecoverySheet: (passphrase: string | null) => typedError<RecoverySheetView, AppError>(__TAURI_INVOKE("renew_recovery_sheet", { passphrase })),
 	/**
 	 *  Deletes the diary, its attachments and its key (keyring entry and key file).
 	 *  `confirm` must be the diary's name, exactly.
@@ -208,6 +230,79 @@ export type AuthorshipReport = {
 	unattributed_count: number,
 	unattributed: UnattributedChange[],
 };
+
+/**  What one run of the schedule did. */
+export type AutoBackupRun = AutoBackupRun_Serialize | AutoBackupRun_Deserialize;
+
+/**  What one run of the schedule did. */
+export type AutoBackupRun_Deserialize = {
+	/**  The backup written, if one was (none when nothing was due). */
+	written?: string | null,
+	documents: number,
+	attachments: number,
+	bytes: number | null,
+	/**  Older backups the retention deleted. */
+	deleted: string[],
+};
+
+/**  What one run of the schedule did. */
+export type AutoBackupRun_Serialize = {
+	/**  The backup written, if one was (none when nothing was due). */
+	written: string | null,
+	documents: number,
+	attachments: number,
+	bytes: number | null,
+	/**  Older backups the retention deleted. */
+	deleted: string[],
+};
+
+/**  What Today and `nextdate backup status` say about automatic backups. */
+export type AutoBackupStatus = AutoBackupStatus_Serialize | AutoBackupStatus_Deserialize;
+
+/**  What Today and `nextdate backup status` say about automatic backups. */
+export type AutoBackupStatus_Deserialize = {
+	/**  The folder picked, if any. */
+	folder?: string | null,
+	/**  Whether that folder is there now (a USB drive may be unplugged). */
+	folder_present: boolean,
+	/**  Whether the diary has a backup key (a recipient) to encrypt to. */
+	has_key: boolean,
+	/**  When the last automatic backup succeeded (local time, `YYYY-MM-DDTHH:MM:SS`). */
+	last_success?: string | null,
+	last_file?: string | null,
+	/**  The last failure, in plain words, when it came after the last success. */
+	last_error?: string | null,
+	/**  Whether a backup is due now (none from today in the folder). */
+	due: boolean,
+	/**  What the advocate should know, in plain words (none when all is well). */
+	warning?: string | null,
+};
+
+/**  What Today and `nextdate backup status` say about automatic backups. */
+export type AutoBackupStatus_Serialize = {
+	/**  The folder picked, if any. */
+	folder: string | null,
+	/**  Whether that folder is there now (a USB drive may be unplugged). */
+	folder_present: boolean,
+	/**  Whether the diary has a backup key (a recipient) to encrypt to. */
+	has_key: boolean,
+	/**  When the last automatic backup succeeded (local time, `YYYY-MM-DDTHH:MM:SS`). */
+	last_success: string | null,
+	last_file: string | null,
+	/**  The last failure, in plain words, when it came after the last success. */
+	last_error: string | null,
+	/**  Whether a backup is due now (none from today in the folder). */
+	due: boolean,
+	/**  What the advocate should know, in plain words (none when all is well). */
+	warning: string | null,
+};
+
+/**  How a backup file is protected, read from its age header. */
+export type BackupKind = 
+/**  Made with "Back up" and a passphrase. */
+"passphrase" | 
+/**  An automatic backup: opens with the recovery sheet's backup identity. */
+"identity";
 
 /**  What a backup or a restore covered. */
 export type BackupReport = {
@@ -575,7 +670,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided" | "malformed_backup_identity" | "wrong_backup_identity" | "backup_needs_identity" | "backup_needs_passphrase" | "no_backup_folder" | "no_backup_key" | "backup_folder_missing" | "disk_full" | "upgrade_failed";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -886,6 +981,13 @@ export type MemberRow = {
 	role: string,
 };
 
+/**  A new diary's secrets, shown once and put on its recovery sheet. */
+export type NewDiarySecrets = {
+	recovery_key: string,
+	/**  Opens the automatic backups; kept nowhere on the laptop. */
+	backup_identity: string,
+};
+
 export type NoteRow = {
 	id: string,
 	text: string,
@@ -967,6 +1069,14 @@ export type PrintRequest_Serialize = {
 	include_tasks: boolean,
 };
 
+/**  A diary's recovery secrets, shown once, and the sheet's preview. */
+export type RecoverySheetView = {
+	recovery_key: string,
+	backup_identity: string,
+	/**  The sheet as a PNG data URL. */
+	preview: string,
+};
+
 /**  When reminders fire, and which. */
 export type ReminderSettings = {
 	/**  "HH:MM", local time. */
@@ -989,21 +1099,23 @@ export type RemovedRecord = {
 	removed_at: string,
 };
 
-/**  A restored diary: its new recovery key (shown once) and what came back. */
+/**  A restored diary: its new recovery key and backup identity (shown once) and what came back. */
 export type RestoreReport = RestoreReport_Serialize | RestoreReport_Deserialize;
 
-/**  A restored diary: its new recovery key (shown once) and what came back. */
+/**  A restored diary: its new recovery key and backup identity (shown once) and what came back. */
 export type RestoreReport_Deserialize = {
 	recovery_key: string,
+	backup_identity: string,
 	records: number,
 	documents: number,
 	/**  Where the diary that was replaced now lies, if one was. */
 	replaced_dir?: string | null,
 };
 
-/**  A restored diary: its new recovery key (shown once) and what came back. */
+/**  A restored diary: its new recovery key and backup identity (shown once) and what came back. */
 export type RestoreReport_Serialize = {
 	recovery_key: string,
+	backup_identity: string,
 	records: number,
 	documents: number,
 	/**  Where the diary that was replaced now lies, if one was. */

@@ -51,6 +51,10 @@ pub enum Command {
         /// The advocate who owns the diary (default: the diary name).
         #[arg(long)]
         advocate: Option<String>,
+        /// Also write the recovery sheet (recovery key and backup identity, as text
+        /// and QR codes) to this PDF, to print and keep in the office.
+        #[arg(long, value_name = "FILE.pdf")]
+        recovery_sheet: Option<PathBuf>,
     },
     /// Clients.
     #[command(subcommand)]
@@ -145,12 +149,34 @@ pub enum Command {
         #[arg(long, value_name = "DIARY NAME")]
         confirm: String,
     },
-    /// Write an encrypted backup (age format, passphrase from NEXTDATE_BACKUP_PASSPHRASE or a prompt).
+    /// Write an encrypted backup: `-o FILE` with a passphrase (NEXTDATE_BACKUP_PASSPHRASE or a
+    /// prompt), or `--auto` into the automatic backup folder (when one is due; for cron).
+    #[command(args_conflicts_with_subcommands = true)]
     Backup {
-        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        #[command(subcommand)]
+        cmd: Option<BackupCmd>,
+        #[arg(short = 'o', long = "output", value_name = "FILE", required_unless_present = "auto")]
+        output: Option<PathBuf>,
+        /// Write an automatic backup into the backup folder if one is due (none yet
+        /// today), encrypted to the recovery sheet's backup identity, then delete the
+        /// backups the retention (7 daily, 4 weekly, 12 monthly) no longer keeps.
+        #[arg(long, conflicts_with = "output")]
+        auto: bool,
+        /// With --auto: write one now even if one was already made today.
+        #[arg(long, requires = "auto")]
+        now: bool,
+    },
+    /// Make a new recovery sheet (PDF): a new recovery key and a new backup identity.
+    /// The old recovery key stops working; older automatic backups still need the old sheet.
+    RecoverySheet {
+        #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
         output: PathBuf,
+        #[arg(long, value_enum, default_value = "a4")]
+        paper: Paper,
     },
     /// Restore a backup into the diary folder as a new diary (key in the keyring, or --passphrase).
+    /// A passphrase backup asks for NEXTDATE_BACKUP_PASSPHRASE; an automatic backup for the
+    /// recovery sheet's backup identity (NEXTDATE_BACKUP_IDENTITY, or a prompt).
     Restore {
         file: PathBuf,
         /// Protect the restored diary with a passphrase (NEXTDATE_PASSPHRASE) instead of the keyring.
@@ -160,6 +186,21 @@ pub enum Command {
         #[arg(long)]
         replace: bool,
     },
+}
+
+/// `nextdate backup settings|status`.
+#[derive(Subcommand)]
+pub enum BackupCmd {
+    /// Pick the folder automatic backups go to (a USB drive, or a folder a cloud client syncs).
+    Settings {
+        #[arg(long, value_name = "DIR", required_unless_present = "off")]
+        folder: Option<PathBuf>,
+        /// Stop automatic backups (the ones written stay).
+        #[arg(long, conflicts_with = "folder")]
+        off: bool,
+    },
+    /// When the last automatic backup was made, and whether one is due.
+    Status,
 }
 
 // The arguments of `print` (no doc comment: the variant's is its help).

@@ -1,11 +1,9 @@
-//! Printing whole-diary operations: a new or restored diary (with its recovery
-//! key), printed lists, exports, imports, demo data and reminders.
+//! Printing whole-diary operations: printed lists, exports, imports, demo data
+//! and reminders (a new or restored diary and backups are in `keys_backups.rs`).
 
 use std::path::Path;
 
-use nextdate_diary::backup::Restored;
 use nextdate_diary::demo::DemoSummary;
-use nextdate_diary::KeyMode;
 use serde_json::json;
 
 use super::Out;
@@ -93,56 +91,6 @@ impl Out {
                 onoff(s.undated),
                 onoff(s.tasks)
             );
-        }
-    }
-
-    pub fn init(&self, dir: &Path, mode: KeyMode, recovery: &str) {
-        if self.json {
-            println!(
-                "{}",
-                json!({ "diary": dir, "key_mode": mode.as_str(), "recovery_key": recovery })
-            );
-        } else {
-            println!("Created a new diary in {}", dir.display());
-            println!(
-                "Its key is kept in the {}.",
-                match mode {
-                    KeyMode::Keyring => "OS keyring",
-                    KeyMode::Passphrase => "passphrase you chose",
-                }
-            );
-            println!();
-            println!("Recovery key (shown only now; write it down and keep it somewhere safe):");
-            println!();
-            println!("    {recovery}");
-            println!();
-            println!("It unlocks the diary if the keyring entry or the passphrase is ever lost:");
-            println!("    nextdate --recovery-key 'ND1-…' board");
-        }
-    }
-
-    /// A restored diary: what came back, its new recovery key, and where a replaced diary went.
-    pub fn restored(&self, dir: &Path, r: &Restored) {
-        let (recovery, docs, blobs) = (r.recovery_key.as_str(), r.summary.docs, r.summary.blobs);
-        if self.json {
-            let mut v = json!({ "diary": dir, "recovery_key": recovery, "documents": docs, "attachments": blobs });
-            if let Some(aside) = &r.replaced_dir {
-                v["replaced_dir"] = json!(aside);
-            }
-            println!("{v}");
-        } else {
-            println!(
-                "Restored {docs} documents and {blobs} attachments into {}",
-                dir.display()
-            );
-            println!();
-            println!("New recovery key for this diary (shown only now; write it down):");
-            println!();
-            println!("    {recovery}");
-            if let Some(note) = r.replaced_message() {
-                println!();
-                println!("{note}");
-            }
         }
     }
 

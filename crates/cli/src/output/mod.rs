@@ -5,12 +5,14 @@
 //! correction changed ([`case_client`]), hearings and their corrections
 //! ([`hearing`]), other records ([`records`]: boards, tasks, fees; their
 //! corrections and documents in [`record_edits`]), whole-diary operations
-//! ([`data`]: init, backup, export, import, print, reminders) and chamber
+//! ([`data`]: export, import, print, reminders), a new or restored diary and
+//! backups ([`keys_backups`]) and chamber
 //! sync ([`sync`]).
 
 mod case_client;
 mod data;
 mod hearing;
+mod keys_backups;
 mod record_edits;
 mod records;
 mod sync;

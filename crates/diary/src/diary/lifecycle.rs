@@ -9,6 +9,7 @@ use automerge::ActorId;
 use zeroize::Zeroizing;
 
 use super::{restrict, Diary, APP_ID};
+use crate::auto_backup::BackupKey;
 use crate::error::{DiaryError, Result};
 use crate::keys::{KeyFile, KeyMode, Protection, Unlock, KEY_FILE};
 use crate::model::*;
@@ -29,6 +30,15 @@ pub struct InitOptions {
 pub struct NewDiary {
     pub diary: Diary,
     pub recovery_key: Zeroizing<String>,
+    /// The identity that opens its automatic backups (`AGE-SECRET-KEY-1…`), for
+    /// the recovery sheet: shown once, never kept on the laptop.
+    pub backup_identity: Zeroizing<String>,
+}
+
+/// A diary's new recovery secrets, for a new recovery sheet: shown once.
+pub struct RecoverySecrets {
+    pub recovery_key: Zeroizing<String>,
+    pub backup_identity: Zeroizing<String>,
 }
 
 impl Diary {
@@ -119,12 +129,15 @@ impl Diary {
                     "Created the diary",
                 )
             })?;
+            let backup_key = BackupKey::generate();
+            diary.set_backup_recipient(&backup_key.recipient)?;
             restrict(&db_path, 0o600);
             let created = KeyFile::create(&diary_id, &key, &opts.protection)?;
             created.key_file.write(dir)?;
             Ok(NewDiary {
                 diary,
                 recovery_key: created.recovery_key,
+                backup_identity: backup_key.identity,
             })
         })();
         if result.is_err() {
@@ -194,6 +207,23 @@ impl Diary {
         kf.reprotect(&self.dir, &key, &protection)
     }
 
+    /// Makes new recovery secrets for a new recovery sheet, after proving the
+    /// key is held with `current` (the passphrase, or the keyring): a new
+    /// recovery key (the old one stops opening the diary) and a new backup key
+    /// (automatic backups from now on open only with the new identity; older
+    /// backups still need the older sheet).
+    pub fn renew_recovery(&self, current: &Unlock) -> Result<RecoverySecrets> {
+        let mut kf = KeyFile::read(&self.dir)?;
+        let key = kf.unlock(current)?;
+        let backup_key = BackupKey::generate();
+        let recovery_key = kf.renew_recovery(&self.dir, &key)?;
+        self.set_backup_recipient(&backup_key.recipient)?;
+        Ok(RecoverySecrets {
+            recovery_key,
+            backup_identity: backup_key.identity,
+        })
+    }
+
     /// Deletes the whole diary: the key from the OS keyring, the key file (so no
     /// copy of the database can be decrypted any more, not even with the recovery
     /// key), then the database and its WAL. `confirm` must be the diary's name.
@@ -214,6 +244,14 @@ impl Diary {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e.into()),
+            }
+        }
+        // Copies kept before upgrades (unreadable without the key file, but gone too).
+        for entry in fs::read_dir(&dir)?.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(&format!("{DB_FILE}.schema-")) && name.ends_with(".bak") {
+                fs::remove_file(entry.path())?;
             }
         }
         let _ = fs::remove_dir(&dir);

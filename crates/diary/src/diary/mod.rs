@@ -19,7 +19,7 @@ use crate::validate::required;
 
 pub mod lifecycle;
 
-pub use lifecycle::{InitOptions, NewDiary};
+pub use lifecycle::{InitOptions, NewDiary, RecoverySecrets};
 
 /// The desktop app's identifier, which also names the default diary folder.
 pub const APP_ID: &str = "in.nextdate.diary";
