@@ -77,6 +77,8 @@ pub struct AppStatus {
     pub advocate_name: Option<String>,
     /// Today's date on this computer (ISO).
     pub today: String,
+    /// What the quick check found after a session that did not end properly (said once).
+    pub startup_check: Option<String>,
 }
 
 /// Where the app stands: no diary yet, locked, or open.
@@ -99,6 +101,7 @@ pub fn app_status(s: State<'_, Session>) -> AppStatus {
         diary_name: names.as_ref().map(|n| n.0.clone()),
         advocate_name: names.map(|n| n.1),
         today: today().to_string(),
+        startup_check: s.take_startup_check(),
     }
 }
 

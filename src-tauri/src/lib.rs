@@ -11,6 +11,7 @@ pub mod printing;
 pub mod record_corrections;
 pub mod reminders;
 pub mod session;
+pub mod session_lock;
 pub mod settings;
 pub mod sync;
 
@@ -43,6 +44,7 @@ pub fn run() {
             let dir = diary_dir(app.handle());
             app.manage(session::Session::new(dir));
             reminders::start(app.handle().clone());
+            session_lock::start(app.handle().clone());
             sync::start(app.handle().clone());
             backups::start(app.handle().clone());
             let handle = app.handle().clone();

@@ -15,6 +15,9 @@ pub struct Session {
     pub dir: PathBuf,
     diary: Mutex<Option<Diary>>,
     last_activity: Mutex<Instant>,
+    /// What the quick check found when this session began after one that did not
+    /// end properly (shown once on Today); none after a proper close.
+    startup_check: Mutex<Option<String>>,
 }
 
 impl Session {
@@ -23,6 +26,7 @@ impl Session {
             dir,
             diary: Mutex::new(None),
             last_activity: Mutex::new(Instant::now()),
+            startup_check: Mutex::new(None),
         }
     }
 
@@ -58,14 +62,39 @@ impl Session {
         self.diary.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
+    /// Opens the session on `diary`. When the last session did not end properly
+    /// (the app crashed, the power went), the quick check runs first and what it
+    /// found is kept for Today.
     pub fn set(&self, diary: Diary) {
+        let note = match diary.begin_session() {
+            Ok(true) => Some(match diary.quick_check() {
+                Ok(r) if r.is_healthy() => {
+                    "Nextdate was not closed properly last time. The diary was checked: no damage found.".to_string()
+                }
+                Ok(r) => format!(
+                    "Nextdate was not closed properly last time, and the check found: {}. Run `nextdate repair`, or restore the latest backup.",
+                    r.problems.iter().map(|p| p.detail.as_str()).collect::<Vec<_>>().join("; ")
+                ),
+                Err(e) => format!("Nextdate was not closed properly last time, and the diary could not be checked: {e}"),
+            }),
+            _ => None,
+        };
+        *self.startup_check.lock().unwrap_or_else(|e| e.into_inner()) = note;
         *self.diary.lock().unwrap_or_else(|e| e.into_inner()) = Some(diary);
         self.touch();
+    }
+
+    /// What the start-up check found, once (it is cleared when read).
+    pub fn take_startup_check(&self) -> Option<String> {
+        self.startup_check.lock().unwrap_or_else(|e| e.into_inner()).take()
     }
 
     /// Takes the open diary out of the session (which is then locked).
     pub fn take(&self) -> Option<Diary> {
         let d = self.diary.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(d) = &d {
+            d.end_session();
+        }
         crate::documents::sweep();
         d
     }
@@ -76,6 +105,7 @@ impl Session {
         let mut guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(d) = guard.as_mut() {
             crate::backups::on_close(d);
+            d.end_session();
         }
         *guard = None;
         drop(guard);
@@ -154,6 +184,38 @@ mod tests {
             s.with(|d| d.chamber()).err().unwrap().to_string(),
             "the diary is locked"
         );
+    }
+
+    #[test]
+    fn a_session_after_one_that_did_not_end_properly_runs_the_quick_check_once() {
+        let (tmp, s) = unlocked_session();
+        assert!(s.take_startup_check().is_none(), "a first start has nothing to say");
+        // The app dies: the session is never locked; the next start opens the diary again.
+        let dir = s.dir.clone();
+        std::mem::forget(s);
+        let again = Session::new(dir.clone());
+        let d = Diary::open(
+            &dir,
+            &nextdate_diary::Unlock::Passphrase(Zeroizing::new("session test passphrase".into())),
+        )
+        .unwrap();
+        again.set(d);
+        let note = again.take_startup_check().expect("the quick check ran");
+        assert!(
+            note.contains("not closed properly") && note.contains("no damage found"),
+            "{note}"
+        );
+        assert!(again.take_startup_check().is_none(), "said once");
+        // A proper close, then a start: nothing to say.
+        again.lock();
+        let d = Diary::open(
+            &dir,
+            &nextdate_diary::Unlock::Passphrase(Zeroizing::new("session test passphrase".into())),
+        )
+        .unwrap();
+        again.set(d);
+        assert!(again.take_startup_check().is_none());
+        drop(tmp);
     }
 
     #[test]

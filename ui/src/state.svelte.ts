@@ -25,6 +25,8 @@ export const app = $state({
   paletteOpen: false,
   /** A message for the page navigated to after a record went away (an erased client). */
   notice: null as string | null,
+  /** What the quick check found at start-up after Nextdate was not closed properly (shown on Today until dismissed). */
+  startupCheck: null as string | null,
 });
 
 export function navigate(r: Route): void {

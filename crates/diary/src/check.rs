@@ -8,7 +8,9 @@
 //! [`Diary::repair`] rebuilds the projection from the documents and checks
 //! again, so what it could not repair is said plainly (a damaged page, a
 //! document that does not load, an attachment whose bytes are gone: those
-//! need a backup).
+//! need a backup), naming the latest automatic backup when there is one.
+//! [`Diary::quick_check`] is the part that runs at start-up after a session
+//! that did not end properly: the encrypted pages and SQLite's structure.
 
 use rusqlite::{Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -32,6 +34,8 @@ pub enum ProblemKind {
     Projection,
     /// An attachment's bytes are missing or not what was attached.
     Attachment,
+    /// The write-ahead log was cut short: the last changes may be lost.
+    Log,
 }
 
 /// One thing found wrong.
@@ -49,6 +53,8 @@ pub struct CheckReport {
     /// Whether the lists and search were rebuilt from the records (a repair).
     pub rebuilt: bool,
     pub problems: Vec<Problem>,
+    /// The newest automatic backup, named when something could not be repaired.
+    pub latest_backup: Option<String>,
 }
 
 impl CheckReport {
@@ -69,8 +75,7 @@ impl Diary {
     pub fn check(&mut self) -> Result<CheckReport> {
         // A damaged page can make any read fail: each part that fails is
         // itself a problem found, and the check goes on with the next part.
-        let mut report = CheckReport::default();
-        self.check_pages(&mut report)?;
+        let mut report = self.quick_check()?;
         let documents_load = self.check_documents(&mut report)?;
         if documents_load {
             if let Err(e) = self.check_projection(&mut report) {
@@ -83,7 +88,28 @@ impl Diary {
         if let Err(e) = self.check_attachments(&mut report) {
             report.found(ProblemKind::Attachment, format!("the attachments cannot be read: {e}"));
         }
+        if !report.is_healthy() {
+            report.latest_backup = self.latest_automatic_backup();
+        }
         Ok(report)
+    }
+
+    /// The quick part of the check: every encrypted page and SQLite's
+    /// structure, and a write-ahead log found cut short when the diary opened.
+    pub fn quick_check(&self) -> Result<CheckReport> {
+        let mut report = CheckReport::default();
+        if let Some(note) = &self.torn_log {
+            report.found(ProblemKind::Log, note.clone());
+        }
+        self.check_pages(&mut report)?;
+        Ok(report)
+    }
+
+    /// The newest automatic backup of this diary, if the folder holds one.
+    fn latest_automatic_backup(&self) -> Option<String> {
+        let folder = self.backup_folder().ok()??;
+        let newest = crate::auto_backup::list_backups(&folder, self.diary_id()).ok()?.pop()?;
+        Some(newest.1.to_string_lossy().into_owned())
     }
 
     /// Rebuilds the projection from the documents (when they all load), then

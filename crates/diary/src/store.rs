@@ -127,6 +127,38 @@ pub fn open(path: &Path, key: &DbKey) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Whether the write-ahead log beside `db_path` ends part-way through a frame
+/// (a file cut short, not a crash between writes: SQLite writes whole frames),
+/// said in words. SQLite reads the log up to its last complete commit, so the
+/// diary stays consistent; what was in the cut-off part is gone.
+pub fn torn_log(db_path: &Path) -> Option<String> {
+    let wal = db_path.with_file_name(format!("{DB_FILE}-wal"));
+    let len = fs::metadata(&wal).ok()?.len();
+    if len == 0 {
+        return None;
+    }
+    const HEADER: u64 = 32;
+    const FRAME_HEADER: u64 = 24;
+    let mut head = [0u8; 32];
+    let page_size = match fs::File::open(&wal).and_then(|mut f| f.read_exact(&mut head)) {
+        Ok(()) => u64::from(u32::from_be_bytes([head[8], head[9], head[10], head[11]])),
+        Err(_) => 0,
+    };
+    let page_size = if page_size.is_power_of_two() && (512..=65536).contains(&page_size) {
+        page_size
+    } else {
+        4096
+    };
+    let frame = FRAME_HEADER + page_size;
+    let extra = if len < HEADER { len } else { (len - HEADER) % frame };
+    (extra != 0).then(|| {
+        format!(
+            "the write-ahead log {} was cut short ({extra} bytes past its last whole page): changes written just before the diary was last closed may be lost; what it holds now is consistent",
+            wal.display()
+        )
+    })
+}
+
 /// Where the copy of a diary's database from before an upgrade is kept:
 /// `diary.db.schema-N.bak` beside it (encrypted with the same key).
 pub fn pre_upgrade_copy_path(db_path: &Path, version: i64) -> std::path::PathBuf {

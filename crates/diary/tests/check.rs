@@ -81,3 +81,94 @@ fn a_byte_changed_on_disk_is_named() {
     let report = d.check().unwrap();
     assert!(kinds(&report).contains(&ProblemKind::Cipher), "{report:?}");
 }
+
+#[test]
+fn a_write_ahead_log_cut_short_is_named_and_what_it_held_before_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    let (mut d, _) = passphrase_diary(&live);
+    let (_, early) = seed(&mut d, "Rajesh Sharma", "CS 4/2026", today() + Duration::days(3));
+    d.conn()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    // Written after the checkpoint: these live only in the log.
+    let (_, late) = seed(&mut d, "Sunita Devi", "CS 5/2026", today() + Duration::days(4));
+    // The files as a crash, or a copy cut short, would leave them (the diary still open).
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for name in ["diary.db", "diary.db-wal", "nextdate-key.json"] {
+        std::fs::copy(live.join(name), copy.join(name)).unwrap();
+    }
+    drop(d);
+    let wal = copy.join("diary.db-wal");
+    let len = std::fs::metadata(&wal).unwrap().len();
+    assert!(len > 32 + 4120 * 2, "the later writes are in the log ({len} bytes)");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&wal)
+        .unwrap()
+        .set_len(len - 1000)
+        .unwrap();
+
+    let mut d = open(&copy);
+    let quick = d.quick_check().unwrap();
+    assert_eq!(kinds(&quick), vec![ProblemKind::Log], "{quick:?}");
+    assert!(quick.problems[0].detail.contains("cut short"), "{quick:?}");
+    let report = d.check().unwrap();
+    assert!(kinds(&report).contains(&ProblemKind::Log), "{report:?}");
+    assert!(
+        !kinds(&report).contains(&ProblemKind::Cipher),
+        "the pages that remain verify: {report:?}"
+    );
+    // What was checkpointed before is intact; the cut-off write is gone, not half there.
+    assert_eq!(d.case_doc(&early).unwrap().number, "CS 4/2026");
+    assert_eq!(
+        d.case_doc(&late).unwrap_err().code(),
+        "unknown_id",
+        "the transaction whose end was cut off is gone whole"
+    );
+    assert!(
+        !kinds(&report).contains(&ProblemKind::Projection),
+        "lists agree with the records: {report:?}"
+    );
+    // And the diary takes new writes after it.
+    seed(&mut d, "After The Cut", "CS 7/2026", today() + Duration::days(5));
+}
+
+#[test]
+fn what_cannot_be_repaired_points_to_the_latest_automatic_backup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _) = passphrase_diary(&tmp.path().join("diary"));
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let (_, case) = seed(&mut d, "Rajesh Sharma", "CS 6/2026", today() + Duration::days(3));
+    d.attach_document(&case, "order.pdf", "application/pdf", b"%PDF-1.4 order", false)
+        .unwrap();
+    assert!(d.check().unwrap().latest_backup.is_none(), "healthy: no backup to name");
+    d.set_backup_folder(&usb).unwrap();
+    let made = d
+        .auto_backup(
+            chrono::Local::now().naive_local(),
+            nextdate_diary::auto_backup::When::Always,
+        )
+        .unwrap()
+        .written
+        .unwrap();
+    d.conn().execute("DELETE FROM blobs", []).unwrap();
+    let after = d.repair().unwrap();
+    assert_eq!(kinds(&after), vec![ProblemKind::Attachment]);
+    assert_eq!(after.latest_backup.as_deref(), Some(made.as_str()));
+}
+
+#[test]
+fn a_session_that_did_not_end_properly_is_noticed_at_the_next_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (d, _) = passphrase_diary(tmp.path());
+    assert!(!d.begin_session().unwrap(), "a first start");
+    d.end_session();
+    assert!(!d.begin_session().unwrap(), "after a proper close");
+    drop(d); // no end_session: as a crash would leave it
+    let d = open(tmp.path());
+    assert!(d.begin_session().unwrap(), "the last session did not end properly");
+    assert!(d.quick_check().unwrap().is_healthy());
+}

@@ -1,7 +1,11 @@
 //! `nextdate-remind`: sends the diary's due reminders ([`nextdate_diary::reminders`])
 //! as desktop notifications with `notify-rust`, and reports which day to open
 //! when one is clicked. Shared by the desktop app (a timer) and the CLI
-//! (`nextdate remind`, for cron).
+//! (`nextdate remind`, for cron). It also watches the desktop session's lock
+//! and suspend signals over D-Bus ([`session_lock`]), so the app can lock the
+//! diary with the screen.
+
+pub mod session_lock;
 
 use std::sync::Arc;
 

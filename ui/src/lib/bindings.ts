@@ -205,6 +205,8 @@ export type AppStatus_Deserialize = {
 	advocate_name?: string | null,
 	/**  Today's date on this computer (ISO). */
 	today: string,
+	/**  What the quick check found after a session that did not end properly (said once). */
+	startup_check?: string | null,
 };
 
 export type AppStatus_Serialize = {
@@ -217,6 +219,8 @@ export type AppStatus_Serialize = {
 	advocate_name: string | null,
 	/**  Today's date on this computer (ISO). */
 	today: string,
+	/**  What the quick check found after a session that did not end properly (said once). */
+	startup_check: string | null,
 };
 
 /**  What re-checking every change's author found. */

@@ -128,8 +128,16 @@ impl Out {
         for p in &r.problems {
             println!("{:?}: {}", p.kind, p.detail);
         }
-        if !r.problems.is_empty() && repaired {
-            println!("what is listed could not be repaired here: restore it from the latest backup");
+        if !r.problems.is_empty() {
+            if repaired {
+                println!("what is listed could not be repaired here: restore it from the latest backup");
+            }
+            match &r.latest_backup {
+                Some(file) => println!("the latest automatic backup is {file}: `nextdate restore {file} --replace`"),
+                None => println!(
+                    "no automatic backup of this diary was found (pick a folder with `nextdate backup settings`)"
+                ),
+            }
         }
     }
 

@@ -91,6 +91,7 @@ impl Diary {
                 chamber_id,
                 member_id,
                 actor,
+                torn_log: None,
             };
             diary.with_transaction(|tx, d| {
                 store::meta_set(tx, "diary_id", &d.diary_id)?;
@@ -170,6 +171,8 @@ impl Diary {
             return Err(DiaryError::NotADiary(db_path));
         }
         let key = kf.unlock(how)?;
+        // Looked at before SQLite reads (and later rewrites) the log.
+        let torn_log = store::torn_log(&db_path);
         let conn = store::open(&db_path, &key)?;
         let get = |k: &str| -> Result<String> {
             store::meta_get(&conn, k)?.ok_or_else(|| DiaryError::DamagedDatabase(db_path.clone()))
@@ -193,6 +196,7 @@ impl Diary {
             chamber_id,
             member_id,
             actor,
+            torn_log,
         };
         if stale {
             diary.rebuild()?;
@@ -246,6 +250,7 @@ impl Diary {
                 Err(e) => return Err(e.into()),
             }
         }
+        let _ = fs::remove_file(dir.join(super::SESSION_MARKER));
         // Copies kept before upgrades (unreadable without the key file, but gone too).
         for entry in fs::read_dir(&dir)?.flatten() {
             let name = entry.file_name();

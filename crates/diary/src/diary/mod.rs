@@ -21,6 +21,9 @@ pub mod lifecycle;
 
 pub use lifecycle::{InitOptions, NewDiary, RecoverySecrets};
 
+/// The file that says a session has the diary open (see [`Diary::begin_session`]).
+pub const SESSION_MARKER: &str = "session.open";
+
 /// The desktop app's identifier, which also names the default diary folder.
 pub const APP_ID: &str = "in.nextdate.diary";
 
@@ -32,6 +35,8 @@ pub struct Diary {
     chamber_id: String,
     pub(crate) member_id: String,
     pub(crate) actor: ActorId,
+    /// Set when the write-ahead log was found cut short at open (see `store::torn_log`).
+    pub(crate) torn_log: Option<String>,
 }
 
 /// Keeps the diary folder and files private to the user (best effort; Unix only).
@@ -127,6 +132,22 @@ impl Diary {
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         store::meta_set(&self.conn, &format!("setting.{key}"), value)
+    }
+
+    /// Marks the diary as open in a long-lived session (the app), by a file in
+    /// its folder. Returns true when the mark was already there: the last
+    /// session did not end properly (a crash, a power cut, a kill), and the
+    /// quick check ([`Diary::quick_check`]) is worth running.
+    pub fn begin_session(&self) -> Result<bool> {
+        let marker = self.dir.join(SESSION_MARKER);
+        let was_open = marker.exists();
+        std::fs::write(&marker, format!("{}\n", std::process::id()))?;
+        Ok(was_open)
+    }
+
+    /// Ends the session [`Diary::begin_session`] began (a proper close).
+    pub fn end_session(&self) {
+        let _ = std::fs::remove_file(self.dir.join(SESSION_MARKER));
     }
 
     /// Number of local changes waiting in the outbox.
