@@ -94,10 +94,14 @@ pub fn turn_off_backups(s: State<'_, Session>) -> Res<AutoBackupStatus> {
     })?)
 }
 
-#[tauri::command]
+/// One automatic backup at once, with its progress shown; cancelled, no file
+/// is written and no failure is remembered.
+#[tauri::command(async)]
 #[specta::specta]
-pub fn back_up_now(s: State<'_, Session>) -> Res<AutoBackupRun> {
-    Ok(s.with(|d| d.auto_backup(Local::now().naive_local(), When::Always))?)
+pub fn back_up_now(app: AppHandle, s: State<'_, Session>) -> Res<AutoBackupRun> {
+    Ok(crate::progress::run(&app, nextdate_diary::Stage::Backup, |p| {
+        s.with(|d| d.auto_backup_with_progress(Local::now().naive_local(), When::Always, p))
+    })?)
 }
 
 /// Whether a backup file opens with a passphrase or with the recovery sheet.

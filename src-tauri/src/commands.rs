@@ -541,6 +541,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::settings::use_keyring,
         crate::data::backup_diary,
         crate::data::restore_backup,
+        crate::progress::cancel_work,
         crate::backups::backup_status,
         crate::backups::set_backup_folder,
         crate::backups::turn_off_backups,

@@ -1,16 +1,19 @@
 //! Commands that move the whole diary in or out: encrypted backup and restore,
 //! and deleting everything. Paths come from the system file dialogs in the UI;
-//! all logic lives in `nextdate-diary`.
+//! all logic lives in `nextdate-diary`. Backup, restore and import run off the
+//! main thread, report their progress to the window and can be cancelled
+//! ([`crate::progress`]).
 
 use std::path::PathBuf;
 
 use nextdate_diary::backup::{backup_kind, BackupKind, BackupSecret};
-use nextdate_diary::{Diary, DiaryError, InitOptions, Protection, Zeroizing};
+use nextdate_diary::{Diary, DiaryError, InitOptions, Protection, Stage, Zeroizing};
 use serde::Serialize;
 use specta::Type;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::commands::AppError;
+use crate::progress;
 use crate::session::Session;
 
 type Res<T> = Result<T, AppError>;
@@ -48,12 +51,21 @@ fn path(text: &str) -> Result<PathBuf, DiaryError> {
 
 /// Writes an encrypted backup (age format, protected by `passphrase`) to `path`.
 /// An existing file is replaced only with `replace` (the save dialog asked).
-#[tauri::command]
+/// Cancelled, no file is written (an existing one stays as it was).
+#[tauri::command(async)]
 #[specta::specta]
-pub fn backup_diary(s: State<'_, Session>, path: String, passphrase: String, replace: bool) -> Res<BackupReport> {
+pub fn backup_diary(
+    app: AppHandle,
+    s: State<'_, Session>,
+    path: String,
+    passphrase: String,
+    replace: bool,
+) -> Res<BackupReport> {
     let out = self::path(&path)?;
     let passphrase = Zeroizing::new(passphrase);
-    let summary = s.with(|d| d.backup_to(&out, &passphrase, replace))?;
+    let summary = progress::run(&app, Stage::Backup, |p| {
+        s.with(|d| d.backup_to_with_progress(&out, &passphrase, replace, p))
+    })?;
     Ok(BackupReport {
         records: summary.docs as u32,
         documents: summary.blobs as u32,
@@ -67,9 +79,11 @@ pub fn backup_diary(s: State<'_, Session>, path: String, passphrase: String, rep
 /// (see `backup_file_kind`). With `new_passphrase` the restored diary asks for
 /// it; without, its key goes to the OS keyring. An existing diary is only
 /// replaced when `replace` is set, and then it is moved aside, not deleted.
-#[tauri::command]
+/// Cancelled, nothing is replaced and the diary that was open stays open.
+#[tauri::command(async)]
 #[specta::specta]
 pub fn restore_backup(
+    app: AppHandle,
     s: State<'_, Session>,
     path: String,
     backup_secret: String,
@@ -95,7 +109,9 @@ pub fn restore_backup(
         advocate: None,
         protection,
     };
-    match Diary::restore_with(&file, &secret, &s.dir, opts, replace) {
+    match progress::run(&app, Stage::Restore, |p| {
+        Diary::restore_with_progress(&file, &secret, &s.dir, opts, replace, p)
+    }) {
         Ok(restored) => {
             drop(previous);
             let report = RestoreReport {
@@ -171,14 +187,17 @@ pub struct ImportResult {
     pub warnings: Vec<String>,
 }
 
-/// Checks (`dry_run`) or imports CSV files; with any bad row nothing is written.
-#[tauri::command]
+/// Checks (`dry_run`) or imports CSV files; with any bad row nothing is written,
+/// and cancelled, nothing is either (the import is one transaction).
+#[tauri::command(async)]
 #[specta::specta]
-pub fn import_csv(s: State<'_, Session>, paths: Vec<String>, dry_run: bool) -> Res<ImportResult> {
+pub fn import_csv(app: AppHandle, s: State<'_, Session>, paths: Vec<String>, dry_run: bool) -> Res<ImportResult> {
     use nextdate_diary::import::ImportMode;
     let paths: Vec<PathBuf> = paths.iter().map(|p| self::path(p)).collect::<Result<_, _>>()?;
     let mode = if dry_run { ImportMode::DryRun } else { ImportMode::Apply };
-    let r = s.with(|d| d.import_csv(&paths, mode))?;
+    let r = progress::run(&app, Stage::Import, |p| {
+        s.with(|d| d.import_csv_with_progress(&paths, mode, p))
+    })?;
     Ok(ImportResult {
         applied: r.applied,
         clients: r.clients as u32,

@@ -2,7 +2,7 @@
 // open dialogs, and what changed (see lib/invalidation.ts), which pages watch to
 // reload what they show.
 
-import type { AppStatus_Serialize } from "./lib/bindings";
+import type { AppStatus_Serialize, WorkProgress } from "./lib/bindings";
 import { localToday } from "./lib/dates";
 import { Invalidation, type Topic } from "./lib/invalidation";
 import { parseRoute, routeHash, type Route } from "./lib/router";
@@ -28,6 +28,29 @@ export const app = $state({
   /** What the quick check found at start-up after Nextdate was not closed properly (shown on Today until dismissed). */
   startupCheck: null as string | null,
 });
+
+/**
+ * Long work under way in the core (a backup, a restore, an import): how many
+ * run, and the latest `progress` event (null before the first and after the
+ * last). While any runs, the status poll and the heartbeat wait: the diary is
+ * busy with it (or, during a restore, put aside), and the window must stay
+ * free to send "Cancel".
+ */
+export const work = $state({
+  running: 0,
+  progress: null as WorkProgress | null,
+});
+
+/** Runs `f`, a command that reports progress, as long work (see `work`). */
+export async function longWork<T>(f: () => Promise<T>): Promise<T> {
+  work.running += 1;
+  try {
+    return await f();
+  } finally {
+    work.running -= 1;
+    if (work.running === 0) work.progress = null;
+  }
+}
 
 export function navigate(r: Route): void {
   const h = routeHash(r);

@@ -12,6 +12,7 @@ mod args;
 mod commands;
 mod failure;
 mod output;
+mod progress_bar;
 mod unlocking;
 
 use std::process::ExitCode;

@@ -25,6 +25,7 @@ use crate::diary::{Diary, InitOptions};
 use crate::error::{DiaryError, Result};
 use crate::keys::KEY_FILE;
 use crate::model::{ChamberDoc, DocKind};
+use crate::progress::{Progress, Stage};
 use crate::store::{self, DB_FILE};
 
 const FORMAT: &str = "nextdate-backup/1";
@@ -145,15 +146,39 @@ impl Diary {
     /// (atomically, once the new backup is complete) — for a path the user picked
     /// in a save dialog that already asked about overwriting.
     pub fn backup_to(&self, out: &Path, passphrase: &str, replace: bool) -> Result<BackupSummary> {
+        self.backup_to_with_progress(out, passphrase, replace, &Progress::none())
+    }
+
+    /// [`Diary::backup_to`], reporting each record written; cancelled, no file appears.
+    pub fn backup_to_with_progress(
+        &self,
+        out: &Path,
+        passphrase: &str,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<BackupSummary> {
         if passphrase.chars().count() < crate::keys::MIN_PASSPHRASE {
             return Err(DiaryError::WeakPassphrase(crate::keys::MIN_PASSPHRASE));
         }
-        self.backup_encrypted(out, BackupTo::Passphrase(passphrase), replace)
+        self.backup_encrypted_with_progress(out, BackupTo::Passphrase(passphrase), replace, progress)
     }
 
     /// Writes a backup to `out`, encrypted as `to` says; the file appears only
     /// when complete (written beside it, synced, then renamed into place).
     pub fn backup_encrypted(&self, out: &Path, to: BackupTo<'_>, replace: bool) -> Result<BackupSummary> {
+        self.backup_encrypted_with_progress(out, to, replace, &Progress::none())
+    }
+
+    /// [`Diary::backup_encrypted`], reporting each document and attachment
+    /// written. Cancelled, the temporary file is removed: `out` never appears
+    /// (a file already there stays as it was).
+    pub fn backup_encrypted_with_progress(
+        &self,
+        out: &Path,
+        to: BackupTo<'_>,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<BackupSummary> {
         if out.is_dir() || (out.exists() && !replace) {
             return Err(DiaryError::AlreadyExists(out.to_path_buf()));
         }
@@ -165,7 +190,7 @@ impl Diary {
             ".{}.partial",
             out.file_name().and_then(|n| n.to_str()).unwrap_or("backup")
         ));
-        let result = self.write_backup(&tmp, to);
+        let result = self.write_backup(&tmp, to, progress);
         match result {
             Ok(summary) => {
                 fs::rename(&tmp, out)?;
@@ -182,7 +207,7 @@ impl Diary {
         }
     }
 
-    fn write_backup(&self, tmp: &Path, to: BackupTo<'_>) -> Result<BackupSummary> {
+    fn write_backup(&self, tmp: &Path, to: BackupTo<'_>, progress: &Progress<'_>) -> Result<BackupSummary> {
         let enc = match to {
             BackupTo::Passphrase(p) => age::Encryptor::with_user_passphrase(SecretString::from(p.to_string())),
             BackupTo::Recipient(r) => age::Encryptor::with_recipients(std::iter::once(r as &dyn age::Recipient))
@@ -208,6 +233,10 @@ impl Diary {
             };
             line(&Line::Header(header), &mut w)?;
             let mut summary = BackupSummary::default();
+            let total = crate::progress::count(
+                conn,
+                "SELECT (SELECT count(*) FROM docs) + (SELECT count(*) FROM blobs)",
+            )?;
             let mut stmt = conn.prepare("SELECT id, kind, created_at FROM docs ORDER BY id")?;
             let docs: Vec<(String, String, String)> = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
@@ -224,6 +253,7 @@ impl Diary {
                     &mut w,
                 )?;
                 summary.docs += 1;
+                progress.step(Stage::Backup, summary.docs as u64, total)?;
             }
             let mut stmt = conn.prepare("SELECT id, bytes FROM blobs ORDER BY id")?;
             let mut rows = stmt.query([])?;
@@ -238,6 +268,7 @@ impl Diary {
                     &mut w,
                 )?;
                 summary.blobs += 1;
+                progress.step(Stage::Backup, (summary.docs + summary.blobs) as u64, total)?;
             }
             let mut stmt = conn.prepare("SELECT key, value FROM meta WHERE key LIKE 'setting.%' ORDER BY key")?;
             let settings: Vec<(String, String)> = stmt
@@ -287,7 +318,22 @@ impl Diary {
         opts: InitOptions,
         replace: bool,
     ) -> Result<Restored> {
+        Self::restore_with_progress(backup, secret, dir, opts, replace, &Progress::none())
+    }
+
+    /// [`Diary::restore_with`], reporting each record read in (then the
+    /// rebuild). Cancelled, the staging folder is removed and a diary already
+    /// in `dir` is left untouched.
+    pub fn restore_with_progress(
+        backup: &Path,
+        secret: &BackupSecret,
+        dir: &Path,
+        opts: InitOptions,
+        replace: bool,
+        progress: &Progress<'_>,
+    ) -> Result<Restored> {
         let lines = read_backup(backup, secret)?;
+        progress.check()?;
         if Diary::exists(dir) && !replace {
             return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
         }
@@ -300,8 +346,10 @@ impl Diary {
                 recovery_key: recovery,
                 backup_identity,
             } = Diary::init(&staging, opts)?;
-            let summary = load_into(&d, &lines)?;
+            let summary = load_into(&d, &lines, progress)?;
             drop(d);
+            // The last moment to stop: nothing has been moved yet.
+            progress.check()?;
             Ok((recovery, backup_identity, summary))
         })();
         let (recovery, backup_identity, summary) = match built {
@@ -427,7 +475,7 @@ fn read_backup(path: &Path, secret: &BackupSecret) -> Result<Vec<Line>> {
 }
 
 /// Loads parsed backup lines into a freshly created diary, replacing its chamber.
-fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
+fn load_into(d: &Diary, lines: &[Line], progress: &Progress<'_>) -> Result<BackupSummary> {
     let Some(Line::Header(h)) = lines.first() else {
         return Err(bad_backup("no header"));
     };
@@ -437,6 +485,10 @@ fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
     tx.execute("DELETE FROM outbox", [])?;
     tx.execute("DELETE FROM docs", [])?;
     let mut summary = BackupSummary::default();
+    let total = match lines.last() {
+        Some(Line::End { docs, blobs }) => (docs + blobs) as u64,
+        _ => 0,
+    };
     for l in lines {
         match l {
             Line::Doc {
@@ -457,6 +509,7 @@ fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
                     params![id, raw],
                 )?;
                 summary.docs += 1;
+                progress.step(Stage::Restore, (summary.docs + summary.blobs) as u64, total)?;
             }
             Line::Blob { id, bytes } => {
                 let raw = BASE64.decode(bytes.as_bytes()).map_err(bad_backup)?;
@@ -465,6 +518,7 @@ fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
                     params![id, raw.len() as i64, raw],
                 )?;
                 summary.blobs += 1;
+                progress.step(Stage::Restore, (summary.docs + summary.blobs) as u64, total)?;
             }
             Line::Setting { key, value } => store::meta_set(&tx, key, value)?,
             Line::Header(_) | Line::End { .. } => {}
@@ -509,7 +563,7 @@ fn load_into(d: &Diary, lines: &[Line]) -> Result<BackupSummary> {
         &mut chamber_doc,
         &chrono::Utc::now().to_rfc3339(),
     )?;
-    crate::projection::rebuild(&tx)?;
+    crate::projection::rebuild_with_progress(&tx, progress)?;
     tx.commit()?;
     Ok(summary)
 }

@@ -9,8 +9,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::diary::Diary;
-use crate::error::Result;
+use crate::error::{DiaryError, Result};
 use crate::model::*;
+use crate::progress::{Progress, Stage};
 use crate::records::WholeCase;
 use crate::write::WriteTxn;
 
@@ -301,7 +302,22 @@ pub fn generate(
     seed: u64,
     today: NaiveDate,
     batch: usize,
+    on_commit: impl FnMut(&[String]),
+) -> Result<DemoSummary> {
+    generate_with_progress(diary, cases, seed, today, batch, on_commit, &Progress::none())
+}
+
+/// [`generate`], reporting the cases added after each batch. A cancel is seen
+/// between batches: the batches already committed stay (each whole), and the
+/// error says how many cases they hold.
+pub fn generate_with_progress(
+    diary: &mut Diary,
+    cases: usize,
+    seed: u64,
+    today: NaiveDate,
+    batch: usize,
     mut on_commit: impl FnMut(&[String]),
+    progress: &Progress<'_>,
 ) -> Result<DemoSummary> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut summary = DemoSummary::default();
@@ -311,7 +327,16 @@ pub fn generate(
         .conn()
         .query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0))? as usize;
     let mut done = 0;
+    progress.report(Stage::Demo, 0, cases as u64);
     while done < cases {
+        if progress.is_cancelled() {
+            return Err(match done {
+                0 => DiaryError::Cancelled,
+                _ => DiaryError::CancelledAfter(format!(
+                    "{done} of {cases} demo cases were added (in whole batches of {batch}); nothing else was changed"
+                )),
+            });
+        }
         let n = batch.min(cases - done);
         let ids = diary.write(|b: &mut WriteTxn| {
             let mut docs = Vec::with_capacity(n);
@@ -343,6 +368,7 @@ pub fn generate(
         summary.cases += ids.len();
         on_commit(&ids);
         done += n;
+        progress.report(Stage::Demo, done as u64, cases as u64);
     }
     Ok(summary)
 }

@@ -163,6 +163,12 @@ pub enum DiaryError {
     // Records (tasks, notes, fees, documents): a voided fee entry is not corrected.
     #[error("the fee of {amount} was voided ({reason}); a voided entry cannot be corrected: add a new entry instead")]
     FeeVoided { amount: String, reason: String },
+    // Long work stopped by the user (see `crate::progress`).
+    #[error("cancelled: nothing was changed")]
+    Cancelled,
+    /// Cancelled after whole steps were done and kept; the message says which.
+    #[error("cancelled: {0}")]
+    CancelledAfter(String),
 }
 
 impl DiaryError {
@@ -239,6 +245,7 @@ impl DiaryError {
             BackupFolderMissing(_) => ErrorCode::BackupFolderMissing,
             DiskFull => ErrorCode::DiskFull,
             UpgradeFailed { .. } => ErrorCode::UpgradeFailed,
+            Cancelled | CancelledAfter(_) => ErrorCode::Cancelled,
         }
     }
 }

@@ -123,6 +123,8 @@ error_codes! {
     BackupFolderMissing => "backup_folder_missing",
     DiskFull => "disk_full",
     UpgradeFailed => "upgrade_failed",
+    // Long work stopped by the user.
+    Cancelled => "cancelled",
 }
 
 impl std::fmt::Display for ErrorCode {

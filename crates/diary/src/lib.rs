@@ -38,6 +38,7 @@ pub mod model;
 pub mod money;
 pub mod order;
 pub(crate) mod parallel;
+pub mod progress;
 pub mod projection;
 pub mod queries;
 pub mod records;
@@ -55,6 +56,7 @@ pub use error::{DiaryError, ErrorCode, Result};
 pub use keys::{KeyMode, Protection, Unlock};
 pub use listing::MemberRow;
 pub use model::{FeeKind, Party};
+pub use progress::{Cancel, Progress, Stage, Step};
 pub use queries::{
     Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, DayCount, DocumentRow, FeeBalance, HistoryEntry, SearchHit,
     TaskRow,

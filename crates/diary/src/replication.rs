@@ -105,6 +105,14 @@ impl Diary {
         Ok((!run.changes.is_empty()).then_some(run))
     }
 
+    /// How many outbox entries there are after `after` (what a push has to send).
+    pub fn outbox_after(&self, after: i64) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM outbox WHERE seq > ?1", [after], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// The outbox entries `first..=last` exactly (to resend a batch unchanged).
     pub fn outbox_range(&self, first: i64, last: i64) -> Result<Vec<DocChange>> {
         let mut stmt = self.conn.prepare_cached(

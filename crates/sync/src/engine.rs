@@ -15,7 +15,8 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use serde::Serialize;
 
-use nextdate_diary::Diary;
+use nextdate_diary::progress::{Progress, Stage};
+use nextdate_diary::{Diary, DiaryError};
 use nextdate_protocol::frame::{ErrorCode, MAX_BATCH_BYTES};
 use nextdate_protocol::{batch_digest, BatchPayload, CertPin};
 
@@ -188,9 +189,18 @@ pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncRepo
 /// One sync round: push, pull, attachments. Records the outcome (last sync or
 /// the error in plain words) in the diary either way.
 pub fn sync_now(d: &mut Diary) -> Result<SyncReport, SyncError> {
-    let result = round(d);
+    sync_now_with_progress(d, &Progress::none())
+}
+
+/// [`sync_now`], reporting the changes sent and the batches received. A
+/// cancel is seen between batches (each merged, with the cursor, in its own
+/// transaction): what was sent and received stays, and the next round goes on
+/// from there. A cancelled round is not recorded as a failure.
+pub fn sync_now_with_progress(d: &mut Diary, progress: &Progress<'_>) -> Result<SyncReport, SyncError> {
+    let result = round(d, progress);
     match &result {
         Ok(_) => d.set_sync_state(&[("last_sync", Some(&now())), ("last_error", None)])?,
+        Err(SyncError::Diary(DiaryError::Cancelled | DiaryError::CancelledAfter(_))) => {}
         Err(e) => {
             let _ = note_error(d, &e.to_string());
         }
@@ -201,11 +211,20 @@ pub fn sync_now(d: &mut Diary) -> Result<SyncReport, SyncError> {
 /// Runs [`sync_now`] up to `attempts` times, waiting 0.5 s, 1 s, 2 s … between
 /// tries while the failure is one that may pass (relay down, network dropped).
 pub fn sync_with_retry(d: &mut Diary, attempts: u32) -> Result<SyncReport, SyncError> {
+    sync_with_retry_with_progress(d, attempts, &Progress::none())
+}
+
+/// [`sync_with_retry`], each round reporting to and cancelled by `progress`.
+pub fn sync_with_retry_with_progress(
+    d: &mut Diary,
+    attempts: u32,
+    progress: &Progress<'_>,
+) -> Result<SyncReport, SyncError> {
     let mut wait = Duration::from_millis(500);
     let mut tries = 0;
     loop {
         tries += 1;
-        match sync_now(d) {
+        match sync_now_with_progress(d, progress) {
             Err(e) if e.is_transient() && tries < attempts => {
                 std::thread::sleep(wait);
                 wait = (wait * 2).min(Duration::from_secs(30));
@@ -215,7 +234,24 @@ pub fn sync_with_retry(d: &mut Diary, attempts: u32) -> Result<SyncReport, SyncE
     }
 }
 
-fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
+/// At a point between batches: stops the round when it was cancelled.
+pub(crate) fn check_cancel(progress: &Progress<'_>, report: &SyncReport) -> Result<(), SyncError> {
+    if !progress.is_cancelled() {
+        return Ok(());
+    }
+    Err(SyncError::Diary(
+        if report.pushed_batches + report.pulled_batches == 0 {
+            DiaryError::Cancelled
+        } else {
+            DiaryError::CancelledAfter(
+            "sync stopped between batches; what was sent and received so far is kept, and the next sync goes on from there"
+                .into(),
+        )
+        },
+    ))
+}
+
+fn round(d: &mut Diary, progress: &Progress<'_>) -> Result<SyncReport, SyncError> {
     if joining::awaiting_admission(d)? {
         let (relay, pin, keys) = load_identity(d)?;
         let mut client = RelayClient::new(&relay, pin)?;
@@ -235,7 +271,7 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
     if d.sync_state("restamp")?.is_some() {
         // Just let in: take the chamber first (it lists this laptop now), then
         // send what this diary already had, judged against that chamber.
-        pulling::pull(d, &mut cfg, &client, &mut report)?;
+        pulling::pull(d, &mut cfg, &client, &mut report, progress)?;
         let me = data_encoding::HEXLOWER.encode(&cfg.keys.public());
         if !d
             .chamber_members()?
@@ -248,13 +284,13 @@ fn round(d: &mut Diary) -> Result<SyncReport, SyncError> {
         d.restamp_outbox()?;
         d.set_sync_state(&[("restamp", None)])?;
     }
-    push(d, &mut cfg, &client, &mut report)?;
-    pulling::pull(d, &mut cfg, &client, &mut report)?;
+    push(d, &mut cfg, &client, &mut report, progress)?;
+    pulling::pull(d, &mut cfg, &client, &mut report, progress)?;
     report.admitted_devices += joining::answer_requests(d, &mut cfg, &client)?;
     if report.resent_batches > 0 {
         // What the relay dropped goes again now, and is looked for once more.
-        push(d, &mut cfg, &client, &mut report)?;
-        pulling::pull(d, &mut cfg, &client, &mut report)?;
+        push(d, &mut cfg, &client, &mut report, progress)?;
+        pulling::pull(d, &mut cfg, &client, &mut report, progress)?;
     }
     blobs(d, &cfg, &client, &mut report)?;
     Ok(report)
@@ -265,8 +301,12 @@ pub(crate) fn push(
     cfg: &mut Config,
     client: &RelayClient,
     report: &mut SyncReport,
+    progress: &Progress<'_>,
 ) -> Result<(), SyncError> {
+    let (mut sent, mut total) = (0, d.outbox_after(state_i64(d, "pushed_through")?)?);
     loop {
+        // Between batches: one in flight is sent again, unchanged, next time.
+        check_cancel(progress, report)?;
         let batch = match d.sync_state("inflight")? {
             Some(inflight) => {
                 let mut batch = confirm::parse(&inflight)
@@ -349,6 +389,9 @@ pub(crate) fn push(
         d.set_sync_state(&state)?;
         report.pushed_batches += 1;
         report.pushed_changes += n;
+        sent += u64::from(n);
+        total = total.max(sent);
+        progress.report(Stage::Push, sent, total);
     }
 }
 

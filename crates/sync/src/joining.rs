@@ -206,7 +206,7 @@ pub(crate) fn answer_requests(d: &mut Diary, cfg: &mut Config, relay: &RelayClie
         keep_outstanding(d, &list)?;
         // The listing goes out before the key, so the new laptop finds itself in the chamber.
         let mut report = SyncReport::default();
-        crate::engine::push(d, cfg, relay, &mut report)?;
+        crate::engine::push(d, cfg, relay, &mut report, &nextdate_diary::Progress::none())?;
         let grant = Grant {
             keys: cfg.ring.all().map(|k| (k.epoch, *k.bytes())).collect(),
         };

@@ -6,6 +6,7 @@
 //! batches acknowledged but never served are queued again, and a batch
 //! missing from another laptop's chain is reported and looked for.
 
+use nextdate_diary::progress::{Progress, Stage};
 use nextdate_diary::replication::SignedChanges;
 use nextdate_diary::Diary;
 use nextdate_protocol::frame::MAX_PULL;
@@ -14,7 +15,7 @@ use crate::chains::Chains;
 use crate::client::RelayClient;
 use crate::confirm;
 use crate::crypto;
-use crate::engine::{state_i64, Config, SyncReport};
+use crate::engine::{check_cancel, state_i64, Config, SyncReport};
 use crate::error::SyncError;
 use crate::rotation;
 use crate::wire::from_wire;
@@ -26,12 +27,20 @@ pub(crate) fn pull(
     cfg: &mut Config,
     client: &RelayClient,
     report: &mut SyncReport,
+    progress: &Progress<'_>,
 ) -> Result<(), SyncError> {
     let me = cfg.keys.public();
     let acknowledged_before: Vec<[u8; 16]> = confirm::load(d)?.iter().map(|u| u.id).collect();
+    // Progress counts the batches after where this pull started (or a re-read restarted).
+    let mut start = state_i64(d, "cursor")? as u64;
     loop {
+        // Between pages: every page before is merged with its cursor, whole.
+        check_cancel(progress, report)?;
         let cursor = state_i64(d, "cursor")? as u64;
-        let mut items = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?.batches;
+        start = start.min(cursor);
+        let page = client.pull(cursor, PULL_PAGE.min(MAX_PULL))?;
+        let latest = page.latest;
+        let mut items = page.batches;
         // A relay serving positions already read again: not new.
         items.retain(|b| b.seq > cursor);
         let gap = confirm::first_gap(cursor + 1, items.iter().map(|b| b.seq));
@@ -47,7 +56,7 @@ pub(crate) fn pull(
                 )),
             )])?;
         }
-        let Some(last) = items.last().map(|b| b.seq.to_string()) else {
+        let Some(last_seq) = items.last().map(|b| b.seq) else {
             if gap.is_none() {
                 requeue_missing(d, &acknowledged_before, report)?;
                 if reread_for_missing(d)? {
@@ -56,6 +65,7 @@ pub(crate) fn pull(
             }
             return Ok(());
         };
+        let last = last_seq.to_string();
         let mut chains = Chains::load(d)?;
         let mut opened: Vec<_> = items
             .iter()
@@ -154,6 +164,7 @@ pub(crate) fn pull(
             report.rejected_batches += rejected.len() as u32;
         }
         confirm_seen(d, &own)?;
+        progress.report(Stage::Pull, last_seq - start, latest.max(last_seq) - start);
         if gap.is_some() {
             return Ok(());
         }

@@ -65,6 +65,7 @@ export const commands = {
 	/**
 	 *  Writes an encrypted backup (age format, protected by `passphrase`) to `path`.
 	 *  An existing file is replaced only with `replace` (the save dialog asked).
+	 *  Cancelled, no file is written (an existing one stays as it was).
 	 */
 	backupDiary: (path: string, passphrase: string, replace: boolean) => typedError<BackupReport, AppError>(__TAURI_INVOKE("backup_diary", { path, passphrase, replace })),
 	/**
@@ -73,12 +74,22 @@ export const commands = {
 	 *  (see `backup_file_kind`). With `new_passphrase` the restored diary asks for
 	 *  it; without, its key goes to the OS keyring. An existing diary is only
 	 *  replaced when `replace` is set, and then it is moved aside, not deleted.
+	 *  Cancelled, nothing is replaced and the diary that was open stays open.
 	 */
 	restoreBackup: (path: string, backupSecret: string, newPassphrase: string | null, replace: boolean) => typedError<RestoreReport_Serialize, AppError>(__TAURI_INVOKE("restore_backup", { path, backupSecret, newPassphrase, replace })),
+	/**
+	 *  Asks the long work running now to stop at its next safe point; nothing
+	 *  half-done stays. Returns where it was (none when nothing runs).
+	 */
+	cancelWork: () => __TAURI_INVOKE<WorkProgress | null>("cancel_work"),
 	backupStatus: () => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("backup_status")),
 	/**  Picks the folder for automatic backups and makes the first backup there at once. */
 	setBackupFolder: (folder: string) => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("set_backup_folder", { folder })),
 	turnOffBackups: () => typedError<AutoBackupStatus_Serialize, AppError>(__TAURI_INVOKE("turn_off_backups")),
+	/**
+	 *  One automatic backup at once, with its progress shown; cancelled, no file
+	 *  is written and no failure is remembered.
+	 */
 	backUpNow: () => typedError<AutoBackupRun_Serialize, AppError>(__TAURI_INVOKE("back_up_now")),
 	/**  Whether a backup file opens with a passphrase or with the recovery sheet. */
 	backupFileKind: (path: string) => typedError<BackupKind, AppError>(__TAURI_INVOKE("backup_file_kind", { path })),
@@ -124,7 +135,10 @@ export const commands = {
 	 *  inside `parent` (picked in the folder dialog).
 	 */
 	exportDiary: (format: string, parent: string) => typedError<ExportReport, AppError>(__TAURI_INVOKE("export_diary", { format, parent })),
-	/**  Checks (`dry_run`) or imports CSV files; with any bad row nothing is written. */
+	/**
+	 *  Checks (`dry_run`) or imports CSV files; with any bad row nothing is written,
+	 *  and cancelled, nothing is either (the import is one transaction).
+	 */
 	importCsv: (paths: string[], dryRun: boolean) => typedError<ImportResult, AppError>(__TAURI_INVOKE("import_csv", { paths, dryRun })),
 	syncStatus: () => typedError<SyncStatus_Serialize, AppError>(__TAURI_INVOKE("sync_status")),
 	syncSetup: (relay: string, pin: string | null) => typedError<SyncReport, AppError>(__TAURI_INVOKE("sync_setup", { relay, pin })),
@@ -674,7 +688,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided" | "malformed_backup_identity" | "wrong_backup_identity" | "backup_needs_identity" | "backup_needs_passphrase" | "no_backup_folder" | "no_backup_key" | "backup_folder_missing" | "disk_full" | "upgrade_failed";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided" | "malformed_backup_identity" | "wrong_backup_identity" | "backup_needs_identity" | "backup_needs_passphrase" | "no_backup_folder" | "no_backup_key" | "backup_folder_missing" | "disk_full" | "upgrade_failed" | "cancelled";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -1153,6 +1167,23 @@ export type Settings = {
 	key_mode: string,
 };
 
+/**  What long work is doing. */
+export type Stage = 
+/**  Writing a backup: documents and attachments. */
+"backup" | 
+/**  Reading a backup into a new diary: documents and attachments. */
+"restore" | 
+/**  Rebuilding the projection from the documents. */
+"rebuild" | 
+/**  Writing the records of a CSV import. */
+"import" | 
+/**  Adding demo cases. */
+"demo" | 
+/**  Sending this laptop's changes to the relay. */
+"push" | 
+/**  Receiving the chamber's log from the relay. */
+"pull";
+
 /**  A change of a case's status as the dialog gives it. */
 export type StatusInput = StatusInput_Serialize | StatusInput_Deserialize;
 
@@ -1364,6 +1395,22 @@ export type Undone = {
 export type Vocabulary = {
 	courts: string[],
 	stages: string[],
+};
+
+/**  Where long work stands, as the window shows it. */
+export type WorkProgress = {
+	stage: Stage,
+	/**  What is being done, in words ("Backing up"). */
+	label: string,
+	/**  What `done` and `total` count ("records"). */
+	unit: string,
+	done: number,
+	/**  0 while the total is not known yet. */
+	total: number,
+	/**  Cancel was asked for: the work stops at its next safe point. */
+	cancelling: boolean,
+	/**  The work is over (finished, failed or cancelled): the bar goes. */
+	finished: boolean,
 };
 
 /* Tauri Specta runtime */

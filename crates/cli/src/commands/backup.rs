@@ -15,11 +15,12 @@ use nextdate_print::Paper;
 use crate::args::BackupCmd;
 use crate::failure::Failure;
 use crate::output::Out;
+use crate::progress_bar;
 use crate::unlocking::read_secret;
 
 pub fn backup(diary: &Diary, output: &Path, out: &Out) -> Result<(), DiaryError> {
     let pass = read_secret("NEXTDATE_BACKUP_PASSPHRASE", "Backup passphrase: ", true)?;
-    let s = diary.backup(output, &pass)?;
+    let s = progress_bar::run(|p| diary.backup_to_with_progress(output, &pass, false, p))?;
     out.ok(&format!(
         "backed up {} documents and {} attachments to {} ({} bytes, age-encrypted)",
         s.docs,
@@ -33,7 +34,7 @@ pub fn backup(diary: &Diary, output: &Path, out: &Out) -> Result<(), DiaryError>
 /// `backup --auto [--now]`: one run of the automatic backup schedule.
 pub fn auto(diary: &mut Diary, now: bool, out: &Out) -> Result<(), DiaryError> {
     let when = if now { When::Always } else { When::IfDue };
-    let run = diary.auto_backup(Local::now().naive_local(), when)?;
+    let run = progress_bar::run(|p| diary.auto_backup_with_progress(Local::now().naive_local(), when, p))?;
     out.auto_backup(&run);
     Ok(())
 }
@@ -119,7 +120,7 @@ pub fn restore(dir: &Path, file: &Path, passphrase: bool, replace: bool, out: &O
         advocate: None,
         protection,
     };
-    let restored = Diary::restore_with(file, &secret, dir, opts, replace)?;
+    let restored = progress_bar::run(|p| Diary::restore_with_progress(file, &secret, dir, opts, replace, p))?;
     out.restored(dir, &restored);
     Ok(())
 }

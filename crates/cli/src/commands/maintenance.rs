@@ -6,9 +6,10 @@ use nextdate_diary::{Diary, DiaryError};
 
 use super::today;
 use crate::output::Out;
+use crate::progress_bar::{self, Work};
 
 pub fn rebuild(diary: &mut Diary, out: &Out) -> Result<(), DiaryError> {
-    diary.rebuild()?;
+    progress_bar::run(|p| diary.rebuild_with_progress(p))?;
     out.ok("projection rebuilt from the documents");
     Ok(())
 }
@@ -34,9 +35,15 @@ pub fn verify(diary: &Diary, out: &Out) -> Result<(), DiaryError> {
     }
 }
 
-/// Adds `cases` demo cases, `batch` per transaction, printing each committed batch's ids.
+/// Adds `cases` demo cases, `batch` per transaction, printing each committed
+/// batch's ids; Ctrl+C stops between batches (those committed stay).
 pub fn demo(diary: &mut Diary, cases: usize, seed: u64, batch: usize, out: &Out) -> Result<(), DiaryError> {
-    let summary = nextdate_diary::demo::generate(diary, cases, seed, today(), batch, |ids| out.committed(ids))?;
+    let work = Work::start();
+    let summary = work.run(|p| {
+        let committed = |ids: &[String]| work.suspend(|| out.committed(ids));
+        nextdate_diary::demo::generate_with_progress(diary, cases, seed, today(), batch, committed, p)
+    })?;
+    drop(work);
     out.demo(&summary);
     Ok(())
 }

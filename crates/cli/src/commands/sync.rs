@@ -6,6 +6,7 @@ use nextdate_sync::{engine, SyncError};
 
 use crate::args::SyncCmd;
 use crate::output::Out;
+use crate::progress_bar;
 
 pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> {
     match cmd {
@@ -49,7 +50,7 @@ pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> 
             out.synced(&report);
         }
         SyncCmd::Now { attempts } => {
-            let report = engine::sync_with_retry(diary, attempts.max(1))?;
+            let report = progress_bar::run(|p| engine::sync_with_retry_with_progress(diary, attempts.max(1), p))?;
             out.synced(&report);
         }
         SyncCmd::Status => out.sync_status(&engine::status(diary)?),

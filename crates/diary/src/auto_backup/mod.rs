@@ -25,6 +25,7 @@ use zeroize::Zeroizing;
 use crate::backup::{sync_dir, BackupSummary, BackupTo};
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
+use crate::progress::Progress;
 use crate::store;
 
 pub use retention::Retention;
@@ -199,15 +200,30 @@ impl Diary {
     /// says so, then deletes the ones the retention no longer keeps. A failure
     /// is remembered for the status and returned; nothing half-written stays.
     pub fn auto_backup(&mut self, now: NaiveDateTime, when: When) -> Result<AutoBackupRun> {
-        let result = self.auto_backup_inner(now, when);
-        if let Err(e) = &result {
-            let line = format!("{}|{}", now.format(TIME_FORMAT), e);
-            let _ = store::meta_set(self.conn(), LAST_ERROR, &line);
+        self.auto_backup_with_progress(now, when, &Progress::none())
+    }
+
+    /// [`Diary::auto_backup`], reporting each record written. Cancelled, no
+    /// file is written, none is deleted, and no failure is remembered.
+    pub fn auto_backup_with_progress(
+        &mut self,
+        now: NaiveDateTime,
+        when: When,
+        progress: &Progress<'_>,
+    ) -> Result<AutoBackupRun> {
+        let result = self.auto_backup_inner(now, when, progress);
+        match &result {
+            // A cancel is not a failure to warn about.
+            Err(DiaryError::Cancelled) | Ok(_) => {}
+            Err(e) => {
+                let line = format!("{}|{}", now.format(TIME_FORMAT), e);
+                let _ = store::meta_set(self.conn(), LAST_ERROR, &line);
+            }
         }
         result
     }
 
-    fn auto_backup_inner(&mut self, now: NaiveDateTime, when: When) -> Result<AutoBackupRun> {
+    fn auto_backup_inner(&mut self, now: NaiveDateTime, when: When, progress: &Progress<'_>) -> Result<AutoBackupRun> {
         let folder = self.backup_folder()?.ok_or(DiaryError::NoBackupFolder)?;
         let recipient = self.backup_recipient()?.ok_or(DiaryError::NoBackupKey)?;
         if !folder.is_dir() {
@@ -238,7 +254,7 @@ impl Diary {
             }
             let path = folder.join(file_name(self.diary_id(), at));
             let BackupSummary { docs, blobs, bytes } =
-                self.backup_encrypted(&path, BackupTo::Recipient(&recipient), false)?;
+                self.backup_encrypted_with_progress(&path, BackupTo::Recipient(&recipient), false, progress)?;
             store::meta_set(self.conn(), LAST_SUCCESS, &now.format(TIME_FORMAT).to_string())?;
             store::meta_set(self.conn(), LAST_FILE, &path.to_string_lossy())?;
             store::meta_set(self.conn(), MARKER, &marker)?;

@@ -79,7 +79,12 @@ impl Diary {
 
     /// Drops the projection and rebuilds it from the documents.
     pub fn rebuild(&mut self) -> Result<()> {
-        self.with_transaction(|tx, _| projection::rebuild(tx))
+        self.rebuild_with_progress(&crate::Progress::none())
+    }
+
+    /// [`Diary::rebuild`], reporting each document; cancelled, it is rolled back.
+    pub fn rebuild_with_progress(&mut self, progress: &crate::Progress<'_>) -> Result<()> {
+        self.with_transaction(|tx, _| projection::rebuild_with_progress(tx, progress))
     }
 
     /// The whole case document (for export and tests; screens read the projection).

@@ -7,12 +7,16 @@ use std::collections::HashMap;
 use super::plan::Plan;
 use crate::diary::Diary;
 use crate::error::Result;
+use crate::progress::{Progress, Stage};
 use crate::records::{NewClient, WholeCase};
 
 impl Diary {
     /// Writes everything `plan` holds, or nothing if any of it is refused.
-    pub(super) fn apply(&mut self, plan: Plan) -> Result<()> {
+    /// Reports each client and case written; cancelled, the transaction is rolled back.
+    pub(super) fn apply(&mut self, plan: Plan, progress: &Progress<'_>) -> Result<()> {
         let Plan { clients, cases } = plan;
+        let total = (clients.len() + cases.len()) as u64;
+        progress.step(Stage::Import, 0, total)?;
         // Clients named in cases.csv are the diary's clients of that name, or new ones.
         let mut by_name: HashMap<String, String> = self
             .clients()?
@@ -21,7 +25,8 @@ impl Diary {
             .collect();
         self.write(|b| {
             let mut new_ids: HashMap<String, String> = HashMap::new();
-            for c in clients {
+            let written = clients.len() as u64;
+            for (n, c) in clients.into_iter().enumerate() {
                 let file_id = c.id.clone();
                 let name = c.client.name.trim().to_lowercase();
                 let id = b.insert_client_doc(c.id, c.client, c.created_at)?;
@@ -29,6 +34,7 @@ impl Diary {
                     new_ids.insert(f, id.clone());
                 }
                 by_name.insert(name, id);
+                progress.step(Stage::Import, n as u64 + 1, total)?;
             }
             let mut ready = Vec::with_capacity(cases.len());
             for mut c in cases {
@@ -65,7 +71,7 @@ impl Diary {
                     message: msg,
                 });
             }
-            b.insert_case_docs(ready)?;
+            b.insert_case_docs_with(ready, |n| progress.step(Stage::Import, written + n as u64, total))?;
             Ok(())
         })
     }

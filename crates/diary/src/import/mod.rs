@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
+use crate::progress::Progress;
 
 mod aliases;
 mod apply;
@@ -104,6 +105,17 @@ fn kind_of(path: &Path) -> Option<Kind> {
 impl Diary {
     /// Imports the CSV files at `paths` (files, or folders whose `.csv` files are read).
     pub fn import_csv(&mut self, paths: &[PathBuf], mode: ImportMode) -> Result<ImportReport> {
+        self.import_csv_with_progress(paths, mode, &Progress::none())
+    }
+
+    /// [`Diary::import_csv`], reporting each record written. The import is one
+    /// transaction: cancelled, it is rolled back and nothing is imported.
+    pub fn import_csv_with_progress(
+        &mut self,
+        paths: &[PathBuf],
+        mode: ImportMode,
+        progress: &Progress<'_>,
+    ) -> Result<ImportReport> {
         let mut files: Vec<(Kind, PathBuf)> = Vec::new();
         let mut report = ImportReport::default();
         for p in paths {
@@ -155,7 +167,7 @@ impl Diary {
         if mode == ImportMode::DryRun || !report.errors.is_empty() {
             return Ok(report);
         }
-        self.apply(plan)?;
+        self.apply(plan, progress)?;
         report.applied = true;
         Ok(report)
     }

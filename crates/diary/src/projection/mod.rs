@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::error::Result;
 use crate::model::{CaseDoc, ChamberDoc, ClientDoc, DocKind};
+use crate::progress::{Progress, Stage};
 use crate::store;
 use child_rows::{children, mark_removed, unmark_removed};
 pub use history::{history_rows, insert_history, project_history, HistoryRow};
@@ -329,9 +330,18 @@ pub fn project_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoComm
 
 /// Drops every projected row and rebuilds the projection from the documents.
 pub fn rebuild(tx: &Transaction) -> Result<()> {
+    rebuild_with_progress(tx, &Progress::none())
+}
+
+/// [`rebuild`], reporting each document projected. A cancel returns
+/// [`crate::DiaryError::Cancelled`] before the caller commits: rolled back,
+/// nothing changes.
+pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Result<()> {
     for t in TABLES {
         tx.execute(&format!("DELETE FROM {t}"), [])?;
     }
+    let total = crate::progress::count(tx, "SELECT count(*) FROM docs")?;
+    let mut done = 0;
     // Reading documents back out of Automerge is most of the work: it runs on
     // every core, a few hundred documents at a time; the writes stay here.
     const AT_A_TIME: usize = 256;
@@ -348,6 +358,8 @@ pub fn rebuild(tx: &Transaction) -> Result<()> {
             for ((id, _), (value, history)) in saved.iter().zip(read) {
                 value.project(tx, id)?;
                 insert_history(tx, id, &history)?;
+                done += 1;
+                progress.step(Stage::Rebuild, done, total)?;
             }
         }
     }

@@ -155,6 +155,17 @@ impl WriteTxn<'_> {
     /// comes twice for one court. The documents are built on every core, a
     /// few hundred at a time, and written in order.
     pub fn insert_case_docs(&mut self, cases: Vec<WholeCase>) -> Result<Vec<String>> {
+        self.insert_case_docs_with(cases, |_| Ok(()))
+    }
+
+    /// [`WriteTxn::insert_case_docs`], calling `written` with the number of
+    /// cases written so far after each few hundred (an error stops, and the
+    /// caller's transaction is rolled back).
+    pub fn insert_case_docs_with(
+        &mut self,
+        cases: Vec<WholeCase>,
+        mut written: impl FnMut(usize) -> Result<()>,
+    ) -> Result<Vec<String>> {
         const AT_A_TIME: usize = 256;
         let mut ids = Vec::with_capacity(cases.len());
         let mut seen_numbers: HashMap<(String, String), String> = Default::default();
@@ -182,6 +193,7 @@ impl WriteTxn<'_> {
                 self.author.write_doc(self.tx, &id, DocKind::Case, &doc, &built)?;
                 ids.push(id);
             }
+            written(ids.len())?;
         }
         Ok(ids)
     }
