@@ -36,7 +36,7 @@ need_app_deps() {
 # standard age tool to open an automatic backup, and zbarimg to decode the
 # recovery sheet's QR codes.
 need_e2e_deps() {
-  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick poppler-utils age zbar-tools
+  need_apt xvfb xauth webkit2gtk-driver dbus-daemon dbus-bin gnome-keyring imagemagick poppler-utils age zbar-tools xdotool
   local tools="$HOME/.cache/nextdate/tools"
   if [ ! -x "$tools/bin/tauri-driver" ]; then
     cargo install tauri-driver --version 2.1.0 --locked --root "$tools"

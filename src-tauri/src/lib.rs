@@ -8,6 +8,7 @@ pub mod corrections;
 pub mod data;
 pub mod documents;
 pub mod printing;
+pub mod progress;
 pub mod record_corrections;
 pub mod reminders;
 pub mod session;
@@ -37,6 +38,15 @@ pub fn run() {
     let builder = commands::bindings();
     documents::sweep();
     tauri::Builder::default()
+        // First: a second launch hands over to the window already open (brought
+        // forward) and exits, so one diary is never opened twice.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.show();
+                let _ = w.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {

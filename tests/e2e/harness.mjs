@@ -65,6 +65,17 @@ export async function fill(id, text) {
 
 export async function launch() {
   if (process.env.E2E_DEBUG) console.error("launch");
+  // One app at a time (a second launch hands over to the first and exits):
+  // wait until the one quit before has gone.
+  const end = Date.now() + 20000;
+  while (Date.now() < end) {
+    try {
+      execFileSync("pgrep", ["-x", "nextdate-app"]);
+    } catch {
+      break; // pgrep exits 1: none running
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   ctx.session = await Session.start(ctx.driver.url, app);
 }
 
