@@ -7,6 +7,7 @@ pub mod commands;
 pub mod corrections;
 pub mod data;
 pub mod documents;
+pub mod lifecycle;
 pub mod printing;
 pub mod progress;
 pub mod record_corrections;

@@ -231,6 +231,12 @@ export function formatDmy(iso: string | null | undefined): string {
   return v ? `${pad(v.d)}-${pad(v.m)}-${pad(v.y, 4)}` : iso;
 }
 
+/** A local moment `2026-12-06T19:43:07` as `06-12-2026 at 19:43`. */
+export function formatMoment(local: string): string {
+  const [date, time = ""] = local.split("T");
+  return `${formatDmy(date)} at ${time.slice(0, 5)}`;
+}
+
 /** `Mon 08-12-2026`. */
 export function formatDay(iso: string | null | undefined): string {
   if (!iso) return "";
