@@ -224,6 +224,8 @@ pub struct HearingInput {
     pub next_date: Option<String>,
     pub purpose: Option<String>,
     pub disposed: bool,
+    /// Count it as a non-effective appearance (adjourned on the first call).
+    pub non_effective: bool,
 }
 
 /// Records a hearing's outcome and the next date (or disposal) in one step.
@@ -245,6 +247,7 @@ pub fn record_hearing(s: State<'_, Session>, case_id: String, input: HearingInpu
         }
     };
     let r = RecordHearing {
+        non_effective: input.non_effective,
         date: on,
         outcome: input.outcome,
         item: input.item.map(i64::from),
@@ -442,6 +445,18 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::backups::save_recovery_sheet,
         crate::backups::renew_recovery_sheet,
         crate::data::delete_everything,
+        crate::accounts::case_account,
+        crate::accounts::set_fee_terms,
+        crate::accounts::time_entries,
+        crate::accounts::add_time,
+        crate::accounts::edit_time,
+        crate::accounts::remove_time,
+        crate::accounts::running_timer,
+        crate::accounts::start_timer,
+        crate::accounts::stop_timer,
+        crate::accounts::discard_timer,
+        crate::accounts::receipt_preview,
+        crate::accounts::save_receipt,
         crate::printing::members,
         crate::printing::print_preview,
         crate::printing::save_hearing_list,

@@ -40,6 +40,8 @@ pub struct HearingEditInput {
     pub outcome: Option<String>,
     /// The next date, as typed; blank clears it.
     pub next_date: Option<String>,
+    /// Counted as a non-effective appearance (accounts).
+    pub non_effective: bool,
 }
 
 /// Corrects a hearing; the result says what changed, in words.
@@ -57,6 +59,7 @@ pub fn edit_hearing(
         purpose: Some(input.purpose),
         outcome: Some(input.outcome),
         next_date: Some(opt_date(&input.next_date)?),
+        non_effective: Some(input.non_effective),
     };
     Ok(s.with(|d| d.edit_hearing(&case_id, &hearing_id, edit))?)
 }

@@ -2,6 +2,7 @@
 //! folder (the app data folder for the app's identifier, or `NEXTDATE_DIARY`),
 //! exposes the commands in [`commands`] and keeps the session ([`session`]).
 
+pub mod accounts;
 pub mod backups;
 pub mod commands;
 pub mod corrections;

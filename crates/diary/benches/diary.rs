@@ -226,6 +226,7 @@ fn main() {
                     d.record_hearing(
                         case,
                         RecordHearing {
+                            non_effective: false,
                             date,
                             outcome: Some("Adjourned at the request of the respondent".into()),
                             item: None,

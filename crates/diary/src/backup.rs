@@ -540,12 +540,16 @@ fn load_into(d: &Diary, lines: &[Line], progress: &Progress<'_>) -> Result<Backu
     );
     chamber_doc.set_actor(actor);
     let mut chamber: ChamberDoc = autosurgeon::hydrate(&chamber_doc)?;
+    // A series of its own: the laptop the backup came from may still issue
+    // receipts from the old one.
+    let receipt_series = crate::accounts::numbering::next_series(&chamber);
     chamber.devices.insert(
         actor_hex,
         crate::model::Device {
             label: "restored from backup".into(),
             member_id: h.member_id.clone(),
             added_at: chrono::Utc::now().to_rfc3339(),
+            receipt_series,
             ..Default::default()
         },
     );

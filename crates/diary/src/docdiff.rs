@@ -79,7 +79,18 @@ macro_rules! scalar_diff {
 
 impl DocValue for ChamberDoc {
     fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
-        scalar_diff!(doc, old, new, name, members, devices, courts, currency);
+        // Every field is named here: a field added to the document without
+        // being written back here would not compile.
+        let ChamberDoc {
+            name: _,
+            members: _,
+            devices: _,
+            tasks: _,
+            courts: _,
+            currency: _,
+            address: _,
+        } = new;
+        scalar_diff!(doc, old, new, name, members, devices, courts, currency, address);
         map_diff(doc, "tasks", &old.tasks, &new.tasks)
     }
 
@@ -90,6 +101,32 @@ impl DocValue for ChamberDoc {
 
 impl DocValue for CaseDoc {
     fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
+        // Every field is named here: a field added to the document without
+        // being written back here would not compile.
+        let CaseDoc {
+            title: _,
+            number: _,
+            cnr: _,
+            court: _,
+            bench: _,
+            case_type: _,
+            status: _,
+            status_date: _,
+            status_remark: _,
+            stage: _,
+            parties: _,
+            client_ids: _,
+            assigned: _,
+            created_at: _,
+            hearings: _,
+            tasks: _,
+            notes: _,
+            fees: _,
+            documents: _,
+            fee_terms: _,
+            time_entries: _,
+            removed_at: _,
+        } = new;
         scalar_diff!(
             doc,
             old,
@@ -108,6 +145,7 @@ impl DocValue for CaseDoc {
             client_ids,
             assigned,
             created_at,
+            fee_terms,
             removed_at
         );
         map_diff(doc, "hearings", &old.hearings, &new.hearings)?;
@@ -115,6 +153,7 @@ impl DocValue for CaseDoc {
         map_diff(doc, "notes", &old.notes, &new.notes)?;
         map_diff(doc, "fees", &old.fees, &new.fees)?;
         map_diff(doc, "documents", &old.documents, &new.documents)?;
+        map_diff(doc, "time_entries", &old.time_entries, &new.time_entries)?;
         Ok(())
     }
 

@@ -163,6 +163,19 @@ pub enum DiaryError {
     // Records (tasks, notes, fees, documents): a voided fee entry is not corrected.
     #[error("the fee of {amount} was voided ({reason}); a voided entry cannot be corrected: add a new entry instead")]
     FeeVoided { amount: String, reason: String },
+    // Accounts (see `crate::accounts`).
+    #[error("a receipt is only for a payment received; this entry is {0}")]
+    NotAPayment(String),
+    #[error("invalid duration {0:?}: give whole minutes from 1 to 1440, like 90, or hours and minutes like 1h30m")]
+    InvalidDuration(String),
+    #[error("{0}")]
+    CurrencyMismatch(String),
+    #[error("a timer is already running for case {case} (since {since}); stop it first")]
+    TimerRunning { case: String, since: String },
+    #[error("no timer is running on this laptop")]
+    NoTimer,
+    #[error("{0}")]
+    EmptyPeriod(String),
     // Long work stopped by the user (see `crate::progress`).
     #[error("cancelled: nothing was changed")]
     Cancelled,
@@ -245,6 +258,12 @@ impl DiaryError {
             BackupFolderMissing(_) => ErrorCode::BackupFolderMissing,
             DiskFull => ErrorCode::DiskFull,
             UpgradeFailed { .. } => ErrorCode::UpgradeFailed,
+            NotAPayment(_) => ErrorCode::NotAPayment,
+            InvalidDuration(_) => ErrorCode::InvalidDuration,
+            CurrencyMismatch(_) => ErrorCode::CurrencyMismatch,
+            TimerRunning { .. } => ErrorCode::TimerRunning,
+            NoTimer => ErrorCode::NoTimer,
+            EmptyPeriod(_) => ErrorCode::EmptyPeriod,
             Cancelled | CancelledAfter(_) => ErrorCode::Cancelled,
         }
     }

@@ -123,6 +123,13 @@ error_codes! {
     BackupFolderMissing => "backup_folder_missing",
     DiskFull => "disk_full",
     UpgradeFailed => "upgrade_failed",
+    // Accounts.
+    NotAPayment => "not_a_payment",
+    InvalidDuration => "invalid_duration",
+    CurrencyMismatch => "currency_mismatch",
+    TimerRunning => "timer_running",
+    NoTimer => "no_timer",
+    EmptyPeriod => "empty_period",
     // Long work stopped by the user.
     Cancelled => "cancelled",
 }

@@ -12,6 +12,7 @@
 //! shared checks in [`validate`]; one module per kind of record in [`records`].
 //! No Tauri and no network here.
 
+pub mod accounts;
 pub mod atomic_file;
 pub mod authorize;
 pub mod authorship;
@@ -36,6 +37,7 @@ pub mod listing;
 pub mod membership;
 pub mod model;
 pub mod money;
+pub mod money_words;
 pub mod order;
 pub(crate) mod parallel;
 pub mod progress;

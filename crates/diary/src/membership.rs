@@ -38,6 +38,12 @@ impl Diary {
                     name: d.member_name.trim().to_string(),
                     role: d.role.as_str().to_string(),
                 });
+                // A device listed again (its keys, when a diary becomes a
+                // chamber) keeps the receipt series it already issues from.
+                let receipt_series = match c.devices.get(&d.actor) {
+                    Some(_) => crate::accounts::numbering::series_of(c, &d.actor),
+                    None => crate::accounts::numbering::next_series(c),
+                };
                 c.devices.insert(
                     d.actor.clone(),
                     Device {
@@ -47,6 +53,7 @@ impl Diary {
                         signing_key: d.keys.signing.clone(),
                         dh_key: d.keys.dh.clone(),
                         removed_at: None,
+                        receipt_series,
                     },
                 );
                 Ok(((), format!("Added {}'s {}", d.member_name.trim(), d.label.trim())))

@@ -57,6 +57,10 @@ pub struct ChamberDoc {
     pub tasks: BTreeMap<String, Task>,
     pub courts: Vec<String>,
     pub currency: String,
+    /// The chamber's postal address (several lines), printed on receipts and bills.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -85,6 +89,13 @@ pub struct Device {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub removed_at: Option<String>,
+    /// The series of receipt and bill numbers this device issues (`A`, `B`,
+    /// …), given when the device is listed so that laptops numbering offline
+    /// at the same time never clash; empty for a device listed before
+    /// receipts existed (see `crate::accounts::numbering`).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub receipt_series: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -132,6 +143,14 @@ pub struct CaseDoc {
     pub notes: BTreeMap<String, Note>,
     pub fees: BTreeMap<String, Fee>,
     pub documents: BTreeMap<String, DocumentRef>,
+    /// How the advocate charges for this case, if set.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub fee_terms: Option<FeeTerms>,
+    /// Time spent on the case, keyed by ULID.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub time_entries: BTreeMap<String, TimeEntry>,
     /// When the case was removed (RFC 3339): only undoing its opening does
     /// this; a removed case leaves the projection but its document stays.
     #[autosurgeon(missing = "Default::default")]
@@ -160,6 +179,11 @@ pub struct Hearing {
     pub disposed: bool,
     pub attended_by: Option<String>,
     pub recorded_at: Option<String>,
+    /// Set when the advocate counts this recorded hearing as a non-effective
+    /// appearance (adjourned on the first call), charged at that rate.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub non_effective: bool,
     /// When the record was removed (RFC 3339): it leaves the projection but
     /// stays in the document, so the removal merges with concurrent edits and
     /// can be undone.
@@ -239,6 +263,11 @@ pub struct Fee {
     pub voided_at: Option<String>,
     #[autosurgeon(missing = "Default::default")]
     pub void_reason: Option<String>,
+    /// The receipt issued for a payment received, once one is: its number
+    /// stays with the payment for good, even when it is voided.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub receipt: Option<IssuedNumber>,
     /// When the entry was removed (RFC 3339): it leaves the projection but
     /// stays in the document, so the removal merges with concurrent edits and
     /// can be undone.
@@ -260,4 +289,58 @@ pub struct DocumentRef {
     /// can be undone.
     #[autosurgeon(missing = "Default::default")]
     pub removed_at: Option<String>,
+}
+
+/// How a case is charged: any mix of a fixed fee, a fee per appearance (with
+/// its own amount for a non-effective hearing) and an hourly rate, all in one
+/// currency. Amounts are minor units; `None` is "not charged that way".
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FeeTerms {
+    pub currency: String,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub fixed_minor: Option<i64>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub per_appearance_minor: Option<i64>,
+    /// For a non-effective appearance; `None`: the same as an effective one.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub non_effective_minor: Option<i64>,
+    /// Per hour of billable time.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub hourly_minor: Option<i64>,
+}
+
+/// Time a member spent on a case.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct TimeEntry {
+    /// The day the work was done (ISO).
+    pub date: String,
+    /// Whole minutes, at least one.
+    pub minutes: i64,
+    pub member_id: String,
+    /// What was done.
+    pub note: Option<String>,
+    pub billable: bool,
+    pub created_at: String,
+    /// When the record was removed (RFC 3339); see [`Hearing::removed_at`].
+    #[autosurgeon(missing = "Default::default")]
+    pub removed_at: Option<String>,
+}
+
+/// A receipt's or bill's number: the issuing device's series, the financial
+/// year (April to March, `2026-27`) and the running number in both.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct IssuedNumber {
+    pub series: String,
+    pub year: String,
+    pub seq: i64,
+    /// When it was issued (RFC 3339).
+    pub issued_at: String,
+}
+
+impl IssuedNumber {
+    /// As printed: `A-7/2026-27`.
+    pub fn label(&self) -> String {
+        format!("{}-{}/{}", self.series, self.seq, self.year)
+    }
 }

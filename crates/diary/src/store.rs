@@ -42,6 +42,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_authorship",
         include_str!("../../../migrations/diary/0007_authorship/up.sql"),
     ),
+    (
+        "0008_accounts",
+        include_str!("../../../migrations/diary/0008_accounts/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

@@ -85,6 +85,7 @@ fn every_bad_input_is_refused_with_its_own_error() {
     });
     // The next-date workflow.
     let rec = |date: NaiveDate, next: NextStep| RecordHearing {
+        non_effective: false,
         date,
         outcome: None,
         item: None,
@@ -226,6 +227,7 @@ fn recording_a_hearing_moves_the_case_to_its_next_date_and_keeps_history() {
     d.record_hearing(
         &case,
         RecordHearing {
+            non_effective: false,
             date: t,
             outcome: Some("Adjourned at the request of the respondent".into()),
             item: Some(7),
@@ -253,6 +255,7 @@ fn recording_a_hearing_moves_the_case_to_its_next_date_and_keeps_history() {
     d.record_hearing(
         &case,
         RecordHearing {
+            non_effective: false,
             date: next,
             outcome: Some("Allowed".into()),
             item: None,

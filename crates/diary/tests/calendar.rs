@@ -15,6 +15,7 @@ fn hearings_export_as_valid_all_day_events() {
     d.record_hearing(
         &case,
         nextdate_diary::RecordHearing {
+            non_effective: false,
             date: t + Duration::days(2),
             outcome: Some("Arguments heard in part".into()),
             item: Some(7),

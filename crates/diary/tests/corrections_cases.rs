@@ -39,6 +39,7 @@ fn status(to: CaseStatus, on: chrono::NaiveDate) -> StatusChange {
 /// A hearing on `date` adjourned to `next`.
 fn adjourned(date: chrono::NaiveDate, next: chrono::NaiveDate) -> RecordHearing {
     RecordHearing {
+        non_effective: false,
         date,
         outcome: Some("Adjourned".into()),
         item: None,

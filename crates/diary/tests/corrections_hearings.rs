@@ -334,6 +334,7 @@ fn a_disposed_case_keeps_its_past_correctable_but_not_its_next_dates() {
         .record_hearing(
             &case,
             RecordHearing {
+                non_effective: false,
                 date: day("10-04-2031"),
                 outcome: Some("Allowed".into()),
                 item: None,
@@ -391,6 +392,7 @@ fn disposal_marks_later_listings_removed_instead_of_dropping_them() {
     d.record_hearing(
         &case,
         RecordHearing {
+            non_effective: false,
             date: day("05-04-2031"),
             outcome: None,
             item: None,

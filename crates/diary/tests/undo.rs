@@ -67,6 +67,7 @@ fn undo_walks_back_one_action_at_a_time_and_survives_reopening() {
     d.record_hearing(
         &case_id,
         RecordHearing {
+            non_effective: false,
             date: next,
             outcome: Some("Arguments heard in part".into()),
             item: None,
@@ -139,6 +140,7 @@ fn an_undone_case_takes_no_further_changes() {
         .record_hearing(
             &case_id,
             RecordHearing {
+                non_effective: false,
                 date: day,
                 outcome: Some("Heard".into()),
                 item: None,

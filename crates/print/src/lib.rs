@@ -9,11 +9,14 @@
 //! and other Indian scripts print the same on every machine. The data comes
 //! from the diary's projection only (`nextdate_diary::listing`).
 //!
-//! The same machinery prints the recovery sheet ([`recovery_sheet`]).
+//! The same machinery prints the recovery sheet ([`recovery_sheet`]) and fee
+//! receipts ([`receipt`]): one page with the amount in words and in figures,
+//! marked CANCELLED when the payment was voided.
 
 pub mod error;
 mod fonts;
 pub mod parties;
+pub mod receipt;
 pub mod recovery_sheet;
 mod world;
 

@@ -111,6 +111,27 @@ export const commands = {
 	 *  `confirm` must be the diary's name, exactly.
 	 */
 	deleteEverything: (confirm: string) => typedError<string, AppError>(__TAURI_INVOKE("delete_everything", { confirm })),
+	/**  A case's account: terms, appearances, time, charged, received, due. */
+	caseAccount: (caseId: string) => typedError<CaseAccount_Serialize, AppError>(__TAURI_INVOKE("case_account", { caseId })),
+	/**  Sets a case's fee terms, or clears them (`terms` left out). */
+	setFeeTerms: (caseId: string, terms: TermsForm_Deserialize | null) => typedError<Corrected, AppError>(__TAURI_INVOKE("set_fee_terms", { caseId, terms })),
+	/**  Time entries of one case, or of every case. */
+	timeEntries: (caseId: string | null) => typedError<TimeRow_Serialize[], AppError>(__TAURI_INVOKE("time_entries", { caseId })),
+	addTime: (caseId: string, input: TimeInput_Deserialize) => typedError<string, AppError>(__TAURI_INVOKE("add_time", { caseId, input })),
+	editTime: (caseId: string, entryId: string, input: TimeEditInput_Deserialize) => typedError<Corrected, AppError>(__TAURI_INVOKE("edit_time", { caseId, entryId, input })),
+	removeTime: (caseId: string, entryId: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("remove_time", { caseId, entryId })),
+	/**  The timer running on this laptop, if one is. */
+	runningTimer: () => typedError<RunningTimer_Serialize | null, AppError>(__TAURI_INVOKE("running_timer")),
+	startTimer: (caseId: string, note: string | null) => typedError<RunningTimer_Serialize, AppError>(__TAURI_INVOKE("start_timer", { caseId, note })),
+	stopTimer: (billable: boolean) => typedError<TimerStopped, AppError>(__TAURI_INVOKE("stop_timer", { billable })),
+	discardTimer: () => typedError<RunningTimer_Serialize, AppError>(__TAURI_INVOKE("discard_timer")),
+	/**  The receipt for a payment (numbered the first time), with its preview. */
+	receiptPreview: (feeId: string) => typedError<ReceiptView_Serialize, AppError>(__TAURI_INVOKE("receipt_preview", { feeId })),
+	/**
+	 *  Saves the receipt for a payment as a PDF at `path` (the save dialog asked
+	 *  before replacing a file).
+	 */
+	saveReceipt: (feeId: string, path: string) => typedError<string, AppError>(__TAURI_INVOKE("save_receipt", { feeId, path })),
 	/**  The chamber's members, for "whose list". */
 	members: () => typedError<MemberRow[], AppError>(__TAURI_INVOKE("members")),
 	/**
@@ -387,6 +408,75 @@ export type Board_Deserialize = {
 export type Board_Serialize = {
 	date: string,
 	courts: CourtGroup_Serialize[],
+};
+
+/**
+ *  One case's account, in the currency of its terms (or the chamber's).
+ *  Fee entries in any other currency are not added in (terms in another
+ *  currency than the fees are refused when set).
+ */
+export type CaseAccount = CaseAccount_Serialize | CaseAccount_Deserialize;
+
+/**
+ *  One case's account, in the currency of its terms (or the chamber's).
+ *  Fee entries in any other currency are not added in (terms in another
+ *  currency than the fees are refused when set).
+ */
+export type CaseAccount_Deserialize = {
+	case_id: string,
+	currency: string,
+	terms?: FeeTerms_Deserialize | null,
+	/**  Recorded hearings, all of them. */
+	appearances: number | null,
+	/**  Of which counted as non-effective. */
+	non_effective: number | null,
+	billable_minutes: number | null,
+	unbillable_minutes: number | null,
+	fixed_minor: number | null,
+	/**  Appearances at the per-appearance rates. */
+	appearance_fees_minor: number | null,
+	/**  Billable time at the hourly rate (to the nearest paisa). */
+	time_fees_minor: number | null,
+	/**  Fees agreed as entries (beside the terms). */
+	agreed_minor: number | null,
+	/**  Expenses to recover from the client. */
+	expense_minor: number | null,
+	/**  Everything charged: fixed + appearances + time + agreed + expenses. */
+	charged_minor: number | null,
+	received_minor: number | null,
+	/**  Charged less received; negative when the client paid in advance. */
+	due_minor: number | null,
+};
+
+/**
+ *  One case's account, in the currency of its terms (or the chamber's).
+ *  Fee entries in any other currency are not added in (terms in another
+ *  currency than the fees are refused when set).
+ */
+export type CaseAccount_Serialize = {
+	case_id: string,
+	currency: string,
+	terms: FeeTerms_Serialize | null,
+	/**  Recorded hearings, all of them. */
+	appearances: number | null,
+	/**  Of which counted as non-effective. */
+	non_effective: number | null,
+	billable_minutes: number | null,
+	unbillable_minutes: number | null,
+	fixed_minor: number | null,
+	/**  Appearances at the per-appearance rates. */
+	appearance_fees_minor: number | null,
+	/**  Billable time at the hourly rate (to the nearest paisa). */
+	time_fees_minor: number | null,
+	/**  Fees agreed as entries (beside the terms). */
+	agreed_minor: number | null,
+	/**  Expenses to recover from the client. */
+	expense_minor: number | null,
+	/**  Everything charged: fixed + appearances + time + agreed + expenses. */
+	charged_minor: number | null,
+	received_minor: number | null,
+	/**  Charged less received; negative when the client paid in advance. */
+	due_minor: number | null,
 };
 
 /**  Everything a case page shows, read from the projection. */
@@ -688,7 +778,7 @@ export type Erased = {
 };
 
 /**  A stable, machine-readable error code (`snake_case` on the wire). */
-export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided" | "malformed_backup_identity" | "wrong_backup_identity" | "backup_needs_identity" | "backup_needs_passphrase" | "no_backup_folder" | "no_backup_key" | "backup_folder_missing" | "disk_full" | "upgrade_failed" | "cancelled";
+export type ErrorCode = "no_diary" | "already_exists" | "not_a_diary" | "damaged_key_file" | "damaged_database" | "missing_database" | "wrong_passphrase" | "wrong_recovery_key" | "malformed_recovery_key" | "passphrase_required" | "keyring_entry_missing" | "keyring_unavailable" | "weak_passphrase" | "no_passphrase" | "passphrases_differ" | "newer_schema" | "locked" | "confirmation_mismatch" | "invalid_date" | "invalid_amount" | "invalid_currency" | "invalid_email" | "invalid_time" | "empty_field" | "out_of_range" | "unknown_value" | "unknown_id" | "duplicate_id" | "duplicate_case_number" | "next_date_not_after" | "next_date_required" | "not_pending" | "already_done" | "too_large" | "ambiguous_member" | "bad_party" | "bad_path" | "folder_not_empty" | "bad_backup" | "bad_chamber_id" | "import_refused" | "nothing_to_import" | "nothing_to_change" | "already_removed" | "wrong_case" | "bad_status_change" | "client_in_use" | "already_listed" | "already_voided" | "nothing_to_undo" | "already_erased" | "erasure_not_confirmed" | "not_allowed" | "unattributed_changes" | "database" | "document" | "io" | "output_failed" | "notification_failed" | "relay_unreachable" | "invite_refused" | "device_refused" | "chamber_exists" | "relay_refused" | "relay_protocol" | "sync_not_configured" | "sync_already_configured" | "bad_invite" | "invite_expired" | "bad_relay_url" | "impostor_relay" | "not_admin" | "chamber_before_roles" | "device_removed" | "key_withheld" | "change_too_large" | "sync_state_damaged" | "fee_voided" | "malformed_backup_identity" | "wrong_backup_identity" | "backup_needs_identity" | "backup_needs_passphrase" | "no_backup_folder" | "no_backup_key" | "backup_folder_missing" | "disk_full" | "upgrade_failed" | "not_a_payment" | "invalid_duration" | "currency_mismatch" | "timer_running" | "no_timer" | "empty_period" | "cancelled";
 
 /**  How much an export wrote, and where. */
 export type ExportReport = {
@@ -786,6 +876,8 @@ export type FeeRow_Deserialize = {
 	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
 	voided_at?: string | null,
 	void_reason?: string | null,
+	/**  The receipt's number (`A-7/2026-27`) once one was issued for this payment. */
+	receipt_number?: string | null,
 };
 
 export type FeeRow_Serialize = {
@@ -800,6 +892,45 @@ export type FeeRow_Serialize = {
 	/**  When the entry was voided (RFC 3339); a voided entry counts in no balance. */
 	voided_at: string | null,
 	void_reason: string | null,
+	/**  The receipt's number (`A-7/2026-27`) once one was issued for this payment. */
+	receipt_number: string | null,
+};
+
+/**
+ *  How a case is charged: any mix of a fixed fee, a fee per appearance (with
+ *  its own amount for a non-effective hearing) and an hourly rate, all in one
+ *  currency. Amounts are minor units; `None` is "not charged that way".
+ */
+export type FeeTerms = FeeTerms_Serialize | FeeTerms_Deserialize;
+
+/**
+ *  How a case is charged: any mix of a fixed fee, a fee per appearance (with
+ *  its own amount for a non-effective hearing) and an hourly rate, all in one
+ *  currency. Amounts are minor units; `None` is "not charged that way".
+ */
+export type FeeTerms_Deserialize = {
+	currency: string,
+	fixed_minor?: number | null,
+	per_appearance_minor?: number | null,
+	/**  For a non-effective appearance; `None`: the same as an effective one. */
+	non_effective_minor?: number | null,
+	/**  Per hour of billable time. */
+	hourly_minor?: number | null,
+};
+
+/**
+ *  How a case is charged: any mix of a fixed fee, a fee per appearance (with
+ *  its own amount for a non-effective hearing) and an hourly rate, all in one
+ *  currency. Amounts are minor units; `None` is "not charged that way".
+ */
+export type FeeTerms_Serialize = {
+	currency: string,
+	fixed_minor: number | null,
+	per_appearance_minor: number | null,
+	/**  For a non-effective appearance; `None`: the same as an effective one. */
+	non_effective_minor: number | null,
+	/**  Per hour of billable time. */
+	hourly_minor: number | null,
 };
 
 /**
@@ -897,6 +1028,8 @@ export type HearingEditInput_Deserialize = {
 	outcome?: string | null,
 	/**  The next date, as typed; blank clears it. */
 	next_date?: string | null,
+	/**  Counted as a non-effective appearance (accounts). */
+	non_effective: boolean,
 };
 
 /**
@@ -912,6 +1045,8 @@ export type HearingEditInput_Serialize = {
 	outcome: string | null,
 	/**  The next date, as typed; blank clears it. */
 	next_date: string | null,
+	/**  Counted as a non-effective appearance (accounts). */
+	non_effective: boolean,
 };
 
 export type HearingInput = HearingInput_Serialize | HearingInput_Deserialize;
@@ -925,6 +1060,8 @@ export type HearingInput_Deserialize = {
 	next_date?: string | null,
 	purpose?: string | null,
 	disposed: boolean,
+	/**  Count it as a non-effective appearance (adjourned on the first call). */
+	non_effective: boolean,
 };
 
 export type HearingInput_Serialize = {
@@ -936,6 +1073,8 @@ export type HearingInput_Serialize = {
 	next_date: string | null,
 	purpose: string | null,
 	disposed: boolean,
+	/**  Count it as a non-effective appearance (adjourned on the first call). */
+	non_effective: boolean,
 };
 
 export type HearingRow = HearingRow_Serialize | HearingRow_Deserialize;
@@ -948,6 +1087,10 @@ export type HearingRow_Deserialize = {
 	outcome?: string | null,
 	next_date?: string | null,
 	disposed: boolean,
+	/**  Whether the hearing was recorded (so counts as an appearance). */
+	recorded: boolean,
+	/**  Counted as a non-effective appearance in the accounts. */
+	non_effective: boolean,
 };
 
 export type HearingRow_Serialize = {
@@ -958,6 +1101,10 @@ export type HearingRow_Serialize = {
 	outcome: string | null,
 	next_date: string | null,
 	disposed: boolean,
+	/**  Whether the hearing was recorded (so counts as an appearance). */
+	recorded: boolean,
+	/**  Counted as a non-effective appearance in the accounts. */
+	non_effective: boolean,
 };
 
 export type HistoryEntry = {
@@ -1087,6 +1234,102 @@ export type PrintRequest_Serialize = {
 	include_tasks: boolean,
 };
 
+/**  A receipt for one payment received, ready to print. */
+export type Receipt = Receipt_Serialize | Receipt_Deserialize;
+
+/**  A receipt and its page as an image. */
+export type ReceiptView = ReceiptView_Serialize | ReceiptView_Deserialize;
+
+/**  A receipt and its page as an image. */
+export type ReceiptView_Deserialize = {
+	receipt: Receipt_Deserialize,
+	/**  The page as a PNG data URL. */
+	preview: string,
+};
+
+/**  A receipt and its page as an image. */
+export type ReceiptView_Serialize = {
+	receipt: Receipt_Serialize,
+	/**  The page as a PNG data URL. */
+	preview: string,
+};
+
+/**  A receipt for one payment received, ready to print. */
+export type Receipt_Deserialize = {
+	/**
+	 *  The receipt number, e.g. `A-7/2026-27`: this laptop's series, its
+	 *  running number in the financial year, and the year (April to March).
+	 */
+	number: string,
+	/**  The financial year, `2026-27`. */
+	financial_year: string,
+	/**  The payment's date (ISO `YYYY-MM-DD`): the receipt's date. */
+	date: string,
+	chamber_name: string,
+	/**  The chamber's postal address (several lines), if set. */
+	chamber_address?: string | null,
+	/**  Whose signature the receipt carries: the diary's advocate. */
+	advocate: string,
+	/**
+	 *  Who paid: the case's clients' names, joined with ", " (empty when the
+	 *  case has no client).
+	 */
+	received_from: string,
+	case_number: string,
+	case_title: string,
+	court: string,
+	amount_minor: number | null,
+	/**  ISO 4217, e.g. `INR`. */
+	currency: string,
+	/**  The payment mode as stored (`cash`, `UPI`, `cheque`, `bank transfer`, `card`). */
+	mode?: string | null,
+	/**  The payment's reference or remark (cheque number, UPI reference). */
+	reference?: string | null,
+	/**
+	 *  Set when the payment was voided: the reason. The receipt then prints
+	 *  as cancelled; its number is never given to another payment.
+	 */
+	cancelled?: string | null,
+};
+
+/**  A receipt for one payment received, ready to print. */
+export type Receipt_Serialize = {
+	/**
+	 *  The receipt number, e.g. `A-7/2026-27`: this laptop's series, its
+	 *  running number in the financial year, and the year (April to March).
+	 */
+	number: string,
+	/**  The financial year, `2026-27`. */
+	financial_year: string,
+	/**  The payment's date (ISO `YYYY-MM-DD`): the receipt's date. */
+	date: string,
+	chamber_name: string,
+	/**  The chamber's postal address (several lines), if set. */
+	chamber_address: string | null,
+	/**  Whose signature the receipt carries: the diary's advocate. */
+	advocate: string,
+	/**
+	 *  Who paid: the case's clients' names, joined with ", " (empty when the
+	 *  case has no client).
+	 */
+	received_from: string,
+	case_number: string,
+	case_title: string,
+	court: string,
+	amount_minor: number | null,
+	/**  ISO 4217, e.g. `INR`. */
+	currency: string,
+	/**  The payment mode as stored (`cash`, `UPI`, `cheque`, `bank transfer`, `card`). */
+	mode: string | null,
+	/**  The payment's reference or remark (cheque number, UPI reference). */
+	reference: string | null,
+	/**
+	 *  Set when the payment was voided: the reason. The receipt then prints
+	 *  as cancelled; its number is never given to another payment.
+	 */
+	cancelled: string | null,
+};
+
 /**  A diary's recovery secrets, shown once, and the sheet's preview. */
 export type RecoverySheetView = {
 	recovery_key: string,
@@ -1142,6 +1385,31 @@ export type RestoreReport_Serialize = {
 
 /**  A member's role in the chamber, from most to least trusted. */
 export type Role = "owner" | "admin" | "advocate" | "clerk" | "accounts" | "viewer";
+
+/**  The timer running on this laptop. */
+export type RunningTimer = RunningTimer_Serialize | RunningTimer_Deserialize;
+
+/**  The timer running on this laptop. */
+export type RunningTimer_Deserialize = {
+	case_id: string,
+	case_number: string,
+	case_title: string,
+	member_id: string,
+	/**  When it started (RFC 3339 with the local offset). */
+	started_at: string,
+	note?: string | null,
+};
+
+/**  The timer running on this laptop. */
+export type RunningTimer_Serialize = {
+	case_id: string,
+	case_number: string,
+	case_title: string,
+	member_id: string,
+	/**  When it started (RFC 3339 with the local offset). */
+	started_at: string,
+	note: string | null,
+};
 
 /**  A list saved as PDF. */
 export type SavedList = {
@@ -1370,6 +1638,114 @@ export type TaskRow_Serialize = {
 	/**  The assignee in words: the member's name, or the text as typed. */
 	assignee_name: string | null,
 	done: boolean,
+};
+
+/**  Fee terms as the form has them: amounts as typed, blank for "not charged that way". */
+export type TermsForm = TermsForm_Serialize | TermsForm_Deserialize;
+
+/**  Fee terms as the form has them: amounts as typed, blank for "not charged that way". */
+export type TermsForm_Deserialize = {
+	currency?: string | null,
+	fixed?: string | null,
+	per_appearance?: string | null,
+	non_effective?: string | null,
+	hourly?: string | null,
+};
+
+/**  Fee terms as the form has them: amounts as typed, blank for "not charged that way". */
+export type TermsForm_Serialize = {
+	currency: string | null,
+	fixed: string | null,
+	per_appearance: string | null,
+	non_effective: string | null,
+	hourly: string | null,
+};
+
+/**  A time entry as the correction dialog has it: every field as it should read. */
+export type TimeEditInput = TimeEditInput_Serialize | TimeEditInput_Deserialize;
+
+/**  A time entry as the correction dialog has it: every field as it should read. */
+export type TimeEditInput_Deserialize = {
+	date: string,
+	duration: string,
+	/**  Blank clears the note. */
+	note?: string | null,
+	billable: boolean,
+};
+
+/**  A time entry as the correction dialog has it: every field as it should read. */
+export type TimeEditInput_Serialize = {
+	date: string,
+	duration: string,
+	/**  Blank clears the note. */
+	note: string | null,
+	billable: boolean,
+};
+
+/**  Time spent, as the form has it. */
+export type TimeInput = TimeInput_Serialize | TimeInput_Deserialize;
+
+/**  Time spent, as the form has it. */
+export type TimeInput_Deserialize = {
+	/**  The day, as typed (blank: today). */
+	date?: string | null,
+	/**  `90`, `1h30m`, `1:30`. */
+	duration: string,
+	/**  A member's id (blank: you). */
+	member_id?: string | null,
+	note?: string | null,
+	billable: boolean,
+};
+
+/**  Time spent, as the form has it. */
+export type TimeInput_Serialize = {
+	/**  The day, as typed (blank: today). */
+	date: string | null,
+	/**  `90`, `1h30m`, `1:30`. */
+	duration: string,
+	/**  A member's id (blank: you). */
+	member_id: string | null,
+	note: string | null,
+	billable: boolean,
+};
+
+/**  One time entry as lists show it. */
+export type TimeRow = TimeRow_Serialize | TimeRow_Deserialize;
+
+/**  One time entry as lists show it. */
+export type TimeRow_Deserialize = {
+	id: string,
+	case_id: string,
+	case_number: string,
+	date: string,
+	minutes: number | null,
+	member_id: string,
+	/**  The member's name (empty when the chamber no longer lists them). */
+	member: string,
+	note?: string | null,
+	billable: boolean,
+};
+
+/**  One time entry as lists show it. */
+export type TimeRow_Serialize = {
+	id: string,
+	case_id: string,
+	case_number: string,
+	date: string,
+	minutes: number | null,
+	member_id: string,
+	/**  The member's name (empty when the chamber no longer lists them). */
+	member: string,
+	note: string | null,
+	billable: boolean,
+};
+
+/**  What stopping the timer recorded. */
+export type TimerStopped = {
+	case_id: string,
+	/**  The time entry written. */
+	entry_id: string,
+	minutes: number | null,
 };
 
 /**  A change `nextdate verify` could not attribute to a listed laptop. */

@@ -3,6 +3,7 @@
 //! CLI's public spelling (scripts and tests rely on them). The commands that
 //! add and correct records are in `records.rs`.
 
+mod accounts;
 mod records;
 
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use nextdate_print::Paper;
 
+pub use accounts::*;
 pub use records::*;
 
 #[derive(Parser)]
@@ -92,6 +94,14 @@ pub enum Command {
     Fee(FeeCmd),
     /// Fee entries and balance (of one case, or all).
     Fees { case_id: Option<String> },
+    /// A case's fee terms and its account (earned against received); with options, set the terms.
+    Terms(TermsArgs),
+    /// Time spent on cases, and the timer.
+    #[command(subcommand)]
+    Time(TimeCmd),
+    /// Print the receipt for a payment received (numbered on first print; a voided payment's
+    /// receipt prints as cancelled).
+    Receipt(ReceiptArgs),
     /// Notes.
     #[command(subcommand)]
     Note(NoteCmd),

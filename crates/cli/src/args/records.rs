@@ -184,6 +184,9 @@ pub enum HearingCmd {
         outcome: Option<String>,
         #[arg(long)]
         item: Option<i64>,
+        /// Count it as a non-effective appearance (adjourned on the first call) in the accounts.
+        #[arg(long)]
+        non_effective: bool,
     },
     /// Correct a hearing: its date, item, purpose, outcome or next date ('' clears a field).
     Edit {
@@ -200,6 +203,9 @@ pub enum HearingCmd {
         /// The next date ('' clears it); the case's listing moves with it.
         #[arg(long)]
         next_date: Option<String>,
+        /// Count it as a non-effective appearance (true) or an effective one (false).
+        #[arg(long, value_name = "true|false")]
+        non_effective: Option<bool>,
     },
     /// Remove a hearing entered by mistake (it stays in the case's history).
     Remove { hearing_id: String },

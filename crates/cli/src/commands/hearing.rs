@@ -18,6 +18,7 @@ pub fn run(diary: &mut Diary, cmd: HearingCmd, out: &Out) -> Result<(), DiaryErr
             disposed,
             outcome,
             item,
+            non_effective,
         } => {
             let date = date_arg(&date)?;
             let next = if disposed {
@@ -29,6 +30,7 @@ pub fn run(diary: &mut Diary, cmd: HearingCmd, out: &Out) -> Result<(), DiaryErr
             let id = diary.record_hearing(
                 &case_id,
                 RecordHearing {
+                    non_effective,
                     date,
                     outcome,
                     item,
@@ -45,6 +47,7 @@ pub fn run(diary: &mut Diary, cmd: HearingCmd, out: &Out) -> Result<(), DiaryErr
             purpose,
             outcome,
             next_date,
+            non_effective,
         } => {
             let edit = HearingEdit {
                 date: opt_date_arg(date.as_deref())?,
@@ -53,6 +56,7 @@ pub fn run(diary: &mut Diary, cmd: HearingCmd, out: &Out) -> Result<(), DiaryErr
                 purpose: purpose.map(Some),
                 outcome: outcome.map(Some),
                 next_date: next_date.as_deref().map(date_or_clear).transpose()?,
+                non_effective,
             };
             let case_id = diary.case_of(ChildKind::Hearing, &hearing_id)?;
             out.hearing_change(&diary.edit_hearing(&case_id, &hearing_id, edit)?);

@@ -3,6 +3,7 @@
 //! `nextdate-sync`, `nextdate-print`, `nextdate-remind`) and prints the outcome
 //! through [`crate::output::Out`]. No logic of the diary's own lives here.
 
+pub mod accounts;
 pub mod backup;
 pub mod board;
 pub mod case;

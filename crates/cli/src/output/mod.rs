@@ -9,6 +9,7 @@
 //! backups ([`keys_backups`]) and chamber
 //! sync ([`sync`]).
 
+mod accounts;
 mod case_client;
 mod data;
 mod hearing;

@@ -94,7 +94,7 @@ fn classify(kind: DocKind, created: bool, fresh: bool, props: &[&str], deleted: 
         (DocKind::Case, "hearings") => Some(Record::Hearing),
         (DocKind::Case, "tasks") => Some(Record::CaseTask),
         (DocKind::Case, "notes") => Some(Record::Note),
-        (DocKind::Case, "fees") => Some(Record::Fee),
+        (DocKind::Case, "fees" | "fee_terms" | "time_entries") => Some(Record::Fee),
         (DocKind::Case, "documents") => Some(Record::Document),
         (DocKind::Chamber, "tasks") => Some(Record::ChamberTask),
         (DocKind::Chamber, "members" | "devices") => return Some(Action::new(Record::Membership, Op::Edit)),

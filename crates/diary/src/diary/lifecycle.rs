@@ -119,6 +119,7 @@ impl Diary {
                         label: "this laptop".into(),
                         member_id: d.member_id.clone(),
                         added_at: now.clone(),
+                        receipt_series: "A".into(),
                         ..Default::default()
                     },
                 );

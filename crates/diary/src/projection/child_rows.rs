@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Transaction};
 
 use crate::error::Result;
-use crate::model::{DocumentRef, Fee, Hearing, Note, Task};
+use crate::model::{DocumentRef, Fee, Hearing, Note, Task, TimeEntry};
 
 /// A row of a case's child table (hearings, tasks, notes, fees, documents).
 pub(super) trait ChildRow: PartialEq {
@@ -70,8 +70,9 @@ impl ChildRow for Hearing {
         let h = self;
         tx.prepare_cached(
             "INSERT OR REPLACE INTO hearings
-               (id, case_id, date, item, purpose, outcome, next_date, disposed, attended_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+               (id, case_id, date, item, purpose, outcome, next_date, disposed, attended_by, recorded_at,
+                non_effective)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             id,
@@ -83,7 +84,8 @@ impl ChildRow for Hearing {
             h.next_date,
             h.disposed,
             h.attended_by,
-            h.recorded_at
+            h.recorded_at,
+            h.non_effective
         ])?;
         Ok(())
     }
@@ -156,8 +158,9 @@ impl ChildRow for Fee {
         let f = self;
         tx.prepare_cached(
             "INSERT OR REPLACE INTO fees
-               (id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+               (id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason,
+                receipt_series, receipt_year, receipt_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             id,
@@ -169,7 +172,10 @@ impl ChildRow for Fee {
             f.mode,
             f.remark,
             f.voided_at,
-            f.void_reason
+            f.void_reason,
+            f.receipt.as_ref().map(|r| &r.series),
+            f.receipt.as_ref().map(|r| &r.year),
+            f.receipt.as_ref().map(|r| r.seq)
         ])?;
         Ok(())
     }
@@ -201,6 +207,43 @@ impl ChildRow for DocumentRef {
             d.blob_id,
             d.client_visible,
             d.added_at
+        ])?;
+        Ok(())
+    }
+}
+
+impl ChildRow for TimeEntry {
+    const KIND: &'static str = "time";
+    fn removed_at(&self) -> Option<&str> {
+        self.removed_at.as_deref()
+    }
+    fn label(&self) -> String {
+        format!(
+            "{} min on {}{}",
+            self.minutes,
+            crate::dates::iso_to_dmy(&self.date),
+            self.note
+                .as_deref()
+                .map(|n| format!(" \u{201c}{}\u{201d}", short(n)))
+                .unwrap_or_default()
+        )
+    }
+    const TABLE: &'static str = "time_entries";
+    fn insert(&self, tx: &Transaction, case_id: &str, id: &str) -> Result<()> {
+        let t = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO time_entries (id, case_id, date, minutes, member_id, note, billable, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            id,
+            case_id,
+            t.date,
+            t.minutes,
+            t.member_id,
+            t.note,
+            t.billable,
+            t.created_at
         ])?;
         Ok(())
     }

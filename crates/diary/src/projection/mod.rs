@@ -29,6 +29,8 @@ pub const TABLES: &[&str] = &[
     "notes",
     "fees",
     "documents",
+    "fee_terms",
+    "time_entries",
     "removed_records",
     "history",
     "search_fts",
@@ -181,6 +183,26 @@ fn members(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
+fn fee_terms(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    tx.prepare_cached("DELETE FROM fee_terms WHERE case_id = ?1")?
+        .execute([id])?;
+    if let Some(t) = &c.fee_terms {
+        tx.prepare_cached(
+            "INSERT INTO fee_terms (case_id, currency, fixed_minor, per_appearance_minor, non_effective_minor, hourly_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            id,
+            t.currency,
+            t.fixed_minor,
+            t.per_appearance_minor,
+            t.non_effective_minor,
+            t.hourly_minor
+        ])?;
+    }
+    Ok(())
+}
+
 /// The searchable text of a case.
 fn case_search_text(c: &CaseDoc) -> String {
     let mut body = vec![c.title.clone(), c.number.clone(), c.court.clone()];
@@ -217,6 +239,8 @@ fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<(
         "notes",
         "fees",
         "documents",
+        "fee_terms",
+        "time_entries",
     ] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE case_id = ?1"))?
             .execute([id])?;
@@ -242,6 +266,8 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     children(tx, id, None, &c.notes)?;
     children(tx, id, None, &c.fees)?;
     children(tx, id, None, &c.documents)?;
+    children(tx, id, None, &c.time_entries)?;
+    fee_terms(tx, id, c)?;
     fts_replace(tx, rowid * 2, DocKind::Case, id, &case_search_text(c))
 }
 
@@ -265,6 +291,10 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     children(tx, id, Some(&old.notes), &new.notes)?;
     children(tx, id, Some(&old.fees), &new.fees)?;
     children(tx, id, Some(&old.documents), &new.documents)?;
+    children(tx, id, Some(&old.time_entries), &new.time_entries)?;
+    if old.fee_terms != new.fee_terms {
+        fee_terms(tx, id, new)?;
+    }
     let text = case_search_text(new);
     if case_search_text(old) != text {
         fts_replace(tx, rowid * 2, DocKind::Case, id, &text)?;

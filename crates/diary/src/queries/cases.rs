@@ -45,6 +45,10 @@ pub struct HearingRow {
     pub outcome: Option<String>,
     pub next_date: Option<String>,
     pub disposed: bool,
+    /// Whether the hearing was recorded (so counts as an appearance).
+    pub recorded: bool,
+    /// Counted as a non-effective appearance in the accounts.
+    pub non_effective: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -269,7 +273,8 @@ impl Diary {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let hearings = c
             .prepare_cached(
-                "SELECT id, date, item, purpose, outcome, next_date, disposed FROM hearings WHERE case_id = ?1 ORDER BY date, id",
+                "SELECT id, date, item, purpose, outcome, next_date, disposed, recorded_at IS NOT NULL, non_effective
+                 FROM hearings WHERE case_id = ?1 ORDER BY date, id",
             )?
             .query_map([id], |r| {
                 Ok(HearingRow {
@@ -280,6 +285,8 @@ impl Diary {
                     outcome: r.get(4)?,
                     next_date: r.get(5)?,
                     disposed: r.get(6)?,
+                    recorded: r.get(7)?,
+                    non_effective: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -347,7 +354,7 @@ impl Diary {
         Ok(AttachedDocument { row, bytes })
     }
 
-    pub(super) fn require_case(&self, id: &str) -> Result<()> {
+    pub(crate) fn require_case(&self, id: &str) -> Result<()> {
         require(&self.conn, "cases", "case", id)
     }
 }

@@ -38,6 +38,8 @@ pub struct FeeRow {
     /// When the entry was voided (RFC 3339); a voided entry counts in no balance.
     pub voided_at: Option<String>,
     pub void_reason: Option<String>,
+    /// The receipt's number (`A-7/2026-27`) once one was issued for this payment.
+    pub receipt_number: Option<String>,
 }
 
 impl Diary {
@@ -88,7 +90,9 @@ impl Diary {
             self.require_case(id)?;
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason FROM fees
+            "SELECT id, case_id, kind, amount_minor, currency, date, mode, remark, voided_at, void_reason,
+                    CASE WHEN receipt_seq IS NOT NULL THEN receipt_series || '-' || receipt_seq || '/' || receipt_year END
+             FROM fees
              WHERE ?1 IS NULL OR case_id = ?1 ORDER BY date, id",
         )?;
         let rows = stmt.query_map([case_id], |r| {
@@ -103,6 +107,7 @@ impl Diary {
                 remark: r.get(7)?,
                 voided_at: r.get(8)?,
                 void_reason: r.get(9)?,
+                receipt_number: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

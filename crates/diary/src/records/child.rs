@@ -16,6 +16,8 @@ pub enum ChildKind {
     Note,
     Fee,
     Document,
+    /// A time entry.
+    Time,
 }
 
 impl ChildKind {
@@ -27,6 +29,7 @@ impl ChildKind {
             ChildKind::Note => "note",
             ChildKind::Fee => "fee",
             ChildKind::Document => "document",
+            ChildKind::Time => "time",
         }
     }
 
@@ -37,6 +40,7 @@ impl ChildKind {
             ChildKind::Note => "notes",
             ChildKind::Fee => "fees",
             ChildKind::Document => "documents",
+            ChildKind::Time => "time_entries",
         }
     }
 }

@@ -41,6 +41,10 @@ pub struct RecordHearing {
     pub item: Option<i64>,
     pub next: NextStep,
     pub attended_by: Option<String>,
+    /// Count this hearing as a non-effective appearance (adjourned on the
+    /// first call), charged at the case's non-effective rate.
+    #[serde(default)]
+    pub non_effective: bool,
 }
 
 /// What a correction, removal or listing of a hearing did, for the shells to show.
@@ -129,7 +133,12 @@ impl WriteTxn<'_> {
                 h.attended_by = attended_by;
             }
             h.recorded_at = Some(now.clone());
-            let shown = iso_to_dmy(&date);
+            h.non_effective = r.non_effective;
+            let shown = if r.non_effective {
+                format!("{} (non-effective)", iso_to_dmy(&date))
+            } else {
+                iso_to_dmy(&date)
+            };
             let msg = match next {
                 Some((next_date, purpose)) => {
                     h.disposed = false;

@@ -26,6 +26,9 @@ pub struct HearingEdit {
     pub purpose: Option<Option<String>>,
     pub outcome: Option<Option<String>>,
     pub next_date: Option<Option<NaiveDate>>,
+    /// Count the hearing as a non-effective appearance, or not (accounts).
+    #[serde(default)]
+    pub non_effective: Option<bool>,
 }
 
 impl HearingEdit {
@@ -36,6 +39,7 @@ impl HearingEdit {
             && self.purpose.is_none()
             && self.outcome.is_none()
             && self.next_date.is_none()
+            && self.non_effective.is_none()
     }
 }
 
@@ -60,6 +64,15 @@ fn live_hearing<'c>(c: &'c CaseDoc, id: &str) -> Result<&'c Hearing> {
             kind: "hearing",
             id: id.into(),
         })
+}
+
+/// How a hearing counts in the accounts, in words.
+fn appearance(h: &Hearing) -> &'static str {
+    if h.non_effective {
+        "non-effective"
+    } else {
+        "effective"
+    }
 }
 
 fn field(name: &str, from: Option<String>, to: Option<String>) -> Option<FieldChange> {
@@ -172,6 +185,9 @@ impl WriteTxn<'_> {
                 if let Some(o) = outcome {
                     h.outcome = o;
                 }
+                if let Some(n) = e.non_effective {
+                    h.non_effective = n;
+                }
             }
             for (id, _) in &followers {
                 if let Some(x) = c.hearings.get_mut(id) {
@@ -191,6 +207,11 @@ impl WriteTxn<'_> {
                 field("purpose", old.purpose.clone(), new.purpose.clone()),
                 field("outcome", old.outcome.clone(), new.outcome.clone()),
                 field("next_date", old.next_date.clone(), new.next_date.clone()),
+                field(
+                    "appearance",
+                    Some(appearance(&old).to_string()),
+                    Some(appearance(&new).to_string()),
+                ),
             ]
             .into_iter()
             .flatten()

@@ -21,6 +21,7 @@ pub fn iso(s: &str) -> String {
 
 pub fn adjourn(on: &str, next: &str, purpose: Option<&str>) -> RecordHearing {
     RecordHearing {
+        non_effective: false,
         date: day(on),
         outcome: None,
         item: None,

@@ -301,6 +301,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                 .record_hearing(
                     &pick(cases, case),
                     RecordHearing {
+                        non_effective: false,
                         date: t + Duration::days(day),
                         outcome,
                         item: None,
@@ -381,6 +382,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                             .record_hearing(
                                 &case,
                                 RecordHearing {
+                                    non_effective: false,
                                     date: listed,
                                     outcome: None,
                                     item: None,
@@ -416,6 +418,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                         purpose,
                         outcome,
                         next_date: next_in.map(|n| n.map(|n| t + Duration::days(n))),
+                        non_effective: None,
                     },
                 )
                 .map(|_| ())
@@ -432,6 +435,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                 d.record_hearing(
                     &case,
                     RecordHearing {
+                        non_effective: false,
                         date,
                         outcome: None,
                         item: None,

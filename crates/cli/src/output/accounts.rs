@@ -1,0 +1,105 @@
+//! Printing accounts: a case's account, time entries, the timer and receipts.
+
+use std::path::Path;
+
+use nextdate_diary::accounts::{
+    describe_terms, format_minutes, CaseAccount, Receipt, RunningTimer, TimeRow, TimerStopped,
+};
+use nextdate_diary::money::format_money;
+use serde_json::json;
+
+use super::{dmy, Out};
+
+impl Out {
+    pub fn case_account(&self, a: &CaseAccount) {
+        if self.json {
+            return self.print_json(a);
+        }
+        let m = |v: i64| format_money(v, &a.currency);
+        match &a.terms {
+            Some(t) => println!("Terms: {}", describe_terms(t)),
+            None => println!("Terms: none set"),
+        }
+        println!(
+            "Appearances: {} ({} non-effective) — {}",
+            a.appearances,
+            a.non_effective,
+            m(a.appearance_fees_minor)
+        );
+        println!(
+            "Time: {} billable, {} not billable — {}",
+            format_minutes(a.billable_minutes),
+            format_minutes(a.unbillable_minutes),
+            m(a.time_fees_minor)
+        );
+        if a.fixed_minor > 0 {
+            println!("Fixed fee: {}", m(a.fixed_minor));
+        }
+        println!(
+            "Agreed entries: {} · expenses: {}",
+            m(a.agreed_minor),
+            m(a.expense_minor)
+        );
+        println!(
+            "Charged {} · received {} · due {}",
+            m(a.charged_minor),
+            m(a.received_minor),
+            m(a.due_minor)
+        );
+    }
+
+    pub fn time_entries(&self, rows: &[TimeRow]) {
+        if self.json {
+            return self.print_json(rows);
+        }
+        if rows.is_empty() {
+            println!("No time recorded.");
+            return;
+        }
+        for t in rows {
+            println!(
+                "{}  {}  {:<12} {:<18} {}{}  [{}]",
+                t.id,
+                dmy(&t.date),
+                format_minutes(t.minutes),
+                t.case_number,
+                t.member,
+                if t.billable { "" } else { " (not billable)" },
+                t.note.as_deref().unwrap_or("")
+            );
+        }
+    }
+
+    pub fn timer(&self, t: Option<&RunningTimer>) {
+        if self.json {
+            return self.print_json(&json!({ "timer": t }));
+        }
+        match t {
+            Some(t) => println!(
+                "Timer running on case {} ({}) since {}",
+                t.case_number, t.case_title, t.started_at
+            ),
+            None => println!("No timer is running."),
+        }
+    }
+
+    pub fn timer_stopped(&self, s: &TimerStopped) {
+        if self.json {
+            return self.print_json(s);
+        }
+        println!("Recorded {} ({})", format_minutes(s.minutes), s.entry_id);
+    }
+
+    pub fn receipt(&self, r: &Receipt, path: &Path) {
+        if self.json {
+            return self.print_json(&json!({ "receipt": r, "file": path }));
+        }
+        println!(
+            "Receipt {} for {} written to {}{}",
+            r.number,
+            format_money(r.amount_minor, &r.currency),
+            path.display(),
+            if r.cancelled.is_some() { " (cancelled)" } else { "" }
+        );
+    }
+}
