@@ -219,6 +219,7 @@ fn a_disposal_and_an_offline_adjournment_both_stand() {
         .record_hearing(
             &case,
             RecordHearing {
+                non_effective: false,
                 date: listed,
                 outcome: Some("Adjourned at the request of the respondent".into()),
                 item: Some(4),

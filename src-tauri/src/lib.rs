@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod backups;
+pub mod bills;
 pub mod commands;
 pub mod corrections;
 pub mod data;

@@ -129,6 +129,7 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
                     let id = d.record_hearing(
                         case_id,
                         RecordHearing {
+                            non_effective: false,
                             date,
                             outcome: Some(format!("secret-outcome-{step}")),
                             item: Some(rng.gen_range(1..90)),

@@ -387,7 +387,85 @@ fn main() {
             .collect(),
     );
     row("erase a client (with the file scrub)", &diary_erase, Some(&plain_erase));
+    accounts(&mut d, today, &diary_board);
     println!();
     println!("ratio = diary median / plain median. Plain baseline: same library, same projection rows and");
     println!("queries, no encryption, no Automerge; its rebuild re-copies rows (it has no documents to replay).");
+}
+
+/// The accounts beside the day's board on the same diary: the outstanding
+/// list of the whole diary, and a bill for a client with 500 entries.
+fn accounts(d: &mut Diary, today: NaiveDate, board: &Stats) {
+    use nextdate_diary::accounts::{BillFor, NewTimeEntry, TermsInput};
+    println!();
+    println!("accounts, beside the day's board on this diary (its median is the baseline):");
+    let outstanding = stats((0..10).map(|_| time(|| d.outstanding(today).unwrap()).0).collect());
+    let o = d.outstanding(today).unwrap();
+    row(
+        &format!("outstanding list ({} cases due)", o.cases.len()),
+        &outstanding,
+        Some(board),
+    );
+    let client = d
+        .add_client(nextdate_diary::NewClient {
+            name: "Bench Client".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let case = d
+        .add_case(nextdate_diary::NewCase {
+            title: "Bench Client v. State".into(),
+            number: "BENCH 500/2026".into(),
+            court: "Delhi High Court".into(),
+            client_ids: vec![client.clone()],
+            ..Default::default()
+        })
+        .unwrap();
+    d.set_fee_terms(
+        &case,
+        Some(TermsInput {
+            hourly_minor: Some(300_000),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let start = today - Days::days(250);
+    let me = d.member_id().to_string();
+    d.write(|w| {
+        for i in 0..250 {
+            let day = start + Days::days(i);
+            w.add_time(
+                &case,
+                NewTimeEntry {
+                    date: day,
+                    minutes: 30 + i % 90,
+                    member_id: None,
+                    note: Some("Drafting".into()),
+                    billable: true,
+                },
+                &me,
+            )?;
+            w.add_fee(
+                &case,
+                nextdate_diary::NewFee {
+                    kind: nextdate_diary::FeeKind::Expense,
+                    amount_minor: 10_000 + i * 100,
+                    currency: None,
+                    date: day,
+                    mode: None,
+                    remark: Some("Typing and photocopies".into()),
+                },
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let scope = BillFor::Client(client);
+    let bill = stats(
+        (0..10)
+            .map(|_| time(|| d.draft_bill(&scope, start, today, today).unwrap()).0)
+            .collect(),
+    );
+    let lines = d.draft_bill(&scope, start, today, today).unwrap().lines.len();
+    row(&format!("bill for a client ({lines} entries)"), &bill, Some(board));
 }

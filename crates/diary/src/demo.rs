@@ -1,6 +1,7 @@
 //! A realistic demo diary: Indian courts, case numbers like `CRL.A. 123/2024`,
 //! CNRs, Hindi and English party names, and hearings spread over past and
-//! coming months, with outcomes, next dates, tasks, notes and fees.
+//! coming months, with outcomes, next dates, tasks, notes, fees, and for
+//! some cases fee terms and time spent.
 //! Deterministic for a given seed and "today".
 
 use chrono::{Duration, NaiveDate};
@@ -291,7 +292,48 @@ pub fn demo_case(rng: &mut StdRng, serial: usize, today: NaiveDate, client_ids: 
             },
         );
     }
+    demo_accounts(&mut case, serial);
     case
+}
+
+/// Fee terms, non-effective appearances and time for some demo cases, from a
+/// generator of their own (seeded by the case's serial), so the rest of the
+/// demo diary stays as it was before accounts existed.
+fn demo_accounts(case: &mut CaseDoc, serial: usize) {
+    let rng = &mut StdRng::seed_from_u64(0xacc0_0000 ^ serial as u64);
+    if !rng.gen_bool(0.3) {
+        return;
+    }
+    let hourly = rng.gen_bool(0.4).then(|| rng.gen_range(20..=60) * 10_000);
+    case.fee_terms = Some(FeeTerms {
+        currency: "INR".into(),
+        fixed_minor: None,
+        per_appearance_minor: Some(rng.gen_range(4..=30) * 50_000),
+        non_effective_minor: rng.gen_bool(0.5).then_some(100_000),
+        hourly_minor: hourly,
+    });
+    for h in case.hearings.values_mut() {
+        if h.recorded_at.is_some() && rng.gen_bool(0.15) {
+            h.non_effective = true;
+        }
+    }
+    if hourly.is_some() {
+        let first = case.hearings.values().map(|h| h.date.clone()).min().unwrap_or_default();
+        for _ in 0..rng.gen_range(1..=3) {
+            case.time_entries.insert(
+                demo_id(rng),
+                TimeEntry {
+                    date: first.clone(),
+                    minutes: rng.gen_range(2..=16) * 15,
+                    member_id: String::new(),
+                    note: Some("Drafting and conference".into()),
+                    billable: rng.gen_bool(0.85),
+                    created_at: "2026-01-01T00:00:00.000Z".into(),
+                    removed_at: None,
+                },
+            );
+        }
+    }
 }
 
 /// Adds `cases` demo cases (and about half as many clients) to `diary`,
@@ -327,6 +369,7 @@ pub fn generate_with_progress(
         .conn()
         .query_row("SELECT count(*) FROM cases", [], |r| r.get::<_, i64>(0))? as usize;
     let mut done = 0;
+    let member = diary.member_id().to_string();
     progress.report(Stage::Demo, 0, cases as u64);
     while done < cases {
         if progress.is_cancelled() {
@@ -354,7 +397,10 @@ pub fn generate_with_progress(
                 } else {
                     clients.choose(&mut rng).unwrap().clone()
                 };
-                let doc = demo_case(&mut rng, serial_base + done + i, today, vec![client]);
+                let mut doc = demo_case(&mut rng, serial_base + done + i, today, vec![client]);
+                for t in doc.time_entries.values_mut() {
+                    t.member_id = member.clone();
+                }
                 summary.hearings += doc.hearings.len();
                 let msg = format!("Opened case {} (demo)", doc.number);
                 docs.push(WholeCase {

@@ -89,8 +89,24 @@ impl DocValue for ChamberDoc {
             courts: _,
             currency: _,
             address: _,
+            gstin: _,
+            tax_label: _,
+            tax_rate_bp: _,
         } = new;
-        scalar_diff!(doc, old, new, name, members, devices, courts, currency, address);
+        scalar_diff!(
+            doc,
+            old,
+            new,
+            name,
+            members,
+            devices,
+            courts,
+            currency,
+            address,
+            gstin,
+            tax_label,
+            tax_rate_bp
+        );
         map_diff(doc, "tasks", &old.tasks, &new.tasks)
     }
 
@@ -125,6 +141,7 @@ impl DocValue for CaseDoc {
             documents: _,
             fee_terms: _,
             time_entries: _,
+            bills: _,
             removed_at: _,
         } = new;
         scalar_diff!(
@@ -154,6 +171,7 @@ impl DocValue for CaseDoc {
         map_diff(doc, "fees", &old.fees, &new.fees)?;
         map_diff(doc, "documents", &old.documents, &new.documents)?;
         map_diff(doc, "time_entries", &old.time_entries, &new.time_entries)?;
+        map_diff(doc, "bills", &old.bills, &new.bills)?;
         Ok(())
     }
 

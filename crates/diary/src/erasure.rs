@@ -84,6 +84,9 @@ impl Diary {
                     created_at: old.created_at,
                     removed_at: Some(now.clone()),
                     erased_at: Some(now.clone()),
+                    // Bills hold numbers, dates and amounts, nothing personal:
+                    // kept, so no number is given twice.
+                    bills: old.bills,
                     ..Default::default()
                 },
             )?;

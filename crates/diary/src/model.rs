@@ -61,6 +61,18 @@ pub struct ChamberDoc {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub address: Option<String>,
+    /// The chamber's GSTIN, printed on bills when a tax line is on.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub gstin: Option<String>,
+    /// The tax line bills carry, if the chamber turned one on ("GST").
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub tax_label: Option<String>,
+    /// Its rate in basis points (1800 is 18%).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub tax_rate_bp: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -115,6 +127,10 @@ pub struct ClientDoc {
     /// `created_at` and a removal mark (see `crate::erasure`).
     #[autosurgeon(missing = "Default::default")]
     pub erased_at: Option<String>,
+    /// Bills issued to the client for all their cases, keyed by ULID.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub bills: BTreeMap<String, BillRecord>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -151,6 +167,10 @@ pub struct CaseDoc {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub time_entries: BTreeMap<String, TimeEntry>,
+    /// Bills issued for this case, keyed by ULID.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub bills: BTreeMap<String, BillRecord>,
     /// When the case was removed (RFC 3339): only undoing its opening does
     /// this; a removed case leaves the projection but its document stays.
     #[autosurgeon(missing = "Default::default")]
@@ -343,4 +363,27 @@ impl IssuedNumber {
     pub fn label(&self) -> String {
         format!("{}-{}/{}", self.series, self.seq, self.year)
     }
+}
+
+/// A bill (fee memo) as issued: its number and period, and what it said
+/// was due, kept so the number is never given again and the outstanding
+/// list can tell a bill left unpaid.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct BillRecord {
+    pub number: IssuedNumber,
+    /// The period billed (ISO dates, inclusive).
+    pub from: String,
+    pub to: String,
+    /// The day it was issued (ISO).
+    pub issued_on: String,
+    pub currency: String,
+    /// The tax it charged, if the chamber had a tax line on (its label and amount).
+    pub tax_label: Option<String>,
+    pub tax_minor: i64,
+    /// The balance due the bill showed.
+    pub due_minor: i64,
+    /// When it was cancelled (RFC 3339), and why: its tax leaves the
+    /// accounts; its number is never given again.
+    pub voided_at: Option<String>,
+    pub void_reason: Option<String>,
 }

@@ -58,6 +58,17 @@ pub fn format_money(minor: i64, currency: &str) -> String {
     }
 }
 
+/// Formats an amount for a printed figure, always with paise: `₹1,50,000.00`,
+/// `₹0.05`, `USD 1,500.00` (receipts, bills, statements).
+pub fn format_figure(minor: i64, currency: &str) -> String {
+    let text = format_money(minor, currency);
+    if minor % 100 == 0 {
+        format!("{text}.00")
+    } else {
+        text
+    }
+}
+
 /// Groups whole-number digits the Indian way: `1,50,00,000`.
 fn group_indian(digits: &str) -> String {
     if digits.len() <= 3 {
@@ -112,6 +123,8 @@ mod tests {
         assert_eq!(format_money(99_900, "INR"), "\u{20b9}999");
         assert_eq!(format_money(150_000, "USD"), "USD 1,500");
         assert_eq!(format_money(-250_000, "INR"), "-\u{20b9}2,500");
+        assert_eq!(format_figure(15_000_000, "INR"), "\u{20b9}1,50,000.00");
+        assert_eq!(format_figure(5, "INR"), "\u{20b9}0.05");
     }
 
     #[test]

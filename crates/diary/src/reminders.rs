@@ -5,7 +5,9 @@
 //! - the **digest** for tomorrow: "Tomorrow: 6 hearings in 3 courts" (not sent
 //!   when tomorrow has no hearings — there is nothing to prepare);
 //! - **tasks falling due** tomorrow, with how many are already overdue;
-//! - **undated cases**: pending cases with no next date, while any remain.
+//! - **undated cases**: pending cases with no next date, while any remain;
+//! - **unpaid bills** (off unless switched on): "3 bills unpaid for more
+//!   than 30 days" (see `crate::accounts::outstanding`).
 //!
 //! If the diary was closed at the digest time, the round is sent when it next
 //! opens that same evening (until midnight), never for a past day. Each
@@ -35,7 +37,13 @@ pub struct ReminderSettings {
     pub digest: bool,
     pub undated: bool,
     pub tasks: bool,
+    /// Bills unpaid for more than [`UNPAID_BILL_DAYS`] days; off by default.
+    #[serde(default)]
+    pub unpaid_bills: bool,
 }
+
+/// How old an unpaid bill is before the evening round mentions it.
+pub const UNPAID_BILL_DAYS: i64 = 30;
 
 impl Default for ReminderSettings {
     fn default() -> Self {
@@ -44,6 +52,7 @@ impl Default for ReminderSettings {
             digest: true,
             undated: true,
             tasks: true,
+            unpaid_bills: false,
         }
     }
 }
@@ -63,6 +72,7 @@ pub enum ReminderKind {
     Digest,
     Tasks,
     Undated,
+    UnpaidBills,
 }
 
 /// A reminder to send.
@@ -175,6 +185,27 @@ impl Diary {
                     kind: ReminderKind::Undated,
                     title: format!("{} no next date", plural(n, "case has", "cases have")),
                     body: "Fix a date for each, or mark it disposed.".into(),
+                    open_date: today,
+                });
+            }
+        }
+        if s.unpaid_bills {
+            let key = format!("unpaid_bills:{today}");
+            let n = self
+                .outstanding(today)?
+                .unpaid_bills
+                .iter()
+                .filter(|b| b.days > UNPAID_BILL_DAYS)
+                .count() as i64;
+            if n > 0 && !self.fired(&key)? {
+                out.push(Reminder {
+                    key,
+                    kind: ReminderKind::UnpaidBills,
+                    title: format!(
+                        "{} unpaid for more than {UNPAID_BILL_DAYS} days",
+                        plural(n, "bill", "bills")
+                    ),
+                    body: "Open the outstanding list to follow them up.".into(),
                     open_date: today,
                 });
             }

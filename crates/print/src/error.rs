@@ -1,4 +1,4 @@
-//! What can go wrong printing a hearing list: a paper size or a range the
+//! What can go wrong printing (a hearing list, a receipt, a bill…): a paper size or a range the
 //! printer does not take, a page the list does not have, a layout that could
 //! not be produced, or the diary failing underneath. Each has its code from
 //! the app-wide [`ErrorCode`] list.
@@ -17,7 +17,7 @@ pub enum PrintError {
     #[error("the list has no page {0}")]
     NoSuchPage(usize),
     /// Typst could not lay out or export the list; a bug, not bad input.
-    #[error("could not produce the hearing list ({0})")]
+    #[error("could not lay out the page ({0})")]
     Layout(String),
     #[error(transparent)]
     Diary(#[from] DiaryError),

@@ -11,13 +11,17 @@
 //!
 //! The same machinery prints the recovery sheet ([`recovery_sheet`]) and fee
 //! receipts ([`receipt`]): one page with the amount in words and in figures,
-//! marked CANCELLED when the payment was voided.
+//! marked CANCELLED when the payment was voided. Bills ([`bill`]) and
+//! statements of account ([`statement`]) run to as many pages as their entries
+//! need, the table's heading repeated and every page numbered.
 
+pub mod bill;
 pub mod error;
 mod fonts;
 pub mod parties;
 pub mod receipt;
 pub mod recovery_sheet;
+pub mod statement;
 mod world;
 
 use std::fmt;

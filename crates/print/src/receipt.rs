@@ -8,7 +8,7 @@
 
 use nextdate_diary::accounts::Receipt;
 use nextdate_diary::dates::iso_to_dmy;
-use nextdate_diary::money::format_money;
+use nextdate_diary::money::format_figure as figure;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
 use typst_layout::PagedDocument;
@@ -51,17 +51,6 @@ struct Data {
     advocate: String,
     cancelled: bool,
     cancel_line: String,
-}
-
-/// The amount in figures for the receipt's box, always with paise:
-/// `₹1,50,000.00`, `₹1,50,000.50`, `USD 1,500.00`.
-fn figure(minor: i64, currency: &str) -> String {
-    let text = format_money(minor, currency);
-    if minor % 100 == 0 {
-        format!("{text}.00")
-    } else {
-        text
-    }
 }
 
 /// `WP(C) 123/2026 — Sharma v. State, High Court of Delhi`, leaving out what

@@ -41,6 +41,29 @@ CREATE TABLE time_entries (
 CREATE INDEX time_entries_id ON time_entries (id);
 CREATE INDEX time_entries_date ON time_entries (date);
 
+-- Bills issued, for a case (`scope` = 'case', `owner_id` the case) or for
+-- all of a client's cases (`scope` = 'client', `owner_id` the client).
+CREATE TABLE bills (
+    owner_id    TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    scope       TEXT NOT NULL CHECK (scope IN ('case', 'client')),
+    series      TEXT NOT NULL,
+    year        TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    from_date   TEXT NOT NULL,
+    to_date     TEXT NOT NULL,
+    issued_on   TEXT NOT NULL,
+    currency    TEXT NOT NULL,
+    tax_label   TEXT,
+    tax_minor   INTEGER NOT NULL,
+    due_minor   INTEGER NOT NULL,
+    voided_at   TEXT,
+    void_reason TEXT,
+    PRIMARY KEY (owner_id, id)
+) STRICT;
+CREATE INDEX bills_number ON bills (year, series, seq);
+CREATE INDEX bills_id ON bills (id);
+
 -- Removed time entries are listed like other removed records.
 DROP TABLE removed_records;
 CREATE TABLE removed_records (

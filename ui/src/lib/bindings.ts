@@ -132,6 +132,27 @@ export const commands = {
 	 *  before replacing a file).
 	 */
 	saveReceipt: (feeId: string, path: string) => typedError<string, AppError>(__TAURI_INVOKE("save_receipt", { feeId, path })),
+	/**
+	 *  A draft bill for a case or a client (`id`) over a period, as it would be
+	 *  issued today: not numbered, nothing kept.
+	 */
+	billPreview: (id: string, from: string, to: string | null) => typedError<BillView_Serialize, AppError>(__TAURI_INVOKE("bill_preview", { id, from, to })),
+	/**  Issues the bill (numbered and kept) and saves it as a PDF at `path`. */
+	issueBill: (id: string, from: string, to: string | null, path: string) => typedError<BillView_Serialize, AppError>(__TAURI_INVOKE("issue_bill", { id, from, to, path })),
+	/**  Bills issued for a case or client (or all), newest first. */
+	bills: (ownerId: string | null) => typedError<BillRow_Serialize[], AppError>(__TAURI_INVOKE("bills", { ownerId })),
+	voidBill: (billId: string, reason: string) => typedError<Corrected, AppError>(__TAURI_INVOKE("void_bill", { billId, reason })),
+	statementPreview: (clientId: string, from: string | null, to: string | null) => typedError<StatementView_Serialize, AppError>(__TAURI_INVOKE("statement_preview", { clientId, from, to })),
+	saveStatement: (clientId: string, from: string | null, to: string | null, path: string) => typedError<string, AppError>(__TAURI_INVOKE("save_statement", { clientId, from, to, path })),
+	/**  Clients and cases with a balance due, oldest first, and unpaid bills. */
+	outstanding: () => typedError<Outstanding, AppError>(__TAURI_INVOKE("outstanding")),
+	billing: () => typedError<Billing_Serialize, AppError>(__TAURI_INVOKE("billing")),
+	setBilling: (form: BillingForm_Deserialize) => typedError<Billing_Serialize, AppError>(__TAURI_INVOKE("set_billing", { form })),
+	/**
+	 *  Writes the whole ledger as CSV at `path` (the save dialog asked before
+	 *  replacing a file); returns how many entries it holds.
+	 */
+	exportLedger: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("export_ledger", { path })),
 	/**  The chamber's members, for "whose list". */
 	members: () => typedError<MemberRow[], AppError>(__TAURI_INVOKE("members")),
 	/**
@@ -149,8 +170,8 @@ export const commands = {
 	 *  the list's pages when printed).
 	 */
 	printWindow: () => typedError<null, AppError>(__TAURI_INVOKE("print_window")),
-	reminderSettings: () => typedError<ReminderSettings, AppError>(__TAURI_INVOKE("reminder_settings")),
-	saveReminderSettings: (settings: ReminderSettings) => typedError<null, AppError>(__TAURI_INVOKE("save_reminder_settings", { settings })),
+	reminderSettings: () => typedError<ReminderSettings_Serialize, AppError>(__TAURI_INVOKE("reminder_settings")),
+	saveReminderSettings: (settings: ReminderSettings_Deserialize) => typedError<null, AppError>(__TAURI_INVOKE("save_reminder_settings", { settings })),
 	/**
 	 *  Exports everything (`json` or `csv`) into a new folder `nextdate-export-DATE-FORMAT`
 	 *  inside `parent` (picked in the folder dialog).
@@ -222,6 +243,53 @@ export const commands = {
 };
 
 /* Types */
+/**  One entry of a bill or a statement. */
+export type AccountLine = AccountLine_Serialize | AccountLine_Deserialize;
+
+/**  One entry of a bill or a statement. */
+export type AccountLine_Deserialize = {
+	/**  ISO date. */
+	date: string,
+	case_number: string,
+	/**
+	 *  `fixed`, `appearance`, `time`, `agreed`, `expense`, `tax` (charges)
+	 *  or `received` (a payment).
+	 */
+	kind: string,
+	/**
+	 *  In words: "Appearance on 04-05-2026 (non-effective)", "2 h 30 min:
+	 *  drafting the reply", "Court fees", "Payment by cheque (Ref. 004512)".
+	 */
+	description: string,
+	amount_minor: number | null,
+	/**  The receipt's number for a payment, or the bill that charged an entry. */
+	reference?: string | null,
+	/**  The balance after this entry (statements only; 0 on bills). */
+	balance_minor: number | null,
+};
+
+/**  One entry of a bill or a statement. */
+export type AccountLine_Serialize = {
+	/**  ISO date. */
+	date: string,
+	case_number: string,
+	/**
+	 *  `fixed`, `appearance`, `time`, `agreed`, `expense`, `tax` (charges)
+	 *  or `received` (a payment).
+	 */
+	kind: string,
+	/**
+	 *  In words: "Appearance on 04-05-2026 (non-effective)", "2 h 30 min:
+	 *  drafting the reply", "Court fees", "Payment by cheque (Ref. 004512)".
+	 */
+	description: string,
+	amount_minor: number | null,
+	/**  The receipt's number for a payment, or the bill that charged an entry. */
+	reference: string | null,
+	/**  The balance after this entry (statements only; 0 on bills). */
+	balance_minor: number | null,
+};
+
 /**  An error as the UI sees it: a stable code and a sentence for people. */
 export type AppError = {
 	code: ErrorCode,
@@ -354,6 +422,199 @@ export type BackupReport = {
 	path: string,
 };
 
+/**  A bill (fee memo) for a case or for all of a client's cases over a period. */
+export type BillDoc = BillDoc_Serialize | BillDoc_Deserialize;
+
+/**  A bill (fee memo) for a case or for all of a client's cases over a period. */
+export type BillDoc_Deserialize = {
+	/**  `A-3/2026-27`. */
+	number: string,
+	/**  The day it was issued (ISO). */
+	date: string,
+	chamber_name: string,
+	chamber_address?: string | null,
+	/**  The chamber's GSTIN, printed only when the chamber turned tax on. */
+	gstin?: string | null,
+	advocate: string,
+	/**  Who the bill is to. */
+	client_name: string,
+	client_address?: string | null,
+	/**
+	 *  "CS(COMM) 55/2026 — Pooja Malhotra v. State, Delhi High Court", or
+	 *  "All matters" for a client's bill.
+	 */
+	matter: string,
+	/**  The period (ISO dates, inclusive). */
+	from: string,
+	to: string,
+	currency: string,
+	/**  Due before the period began (negative: paid in advance). */
+	opening_balance_minor: number | null,
+	/**  Every charge and payment in the period, by date. */
+	lines: AccountLine_Deserialize[],
+	/**  Fixed and agreed fees in the period. */
+	fees_minor: number | null,
+	appearances_minor: number | null,
+	/**  Appearances in the period (of which non-effective). */
+	appearance_count: number | null,
+	non_effective_count: number | null,
+	time_minor: number | null,
+	/**  Billable minutes in the period. */
+	billable_minutes: number | null,
+	expenses_minor: number | null,
+	tax?: TaxLine | null,
+	received_minor: number | null,
+	/**  Opening balance + charges + tax - received. */
+	due_minor: number | null,
+	/**  Set when the bill was cancelled: the reason. */
+	cancelled?: string | null,
+};
+
+/**  A bill (fee memo) for a case or for all of a client's cases over a period. */
+export type BillDoc_Serialize = {
+	/**  `A-3/2026-27`. */
+	number: string,
+	/**  The day it was issued (ISO). */
+	date: string,
+	chamber_name: string,
+	chamber_address: string | null,
+	/**  The chamber's GSTIN, printed only when the chamber turned tax on. */
+	gstin: string | null,
+	advocate: string,
+	/**  Who the bill is to. */
+	client_name: string,
+	client_address: string | null,
+	/**
+	 *  "CS(COMM) 55/2026 — Pooja Malhotra v. State, Delhi High Court", or
+	 *  "All matters" for a client's bill.
+	 */
+	matter: string,
+	/**  The period (ISO dates, inclusive). */
+	from: string,
+	to: string,
+	currency: string,
+	/**  Due before the period began (negative: paid in advance). */
+	opening_balance_minor: number | null,
+	/**  Every charge and payment in the period, by date. */
+	lines: AccountLine_Serialize[],
+	/**  Fixed and agreed fees in the period. */
+	fees_minor: number | null,
+	appearances_minor: number | null,
+	/**  Appearances in the period (of which non-effective). */
+	appearance_count: number | null,
+	non_effective_count: number | null,
+	time_minor: number | null,
+	/**  Billable minutes in the period. */
+	billable_minutes: number | null,
+	expenses_minor: number | null,
+	tax: TaxLine | null,
+	received_minor: number | null,
+	/**  Opening balance + charges + tax - received. */
+	due_minor: number | null,
+	/**  Set when the bill was cancelled: the reason. */
+	cancelled: string | null,
+};
+
+/**  An issued bill, as lists show it. */
+export type BillRow = BillRow_Serialize | BillRow_Deserialize;
+
+/**  An issued bill, as lists show it. */
+export type BillRow_Deserialize = {
+	id: string,
+	/**  The case or client billed. */
+	owner_id: string,
+	/**  `case` or `client`. */
+	scope: string,
+	number: string,
+	from: string,
+	to: string,
+	issued_on: string,
+	currency: string,
+	due_minor: number | null,
+	voided_at?: string | null,
+	void_reason?: string | null,
+};
+
+/**  An issued bill, as lists show it. */
+export type BillRow_Serialize = {
+	id: string,
+	/**  The case or client billed. */
+	owner_id: string,
+	/**  `case` or `client`. */
+	scope: string,
+	number: string,
+	from: string,
+	to: string,
+	issued_on: string,
+	currency: string,
+	due_minor: number | null,
+	voided_at: string | null,
+	void_reason: string | null,
+};
+
+/**  A bill and its pages as images. */
+export type BillView = BillView_Serialize | BillView_Deserialize;
+
+/**  A bill and its pages as images. */
+export type BillView_Deserialize = {
+	bill: BillDoc_Deserialize,
+	/**  Set once the bill is issued. */
+	bill_id?: string | null,
+	pages: string[],
+};
+
+/**  A bill and its pages as images. */
+export type BillView_Serialize = {
+	bill: BillDoc_Serialize,
+	/**  Set once the bill is issued. */
+	bill_id: string | null,
+	pages: string[],
+};
+
+/**  The chamber's billing details. A tax line needs both a label and a rate. */
+export type Billing = Billing_Serialize | Billing_Deserialize;
+
+/**  The billing details as the Settings form has them: the tax rate in percent, as typed. */
+export type BillingForm = BillingForm_Serialize | BillingForm_Deserialize;
+
+/**  The billing details as the Settings form has them: the tax rate in percent, as typed. */
+export type BillingForm_Deserialize = {
+	address?: string | null,
+	gstin?: string | null,
+	tax_label?: string | null,
+	/**  `18`, `12.5`; blank with a blank label: no tax line. */
+	tax_rate?: string | null,
+};
+
+/**  The billing details as the Settings form has them: the tax rate in percent, as typed. */
+export type BillingForm_Serialize = {
+	address: string | null,
+	gstin: string | null,
+	tax_label: string | null,
+	/**  `18`, `12.5`; blank with a blank label: no tax line. */
+	tax_rate: string | null,
+};
+
+/**  The chamber's billing details. A tax line needs both a label and a rate. */
+export type Billing_Deserialize = {
+	address?: string | null,
+	gstin?: string | null,
+	/**  "GST"; `None`: no tax line on bills. */
+	tax_label?: string | null,
+	/**  Basis points: 1800 is 18%. */
+	tax_rate_bp?: number | null,
+};
+
+/**  The chamber's billing details. A tax line needs both a label and a rate. */
+export type Billing_Serialize = {
+	address: string | null,
+	gstin: string | null,
+	/**  "GST"; `None`: no tax line on bills. */
+	tax_label: string | null,
+	/**  Basis points: 1800 is 18%. */
+	tax_rate_bp: number | null,
+};
+
 /**  The day's board: hearings on a date, grouped by court. */
 export type Board = Board_Serialize | Board_Deserialize;
 
@@ -441,7 +702,9 @@ export type CaseAccount_Deserialize = {
 	agreed_minor: number | null,
 	/**  Expenses to recover from the client. */
 	expense_minor: number | null,
-	/**  Everything charged: fixed + appearances + time + agreed + expenses. */
+	/**  Tax charged by the case's bills (and client bills charged to it). */
+	tax_minor: number | null,
+	/**  Everything charged: fixed + appearances + time + agreed + expenses + tax. */
 	charged_minor: number | null,
 	received_minor: number | null,
 	/**  Charged less received; negative when the client paid in advance. */
@@ -472,7 +735,9 @@ export type CaseAccount_Serialize = {
 	agreed_minor: number | null,
 	/**  Expenses to recover from the client. */
 	expense_minor: number | null,
-	/**  Everything charged: fixed + appearances + time + agreed + expenses. */
+	/**  Tax charged by the case's bills (and client bills charged to it). */
+	tax_minor: number | null,
+	/**  Everything charged: fixed + appearances + time + agreed + expenses + tax. */
 	charged_minor: number | null,
 	received_minor: number | null,
 	/**  Charged less received; negative when the client paid in advance. */
@@ -1160,6 +1425,29 @@ export type NoteRow = {
 	at: string,
 };
 
+/**  The outstanding list. */
+export type Outstanding = {
+	cases: OutstandingRow[],
+	clients: OutstandingRow[],
+	unpaid_bills: UnpaidBill[],
+};
+
+/**  A case or a client with a balance due. */
+export type OutstandingRow = {
+	/**  The case's or the client's id. */
+	id: string,
+	/**  For a case, "WP(C) 77/2026 — Kaveri Rao v. Union of India"; for a client, their name. */
+	label: string,
+	/**  A case's clients, joined with ", " (empty for a client's row). */
+	clients: string,
+	currency: string,
+	due_minor: number | null,
+	/**  The day of the oldest charge not yet paid (ISO). */
+	due_since: string,
+	/**  Days from then to today. */
+	days: number | null,
+};
+
 export type Party = Party_Serialize | Party_Deserialize;
 
 export type PartyRow = PartyRow_Serialize | PartyRow_Deserialize;
@@ -1339,12 +1627,28 @@ export type RecoverySheetView = {
 };
 
 /**  When reminders fire, and which. */
-export type ReminderSettings = {
+export type ReminderSettings = ReminderSettings_Serialize | ReminderSettings_Deserialize;
+
+/**  When reminders fire, and which. */
+export type ReminderSettings_Deserialize = {
 	/**  "HH:MM", local time. */
 	digest_time: string,
 	digest: boolean,
 	undated: boolean,
 	tasks: boolean,
+	/**  Bills unpaid for more than [`UNPAID_BILL_DAYS`] days; off by default. */
+	unpaid_bills?: boolean,
+};
+
+/**  When reminders fire, and which. */
+export type ReminderSettings_Serialize = {
+	/**  "HH:MM", local time. */
+	digest_time: string,
+	digest: boolean,
+	undated: boolean,
+	tasks: boolean,
+	/**  Bills unpaid for more than [`UNPAID_BILL_DAYS`] days; off by default. */
+	unpaid_bills: boolean,
 };
 
 /**
@@ -1451,6 +1755,66 @@ export type Stage =
 "push" | 
 /**  Receiving the chamber's log from the relay. */
 "pull";
+
+/**  A client's statement of account: every entry with a running balance. */
+export type StatementDoc = StatementDoc_Serialize | StatementDoc_Deserialize;
+
+/**  A client's statement of account: every entry with a running balance. */
+export type StatementDoc_Deserialize = {
+	/**  The day it was made (ISO). */
+	date: string,
+	chamber_name: string,
+	chamber_address?: string | null,
+	advocate: string,
+	client_name: string,
+	client_address?: string | null,
+	/**  The period (ISO dates, inclusive); `None`: from the first entry. */
+	from?: string | null,
+	to: string,
+	currency: string,
+	opening_balance_minor: number | null,
+	lines: AccountLine_Deserialize[],
+	charged_minor: number | null,
+	received_minor: number | null,
+	/**  The balance at the end (negative: in credit). */
+	closing_balance_minor: number | null,
+};
+
+/**  A client's statement of account: every entry with a running balance. */
+export type StatementDoc_Serialize = {
+	/**  The day it was made (ISO). */
+	date: string,
+	chamber_name: string,
+	chamber_address: string | null,
+	advocate: string,
+	client_name: string,
+	client_address: string | null,
+	/**  The period (ISO dates, inclusive); `None`: from the first entry. */
+	from: string | null,
+	to: string,
+	currency: string,
+	opening_balance_minor: number | null,
+	lines: AccountLine_Serialize[],
+	charged_minor: number | null,
+	received_minor: number | null,
+	/**  The balance at the end (negative: in credit). */
+	closing_balance_minor: number | null,
+};
+
+/**  A statement and its pages as images. */
+export type StatementView = StatementView_Serialize | StatementView_Deserialize;
+
+/**  A statement and its pages as images. */
+export type StatementView_Deserialize = {
+	statement: StatementDoc_Deserialize,
+	pages: string[],
+};
+
+/**  A statement and its pages as images. */
+export type StatementView_Serialize = {
+	statement: StatementDoc_Serialize,
+	pages: string[],
+};
 
 /**  A change of a case's status as the dialog gives it. */
 export type StatusInput = StatusInput_Serialize | StatusInput_Deserialize;
@@ -1640,6 +2004,15 @@ export type TaskRow_Serialize = {
 	done: boolean,
 };
 
+/**  The chamber's tax line on bills, when it has turned one on. */
+export type TaxLine = {
+	/**  As printed: "GST @ 18%". */
+	label: string,
+	/**  The professional fees it is charged on. */
+	on_minor: number | null,
+	amount_minor: number | null,
+};
+
 /**  Fee terms as the form has them: amounts as typed, blank for "not charged that way". */
 export type TermsForm = TermsForm_Serialize | TermsForm_Deserialize;
 
@@ -1766,6 +2139,20 @@ export type Undone = {
 	doc_ids: string[],
 	/**  False when every field had been corrected again since, so nothing was put back. */
 	restored: boolean,
+};
+
+/**  The latest bill of a case or client, not paid in full since it was issued. */
+export type UnpaidBill = {
+	id: string,
+	number: string,
+	owner_id: string,
+	issued_on: string,
+	currency: string,
+	/**  What the bill said was due. */
+	due_minor: number | null,
+	/**  What is still unpaid of it. */
+	unpaid_minor: number | null,
+	days: number | null,
 };
 
 export type Vocabulary = {

@@ -98,3 +98,74 @@ pub struct ReceiptArgs {
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: Paper,
 }
+
+#[derive(clap::Args)]
+pub struct BillArgs {
+    /// The case, or the client (a bill for all their cases).
+    pub id: String,
+    /// The first day billed.
+    #[arg(long)]
+    pub from: String,
+    /// The last day billed (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Where to write the PDF.
+    #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+    pub output: PathBuf,
+    /// Print it marked DRAFT, without numbering or keeping it.
+    #[arg(long)]
+    pub draft: bool,
+    /// Also write the first page as a PNG image (a preview).
+    #[arg(long, value_name = "FILE.png")]
+    pub png: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: Paper,
+}
+
+#[derive(clap::Args)]
+pub struct StatementArgs {
+    /// The client.
+    pub client_id: String,
+    /// Start here, with the balance before it brought forward (default: from the first entry).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to this day (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(short = 'o', long = "output", value_name = "FILE.pdf")]
+    pub output: PathBuf,
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: Paper,
+}
+
+#[derive(Subcommand)]
+pub enum BillsCmd {
+    /// Bills issued (of one case or client, or all), newest first.
+    List { id: Option<String> },
+    /// Cancel an issued bill: it stays listed, its tax leaves the accounts,
+    /// and its number is never given again.
+    Cancel {
+        bill_id: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct BillingArgs {
+    /// The chamber's postal address for receipts and bills ("" clears it; use \n for new lines).
+    #[arg(long)]
+    pub address: Option<String>,
+    /// The chamber's GSTIN, printed on bills with a tax line ("" clears it).
+    #[arg(long)]
+    pub gstin: Option<String>,
+    /// Put a tax line on bills: its label, e.g. GST (with --tax-rate).
+    #[arg(long, requires = "tax_rate")]
+    pub tax_label: Option<String>,
+    /// The tax rate in percent, e.g. 18.
+    #[arg(long, requires = "tax_label")]
+    pub tax_rate: Option<String>,
+    /// Take the tax line off bills.
+    #[arg(long, conflicts_with_all = ["tax_label", "tax_rate"])]
+    pub no_tax: bool,
+}

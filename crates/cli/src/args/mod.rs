@@ -102,6 +102,17 @@ pub enum Command {
     /// Print the receipt for a payment received (numbered on first print; a voided payment's
     /// receipt prints as cancelled).
     Receipt(ReceiptArgs),
+    /// Issue a bill (fee memo) for a case or a client over a period, as a PDF (or a draft).
+    Bill(BillArgs),
+    /// Bills issued: list them, or cancel one.
+    #[command(subcommand)]
+    Bills(BillsCmd),
+    /// A client's statement of account (every entry with a running balance) as a PDF.
+    Statement(StatementArgs),
+    /// Clients and cases with a balance due, oldest first, and bills left unpaid.
+    Outstanding,
+    /// Show or change the chamber's billing details: address, GSTIN and tax line.
+    Billing(BillingArgs),
     /// Notes.
     #[command(subcommand)]
     Note(NoteCmd),
@@ -317,6 +328,9 @@ pub enum RemindCmd {
         /// Tasks falling due tomorrow.
         #[arg(long, value_enum)]
         tasks: Option<OnOff>,
+        /// Bills unpaid for more than 30 days.
+        #[arg(long, value_enum)]
+        unpaid_bills: Option<OnOff>,
     },
 }
 
@@ -344,6 +358,14 @@ pub enum ExportCmd {
     Csv {
         #[arg(short = 'o', long = "output", value_name = "DIR")]
         output: PathBuf,
+    },
+    /// Every charge and payment as one CSV file for an accountant (with receipt and bill numbers).
+    Ledger {
+        #[arg(short = 'o', long = "output", value_name = "FILE.csv")]
+        output: PathBuf,
+        /// Overwrite FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Hearings as an iCalendar file (all-day events) for phone and desktop calendars.
     Ics {

@@ -1,5 +1,6 @@
-//! `nextdate export json|csv|ics`: everything into a new folder (JSON or CSV
-//! plus attachments), or the hearings as an iCalendar file.
+//! `nextdate export json|csv|ledger|ics`: everything into a new folder (JSON
+//! or CSV plus attachments), the accounts' ledger as one CSV file, or the
+//! hearings as an iCalendar file.
 
 use nextdate_diary::export::ExportFormat;
 use nextdate_diary::{Diary, DiaryError};
@@ -17,6 +18,12 @@ pub fn run(diary: &Diary, cmd: ExportCmd, out: &Out) -> Result<(), DiaryError> {
         ExportCmd::Csv { output } => {
             let s = diary.export(ExportFormat::Csv, &output)?;
             out.exported(&output, &s);
+        }
+        ExportCmd::Ledger { output, force } => {
+            let csv = diary.ledger_csv()?;
+            nextdate_diary::atomic_file::write_file(&output, &csv, force)?;
+            let rows = diary.ledger(nextdate_diary::accounts::LedgerScope::All)?.len();
+            out.ok(&format!("wrote {rows} ledger entries to {}", output.display()));
         }
         ExportCmd::Ics {
             output,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod bills;
 pub mod board;
 pub mod case;
 pub mod client;

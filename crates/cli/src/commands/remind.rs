@@ -16,6 +16,7 @@ pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &
             digest,
             undated,
             tasks,
+            unpaid_bills,
         }) => {
             let mut s = diary.reminder_settings()?;
             let on = |v: OnOff| matches!(v, OnOff::On);
@@ -30,6 +31,9 @@ pub fn run(diary: &mut Diary, at: Option<String>, cmd: Option<RemindCmd>, out: &
             }
             if let Some(v) = tasks {
                 s.tasks = on(v);
+            }
+            if let Some(v) = unpaid_bills {
+                s.unpaid_bills = on(v);
             }
             diary.set_reminder_settings(&s)?;
             out.reminder_settings(&diary.reminder_settings()?);

@@ -103,3 +103,112 @@ impl Out {
         );
     }
 }
+
+impl Out {
+    pub fn bill(&self, b: &nextdate_diary::accounts::BillDoc, path: &Path) {
+        if self.json {
+            return self.print_json(&json!({ "bill": b, "file": path }));
+        }
+        println!(
+            "Bill {} for {} to {}: {} due, written to {}",
+            b.number,
+            dmy(&b.from),
+            dmy(&b.to),
+            format_money(b.due_minor, &b.currency),
+            path.display()
+        );
+    }
+
+    pub fn bills(&self, rows: &[nextdate_diary::accounts::BillRow]) {
+        if self.json {
+            return self.print_json(rows);
+        }
+        if rows.is_empty() {
+            println!("No bills issued.");
+        }
+        for b in rows {
+            println!(
+                "{}  {:<14} {} to {}  issued {}  {} due{}",
+                b.id,
+                b.number,
+                dmy(&b.from),
+                dmy(&b.to),
+                dmy(&b.issued_on),
+                format_money(b.due_minor, &b.currency),
+                b.void_reason
+                    .as_deref()
+                    .map(|r| format!("  (cancelled: {r})"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+
+    pub fn statement(&self, s: &nextdate_diary::accounts::StatementDoc, path: &Path) {
+        if self.json {
+            return self.print_json(&json!({ "statement": s, "file": path }));
+        }
+        println!(
+            "Statement for {} ({} entries): balance {}, written to {}",
+            s.client_name,
+            s.lines.len(),
+            format_money(s.closing_balance_minor, &s.currency),
+            path.display()
+        );
+    }
+
+    pub fn outstanding(&self, o: &nextdate_diary::accounts::Outstanding) {
+        if self.json {
+            return self.print_json(o);
+        }
+        if o.cases.is_empty() && o.unpaid_bills.is_empty() {
+            println!("Nothing is outstanding.");
+            return;
+        }
+        println!("Clients, oldest first:");
+        for r in &o.clients {
+            println!(
+                "  {:<32} {:>16}  owed since {} ({} days)",
+                r.label,
+                format_money(r.due_minor, &r.currency),
+                dmy(&r.due_since),
+                r.days
+            );
+        }
+        println!("Cases, oldest first:");
+        for r in &o.cases {
+            println!(
+                "  {:<48} {:>16}  owed since {} ({} days)  {}",
+                r.label,
+                format_money(r.due_minor, &r.currency),
+                dmy(&r.due_since),
+                r.days,
+                r.clients
+            );
+        }
+        if !o.unpaid_bills.is_empty() {
+            println!("Unpaid bills:");
+            for b in &o.unpaid_bills {
+                println!(
+                    "  {:<14} issued {} ({} days): {} of {} unpaid",
+                    b.number,
+                    dmy(&b.issued_on),
+                    b.days,
+                    format_money(b.unpaid_minor, &b.currency),
+                    format_money(b.due_minor, &b.currency)
+                );
+            }
+        }
+    }
+
+    pub fn billing(&self, b: &nextdate_diary::accounts::Billing) {
+        if self.json {
+            return self.print_json(b);
+        }
+        println!("Address: {}", b.address.as_deref().unwrap_or("—").replace('\n', ", "));
+        println!("GSTIN: {}", b.gstin.as_deref().unwrap_or("—"));
+        match (&b.tax_label, b.tax_rate_bp) {
+            (Some(l), Some(bp)) => println!("Tax line on bills: {l} at {}.{:02}%", bp / 100, bp % 100),
+            _ => println!("Tax line on bills: off"),
+        }
+    }
+}

@@ -85,11 +85,12 @@ impl Out {
         } else {
             let onoff = |b: bool| if b { "on" } else { "off" };
             println!(
-                "evening round at {}: digest {}, undated cases {}, tasks {}",
+                "evening round at {}: digest {}, undated cases {}, tasks {}, unpaid bills {}",
                 s.digest_time,
                 onoff(s.digest),
                 onoff(s.undated),
-                onoff(s.tasks)
+                onoff(s.tasks),
+                onoff(s.unpaid_bills)
             );
         }
     }

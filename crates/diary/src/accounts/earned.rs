@@ -43,7 +43,10 @@ pub struct CaseAccount {
     /// Expenses to recover from the client.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub expense_minor: i64,
-    /// Everything charged: fixed + appearances + time + agreed + expenses.
+    /// Tax charged by the case's bills (and client bills charged to it).
+    #[cfg_attr(feature = "specta", specta(type = f64))]
+    pub tax_minor: i64,
+    /// Everything charged: fixed + appearances + time + agreed + expenses + tax.
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub charged_minor: i64,
     #[cfg_attr(feature = "specta", specta(type = f64))]
@@ -135,9 +138,24 @@ impl Diary {
                  FROM fees WHERE case_id = ?1 AND currency = ?2 AND voided_at IS NULL",
             )?
             .query_row([case_id, currency.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let (fixed_minor, appearance_fees_minor, time_fees_minor) =
-            earnings(terms.as_ref(), appearances, non_effective, billable_minutes);
-        let charged_minor = fixed_minor + appearance_fees_minor + time_fees_minor + agreed_minor + expense_minor;
+        let (fixed_minor, appearance_fees_minor, _) = earnings(terms.as_ref(), appearances, non_effective, 0);
+        // Each entry to the nearest paisa, as the ledger and bills charge it.
+        let time_fees_minor: i64 = match terms.as_ref().and_then(|t| t.hourly_minor) {
+            Some(hourly) => conn
+                .prepare_cached(
+                    "SELECT coalesce(sum((minutes * ?2 + 30) / 60), 0) FROM time_entries WHERE case_id = ?1 AND billable",
+                )?
+                .query_row(rusqlite::params![case_id, hourly], |r| r.get(0))?,
+            None => 0,
+        };
+        let tax_minor: i64 = self
+            .bill_taxes(super::LedgerScope::Case(case_id))?
+            .iter()
+            .filter(|e| e.currency == currency)
+            .map(super::LedgerEntry::signed)
+            .sum();
+        let charged_minor =
+            fixed_minor + appearance_fees_minor + time_fees_minor + agreed_minor + expense_minor + tax_minor;
         Ok(CaseAccount {
             case_id: case_id.to_string(),
             currency,
@@ -151,6 +169,7 @@ impl Diary {
             time_fees_minor,
             agreed_minor,
             expense_minor,
+            tax_minor,
             charged_minor,
             received_minor,
             due_minor: charged_minor - received_minor,

@@ -115,7 +115,7 @@ pub(crate) fn series_of(chamber: &ChamberDoc, actor: &str) -> String {
 fn highest_in_diary(tx: &Transaction, what: Numbered, series: &str, year: &str) -> Result<i64> {
     let sql = match what {
         Numbered::Receipt => "SELECT max(receipt_seq) FROM fees WHERE receipt_series = ?1 AND receipt_year = ?2",
-        Numbered::Bill => return Ok(0),
+        Numbered::Bill => "SELECT max(seq) FROM bills WHERE series = ?1 AND year = ?2",
     };
     let n: Option<i64> = tx.prepare_cached(sql)?.query_row(params![series, year], |r| r.get(0))?;
     Ok(n.unwrap_or(0))

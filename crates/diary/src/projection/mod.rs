@@ -9,7 +9,7 @@ use automerge::AutoCommit;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::error::Result;
-use crate::model::{CaseDoc, ChamberDoc, ClientDoc, DocKind};
+use crate::model::{BillRecord, CaseDoc, ChamberDoc, ClientDoc, DocKind};
 use crate::progress::{Progress, Stage};
 use crate::store;
 use child_rows::{children, mark_removed, unmark_removed};
@@ -31,6 +31,7 @@ pub const TABLES: &[&str] = &[
     "documents",
     "fee_terms",
     "time_entries",
+    "bills",
     "removed_records",
     "history",
     "search_fts",
@@ -78,8 +79,10 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
                 .execute([rowid * 2 + 1])?;
             tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?.execute([id])?;
         }
+        bills(tx, id, "client", None)?;
         return mark_removed(tx, id, "client", id, &c.name, at);
     }
+    bills(tx, id, "client", Some(&c.bills))?;
     unmark_removed(tx, id, "client", id)?;
     tx.prepare_cached(
         "INSERT INTO clients (id, name, phones, email, address, notes, created_at)
@@ -203,6 +206,42 @@ fn fee_terms(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
+/// Replaces the bills `owner` (a case or a client, per `scope`) contributes.
+fn bills(
+    tx: &Transaction,
+    owner: &str,
+    scope: &str,
+    bills: Option<&std::collections::BTreeMap<String, BillRecord>>,
+) -> Result<()> {
+    tx.prepare_cached("DELETE FROM bills WHERE owner_id = ?1")?
+        .execute([owner])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO bills (owner_id, id, scope, series, year, seq, from_date, to_date, issued_on, currency,
+           tax_label, tax_minor, due_minor, voided_at, void_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?;
+    for (id, b) in bills.into_iter().flatten() {
+        ins.execute(params![
+            owner,
+            id,
+            scope,
+            b.number.series,
+            b.number.year,
+            b.number.seq,
+            b.from,
+            b.to,
+            b.issued_on,
+            b.currency,
+            b.tax_label,
+            b.tax_minor,
+            b.due_minor,
+            b.voided_at,
+            b.void_reason
+        ])?;
+    }
+    Ok(())
+}
+
 /// The searchable text of a case.
 fn case_search_text(c: &CaseDoc) -> String {
     let mut body = vec![c.title.clone(), c.number.clone(), c.court.clone()];
@@ -247,6 +286,7 @@ fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<(
     }
     tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1")?
         .execute([id])?;
+    bills(tx, id, "case", None)?;
     tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
     mark_removed(tx, id, "case", id, &format!("case {}", c.number), at)
 }
@@ -268,6 +308,7 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     children(tx, id, None, &c.documents)?;
     children(tx, id, None, &c.time_entries)?;
     fee_terms(tx, id, c)?;
+    bills(tx, id, "case", Some(&c.bills))?;
     fts_replace(tx, rowid * 2, DocKind::Case, id, &case_search_text(c))
 }
 
@@ -294,6 +335,9 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     children(tx, id, Some(&old.time_entries), &new.time_entries)?;
     if old.fee_terms != new.fee_terms {
         fee_terms(tx, id, new)?;
+    }
+    if old.bills != new.bills {
+        bills(tx, id, "case", Some(&new.bills))?;
     }
     let text = case_search_text(new);
     if case_search_text(old) != text {
