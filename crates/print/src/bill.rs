@@ -14,34 +14,11 @@ use nextdate_diary::dates::iso_to_dmy;
 use nextdate_diary::money::format_figure as figure;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
-use typst_layout::PagedDocument;
 
-use crate::{compile, layout_error, pdf_of, png_of, Paper, PrintError};
+use crate::{compile, layout_error, Paper, PrintError};
 
 /// A laid-out bill.
-pub struct PrintedBill {
-    document: PagedDocument,
-}
-
-impl PrintedBill {
-    pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
-        pdf_of(&self.document)
-    }
-
-    /// One page as a PNG image at `ppi` pixels per inch (96 for a screen).
-    pub fn png_page(&self, index: usize, ppi: f32) -> Result<Vec<u8>, PrintError> {
-        png_of(&self.document, index, ppi)
-    }
-
-    /// Every page as PNG.
-    pub fn png_pages(&self, ppi: f32) -> Result<Vec<Vec<u8>>, PrintError> {
-        (0..self.page_count()).map(|i| self.png_page(i, ppi)).collect()
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.document.pages().len()
-    }
-}
+pub type PrintedBill = crate::printed::Printed;
 
 #[derive(Serialize)]
 struct Data {
@@ -217,7 +194,7 @@ pub fn bill(b: &BillDoc, paper: Paper) -> Result<PrintedBill, PrintError> {
     };
     let json = serde_json::to_vec(&data).map_err(layout_error)?;
     let document = compile(include_str!("bill.typ"), json)?;
-    Ok(PrintedBill { document })
+    Ok(crate::printed::Printed { document })
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub mod bill;
 pub mod error;
 mod fonts;
 pub mod parties;
+pub mod printed;
 pub mod receipt;
 pub mod recovery_sheet;
 pub mod statement;

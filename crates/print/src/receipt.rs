@@ -11,28 +11,11 @@ use nextdate_diary::dates::iso_to_dmy;
 use nextdate_diary::money::format_figure as figure;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
-use typst_layout::PagedDocument;
 
-use crate::{compile, layout_error, pdf_of, png_of, Paper, PrintError};
+use crate::{compile, layout_error, Paper, PrintError};
 
 /// A laid-out receipt.
-pub struct PrintedReceipt {
-    document: PagedDocument,
-}
-
-impl PrintedReceipt {
-    pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
-        pdf_of(&self.document)
-    }
-
-    pub fn png(&self, ppi: f32) -> Result<Vec<u8>, PrintError> {
-        png_of(&self.document, 0, ppi)
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.document.pages().len()
-    }
-}
+pub type PrintedReceipt = crate::printed::Printed;
 
 #[derive(Serialize)]
 struct Data {
@@ -113,7 +96,7 @@ pub fn receipt(r: &Receipt, paper: Paper) -> Result<PrintedReceipt, PrintError> 
     };
     let json = serde_json::to_vec(&data).map_err(layout_error)?;
     let document = compile(include_str!("receipt.typ"), json)?;
-    Ok(PrintedReceipt { document })
+    Ok(crate::printed::Printed { document })
 }
 
 #[cfg(test)]

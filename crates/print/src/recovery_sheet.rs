@@ -11,9 +11,8 @@ use nextdate_diary::dates::format_dmy;
 use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Serialize;
-use typst_layout::PagedDocument;
 
-use crate::{compile, layout_error, pdf_of, png_of, Paper, PrintError};
+use crate::{compile, layout_error, Paper, PrintError};
 
 /// What goes on the sheet.
 pub struct SheetInput<'a> {
@@ -31,23 +30,7 @@ pub struct SheetInput<'a> {
 }
 
 /// A laid-out recovery sheet.
-pub struct RecoverySheet {
-    document: PagedDocument,
-}
-
-impl RecoverySheet {
-    pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
-        pdf_of(&self.document)
-    }
-
-    pub fn png(&self, ppi: f32) -> Result<Vec<u8>, PrintError> {
-        png_of(&self.document, 0, ppi)
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.document.pages().len()
-    }
-}
+pub type RecoverySheet = crate::printed::Printed;
 
 #[derive(Serialize)]
 struct Data {
@@ -101,7 +84,7 @@ pub fn recovery_sheet(input: &SheetInput<'_>) -> Result<RecoverySheet, PrintErro
     };
     let json = serde_json::to_vec(&data).map_err(layout_error)?;
     let document = compile(include_str!("recovery_sheet.typ"), json)?;
-    Ok(RecoverySheet { document })
+    Ok(crate::printed::Printed { document })
 }
 
 #[cfg(test)]

@@ -11,36 +11,13 @@ use nextdate_diary::accounts::{AccountLine, StatementDoc};
 use nextdate_diary::dates::iso_to_dmy;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
-use typst_layout::PagedDocument;
 
 use crate::bill::{address_lines, bare, sign};
-use crate::{compile, layout_error, pdf_of, png_of, Paper, PrintError};
+use crate::{compile, layout_error, Paper, PrintError};
 use nextdate_diary::money::format_figure as figure;
 
 /// A laid-out statement of account.
-pub struct PrintedStatement {
-    document: PagedDocument,
-}
-
-impl PrintedStatement {
-    pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
-        pdf_of(&self.document)
-    }
-
-    /// One page as a PNG image at `ppi` pixels per inch (96 for a screen).
-    pub fn png_page(&self, index: usize, ppi: f32) -> Result<Vec<u8>, PrintError> {
-        png_of(&self.document, index, ppi)
-    }
-
-    /// Every page as PNG.
-    pub fn png_pages(&self, ppi: f32) -> Result<Vec<Vec<u8>>, PrintError> {
-        (0..self.page_count()).map(|i| self.png_page(i, ppi)).collect()
-    }
-
-    pub fn page_count(&self) -> usize {
-        self.document.pages().len()
-    }
-}
+pub type PrintedStatement = crate::printed::Printed;
 
 #[derive(Serialize)]
 struct Data {
@@ -151,7 +128,7 @@ pub fn statement(s: &StatementDoc, paper: Paper) -> Result<PrintedStatement, Pri
     };
     let json = serde_json::to_vec(&data).map_err(layout_error)?;
     let document = compile(include_str!("statement.typ"), json)?;
-    Ok(PrintedStatement { document })
+    Ok(crate::printed::Printed { document })
 }
 
 #[cfg(test)]
