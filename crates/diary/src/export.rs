@@ -67,6 +67,11 @@ pub struct ExportSummary {
     pub notes: usize,
     pub fees: usize,
     pub documents: usize,
+    /// Cases with fee terms.
+    pub fee_terms: usize,
+    pub time_entries: usize,
+    /// Bills issued, for cases and for clients (cancelled ones too).
+    pub bills: usize,
     /// Files written, attachments included.
     pub files: usize,
 }
@@ -103,7 +108,7 @@ const TABLES: &[Table] = &[
     Table {
         name: "hearings",
         sql: "SELECT h.id, h.case_id, c.number AS case_number, c.court, h.date, h.item, h.purpose, h.outcome, h.next_date,
-                     h.disposed, h.attended_by, h.recorded_at
+                     h.disposed, h.attended_by, h.recorded_at, h.non_effective
               FROM hearings h JOIN cases c ON c.id = h.case_id ORDER BY h.case_id, h.date, h.id",
     },
     Table {
@@ -119,7 +124,9 @@ const TABLES: &[Table] = &[
     Table {
         name: "fees",
         sql: "SELECT f.id, f.case_id, c.number AS case_number, f.kind, f.amount_minor, f.currency, f.date, f.mode, f.remark,
-                     f.voided_at, f.void_reason
+                     f.voided_at, f.void_reason,
+                     CASE WHEN f.receipt_seq IS NOT NULL THEN f.receipt_series || '-' || f.receipt_seq || '/' || f.receipt_year END
+                       AS receipt_number
               FROM fees f JOIN cases c ON c.id = f.case_id ORDER BY f.case_id, f.date, f.id",
     },
     Table {
@@ -127,11 +134,78 @@ const TABLES: &[Table] = &[
         sql: "SELECT d.id, d.case_id, c.number AS case_number, d.name, d.media_type, d.size, d.sha256, d.client_visible, d.added_at
               FROM documents d JOIN cases c ON c.id = d.case_id ORDER BY d.case_id, d.added_at, d.id",
     },
+    Table {
+        name: "fee_terms",
+        sql: "SELECT t.case_id, c.number AS case_number, t.currency, t.fixed_minor, t.per_appearance_minor,
+                     t.non_effective_minor, t.hourly_minor
+              FROM fee_terms t JOIN cases c ON c.id = t.case_id ORDER BY t.case_id",
+    },
+    Table {
+        name: "time_entries",
+        sql: "SELECT t.id, t.case_id, c.number AS case_number, t.date, t.minutes, t.member_id, m.name AS member, t.note,
+                     t.billable, t.created_at
+              FROM time_entries t JOIN cases c ON c.id = t.case_id LEFT JOIN members m ON m.id = t.member_id
+              ORDER BY t.case_id, t.date, t.created_at, t.id",
+    },
+    // Bills of a case (`scope` case, `owner_id` the case) or of a client.
+    Table {
+        name: "bills",
+        sql: "SELECT b.id, b.owner_id, b.scope, b.series || '-' || b.seq || '/' || b.year AS number,
+                     b.from_date AS \"from\", b.to_date AS \"to\", b.issued_on, b.currency, b.tax_label, b.tax_minor,
+                     b.due_minor, b.voided_at, b.void_reason
+              FROM bills b WHERE b.owner_id IN (SELECT id FROM cases UNION ALL SELECT id FROM clients)
+              ORDER BY b.scope, b.owner_id, b.issued_on, b.year, b.series, b.seq, b.id",
+    },
+];
+
+/// The amounts kept in minor units, each exported beside a column of the
+/// amount as people write it (`amount_minor` 150050, `amount` 1500.50):
+/// (table, minor-units column, amount column).
+const AMOUNTS: &[(&str, &str, &str)] = &[
+    ("fees", "amount_minor", "amount"),
+    ("fee_terms", "fixed_minor", "fixed"),
+    ("fee_terms", "per_appearance_minor", "per_appearance"),
+    ("fee_terms", "non_effective_minor", "non_effective"),
+    ("fee_terms", "hourly_minor", "hourly"),
+    ("bills", "tax_minor", "tax"),
+    ("bills", "due_minor", "due"),
+];
+
+/// The tables whose rows belong to a case, nested in it in `diary.json`.
+const CASE_CHILDREN: &[&str] = &[
+    "parties",
+    "hearings",
+    "tasks",
+    "notes",
+    "fees",
+    "documents",
+    "time_entries",
 ];
 
 type Row = Map<String, Value>;
 
-fn rows(diary: &Diary, sql: &str) -> Result<Vec<Row>> {
+/// One table's rows, with its columns in order (the query's, each amount
+/// column after its minor units), so even an empty CSV file names them.
+struct Rows {
+    cols: Vec<String>,
+    rows: Vec<Row>,
+}
+
+impl Rows {
+    /// Adds column `name` after `after` (or last), with `value` of each row.
+    fn add_column(&mut self, name: &str, after: Option<&str>, value: impl Fn(&Row) -> Value) {
+        let at = after
+            .and_then(|a| self.cols.iter().position(|c| c == a))
+            .map_or(self.cols.len(), |i| i + 1);
+        self.cols.insert(at, name.to_string());
+        for r in &mut self.rows {
+            let v = value(r);
+            r.insert(name.to_string(), v);
+        }
+    }
+}
+
+fn rows(diary: &Diary, sql: &str) -> Result<Rows> {
     let mut stmt = diary.conn().prepare(sql)?;
     let names: Vec<String> = stmt.column_names().iter().map(|n| n.to_string()).collect();
     let mut out = Vec::new();
@@ -150,7 +224,7 @@ fn rows(diary: &Diary, sql: &str) -> Result<Vec<Row>> {
         }
         out.push(row);
     }
-    Ok(out)
+    Ok(Rows { cols: names, rows: out })
 }
 
 fn text(v: &Value) -> String {
@@ -223,21 +297,29 @@ impl Diary {
 
     fn export_into(&self, format: ExportFormat, out: &Path) -> Result<ExportSummary> {
         fs::create_dir_all(out.join("attachments"))?;
-        let mut tables: BTreeMap<&str, Vec<Row>> = BTreeMap::new();
+        let mut tables: BTreeMap<&str, Rows> = BTreeMap::new();
         for t in TABLES {
             tables.insert(t.name, rows(self, t.sql)?);
         }
-        for c in tables.get_mut("clients").into_iter().flatten() {
-            let p = phones_text(&c["phones"]);
-            c.insert("phones".into(), p);
+        if let Some(clients) = tables.get_mut("clients") {
+            for c in &mut clients.rows {
+                let p = phones_text(&c["phones"]);
+                c.insert("phones".into(), p);
+            }
         }
-        for f in tables.get_mut("fees").into_iter().flatten() {
-            let minor = f["amount_minor"].as_i64().unwrap_or_default();
-            f.insert("amount".into(), Value::from(format_amount(minor)));
+        for (table, minor, human) in AMOUNTS {
+            if let Some(t) = tables.get_mut(table) {
+                t.add_column(human, Some(minor), |r| match r.get(*minor).and_then(Value::as_i64) {
+                    Some(m) => Value::from(format_amount(m)),
+                    None => Value::Null,
+                });
+            }
         }
-        let chamber_tasks = rows(self, CHAMBER_TASKS)?;
-        let mut files = self.export_attachments(out, tables.get_mut("documents").expect("documents table"))?;
-        let count = |t: &str| tables.get(t).map(Vec::len).unwrap_or_default();
+        let chamber_tasks = rows(self, CHAMBER_TASKS)?.rows;
+        let documents = tables.get_mut("documents").expect("documents table");
+        let mut files = self.export_attachments(out, &mut documents.rows)?;
+        documents.cols.push("file".into());
+        let count = |t: &str| tables.get(t).map(|t| t.rows.len()).unwrap_or_default();
         let mut summary = ExportSummary {
             clients: count("clients"),
             cases: count("cases"),
@@ -246,6 +328,9 @@ impl Diary {
             notes: count("notes"),
             fees: count("fees"),
             documents: count("documents"),
+            fee_terms: count("fee_terms"),
+            time_entries: count("time_entries"),
+            bills: count("bills"),
             files: 0,
         };
         match format {
@@ -268,6 +353,7 @@ impl Diary {
                 files += 1;
             }
             ExportFormat::Json => {
+                let tables = tables.into_iter().map(|(k, t)| (k, t.rows)).collect();
                 fs::write(
                     out.join("diary.json"),
                     serde_json::to_vec_pretty(&self.nested(tables, chamber_tasks)?)
@@ -320,26 +406,45 @@ impl Diary {
         Ok(used.len())
     }
 
-    /// The JSON layout: clients, and cases holding their own records.
+    /// The JSON layout: clients (with the bills issued to them), and cases
+    /// holding their own records (their fee terms as one object, or null).
     fn nested(&self, mut tables: BTreeMap<&str, Vec<Row>>, chamber_tasks: Vec<Row>) -> Result<Value> {
         let mut take = |t: &str| tables.remove(t).unwrap_or_default();
-        let clients = take("clients");
+        let mut clients = take("clients");
         let mut cases = take("cases");
-        let mut by_case: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-        for t in ["parties", "hearings", "tasks", "notes", "fees", "documents"] {
+        // Rows by owner (case or client), then by table.
+        let mut owned: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        let mut own = |owner: String, table: &str, row: Row| {
+            owned
+                .entry(owner)
+                .or_default()
+                .entry(table.to_string())
+                .or_insert_with(|| Value::Array(Vec::new()))
+                .as_array_mut()
+                .expect("an array")
+                .push(Value::Object(row));
+        };
+        for t in CASE_CHILDREN.iter().chain(&["fee_terms"]) {
             for mut r in take(t) {
                 let case_id = text(&r["case_id"]);
-                r.remove("case_id");
-                r.remove("case_number");
-                r.remove("court");
-                let entry = by_case.entry(case_id).or_default();
-                entry
-                    .entry(t.to_string())
-                    .or_insert_with(|| Value::Array(Vec::new()))
-                    .as_array_mut()
-                    .expect("an array")
-                    .push(Value::Object(r));
+                for c in ["case_id", "case_number", "court"] {
+                    r.remove(c);
+                }
+                own(case_id, t, r);
             }
+        }
+        for mut r in take("bills") {
+            let owner = text(&r["owner_id"]);
+            r.remove("owner_id");
+            r.remove("scope");
+            own(owner, "bills", r);
+        }
+        for c in &mut clients {
+            let mut children = owned.remove(&text(&c["id"])).unwrap_or_default();
+            c.insert(
+                "bills".into(),
+                children.remove("bills").unwrap_or(Value::Array(Vec::new())),
+            );
         }
         for c in &mut cases {
             let ids = text(&c["client_ids"]);
@@ -348,10 +453,15 @@ impl Diary {
                 Value::from(ids.split(';').filter(|s| !s.is_empty()).collect::<Vec<_>>()),
             );
             c.remove("clients");
-            let mut children = by_case.remove(&text(&c["id"])).unwrap_or_default();
-            for t in ["parties", "hearings", "tasks", "notes", "fees", "documents"] {
-                c.insert(t.into(), children.remove(t).unwrap_or(Value::Array(Vec::new())));
+            let mut children = owned.remove(&text(&c["id"])).unwrap_or_default();
+            for t in CASE_CHILDREN.iter().chain(&["bills"]) {
+                c.insert(t.to_string(), children.remove(*t).unwrap_or(Value::Array(Vec::new())));
             }
+            let terms = match children.remove("fee_terms") {
+                Some(Value::Array(mut one)) if !one.is_empty() => one.swap_remove(0),
+                _ => Value::Null,
+            };
+            c.insert("fee_terms".into(), terms);
         }
         let chamber = self.chamber()?;
         let members: Vec<Value> = self
@@ -369,101 +479,11 @@ impl Diary {
     }
 }
 
-/// Column order of each CSV file (the query's, with the human amount after the minor units).
-fn columns(name: &str, rows: &[Row]) -> Vec<String> {
-    let Some(first) = rows.first() else {
-        return TABLES
-            .iter()
-            .find(|t| t.name == name)
-            .map(|_| default_columns(name))
-            .unwrap_or_default();
-    };
-    first.keys().cloned().collect()
-}
-
-/// Header of an empty table, so even an empty file documents its columns.
-fn default_columns(name: &str) -> Vec<String> {
-    let cols: &[&str] = match name {
-        "clients" => &["id", "name", "phones", "email", "address", "notes", "created_at"],
-        "cases" => &[
-            "id",
-            "number",
-            "title",
-            "cnr",
-            "court",
-            "bench",
-            "case_type",
-            "status",
-            "status_date",
-            "status_remark",
-            "stage",
-            "created_at",
-            "client_ids",
-            "clients",
-        ],
-        "parties" => &["case_id", "case_number", "position", "name", "side", "counsel"],
-        "hearings" => &[
-            "id",
-            "case_id",
-            "case_number",
-            "court",
-            "date",
-            "item",
-            "purpose",
-            "outcome",
-            "next_date",
-            "disposed",
-            "attended_by",
-            "recorded_at",
-        ],
-        "tasks" => &[
-            "id",
-            "case_id",
-            "case_number",
-            "title",
-            "due",
-            "assignee",
-            "done",
-            "done_at",
-            "created_at",
-        ],
-        "notes" => &["id", "case_id", "case_number", "text", "client_visible", "author", "at"],
-        "fees" => &[
-            "id",
-            "case_id",
-            "case_number",
-            "kind",
-            "amount_minor",
-            "currency",
-            "date",
-            "mode",
-            "remark",
-            "voided_at",
-            "void_reason",
-            "amount",
-        ],
-        "documents" => &[
-            "id",
-            "case_id",
-            "case_number",
-            "name",
-            "media_type",
-            "size",
-            "sha256",
-            "client_visible",
-            "added_at",
-            "file",
-        ],
-        _ => &[],
-    };
-    cols.iter().map(|c| c.to_string()).collect()
-}
-
-fn write_csv(path: &Path, name: &str, rows: &[Row]) -> Result<()> {
-    let cols = columns(name, rows);
+fn write_csv(path: &Path, name: &str, table: &Rows) -> Result<()> {
+    let Rows { cols, rows } = table;
     let mut w = csv::Writer::from_path(path).map_err(|e| DiaryError::Output(format!("{name}.csv ({e})")))?;
     let csv_err = |e: csv::Error| DiaryError::Output(format!("{name}.csv ({e})"));
-    w.write_record(&cols).map_err(csv_err)?;
+    w.write_record(cols).map_err(csv_err)?;
     for r in rows {
         w.write_record(cols.iter().map(|c| text(r.get(c).unwrap_or(&Value::Null))))
             .map_err(csv_err)?;

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::plan::Plan;
 use crate::diary::Diary;
 use crate::error::Result;
+use crate::model::{ClientDoc, DocKind};
 use crate::progress::{Progress, Stage};
 use crate::records::{NewClient, WholeCase};
 
@@ -14,7 +15,7 @@ impl Diary {
     /// Writes everything `plan` holds, or nothing if any of it is refused.
     /// Reports each client and case written; cancelled, the transaction is rolled back.
     pub(super) fn apply(&mut self, plan: Plan, progress: &Progress<'_>) -> Result<()> {
-        let Plan { clients, cases } = plan;
+        let Plan { clients, cases, .. } = plan;
         let total = (clients.len() + cases.len()) as u64;
         progress.step(Stage::Import, 0, total)?;
         // Clients named in cases.csv are the diary's clients of that name, or new ones.
@@ -30,6 +31,15 @@ impl Diary {
                 let file_id = c.id.clone();
                 let name = c.client.name.trim().to_lowercase();
                 let id = b.insert_client_doc(c.id, c.client, c.created_at)?;
+                // A client's bills: a second change, as the client is created from its details.
+                if !c.bills.is_empty() {
+                    let n = c.bills.len();
+                    let mut bills = c.bills;
+                    b.change::<ClientDoc, _>(&id, DocKind::Client, |doc, _| {
+                        doc.bills.append(&mut bills);
+                        Ok(((), format!("Imported {n} bill{}", if n == 1 { "" } else { "s" })))
+                    })?;
+                }
                 if let Some(f) = file_id {
                     new_ids.insert(f, id.clone());
                 }

@@ -1,4 +1,5 @@
-//! Import of clients, cases, hearings, fees, tasks and notes from CSV files:
+//! Import of clients, cases, hearings, fees, tasks and notes, and the
+//! accounts (fee terms, time entries, receipt numbers, bills) from CSV files:
 //! a Nextdate CSV export, the template in `docs/import.md`, or the shapes other
 //! practice tools and court websites export (header aliases such as "Case No.",
 //! "NDOH", "Coram"; dates like 05/01/2026 or 5-Jan-2026).
@@ -8,7 +9,8 @@
 //! written, in one transaction; a dry run only reports.
 //!
 //! Where each step is: header aliases in [`aliases`], reading the files in
-//! [`read`], checking and planning every row in [`plan`], writing in [`apply`].
+//! [`read`], checking and planning every row in [`plan`] (the accounts tables
+//! in [`accounts`]), writing in [`apply`].
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
 use crate::progress::Progress;
 
+mod accounts;
 mod aliases;
 mod apply;
 mod plan;
@@ -64,6 +67,11 @@ pub struct ImportReport {
     pub fees: usize,
     pub tasks: usize,
     pub notes: usize,
+    /// Cases given fee terms.
+    pub fee_terms: usize,
+    pub time_entries: usize,
+    /// Bills of cases and of clients.
+    pub bills: usize,
     pub errors: Vec<ImportIssue>,
     pub warnings: Vec<String>,
     pub applied: bool,
@@ -78,6 +86,9 @@ enum Kind {
     Fees,
     Tasks,
     Notes,
+    FeeTerms,
+    TimeEntries,
+    Bills,
 }
 
 /// Which table a file holds, from its name.
@@ -89,6 +100,12 @@ fn kind_of(path: &Path) -> Option<Kind> {
         Kind::Parties
     } else if stem.contains("hearing") {
         Kind::Hearings
+    } else if stem.contains("term") {
+        Kind::FeeTerms
+    } else if stem.contains("time") {
+        Kind::TimeEntries
+    } else if stem.contains("bill") {
+        Kind::Bills
     } else if stem.contains("fee") {
         Kind::Fees
     } else if stem.contains("task") {
@@ -153,7 +170,8 @@ impl Diary {
             let rows = read_file(f, *k, &mut report.warnings, &mut errors);
             recs.entry(*k).or_default().extend(rows);
         }
-        let plan = self.plan(&mut recs, &mut errors)?;
+        let mut plan = self.plan(&mut recs, &mut errors)?;
+        report.warnings.append(&mut plan.warnings);
         report.clients = plan.clients.len();
         report.cases = plan.cases.len();
         for c in &plan.cases {
@@ -161,7 +179,11 @@ impl Diary {
             report.fees += c.doc.fees.len();
             report.tasks += c.doc.tasks.len();
             report.notes += c.doc.notes.len();
+            report.fee_terms += usize::from(c.doc.fee_terms.is_some());
+            report.time_entries += c.doc.time_entries.len();
+            report.bills += c.doc.bills.len();
         }
+        report.bills += plan.clients.iter().map(|c| c.bills.len()).sum::<usize>();
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         report.errors = errors;
         if mode == ImportMode::DryRun || !report.errors.is_empty() {

@@ -1,14 +1,16 @@
 //! Planning an import: every row checked and turned into the clients and
 //! whole case documents it would create, one function per table, with every
-//! problem recorded. Nothing is written here.
+//! problem recorded (the accounts tables in [`super::accounts`]). Nothing is
+//! written here.
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::accounts::Accounts;
 use super::read::{list, Reader, Rec};
 use super::{ImportIssue, Kind};
 use crate::diary::Diary;
 use crate::error::Result;
-use crate::model::{CaseDoc, Fee, FeeKind, Hearing, Note, Party, Task};
+use crate::model::{BillRecord, CaseDoc, Fee, FeeKind, Hearing, Note, Party, Task};
 use crate::money::{check_currency, parse_amount};
 use crate::projection::number_key;
 use crate::records::NewClient;
@@ -19,6 +21,8 @@ pub(super) struct ClientPlan {
     pub(super) id: Option<String>,
     pub(super) client: NewClient,
     pub(super) created_at: Option<String>,
+    /// Bills issued to the client, by id.
+    pub(super) bills: BTreeMap<String, BillRecord>,
 }
 
 /// A case to create, with the file ids / names of its clients.
@@ -33,6 +37,8 @@ pub(super) struct CasePlan {
 pub(super) struct Plan {
     pub(super) clients: Vec<ClientPlan>,
     pub(super) cases: Vec<CasePlan>,
+    /// What the advocate should know though nothing is wrong.
+    pub(super) warnings: Vec<String>,
 }
 
 /// The cases already in the diary, by (court, number key).
@@ -45,7 +51,8 @@ impl Diary {
     /// Checks every row and plans what it creates; problems go to `errors`.
     pub(super) fn plan(&self, recs: &mut BTreeMap<Kind, Vec<Rec>>, errors: &mut Vec<ImportIssue>) -> Result<Plan> {
         let mut rd = Reader { errors };
-        let (clients, client_file_ids) = self.plan_clients(recs.remove(&Kind::Clients).unwrap_or_default(), &mut rd)?;
+        let (mut clients, client_file_ids) =
+            self.plan_clients(recs.remove(&Kind::Clients).unwrap_or_default(), &mut rd)?;
         // Clients given by id in cases must be in this import (by its ids) or in the diary.
         let existing_cases: ExistingCases = {
             let mut stmt = self.conn().prepare("SELECT court, number_key, id FROM cases")?;
@@ -61,9 +68,23 @@ impl Diary {
                 cases.push(c);
             }
         }
+        let mut acc = Accounts::new(
+            self.conn(),
+            self.members()?,
+            self.member_id().to_string(),
+            self.chamber()?.currency,
+        )?;
         // Child rows find their case by id (from a Nextdate export) or by number (and court).
         let new_key = || ulid::Ulid::new().to_string();
-        for kind in [Kind::Parties, Kind::Hearings, Kind::Fees, Kind::Tasks, Kind::Notes] {
+        for kind in [
+            Kind::Parties,
+            Kind::Hearings,
+            Kind::Fees,
+            Kind::Tasks,
+            Kind::Notes,
+            Kind::FeeTerms,
+            Kind::TimeEntries,
+        ] {
             let mut rows = recs.remove(&kind).unwrap_or_default();
             if kind == Kind::Parties {
                 rows.sort_by_key(|r| {
@@ -92,14 +113,22 @@ impl Diary {
                 match kind {
                     Kind::Parties => plan_party(&mut rd, &r, doc),
                     Kind::Hearings => plan_hearing(&mut rd, &r, key, doc),
-                    Kind::Fees => plan_fee(&mut rd, &r, key, doc),
+                    Kind::Fees => plan_fee(&mut rd, &r, key, doc, &mut acc),
                     Kind::Tasks => plan_task(&mut rd, &r, key, doc),
                     Kind::Notes => plan_note(&mut rd, &r, key, doc),
-                    Kind::Clients | Kind::Cases => unreachable!("handled above"),
+                    Kind::FeeTerms => acc.plan_terms(&mut rd, &r, i, doc),
+                    Kind::TimeEntries => acc.plan_time(&mut rd, &r, key, doc),
+                    Kind::Clients | Kind::Cases | Kind::Bills => unreachable!("handled apart"),
                 }
             }
         }
-        Ok(Plan { clients, cases })
+        let bills = recs.remove(&Kind::Bills).unwrap_or_default();
+        acc.plan_bills(&mut rd, bills, &mut cases, &mut clients, &client_file_ids);
+        Ok(Plan {
+            clients,
+            cases,
+            warnings: acc.warnings(),
+        })
     }
 
     /// Whether a record with `id` is already in the diary.
@@ -107,12 +136,13 @@ impl Diary {
         Ok(crate::store::doc_kind(self.conn(), id)?.is_some())
     }
 
-    /// The clients table: the clients to create, and every id the file gives.
-    fn plan_clients(&self, rows: Vec<Rec>, rd: &mut Reader) -> Result<(Vec<ClientPlan>, HashMap<String, ()>)> {
+    /// The clients table: the clients to create, and every id the file gives
+    /// (with the place in the plan of the client it gives it to).
+    fn plan_clients(&self, rows: Vec<Rec>, rd: &mut Reader) -> Result<(Vec<ClientPlan>, HashMap<String, usize>)> {
         let recs = rows;
 
         let mut clients = Vec::new();
-        let mut client_file_ids: HashMap<String, ()> = HashMap::new();
+        let mut client_file_ids: HashMap<String, usize> = HashMap::new();
         for r in &recs {
             let Some(name) = rd.required(r, "name") else { continue };
             let email = r.get("email").map(str::to_string);
@@ -125,7 +155,7 @@ impl Diary {
             }
             let id = r.get("id").map(str::to_string);
             if let Some(id) = &id {
-                client_file_ids.insert(id.clone(), ());
+                client_file_ids.insert(id.clone(), clients.len());
             }
             let id = match id {
                 Some(i) if !self.id_used(&i)? => Some(i),
@@ -141,6 +171,7 @@ impl Diary {
                     notes: r.get("notes").map(str::to_string),
                 },
                 created_at: r.get("created_at").map(str::to_string),
+                bills: BTreeMap::new(),
             });
         }
         Ok((clients, client_file_ids))
@@ -154,7 +185,7 @@ impl Diary {
         rd: &mut Reader,
         existing_cases: &ExistingCases,
         keys: &mut SeenNumbers,
-        client_file_ids: &HashMap<String, ()>,
+        client_file_ids: &HashMap<String, usize>,
     ) -> Result<Option<CasePlan>> {
         let number = rd.required(r, "number");
         let court = rd.required(r, "court");
@@ -296,7 +327,8 @@ impl Diary {
     }
 }
 
-fn find_case(cases: &[CasePlan], r: &Rec) -> std::result::Result<usize, String> {
+/// The case of a child row, by `case_id`, or by `case_number` (and `court`).
+pub(super) fn find_case(cases: &[CasePlan], r: &Rec) -> std::result::Result<usize, String> {
     if let Some(id) = r.get("case_id") {
         return cases
             .iter()
@@ -363,13 +395,14 @@ fn plan_hearing(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             disposed,
             attended_by: r.get("attended_by").map(str::to_string),
             recorded_at: r.get("recorded_at").map(str::to_string),
+            non_effective: rd.flag(r, "non_effective"),
             ..Default::default()
         },
     );
 }
 
 /// One row of the fees table, added to its case.
-fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
+fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc, acc: &mut Accounts) {
     let kind_text = r.get("kind").map(str::to_lowercase).unwrap_or_default();
     let Some(fee_kind) = FeeKind::parse(&kind_text) else {
         rd.errors.push(r.issue(
@@ -414,6 +447,9 @@ fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             return;
         }
     };
+    let Some(receipt) = acc.receipt(rd, r, fee_kind) else {
+        return;
+    };
     doc.fees.insert(
         key,
         Fee {
@@ -425,6 +461,7 @@ fn plan_fee(rd: &mut Reader, r: &Rec, key: String, doc: &mut CaseDoc) {
             remark: r.get("remark").map(str::to_string),
             voided_at: r.get("voided_at").map(str::to_string),
             void_reason: r.get("void_reason").map(str::to_string),
+            receipt,
             ..Default::default()
         },
     );
