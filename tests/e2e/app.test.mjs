@@ -7,7 +7,7 @@ import { before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { startDriver } from "./webdriver.mjs";
-import { app, ctx, diaryDir, recorderBin, startNotificationServer } from "./harness.mjs";
+import { app, ctx, diaryDir, recorderBin, startNotificationServer, stopLeftoverApps } from "./harness.mjs";
 
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
@@ -20,9 +20,11 @@ after(async () => {
   if (ctx.session) await ctx.session.quit();
   if (ctx.driver) ctx.driver.stop();
   if (ctx.notifications) ctx.notifications.stop();
+  await stopLeftoverApps();
 });
 
 await import("./first_day.mjs");
 await import("./records.mjs");
+await import("./accounts.mjs");
 await import("./backups.mjs");
 await import("./lifecycle.mjs");

@@ -79,6 +79,40 @@ export async function launch() {
   ctx.session = await Session.start(ctx.driver.url, app);
 }
 
+/**
+ * This run's app processes still running, found by the diary folder they were
+ * given. Ending a WebDriver session does not always close the app; one left
+ * behind keeps the test runner's output open, and the run never ends.
+ */
+export function leftoverApps() {
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() !== "nextdate-app") continue;
+      if (readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes(`NEXTDATE_DIARY=${diaryDir}`)) pids.push(Number(d));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+/** Ends this run's apps that outlived their session (see `leftoverApps`), by their ids. */
+export async function stopLeftoverApps() {
+  for (const signal of ["SIGTERM", "SIGKILL"]) {
+    const end = Date.now() + 5000;
+    while (Date.now() < end && leftoverApps().length) await new Promise((r) => setTimeout(r, 100));
+    const left = leftoverApps();
+    if (!left.length) return;
+    for (const pid of left) {
+      try {
+        process.kill(pid, signal);
+      } catch {}
+    }
+  }
+}
+
 export async function invoke(cmd, args) {
   // The app's own IPC, as the UI would call it (withGlobalTauri is off; this is Tauri's internal bridge).
   return s.executeAsync(

@@ -120,7 +120,7 @@ test("bad input shows its message and changes nothing", async () => {
   assert.equal(unknown.err.code, "unknown_id");
   const rec = await invoke("record_hearing", {
     caseId: "01JUNKNOWNUNKNOWNUNKNOWN00",
-    input: { date: "today", outcome: null, item: null, next_date: "+7d", purpose: null, disposed: false },
+    input: { date: "today", outcome: null, item: null, next_date: "+7d", purpose: null, disposed: false, non_effective: false },
   });
   assert.equal(rec.err.code, "unknown_id");
   assert.equal(await count(), before);

@@ -2,7 +2,7 @@
 // open dialogs, and what changed (see lib/invalidation.ts), which pages watch to
 // reload what they show.
 
-import type { AppStatus_Serialize, WorkProgress } from "./lib/bindings";
+import type { AppStatus_Serialize, RunningTimer_Serialize, WorkProgress } from "./lib/bindings";
 import { localToday } from "./lib/dates";
 import { Invalidation, type Topic } from "./lib/invalidation";
 import { parseRoute, routeHash, type Route } from "./lib/router";
@@ -57,6 +57,15 @@ export function navigate(r: Route): void {
   if (location.hash === h) app.route = r;
   else location.hash = h;
 }
+
+/**
+ * The timer running on this laptop, as the core last said (the core keeps it,
+ * so it survives a restart). TimerIndicator loads it whenever the "timer"
+ * topic changes; case pages read it for their Start timer.
+ */
+export const timer = $state({
+  running: null as RunningTimer_Serialize | null,
+});
 
 /** Per-topic change counters, reactive so that `watch` subscribes an effect to its topics only. */
 const changes = $state<Record<string, number>>({});

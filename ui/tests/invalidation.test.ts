@@ -140,3 +140,39 @@ describe("what corrections refresh", () => {
     expect(reloads(w, shows.today())).toBe(false);
   });
 });
+
+describe("what accounts refresh", () => {
+  it("terms, time and receipts refresh their case page only", () => {
+    for (const w of [touches.termsSet("A"), touches.timeChanged("A"), touches.receiptIssued("A")]) {
+      expect(reloads(w, shows.case("A"))).toBe(true);
+      expect(reloads(w, shows.case("B"))).toBe(false);
+      expect(reloads(w, shows.today())).toBe(false);
+      expect(reloads(w, shows.clients())).toBe(false);
+      expect(reloads(w, shows.timer())).toBe(false);
+    }
+  });
+
+  it("hearings recorded or corrected refresh the account on the case page (appearances)", () => {
+    expect(reloads(touches.hearingRecorded("A"), shows.case("A"))).toBe(true);
+    expect(reloads(touches.hearingCorrected("A"), shows.case("A"))).toBe(true);
+  });
+
+  it("starting or discarding the timer refreshes the indicator, not the case page", () => {
+    const w = touches.timerChanged();
+    expect(reloads(w, shows.timer())).toBe(true);
+    expect(reloads(w, shows.case("A"))).toBe(false);
+    expect(reloads(w, shows.today())).toBe(false);
+  });
+
+  it("stopping the timer refreshes the indicator and the case its time went to", () => {
+    const w = touches.timerStopped("A");
+    expect(reloads(w, shows.timer())).toBe(true);
+    expect(reloads(w, shows.case("A"))).toBe(true);
+    expect(reloads(w, shows.case("B"))).toBe(false);
+  });
+
+  it("the indicator follows a renumbered case", () => {
+    expect(reloads(touches.caseSaved("A"), shows.timer())).toBe(true);
+    expect(reloads(touches.feeAdded("A"), shows.timer())).toBe(false);
+  });
+});

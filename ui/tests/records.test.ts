@@ -23,6 +23,7 @@ const fee: FeeRow_Serialize = {
   remark: "First instalment",
   voided_at: null,
   void_reason: null,
+  receipt_number: null,
 };
 
 const task: TaskRow_Serialize = {

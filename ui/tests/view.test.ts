@@ -64,7 +64,7 @@ describe("month grid", () => {
 
 describe("grouping and sorting", () => {
   it("finds the latest hearing and orders the timeline newest first", () => {
-    const h = (id: string, date: string): HearingRow_Serialize => ({ id, date, item: null, purpose: null, outcome: null, next_date: null, disposed: false });
+    const h = (id: string, date: string): HearingRow_Serialize => ({ id, date, item: null, purpose: null, outcome: null, next_date: null, disposed: false, recorded: false, non_effective: false });
     const hs = [h("a", "2026-10-01"), h("c", "2026-12-17"), h("b", "2026-12-03")];
     expect(latestHearing(hs)?.id).toBe("c");
     expect(latestHearing([])).toBeNull();

@@ -21,7 +21,9 @@ export type Topic =
   /** Task lists across cases (overdue tasks). */
   | "tasks"
   /** Chamber sync: relay, devices, last round. */
-  | "sync";
+  | "sync"
+  /** The timer running on this laptop (the indicator in the sidebar, and the case pages' Start timer). */
+  | "timer";
 
 /** The topic of one case. */
 export function caseTopic(id: string): Topic {
@@ -63,6 +65,16 @@ export const touches = {
   clientEdited: (caseIds: string[]): Topic[] => ["clients", "cases", ...caseIds.map(caseTopic)],
   /** A client removed (only possible when no case names it): the client list and search. */
   clientRemoved: (): Topic[] => ["clients", "cases"],
+  /** A case's fee terms set or cleared: its account. */
+  termsSet: (caseId: string): Topic[] => [caseTopic(caseId)],
+  /** Time added, corrected or removed on a case: its time list and account. */
+  timeChanged: (caseId: string): Topic[] => [caseTopic(caseId)],
+  /** The timer started or discarded: nothing is written to a case. */
+  timerChanged: (): Topic[] => ["timer"],
+  /** The timer stopped: its time recorded on the case. */
+  timerStopped: (caseId: string): Topic[] => [caseTopic(caseId), "timer"],
+  /** A receipt numbered for a payment: the fee entry shows its number. */
+  receiptIssued: (caseId: string): Topic[] => [caseTopic(caseId)],
 } as const;
 
 /** What each page shows (and so reloads on). */
@@ -74,6 +86,8 @@ export const shows = {
   clients: (): Topic[] => ["clients"],
   client: (): Topic[] => ["clients"],
   sync: (): Topic[] => ["sync"],
+  /** The running timer names its case by number, which an edit of the case can change. */
+  timer: (): Topic[] => ["timer", "cases"],
 } as const;
 
 /** The key under which "everything changed" is counted. */
