@@ -31,11 +31,13 @@ impl Out {
         } else {
             eprintln!("nextdate: the export is not encrypted; keep {} safe", dir.display());
             println!(
-                "exported {} clients, {} cases, {} hearings, {} fees, {} tasks, {} notes and {} documents to {}",
+                "exported {} clients, {} cases, {} hearings, {} fees, {} time entries, {} bills, {} tasks, {} notes and {} documents to {}",
                 s.clients,
                 s.cases,
                 s.hearings,
                 s.fees,
+                s.time_entries,
+                s.bills,
                 s.tasks,
                 s.notes,
                 s.documents,
