@@ -11,6 +11,7 @@ mod common;
 use chrono::{Duration, NaiveDate};
 use common::*;
 use nextdate_diary::accounts::{BillFor, Billing, LedgerScope, NewTimeEntry, TermsInput};
+use nextdate_diary::reminders::ReminderKind;
 use nextdate_diary::{Diary, FeeKind, NewCase, NewFee, NextStep, RecordHearing};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -195,6 +196,25 @@ fn bills_statements_and_the_outstanding_list_agree() {
     assert_eq!(o.clients[0].due_minor, st.closing_balance_minor);
     assert_eq!(o.unpaid_bills.len(), 1);
     assert_eq!(o.unpaid_bills[0].number, "A-1/2026-27");
+
+    // The evening round mentions it once it is over 30 days old, when switched on.
+    let unpaid = |d: &Diary, day: NaiveDate| -> Vec<String> {
+        d.due_reminders(day.and_hms_opt(19, 30, 0).unwrap())
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.kind == ReminderKind::UnpaidBills)
+            .map(|r| r.title)
+            .collect()
+    };
+    assert!(unpaid(&d, today + Duration::days(40)).is_empty(), "off by default");
+    let mut settings = d.reminder_settings().unwrap();
+    settings.unpaid_bills = true;
+    d.set_reminder_settings(&settings).unwrap();
+    assert!(unpaid(&d, today + Duration::days(30)).is_empty(), "not yet 30 days old");
+    assert_eq!(
+        unpaid(&d, today + Duration::days(31)),
+        ["1 bill unpaid for more than 30 days"]
+    );
 
     // Cancelled: the tax leaves the accounts, the number stays taken.
     d.void_bill(&bill_id, "Wrong period").unwrap();
