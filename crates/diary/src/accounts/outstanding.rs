@@ -3,7 +3,7 @@
 //! the oldest charges first) — and the bills left unpaid. Made from the
 //! [`ledger`](super::ledger) of the whole diary in one pass.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -89,15 +89,15 @@ fn days_between(since: &str, today: NaiveDate) -> i64 {
 impl Diary {
     /// Cases and clients with a balance due, oldest first, and unpaid bills.
     pub fn outstanding(&self, today: NaiveDate) -> Result<Outstanding> {
-        let entries = self.ledger(LedgerScope::All)?;
-        let mut by_case: BTreeMap<(&str, &str), Vec<&LedgerEntry>> = BTreeMap::new();
+        let entries = self.ledger_unordered(LedgerScope::All)?;
+        let mut by_case: HashMap<(&str, &str), Vec<&LedgerEntry>> = HashMap::new();
         for e in &entries {
             by_case
                 .entry((e.case_id.as_str(), e.currency.as_str()))
                 .or_default()
                 .push(e);
         }
-        let mut case_info: BTreeMap<String, (String, Vec<(String, String)>)> = BTreeMap::new();
+        let mut case_info: HashMap<String, (String, Vec<(String, String)>)> = HashMap::new();
         {
             let mut stmt = self.conn().prepare_cached(
                 "SELECT c.id, c.number || ' \u{2014} ' || c.title, cl.id, cl.name
@@ -122,7 +122,7 @@ impl Diary {
             }
         }
         let mut cases = Vec::new();
-        let mut by_client: BTreeMap<(String, String), Vec<&LedgerEntry>> = BTreeMap::new();
+        let mut by_client: HashMap<(String, String), Vec<&LedgerEntry>> = HashMap::new();
         for ((case, currency), list) in &by_case {
             let info = case_info.get(*case);
             for (client, _) in info.map(|i| i.1.as_slice()).unwrap_or_default() {
@@ -145,7 +145,7 @@ impl Diary {
                 });
             }
         }
-        let names: BTreeMap<&str, &str> = case_info
+        let names: HashMap<&str, &str> = case_info
             .values()
             .flat_map(|i| i.1.iter().map(|(c, n)| (c.as_str(), n.as_str())))
             .collect();
