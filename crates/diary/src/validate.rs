@@ -19,6 +19,19 @@ pub(crate) fn clean_opt(s: Option<String>) -> Option<String> {
     s.map(|v| clean(&v)).filter(|v| !v.is_empty())
 }
 
+/// An optional text of several lines, such as a postal address: each line
+/// [`clean`]ed, blank lines dropped, the lines kept; blank becomes `None`.
+pub(crate) fn clean_lines(s: Option<String>) -> Option<String> {
+    s.map(|v| {
+        v.lines()
+            .map(clean)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+    .filter(|v| !v.is_empty())
+}
+
 /// A required one-line field, cleaned; blank is refused as `Empty(what)`.
 pub(crate) fn required(s: &str, what: &'static str) -> Result<String> {
     let c = clean(s);
@@ -82,4 +95,22 @@ pub(crate) fn check_date(d: NaiveDate) -> Result<String> {
 /// Works on dates and on stored ISO strings alike.
 pub(crate) fn next_is_after<D: PartialOrd>(date: &D, next: &D) -> bool {
     next > date
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_keep_their_lines() {
+        assert_eq!(
+            clean_lines(Some("  Chamber 214,  Lawyers' Block \r\n\n Delhi High Court\n".into())).as_deref(),
+            Some("Chamber 214, Lawyers' Block\nDelhi High Court")
+        );
+        assert_eq!(clean_lines(Some(" \n ".into())), None);
+        assert_eq!(
+            clean_lines(Some("12, Lajpat Nagar".into())).as_deref(),
+            Some("12, Lajpat Nagar")
+        );
+    }
 }

@@ -75,7 +75,7 @@ impl Diary {
                 )));
             }
         }
-        let address = clean_opt(b.address);
+        let address = crate::validate::clean_lines(b.address);
         let chamber_id = self.chamber_id().to_string();
         self.write(|w| {
             w.change::<ChamberDoc, _>(&chamber_id, DocKind::Chamber, |c, _| {

@@ -8,7 +8,7 @@ use super::changes::{brief, listed, Changes};
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
 use crate::model::*;
-use crate::validate::{check_email, clean, clean_opt, required};
+use crate::validate::{check_email, clean, clean_lines, required};
 use crate::write::{new_id, now_rfc3339, WriteTxn};
 
 /// A new client.
@@ -107,7 +107,7 @@ fn checked_client_doc(c: NewClient, created_at: Option<String>) -> Result<Client
     Ok(ClientDoc {
         phones: clean_phones(&c.phones),
         email,
-        address: clean_opt(c.address),
+        address: clean_lines(c.address),
         notes: clean_notes(c.notes),
         created_at: created_at.unwrap_or_else(now_rfc3339),
         name,
@@ -158,7 +158,7 @@ impl WriteTxn<'_> {
         let name = e.name.as_deref().map(|n| required(n, "client name")).transpose()?;
         let email = e.email.map(check_email).transpose()?;
         let phones = e.phones.as_deref().map(clean_phones);
-        let address = e.address.map(clean_opt);
+        let address = e.address.map(clean_lines);
         let notes = e.notes.map(clean_notes);
         self.change::<ClientDoc, _>(id, DocKind::Client, |c, _| {
             if c.removed_at.is_some() {
