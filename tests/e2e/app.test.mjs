@@ -26,5 +26,6 @@ after(async () => {
 await import("./first_day.mjs");
 await import("./records.mjs");
 await import("./accounts.mjs");
+await import("./bills.mjs");
 await import("./backups.mjs");
 await import("./lifecycle.mjs");

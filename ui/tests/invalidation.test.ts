@@ -176,3 +176,54 @@ describe("what accounts refresh", () => {
     expect(reloads(touches.feeAdded("A"), shows.timer())).toBe(false);
   });
 });
+
+describe("what refreshes the Outstanding screen", () => {
+  it("payments, fees, terms, time, the timer and appearances change what is owed", () => {
+    for (const w of [
+      touches.feeAdded("A"),
+      touches.feeChanged("A"),
+      touches.termsSet("A"),
+      touches.timeChanged("A"),
+      touches.timerStopped("A"),
+      touches.hearingRecorded("A"),
+      touches.hearingCorrected("A"),
+    ]) {
+      expect(reloads(w, shows.outstanding())).toBe(true);
+    }
+  });
+
+  it("a case or a client renamed changes how it is named there", () => {
+    expect(reloads(touches.caseSaved("A"), shows.outstanding())).toBe(true);
+    expect(reloads(touches.clientEdited(["A"]), shows.outstanding())).toBe(true);
+  });
+
+  it("a bill issued or cancelled refreshes it, the cases it covers and client pages, not other cases", () => {
+    const w = touches.billChanged(["A", "B"]);
+    for (const page of [shows.outstanding(), shows.case("A"), shows.case("B"), shows.client(), shows.clients()]) {
+      expect(reloads(w, page)).toBe(true);
+    }
+    expect(reloads(w, shows.case("C"))).toBe(false);
+    expect(reloads(w, shows.today())).toBe(false);
+    expect(reloads(w, shows.timer())).toBe(false);
+  });
+
+  it("a sync, an import or an undo (everything) refreshes it", () => {
+    const inv = new Invalidation();
+    const before = inv.stamp(shows.outstanding());
+    inv.touchAll();
+    expect(inv.stamp(shows.outstanding())).not.toBe(before);
+  });
+
+  it("what does not touch money leaves it alone", () => {
+    for (const w of [
+      touches.taskChanged("A"),
+      touches.noteAdded("A"),
+      touches.documentAttached("A"),
+      touches.timerChanged(),
+      touches.receiptIssued("A"),
+      touches.clientAdded(),
+    ]) {
+      expect(reloads(w, shows.outstanding())).toBe(false);
+    }
+  });
+});

@@ -12,12 +12,13 @@ export type Route =
   | { page: "clients" }
   | { page: "client-new" }
   | { page: "client"; id: string }
+  | { page: "outstanding" }
   | { page: "print"; date: string | null }
   | { page: "data" }
   | { page: "sync" }
   | { page: "settings" };
 
-export type Section = "today" | "diary" | "cases" | "clients" | "print" | "data" | "sync" | "settings";
+export type Section = "today" | "diary" | "cases" | "clients" | "outstanding" | "print" | "data" | "sync" | "settings";
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "").replace(/^\/+/, "").split("?")[0];
@@ -37,6 +38,8 @@ export function parseRoute(hash: string): Route {
       if (!b) return { page: "clients" };
       if (b === "new") return { page: "client-new" };
       return { page: "client", id: b };
+    case "outstanding":
+      return { page: "outstanding" };
     case "print":
       return { page: "print", date: b && /^\d{4}-\d{2}-\d{2}$/.test(b) ? b : null };
     case "data":
@@ -71,6 +74,8 @@ export function routeHash(r: Route): string {
       return "#/clients/new";
     case "client":
       return `#/clients/${e(r.id)}`;
+    case "outstanding":
+      return "#/outstanding";
     case "print":
       return r.date ? `#/print/${r.date}` : "#/print";
     case "data":
@@ -97,13 +102,20 @@ export function sectionOf(r: Route): Section {
   }
 }
 
+/** The sidebar's sections in order; Alt and the digit `key` opens each. */
 export const SECTIONS: { id: Section; label: string; key: string }[] = [
   { id: "today", label: "Today", key: "1" },
   { id: "diary", label: "Diary", key: "2" },
   { id: "cases", label: "Cases", key: "3" },
   { id: "clients", label: "Clients", key: "4" },
-  { id: "print", label: "Print", key: "5" },
-  { id: "data", label: "Backup & data", key: "6" },
-  { id: "sync", label: "Chamber sync", key: "7" },
-  { id: "settings", label: "Settings", key: "8" },
+  { id: "outstanding", label: "Outstanding", key: "5" },
+  { id: "print", label: "Print", key: "6" },
+  { id: "data", label: "Backup & data", key: "7" },
+  { id: "sync", label: "Chamber sync", key: "8" },
+  { id: "settings", label: "Settings", key: "9" },
 ];
+
+/** The section Alt and a digit opens (`"5"` → Outstanding), or null. */
+export function sectionForKey(digit: string): Section | null {
+  return SECTIONS.find((s) => s.key === digit)?.id ?? null;
+}
