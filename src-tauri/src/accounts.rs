@@ -4,7 +4,6 @@
 //! are read by the core's parsers; everything else is the core's.
 
 use chrono::Local;
-use data_encoding::BASE64;
 use nextdate_diary::accounts::{
     parse_duration, CaseAccount, NewTimeEntry, Receipt, RunningTimer, TermsInput, TimeEdit, TimeRow, TimerStopped,
 };
@@ -172,7 +171,7 @@ pub fn receipt_preview(s: State<'_, Session>, fee_id: String) -> Res<ReceiptView
     let png = nextdate_print::receipt::receipt(&receipt, Paper::A4)?.png(PREVIEW_PPI)?;
     Ok(ReceiptView {
         receipt,
-        preview: format!("data:image/png;base64,{}", BASE64.encode(&png)),
+        preview: crate::printing::png_data_url(&png),
     })
 }
 

@@ -10,7 +10,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Local;
-use data_encoding::BASE64;
 use nextdate_diary::auto_backup::{AutoBackupRun, AutoBackupStatus, When};
 use nextdate_diary::backup::{backup_kind, BackupKind};
 use nextdate_diary::{Diary, DiaryError, KeyMode, Unlock, Zeroizing};
@@ -151,7 +150,7 @@ pub fn recovery_sheet_preview(
     Ok(RecoverySheetView {
         recovery_key: recovery_key.to_string(),
         backup_identity: backup_identity.to_string(),
-        preview: format!("data:image/png;base64,{}", BASE64.encode(&png)),
+        preview: crate::printing::png_data_url(&png),
     })
 }
 

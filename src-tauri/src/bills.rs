@@ -4,7 +4,6 @@
 //! billing details and the ledger CSV. Dates and rates arrive as typed and
 //! are read by the core's parsers; layout is `nextdate-print`'s.
 
-use data_encoding::BASE64;
 use nextdate_diary::accounts::billing::parse_rate;
 use nextdate_diary::accounts::{BillDoc, BillRow, Billing, Outstanding, StatementDoc};
 use nextdate_diary::records::Corrected;
@@ -15,16 +14,14 @@ use specta::Type;
 use tauri::State;
 
 use crate::commands::{date, opt_date, today, Res};
+use crate::printing::png_data_url;
 use crate::session::Session;
 
 /// Pages for the screen, in pixels per inch.
 const PREVIEW_PPI: f32 = 110.0;
 
 fn data_urls(pages: Vec<Vec<u8>>) -> Vec<String> {
-    pages
-        .iter()
-        .map(|png| format!("data:image/png;base64,{}", BASE64.encode(png)))
-        .collect()
+    pages.iter().map(|png| png_data_url(png)).collect()
 }
 
 fn save_path(path: &str, what: &str) -> Result<std::path::PathBuf, DiaryError> {

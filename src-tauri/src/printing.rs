@@ -70,12 +70,13 @@ fn layout(s: &Session, req: &PrintRequest) -> Result<(HearingList, ListOptions),
     Ok((list, opts))
 }
 
+/// A PNG page as a data URL the window shows as an image.
+pub(crate) fn png_data_url(png: &[u8]) -> String {
+    format!("data:image/png;base64,{}", BASE64.encode(png))
+}
+
 fn data_urls(list: &HearingList, ppi: f32) -> Result<Vec<String>, PrintError> {
-    Ok(list
-        .png_pages(ppi)?
-        .iter()
-        .map(|png| format!("data:image/png;base64,{}", BASE64.encode(png)))
-        .collect())
+    Ok(list.png_pages(ppi)?.iter().map(|png| png_data_url(png)).collect())
 }
 
 /// The chamber's members, for "whose list".

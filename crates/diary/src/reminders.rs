@@ -191,13 +191,17 @@ impl Diary {
         }
         if s.unpaid_bills {
             let key = format!("unpaid_bills:{today}");
-            let n = self
-                .outstanding(today)?
-                .unpaid_bills
-                .iter()
-                .filter(|b| b.days > UNPAID_BILL_DAYS)
-                .count() as i64;
-            if n > 0 && !self.fired(&key)? {
+            // The whole diary's ledger is read only until tonight's is sent.
+            let n = if self.fired(&key)? {
+                0
+            } else {
+                self.outstanding(today)?
+                    .unpaid_bills
+                    .iter()
+                    .filter(|b| b.days > UNPAID_BILL_DAYS)
+                    .count() as i64
+            };
+            if n > 0 {
                 out.push(Reminder {
                     key,
                     kind: ReminderKind::UnpaidBills,

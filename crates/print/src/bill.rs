@@ -15,7 +15,7 @@ use nextdate_diary::money::format_figure as figure;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
 
-use crate::{compile, layout_error, Paper, PrintError};
+use crate::{Paper, PrintError};
 
 /// A laid-out bill.
 pub type PrintedBill = crate::printed::Printed;
@@ -192,9 +192,7 @@ pub fn bill(b: &BillDoc, paper: Paper) -> Result<PrintedBill, PrintError> {
         cancelled: b.cancelled.is_some(),
         cancel_line,
     };
-    let json = serde_json::to_vec(&data).map_err(layout_error)?;
-    let document = compile(include_str!("bill.typ"), json)?;
-    Ok(crate::printed::Printed { document })
+    crate::printed::Printed::lay_out(include_str!("bill.typ"), &data)
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! A laid-out document of pages (a receipt, a bill, a statement, the
 //! recovery sheet): as one PDF, or each page as a PNG image for a preview.
 
+use serde::Serialize;
 use typst_layout::PagedDocument;
 
-use crate::{pdf_of, png_of, PrintError};
+use crate::{compile, layout_error, pdf_of, png_of, PrintError};
 
 /// Pages laid out by Typst, ready to save or show.
 pub struct Printed {
@@ -11,6 +12,14 @@ pub struct Printed {
 }
 
 impl Printed {
+    /// Lays out `template` with `data` handed to it as JSON (never as markup).
+    pub(crate) fn lay_out(template: &str, data: &impl Serialize) -> Result<Printed, PrintError> {
+        let json = serde_json::to_vec(data).map_err(layout_error)?;
+        Ok(Printed {
+            document: compile(template, json)?,
+        })
+    }
+
     pub fn pdf(&self) -> Result<Vec<u8>, PrintError> {
         pdf_of(&self.document)
     }

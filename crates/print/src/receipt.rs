@@ -12,7 +12,7 @@ use nextdate_diary::money::format_figure as figure;
 use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
 
-use crate::{compile, layout_error, Paper, PrintError};
+use crate::{Paper, PrintError};
 
 /// A laid-out receipt.
 pub type PrintedReceipt = crate::printed::Printed;
@@ -94,9 +94,7 @@ pub fn receipt(r: &Receipt, paper: Paper) -> Result<PrintedReceipt, PrintError> 
         cancelled: r.cancelled.is_some(),
         cancel_line,
     };
-    let json = serde_json::to_vec(&data).map_err(layout_error)?;
-    let document = compile(include_str!("receipt.typ"), json)?;
-    Ok(crate::printed::Printed { document })
+    crate::printed::Printed::lay_out(include_str!("receipt.typ"), &data)
 }
 
 #[cfg(test)]

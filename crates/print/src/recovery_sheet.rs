@@ -12,7 +12,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Serialize;
 
-use crate::{compile, layout_error, Paper, PrintError};
+use crate::{layout_error, Paper, PrintError};
 
 /// What goes on the sheet.
 pub struct SheetInput<'a> {
@@ -82,9 +82,7 @@ pub fn recovery_sheet(input: &SheetInput<'_>) -> Result<RecoverySheet, PrintErro
         identity_qr: qr_svg(input.backup_identity)?,
         folder: input.backup_folder.unwrap_or("").to_string(),
     };
-    let json = serde_json::to_vec(&data).map_err(layout_error)?;
-    let document = compile(include_str!("recovery_sheet.typ"), json)?;
-    Ok(crate::printed::Printed { document })
+    crate::printed::Printed::lay_out(include_str!("recovery_sheet.typ"), &data)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use nextdate_diary::money_words::amount_in_words;
 use serde::Serialize;
 
 use crate::bill::{address_lines, bare, sign};
-use crate::{compile, layout_error, Paper, PrintError};
+use crate::{Paper, PrintError};
 use nextdate_diary::money::format_figure as figure;
 
 /// A laid-out statement of account.
@@ -126,9 +126,7 @@ pub fn statement(s: &StatementDoc, paper: Paper) -> Result<PrintedStatement, Pri
         closing_figure: figure(closing.saturating_abs(), &s.currency),
         closing_words: amount_in_words(closing.saturating_abs(), &s.currency),
     };
-    let json = serde_json::to_vec(&data).map_err(layout_error)?;
-    let document = compile(include_str!("statement.typ"), json)?;
-    Ok(crate::printed::Printed { document })
+    crate::printed::Printed::lay_out(include_str!("statement.typ"), &data)
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! What a case has earned against what was received: the fixed fee, the
 //! appearances (recorded hearings, effective or not) at the per-appearance
 //! rates, billable time at the hourly rate, agreed fees and expenses, the
-//! payments received, and the balance due. Read from the projection, so
-//! corrected and removed hearings and time entries count as they now stand.
+//! payments received, and the balance due. The amounts are the case's
+//! [`ledger`](super::ledger) (priced by [`appearance_fee`] and [`time_fee`],
+//! the one copy of those rules), so corrected and removed hearings and time
+//! entries count as they now stand, and bills and statements agree.
 
 use serde::Serialize;
 
@@ -56,28 +58,25 @@ pub struct CaseAccount {
     pub due_minor: i64,
 }
 
-/// The earnings of `terms` for the given appearances and billable minutes:
-/// (fixed, appearance fees, time fees).
-pub fn earnings(
-    terms: Option<&FeeTerms>,
-    appearances: i64,
-    non_effective: i64,
-    billable_minutes: i64,
-) -> (i64, i64, i64) {
-    let Some(t) = terms else { return (0, 0, 0) };
-    let effective = appearances - non_effective;
-    let rate = t.per_appearance_minor.unwrap_or(0);
-    let ne_rate = t.non_effective_minor.unwrap_or(rate);
-    let appearance = effective * rate + non_effective * ne_rate;
-    let time = t
-        .hourly_minor
-        .map(|h| (i128::from(h) * i128::from(billable_minutes) + 30) / 60)
-        .unwrap_or(0);
-    (
-        t.fixed_minor.unwrap_or(0),
-        appearance,
-        i64::try_from(time).unwrap_or(i64::MAX),
-    )
+/// What one recorded hearing earns under the rates of the terms: the
+/// per-appearance fee, or for a non-effective hearing its own fee (the
+/// per-appearance fee when none is set). `None`: not charged.
+pub fn appearance_fee(
+    per_appearance: Option<i64>,
+    non_effective_rate: Option<i64>,
+    non_effective: bool,
+) -> Option<i64> {
+    let fee = if non_effective {
+        non_effective_rate.or(per_appearance)
+    } else {
+        per_appearance
+    };
+    fee.filter(|f| *f > 0)
+}
+
+/// What `minutes` of billable time earn at `hourly`, to the nearest paisa.
+pub fn time_fee(minutes: i64, hourly: i64) -> i64 {
+    i64::try_from((i128::from(hourly) * i128::from(minutes) + 30) / 60).unwrap_or(i64::MAX)
 }
 
 impl Diary {
@@ -130,30 +129,24 @@ impl Diary {
                  FROM time_entries WHERE case_id = ?1",
             )?
             .query_row([case_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let (agreed_minor, received_minor, expense_minor): (i64, i64, i64) = conn
-            .prepare_cached(
-                "SELECT coalesce(sum(CASE kind WHEN 'agreed' THEN amount_minor END), 0),
-                        coalesce(sum(CASE kind WHEN 'received' THEN amount_minor END), 0),
-                        coalesce(sum(CASE kind WHEN 'expense' THEN amount_minor END), 0)
-                 FROM fees WHERE case_id = ?1 AND currency = ?2 AND voided_at IS NULL",
-            )?
-            .query_row([case_id, currency.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let (fixed_minor, appearance_fees_minor, _) = earnings(terms.as_ref(), appearances, non_effective, 0);
-        // Each entry to the nearest paisa, as the ledger and bills charge it.
-        let time_fees_minor: i64 = match terms.as_ref().and_then(|t| t.hourly_minor) {
-            Some(hourly) => conn
-                .prepare_cached(
-                    "SELECT coalesce(sum((minutes * ?2 + 30) / 60), 0) FROM time_entries WHERE case_id = ?1 AND billable",
-                )?
-                .query_row(rusqlite::params![case_id, hourly], |r| r.get(0))?,
-            None => 0,
-        };
-        let tax_minor: i64 = self
-            .bill_taxes(super::LedgerScope::Case(case_id))?
-            .iter()
-            .filter(|e| e.currency == currency)
-            .map(super::LedgerEntry::signed)
-            .sum();
+        // The amounts are the ledger's, so the account, bills and statements agree.
+        let (mut fixed_minor, mut appearance_fees_minor, mut time_fees_minor) = (0, 0, 0);
+        let (mut agreed_minor, mut expense_minor, mut tax_minor, mut received_minor) = (0, 0, 0, 0);
+        for e in self.ledger_unordered(super::LedgerScope::Case(case_id))? {
+            if e.voided.is_some() || e.currency != currency {
+                continue;
+            }
+            let total = match e.kind.as_str() {
+                "fixed" => &mut fixed_minor,
+                "appearance" => &mut appearance_fees_minor,
+                "time" => &mut time_fees_minor,
+                "agreed" => &mut agreed_minor,
+                "expense" => &mut expense_minor,
+                "tax" => &mut tax_minor,
+                _ => &mut received_minor,
+            };
+            *total += e.amount_minor;
+        }
         let charged_minor =
             fixed_minor + appearance_fees_minor + time_fees_minor + agreed_minor + expense_minor + tax_minor;
         Ok(CaseAccount {
@@ -183,27 +176,16 @@ mod tests {
 
     #[test]
     fn earnings_follow_the_terms() {
-        let t = FeeTerms {
-            currency: "INR".into(),
-            fixed_minor: Some(1_000_000),
-            per_appearance_minor: Some(500_000),
-            non_effective_minor: Some(100_000),
-            hourly_minor: Some(300_000),
-        };
-        // 4 appearances, 1 of them non-effective, 90 billable minutes.
-        assert_eq!(earnings(Some(&t), 4, 1, 90), (1_000_000, 1_600_000, 450_000));
-        let same_rate = FeeTerms {
-            non_effective_minor: None,
-            ..t.clone()
-        };
-        assert_eq!(earnings(Some(&same_rate), 4, 1, 0).1, 2_000_000);
+        // 4 appearances, 1 of them non-effective, at ₹5,000 (₹1,000 non-effective).
+        let fee = |ne| appearance_fee(Some(500_000), Some(100_000), ne).unwrap();
+        assert_eq!(3 * fee(false) + fee(true), 1_600_000);
+        // No non-effective rate: the same as an effective appearance.
+        assert_eq!(appearance_fee(Some(500_000), None, true), Some(500_000));
+        assert_eq!(appearance_fee(None, Some(100_000), false), None);
+        assert_eq!(appearance_fee(Some(500_000), Some(0), true), None);
+        // 90 billable minutes at ₹3,000 an hour.
+        assert_eq!(time_fee(90, 300_000), 450_000);
         // 7 minutes at ₹1,000 an hour is ₹116.666…: ₹116.67.
-        let hourly = FeeTerms {
-            currency: "INR".into(),
-            hourly_minor: Some(100_000),
-            ..Default::default()
-        };
-        assert_eq!(earnings(Some(&hourly), 0, 0, 7).2, 11_667);
-        assert_eq!(earnings(None, 5, 0, 60), (0, 0, 0));
+        assert_eq!(time_fee(7, 100_000), 11_667);
     }
 }

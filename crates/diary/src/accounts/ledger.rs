@@ -9,6 +9,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use super::earned::{appearance_fee, time_fee};
 use super::time::format_minutes;
 use crate::dates::iso_to_dmy;
 use crate::diary::Diary;
@@ -153,8 +154,7 @@ impl Diary {
 
         let appearances_sql = format!(
             "SELECT h.case_id, c.number, h.id, h.date, h.non_effective, t.currency,
-                    CASE WHEN h.non_effective THEN coalesce(t.non_effective_minor, t.per_appearance_minor)
-                         ELSE t.per_appearance_minor END
+                    t.per_appearance_minor, t.non_effective_minor
              FROM hearings h JOIN fee_terms t ON t.case_id = h.case_id JOIN cases c ON c.id = h.case_id
              WHERE h.recorded_at IS NOT NULL AND {}",
             scope.condition("h.case_id")
@@ -163,7 +163,7 @@ impl Diary {
         let rows = stmt.query_map(params![id], |r| {
             let date: String = r.get(3)?;
             let non_effective: bool = r.get(4)?;
-            let amount: Option<i64> = r.get(6)?;
+            let amount = appearance_fee(r.get(6)?, r.get(7)?, non_effective);
             Ok((
                 amount,
                 LedgerEntry {
@@ -186,14 +186,14 @@ impl Diary {
         })?;
         for row in rows {
             let (amount, mut e) = row?;
-            if let Some(a) = amount.filter(|a| *a > 0) {
+            if let Some(a) = amount {
                 e.amount_minor = a;
                 out.push(e);
             }
         }
 
         let time_sql = format!(
-            "SELECT te.case_id, c.number, te.id, te.date, te.minutes, te.note, t.currency, (te.minutes * t.hourly_minor + 30) / 60
+            "SELECT te.case_id, c.number, te.id, te.date, te.minutes, te.note, t.currency, t.hourly_minor
              FROM time_entries te JOIN fee_terms t ON t.case_id = te.case_id JOIN cases c ON c.id = te.case_id
              WHERE te.billable AND t.hourly_minor IS NOT NULL AND {}",
             scope.condition("te.case_id")
@@ -213,7 +213,7 @@ impl Diary {
                     None => format_minutes(minutes),
                 },
                 currency: r.get(6)?,
-                amount_minor: r.get(7)?,
+                amount_minor: time_fee(minutes, r.get(7)?),
                 reference: None,
                 voided: None,
             })
@@ -251,10 +251,23 @@ impl Diary {
         Ok(out)
     }
 
+    /// Every client's cases, for totals over a client's matters.
+    pub(crate) fn cases_by_client(&self) -> Result<std::collections::HashMap<String, Vec<String>>> {
+        let mut out: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT client_id, case_id FROM case_clients")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (client, case) = row?;
+            out.entry(client).or_default().push(case);
+        }
+        Ok(out)
+    }
+
     /// The tax each bill in `scope` charged, as ledger entries on the last
     /// day of the bill's period (so the next bill brings it forward). A client's bill charges its tax to the first of the
     /// client's cases (by number), so it is counted once.
-    pub(crate) fn bill_taxes(&self, scope: LedgerScope<'_>) -> Result<Vec<LedgerEntry>> {
+    fn bill_taxes(&self, scope: LedgerScope<'_>) -> Result<Vec<LedgerEntry>> {
         let sql = format!(
             "SELECT x.*, c.number FROM (
                SELECT b.id, b.to_date, b.currency, b.tax_label, b.tax_minor, b.voided_at, b.void_reason,

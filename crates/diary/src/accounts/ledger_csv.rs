@@ -108,18 +108,13 @@ impl Diary {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
+        let client_cases = self.cases_by_client()?;
         let mut out = Vec::new();
         for (number, owner, scope, from, to) in rows {
             let cases = if scope == "case" {
                 vec![owner]
             } else {
-                let mut stmt = self
-                    .conn()
-                    .prepare_cached("SELECT case_id FROM case_clients WHERE client_id = ?1")?;
-                let list = stmt
-                    .query_map([&owner], |r| r.get::<_, String>(0))?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                list
+                client_cases.get(&owner).cloned().unwrap_or_default()
             };
             out.push(BillSpan {
                 number,

@@ -3,7 +3,7 @@
 //! the oldest charges first) — and the bills left unpaid. Made from the
 //! [`ledger`](super::ledger) of the whole diary in one pass.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -202,16 +202,7 @@ impl Diary {
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut client_cases: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        {
-            let mut stmt = self
-                .conn()
-                .prepare_cached("SELECT client_id, case_id FROM case_clients")?;
-            for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-                let (client, case) = row?;
-                client_cases.entry(client).or_default().push(case);
-            }
-        }
+        let client_cases = self.cases_by_client()?;
         let mut out = Vec::new();
         for (id, number, owner, scope, issued_on, currency, due) in bills {
             let in_scope = |e: &&LedgerEntry| {
