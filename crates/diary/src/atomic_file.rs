@@ -17,7 +17,7 @@ pub fn write_file(path: &Path, bytes: &[u8], replace: bool) -> Result<()> {
         )));
     }
     if path.exists() && !replace {
-        return Err(DiaryError::AlreadyExists(path.to_path_buf()));
+        return Err(DiaryError::FileExists(path.to_path_buf()));
     }
     let dir = path
         .parent()

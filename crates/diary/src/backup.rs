@@ -180,7 +180,7 @@ impl Diary {
         progress: &Progress<'_>,
     ) -> Result<BackupSummary> {
         if out.is_dir() || (out.exists() && !replace) {
-            return Err(DiaryError::AlreadyExists(out.to_path_buf()));
+            return Err(DiaryError::FileExists(out.to_path_buf()));
         }
         let dir = out
             .parent()

@@ -23,7 +23,7 @@ impl Diary {
         replace: bool,
     ) -> Result<usize> {
         if path.exists() && !replace {
-            return Err(DiaryError::AlreadyExists(path.to_path_buf()));
+            return Err(DiaryError::FileExists(path.to_path_buf()));
         }
         let ics = self.hearings_ics(from, to)?;
         crate::atomic_file::write_file(path, ics.as_bytes(), replace)?;

@@ -13,6 +13,9 @@ pub enum DiaryError {
     NoDiary(PathBuf),
     #[error("a diary already exists in {0}; refusing to touch it")]
     AlreadyExists(PathBuf),
+    /// An output file or folder that is already there: nothing was written.
+    #[error("{} already exists; nothing was written (choose another name)", .0.display())]
+    FileExists(PathBuf),
     #[error("{0} is not a Nextdate diary")]
     NotADiary(PathBuf),
     #[error("the diary's key file {0} is damaged: {1}")]
@@ -190,7 +193,7 @@ impl DiaryError {
         use DiaryError::*;
         match self {
             NoDiary(_) => ErrorCode::NoDiary,
-            AlreadyExists(_) => ErrorCode::AlreadyExists,
+            AlreadyExists(_) | FileExists(_) => ErrorCode::AlreadyExists,
             NotADiary(_) => ErrorCode::NotADiary,
             DamagedKeyFile(..) => ErrorCode::DamagedKeyFile,
             DamagedDatabase(_) => ErrorCode::DamagedDatabase,

@@ -270,7 +270,7 @@ impl Diary {
         if dir.exists() {
             let empty = dir.is_dir() && fs::read_dir(dir)?.next().is_none();
             if !empty {
-                return Err(DiaryError::AlreadyExists(dir.to_path_buf()));
+                return Err(DiaryError::FileExists(dir.to_path_buf()));
             }
         }
         let name = dir

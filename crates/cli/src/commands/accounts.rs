@@ -116,7 +116,7 @@ pub fn receipt(diary: &mut Diary, args: ReceiptArgs, out: &Out) -> Result<(), Fa
         paper,
     } = args;
     if output.exists() {
-        return Err(DiaryError::AlreadyExists(output).into());
+        return Err(DiaryError::FileExists(output).into());
     }
     // Numbered once, on the first print; printing again gives the same receipt.
     let receipt = diary.receipt(&fee_id)?;

@@ -62,7 +62,7 @@ pub fn settings(diary: &mut Diary, cmd: BackupCmd, out: &Out) -> Result<(), Diar
 /// `recovery-sheet -o FILE.pdf`: new recovery secrets, laid out and written.
 pub fn recovery_sheet(diary: &Diary, unlock: &Unlock, output: &Path, paper: Paper, out: &Out) -> Result<(), Failure> {
     if output.exists() {
-        return Err(DiaryError::AlreadyExists(output.to_path_buf()).into());
+        return Err(DiaryError::FileExists(output.to_path_buf()).into());
     }
     let secrets = diary.renew_recovery(unlock)?;
     write_sheet(diary, &secrets.recovery_key, &secrets.backup_identity, output, paper)?;

@@ -30,7 +30,7 @@ pub fn bill(diary: &mut Diary, args: BillArgs, out: &Out) -> Result<(), Failure>
         paper,
     } = args;
     if output.exists() {
-        return Err(DiaryError::AlreadyExists(output).into());
+        return Err(DiaryError::FileExists(output).into());
     }
     let scope = diary.bill_for(&id)?;
     let (from, to) = (date_arg(&from)?, opt_date_arg(to.as_deref())?.unwrap_or_else(today));
@@ -69,7 +69,7 @@ pub fn statement(diary: &Diary, args: StatementArgs, out: &Out) -> Result<(), Fa
         paper,
     } = args;
     if output.exists() {
-        return Err(DiaryError::AlreadyExists(output).into());
+        return Err(DiaryError::FileExists(output).into());
     }
     let from = opt_date_arg(from.as_deref())?;
     let to = opt_date_arg(to.as_deref())?.unwrap_or_else(today);

@@ -22,7 +22,7 @@ pub fn run(diary: &Diary, args: PrintArgs, out: &Out) -> Result<(), Failure> {
     let from = date_arg(&date)?;
     let to = opt_date_arg(to.as_deref())?.unwrap_or(from);
     if output.exists() && !force {
-        return Err(DiaryError::AlreadyExists(output).into());
+        return Err(DiaryError::FileExists(output).into());
     }
     let member = match advocate {
         Some(who) => Some(diary.find_member(&who)?.id),
