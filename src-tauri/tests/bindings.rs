@@ -3,7 +3,10 @@
 
 #[test]
 fn typescript_bindings_are_up_to_date() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
+    let path = std::path::Path::new(
+        &std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()),
+    )
+    .join("../ui/src/lib/bindings.ts");
     let fresh = nextdate_app::commands::typescript();
     if std::env::var_os("NEXTDATE_WRITE_BINDINGS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

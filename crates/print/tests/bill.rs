@@ -11,7 +11,9 @@ use nextdate_print::bill::bill;
 use nextdate_print::Paper;
 
 fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/print");
+    let dir =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
+            .join("../../artifacts/print");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

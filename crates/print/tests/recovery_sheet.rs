@@ -12,7 +12,9 @@ use nextdate_print::recovery_sheet::{recovery_sheet, SheetInput};
 use nextdate_print::Paper;
 
 fn artifacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../artifacts/print");
+    let dir =
+        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
+            .join("../../artifacts/print");
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }

@@ -37,7 +37,7 @@ const CHALLENGE: [u8; 32] = [4; 32];
 const REGEN_VAR: &str = "NEXTDATE_REGEN_GOLDEN";
 
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
         .join("tests/fixtures")
         .join(name)
 }
