@@ -48,7 +48,7 @@ pub struct BillView {
 pub fn bill_preview(s: State<'_, Session>, id: String, from: String, to: Option<String>) -> Res<BillView> {
     let (from, to) = (date(&from)?, opt_date(&to)?.unwrap_or_else(today));
     let bill = s.with(|d| {
-        let scope = d.bill_for(&id)?;
+        let scope = d.case_or_client(&id)?;
         d.draft_bill(&scope, from, to, today())
     })?;
     let pages = nextdate_print::bill::bill(&bill, Paper::A4)?.png_pages(PREVIEW_PPI)?;
@@ -66,7 +66,7 @@ pub fn issue_bill(s: State<'_, Session>, id: String, from: String, to: Option<St
     let path = save_path(&path, "bill")?;
     let (from, to) = (date(&from)?, opt_date(&to)?.unwrap_or_else(today));
     let (bill_id, bill) = s.with(|d| {
-        let scope = d.bill_for(&id)?;
+        let scope = d.case_or_client(&id)?;
         d.issue_bill(&scope, from, to, today())
     })?;
     let printed = nextdate_print::bill::bill(&bill, Paper::A4)?;

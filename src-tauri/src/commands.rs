@@ -4,6 +4,7 @@
 //! Commands only translate: all logic lives in `nextdate-diary`.
 
 use chrono::{Local, NaiveDate};
+use nextdate_diary::client_update::Language;
 use nextdate_diary::dates::parse_date;
 use nextdate_diary::money::parse_amount;
 use nextdate_diary::queries::ClientRow;
@@ -263,6 +264,8 @@ pub struct ClientInput {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// The language of the client's updates; none is English.
+    pub update_language: Option<Language>,
 }
 
 #[tauri::command]
@@ -274,6 +277,7 @@ pub fn add_client(s: State<'_, Session>, input: ClientInput) -> Res<String> {
         email: input.email.filter(|e| !e.trim().is_empty()),
         address: input.address,
         notes: None,
+        update_language: input.update_language,
     };
     Ok(s.with(|d| d.add_client(c))?)
 }
@@ -467,6 +471,8 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         crate::bills::billing,
         crate::bills::set_billing,
         crate::bills::export_ledger,
+        crate::client_updates::client_update,
+        crate::client_updates::save_status_report,
         crate::printing::members,
         crate::printing::print_preview,
         crate::printing::save_hearing_list,

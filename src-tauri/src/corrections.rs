@@ -4,6 +4,7 @@
 //! the core's undo journal). Each takes what the dialog shows, as typed, and
 //! hands it to the core, which checks it and says what changed in words.
 
+use nextdate_diary::client_update::Language;
 use nextdate_diary::erasure::Erased;
 use nextdate_diary::undo::Undone;
 use nextdate_diary::{CaseStatus, Changes, ClientEdit, HearingChange, HearingEdit, StatusChange};
@@ -96,6 +97,7 @@ pub struct ClientEditInput {
     pub email: Option<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    pub update_language: Language,
 }
 
 /// Corrects a client's details; the result says what changed.
@@ -108,6 +110,7 @@ pub fn edit_client(s: State<'_, Session>, id: String, input: ClientEditInput) ->
         email: Some(input.email),
         address: Some(input.address),
         notes: Some(input.notes),
+        update_language: Some(input.update_language),
     };
     Ok(s.with(|d| d.edit_client(&id, edit))?)
 }

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod backups;
 pub mod bills;
+pub mod client_updates;
 pub mod commands;
 pub mod corrections;
 pub mod data;

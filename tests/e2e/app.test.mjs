@@ -27,5 +27,6 @@ await import("./first_day.mjs");
 await import("./records.mjs");
 await import("./accounts.mjs");
 await import("./bills.mjs");
+await import("./client_update.mjs");
 await import("./backups.mjs");
 await import("./lifecycle.mjs");

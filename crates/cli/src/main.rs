@@ -81,6 +81,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
         Command::Bill(args) => bills::bill(&mut diary, args, out)?,
         Command::Bills(cmd) => bills::bills(&mut diary, cmd, out)?,
         Command::Statement(args) => bills::statement(&diary, args, out)?,
+        Command::ClientUpdate(args) => client_update::run(&diary, args, out)?,
         Command::Outstanding => bills::outstanding(&diary, out)?,
         Command::Billing(args) => bills::billing(&mut diary, args, out)?,
         Command::Note(cmd) => note::run(&mut diary, cmd, out)?,

@@ -396,7 +396,7 @@ fn main() {
 /// The accounts beside the day's board on the same diary: the outstanding
 /// list of the whole diary, and a bill for a client with 500 entries.
 fn accounts(d: &mut Diary, today: NaiveDate, board: &Stats) {
-    use nextdate_diary::accounts::{BillFor, NewTimeEntry, TermsInput};
+    use nextdate_diary::accounts::{CaseOrClient, NewTimeEntry, TermsInput};
     println!();
     println!("accounts, beside the day's board on this diary (its median is the baseline):");
     let outstanding = stats((0..10).map(|_| time(|| d.outstanding(today).unwrap()).0).collect());
@@ -460,7 +460,7 @@ fn accounts(d: &mut Diary, today: NaiveDate, board: &Stats) {
         Ok(())
     })
     .unwrap();
-    let scope = BillFor::Client(client);
+    let scope = CaseOrClient::Client(client);
     let bill = stats(
         (0..10)
             .map(|_| time(|| d.draft_bill(&scope, start, today, today).unwrap()).0)

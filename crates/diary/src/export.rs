@@ -91,7 +91,7 @@ const CHAMBER_TASKS: &str = "SELECT t.id, t.title, t.due, t.assignee, t.done, t.
 const TABLES: &[Table] = &[
     Table {
         name: "clients",
-        sql: "SELECT id, name, phones, email, address, notes, created_at FROM clients ORDER BY name, id",
+        sql: "SELECT id, name, phones, email, address, notes, update_language, created_at FROM clients ORDER BY name, id",
     },
     Table {
         name: "cases",

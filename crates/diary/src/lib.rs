@@ -22,6 +22,7 @@ pub mod blob_exchange;
 pub mod calendar;
 pub mod case_status;
 pub mod check;
+pub mod client_update;
 pub mod dates;
 pub mod deletion;
 pub mod demo;

@@ -127,6 +127,11 @@ pub struct ClientDoc {
     /// `created_at` and a removal mark (see `crate::erasure`).
     #[autosurgeon(missing = "Default::default")]
     pub erased_at: Option<String>,
+    /// The language the client's updates are written in (`en`, `hi`);
+    /// none is English.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub update_language: Option<String>,
     /// Bills issued to the client for all their cases, keyed by ULID.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]

@@ -46,6 +46,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_accounts",
         include_str!("../../../migrations/diary/0008_accounts/up.sql"),
     ),
+    (
+        "0009_client_updates",
+        include_str!("../../../migrations/diary/0009_client_updates/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

@@ -10,7 +10,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate};
 use common::*;
-use nextdate_diary::accounts::{BillFor, Billing, LedgerScope, NewTimeEntry, TermsInput};
+use nextdate_diary::accounts::{Billing, CaseOrClient, LedgerScope, NewTimeEntry, TermsInput};
 use nextdate_diary::reminders::ReminderKind;
 use nextdate_diary::{Diary, FeeKind, NewCase, NewFee, NextStep, RecordHearing};
 
@@ -104,8 +104,8 @@ fn bills_statements_and_the_outstanding_list_agree() {
     let today = ymd(2026, 9, 15);
 
     // A case's bill for April–June: nothing brought forward.
-    let scope = d.bill_for(&case1).unwrap();
-    assert_eq!(scope, BillFor::Case(case1.clone()));
+    let scope = d.case_or_client(&case1).unwrap();
+    assert_eq!(scope, CaseOrClient::Case(case1.clone()));
     let draft = d.draft_bill(&scope, ymd(2026, 4, 1), ymd(2026, 6, 30), today).unwrap();
     assert_eq!(draft.number, "DRAFT");
     assert_eq!(draft.opening_balance_minor, 0);
@@ -226,7 +226,7 @@ fn bills_statements_and_the_outstanding_list_agree() {
 
     // A client's bill covers both cases.
     let all = d
-        .draft_bill(&d.bill_for(&client).unwrap(), ymd(2026, 4, 1), today, today)
+        .draft_bill(&d.case_or_client(&client).unwrap(), ymd(2026, 4, 1), today, today)
         .unwrap();
     assert_eq!(all.matter, "All matters (2 cases)");
     assert!(all.lines.iter().any(|l| l.case_number == "RERA 12/2026"));

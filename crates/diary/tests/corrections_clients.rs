@@ -7,6 +7,7 @@ mod common;
 
 use chrono::Duration;
 use common::*;
+use nextdate_diary::client_update::Language;
 use nextdate_diary::{CaseEdit, CaseFilter, Changes, ClientEdit, Diary, NewCase};
 
 const UNKNOWN: &str = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
@@ -62,6 +63,7 @@ fn every_field_of_a_client_can_be_corrected_and_cleared() {
                 email: Some(Some("rajesh@example.in".into())),
                 address: Some(Some("12, Lajpat Nagar, New Delhi".into())),
                 notes: Some(Some("Prefers calls after 6 pm".into())),
+                update_language: Some(Language::Hi),
             },
         )
         .unwrap();
@@ -69,10 +71,13 @@ fn every_field_of_a_client_can_be_corrected_and_cleared() {
         ch.message,
         "Name changed from Rajesh Sharma to Rajesh Kumar Sharma; phones changed from +91 99100 54321 to \
          +91 99100 54321, 011 2345 6789; email set to rajesh@example.in; address set to 12, Lajpat Nagar, \
-         New Delhi; notes set to Prefers calls after 6 pm"
+         New Delhi; update language changed from English to हिन्दी; notes set to Prefers calls after 6 pm"
     );
     let fields: Vec<_> = ch.fields.iter().map(|f| f.field.as_str()).collect();
-    assert_eq!(fields, ["name", "phones", "email", "address", "notes"]);
+    assert_eq!(
+        fields,
+        ["name", "phones", "email", "address", "update language", "notes"]
+    );
     let row = d.client(&client).unwrap();
     assert_eq!(row.name, "Rajesh Kumar Sharma");
     assert_eq!(row.phones, "+91 99100 54321, 011 2345 6789");

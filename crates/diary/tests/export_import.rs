@@ -12,7 +12,7 @@ use std::path::Path;
 
 use common::{passphrase_diary, today};
 use nextdate_diary::accounts::numbering::financial_year;
-use nextdate_diary::accounts::{BillFor, NewTimeEntry, TermsInput};
+use nextdate_diary::accounts::{CaseOrClient, NewTimeEntry, TermsInput};
 use nextdate_diary::export::ExportFormat;
 use nextdate_diary::import::ImportMode;
 use nextdate_diary::{CaseStatus, Diary, FeeKind, NewCase, NewClient, NewFee, NewNote, NewTask, Party, StatusChange};
@@ -60,6 +60,7 @@ fn rich_diary(dir: &Path) -> (Diary, String) {
             email: Some("sunita@example.in".into()),
             address: Some("12, Lajpat Nagar, \"Block C\", New Delhi".into()),
             notes: Some("Prefers calls after 6 pm;\nspeaks Hindi".into()),
+            update_language: Some(nextdate_diary::client_update::Language::Hi),
         })
         .unwrap();
     let case = d
@@ -194,10 +195,13 @@ fn accounts(d: &mut Diary, case: &str, client: String) {
         format!("A-2/{}", financial_year(today()))
     );
     let (from, to) = (today() - chrono::Duration::days(10), today());
-    let (first, _) = d.issue_bill(&BillFor::Case(case.into()), from, to, today()).unwrap();
+    let (first, _) = d
+        .issue_bill(&CaseOrClient::Case(case.into()), from, to, today())
+        .unwrap();
     d.void_bill(&first, "wrong period").unwrap();
-    d.issue_bill(&BillFor::Case(case.into()), from, to, today()).unwrap();
-    d.issue_bill(&BillFor::Client(client), from, to, today()).unwrap();
+    d.issue_bill(&CaseOrClient::Case(case.into()), from, to, today())
+        .unwrap();
+    d.issue_bill(&CaseOrClient::Client(client), from, to, today()).unwrap();
 }
 
 #[test]
@@ -318,7 +322,9 @@ fn csv_export_imported_into_a_fresh_diary_gives_the_same_records() {
     assert_eq!(live.number, format!("A-2/{fy}"));
     b.void_bill(&live.id, "reissued").unwrap();
     let (from, to) = (today() - chrono::Duration::days(10), today());
-    let (_, bill) = b.issue_bill(&BillFor::Case(case.clone()), from, to, today()).unwrap();
+    let (_, bill) = b
+        .issue_bill(&CaseOrClient::Case(case.clone()), from, to, today())
+        .unwrap();
     assert_eq!(bill.number, format!("A-4/{fy}"));
 }
 

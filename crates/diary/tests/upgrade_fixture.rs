@@ -139,6 +139,7 @@ fn regenerate() {
             email: Some("sunita@example.in".into()),
             address: Some("12, Lajpat Nagar, New Delhi".into()),
             notes: Some("Prefers calls after 6 pm".into()),
+            ..Default::default()
         })
         .unwrap();
     let case = d

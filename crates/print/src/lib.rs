@@ -13,7 +13,8 @@
 //! receipts ([`receipt`]): one page with the amount in words and in figures,
 //! marked CANCELLED when the payment was voided. Bills ([`bill`]) and
 //! statements of account ([`statement`]) run to as many pages as their entries
-//! need, the table's heading repeated and every page numbered.
+//! need, the table's heading repeated and every page numbered. A client's
+//! status report ([`status_report`]) is the client update on one page.
 
 pub mod bill;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod printed;
 pub mod receipt;
 pub mod recovery_sheet;
 pub mod statement;
+pub mod status_report;
 mod world;
 
 use std::fmt;

@@ -2,6 +2,10 @@
 //! for every figure, word and date, `pdfinfo` for the pages of a long bill, and
 //! the first page as PNG in artifacts/print/ to look at.
 
+mod common;
+
+use common::{artifacts, squeeze};
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,20 +13,6 @@ use std::process::Command;
 use nextdate_diary::accounts::{AccountLine, BillDoc, TaxLine};
 use nextdate_print::bill::bill;
 use nextdate_print::Paper;
-
-fn artifacts() -> PathBuf {
-    let dir =
-        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
-            .join("../../artifacts/print");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Text with all white space removed: poppler's extraction puts a space inside
-/// some Devanagari syllables, though the page shows them whole.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 fn assert_has(text: &str, words: &str) {
     assert!(

@@ -2,6 +2,10 @@
 //! check them: `pdftotext` for the words and their order, `pdfinfo` for the
 //! paper, `pdftoppm` for page images (kept in artifacts/print/ to look at).
 
+mod common;
+
+use common::{artifacts, squeeze};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -77,14 +81,6 @@ fn opts() -> ListOptions {
     }
 }
 
-fn artifacts() -> PathBuf {
-    let dir =
-        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
-            .join("../../artifacts/print");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// Writes the PDF, renders its pages to PNG artifacts, and returns its path.
 fn save(name: &str, pdf: &[u8]) -> PathBuf {
     let path = artifacts().join(format!("{name}.pdf"));
@@ -117,13 +113,6 @@ fn text(pdf: &Path, pages: Option<(usize, usize)>) -> String {
 fn pdfinfo(pdf: &Path) -> String {
     let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
     String::from_utf8(out.stdout).unwrap()
-}
-
-/// Text with all white space removed: poppler's extraction puts a space inside
-/// some Devanagari syllables (after a below-base vowel sign), though the page
-/// shows them whole; every character must still come out, in order.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 fn pos(hay: &str, needle: &str) -> usize {

@@ -3,25 +3,16 @@
 //! page (kept in artifacts/print/), and `zbarimg` decoding both QR codes back
 //! to exactly the recovery key and the backup identity.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{artifacts, squeeze};
+
 use std::process::Command;
 
 use chrono::NaiveDateTime;
 use nextdate_diary::{Diary, InitOptions, NewDiary, Protection, Zeroizing};
 use nextdate_print::recovery_sheet::{recovery_sheet, SheetInput};
 use nextdate_print::Paper;
-
-fn artifacts() -> PathBuf {
-    let dir =
-        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
-            .join("../../artifacts/print");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 #[test]
 fn the_sheet_reads_back_and_its_qr_codes_decode_to_the_keys() {

@@ -2,26 +2,15 @@
 //! `pdftotext` for every entry, running balance and total, and the first page
 //! as PNG in artifacts/print/ to look at.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{artifacts, squeeze};
+
 use std::process::Command;
 
 use nextdate_diary::accounts::{AccountLine, StatementDoc};
 use nextdate_print::statement::statement;
 use nextdate_print::Paper;
-
-fn artifacts() -> PathBuf {
-    let dir =
-        Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()))
-            .join("../../artifacts/print");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Text with all white space removed: poppler's extraction puts a space inside
-/// some Devanagari syllables, though the page shows them whole.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
-}
 
 fn assert_has(text: &str, words: &str) {
     assert!(

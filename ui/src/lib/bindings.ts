@@ -153,6 +153,13 @@ export const commands = {
 	 *  replacing a file); returns how many entries it holds.
 	 */
 	exportLedger: (path: string) => typedError<number, AppError>(__TAURI_INVOKE("export_ledger", { path })),
+	/**  The update for a case or a client (all their pending cases), as on today. */
+	clientUpdate: (id: string, options: UpdateOptions_Deserialize) => typedError<ClientUpdateView_Serialize, AppError>(__TAURI_INVOKE("client_update", { id, options })),
+	/**
+	 *  Saves the update as a one-page status report (PDF) at `path` (the save
+	 *  dialog asked before replacing a file).
+	 */
+	saveStatusReport: (id: string, options: UpdateOptions_Deserialize, path: string) => typedError<string, AppError>(__TAURI_INVOKE("save_status_report", { id, options, path })),
 	/**  The chamber's members, for "whose list". */
 	members: () => typedError<MemberRow[], AppError>(__TAURI_INVOKE("members")),
 	/**
@@ -866,6 +873,14 @@ export type CaseSummary_Serialize = {
 	latest_date: string | null,
 };
 
+/**  One case in an update. */
+export type CaseUpdate = {
+	case_id: string,
+	/**  The case number and short title: `CS 123/2024 — Sharma v. State`. */
+	heading: string,
+	lines: UpdateLine[],
+};
+
 /**
  *  What one correction changed and the history message it was written with.
  *  No fields and an empty message: the record already read so, and nothing
@@ -924,6 +939,7 @@ export type ClientEditInput_Deserialize = {
 	email?: string | null,
 	address?: string | null,
 	notes?: string | null,
+	update_language: Language,
 };
 
 /**
@@ -937,6 +953,7 @@ export type ClientEditInput_Serialize = {
 	email: string | null,
 	address: string | null,
 	notes: string | null,
+	update_language: Language,
 };
 
 export type ClientInput = ClientInput_Serialize | ClientInput_Deserialize;
@@ -946,6 +963,8 @@ export type ClientInput_Deserialize = {
 	phone?: string | null,
 	email?: string | null,
 	address?: string | null,
+	/**  The language of the client's updates; none is English. */
+	update_language?: Language | null,
 };
 
 export type ClientInput_Serialize = {
@@ -953,6 +972,8 @@ export type ClientInput_Serialize = {
 	phone: string | null,
 	email: string | null,
 	address: string | null,
+	/**  The language of the client's updates; none is English. */
+	update_language: Language | null,
 };
 
 export type ClientRow = ClientRow_Serialize | ClientRow_Deserialize;
@@ -965,6 +986,8 @@ export type ClientRow_Deserialize = {
 	address?: string | null,
 	/**  The advocate's private notes about the client. */
 	notes?: string | null,
+	/**  The language the client's updates are written in. */
+	update_language: Language,
 };
 
 export type ClientRow_Serialize = {
@@ -975,6 +998,72 @@ export type ClientRow_Serialize = {
 	address: string | null,
 	/**  The advocate's private notes about the client. */
 	notes: string | null,
+	/**  The language the client's updates are written in. */
+	update_language: Language,
+};
+
+/**  A client update, as a message and as the parts a printed report lays out. */
+export type ClientUpdate = ClientUpdate_Serialize | ClientUpdate_Deserialize;
+
+/**  An update and its printed report's page as an image. */
+export type ClientUpdateView = ClientUpdateView_Serialize | ClientUpdateView_Deserialize;
+
+/**  An update and its printed report's page as an image. */
+export type ClientUpdateView_Deserialize = {
+	update: ClientUpdate_Deserialize,
+	/**  The status report's first page as a PNG data URL. */
+	preview: string,
+};
+
+/**  An update and its printed report's page as an image. */
+export type ClientUpdateView_Serialize = {
+	update: ClientUpdate_Serialize,
+	/**  The status report's first page as a PNG data URL. */
+	preview: string,
+};
+
+/**  A client update, as a message and as the parts a printed report lays out. */
+export type ClientUpdate_Deserialize = {
+	language: Language,
+	chamber: string,
+	chamber_address?: string | null,
+	advocate: string,
+	/**  The client it is addressed to, when there is exactly one. */
+	client?: string | null,
+	/**  The day it speaks of (ISO). */
+	as_of: string,
+	/**  "Case status" in the update's language (the printed report's heading). */
+	title: string,
+	/**  "As on Monday, 7 December 2026" in the update's language. */
+	as_of_words: string,
+	greeting: string,
+	intro: string,
+	cases: CaseUpdate[],
+	sign_off: string,
+	/**  The whole message, ready to paste. */
+	text: string,
+};
+
+/**  A client update, as a message and as the parts a printed report lays out. */
+export type ClientUpdate_Serialize = {
+	language: Language,
+	chamber: string,
+	chamber_address: string | null,
+	advocate: string,
+	/**  The client it is addressed to, when there is exactly one. */
+	client: string | null,
+	/**  The day it speaks of (ISO). */
+	as_of: string,
+	/**  "Case status" in the update's language (the printed report's heading). */
+	title: string,
+	/**  "As on Monday, 7 December 2026" in the update's language. */
+	as_of_words: string,
+	greeting: string,
+	intro: string,
+	cases: CaseUpdate[],
+	sign_off: string,
+	/**  The whole message, ready to paste. */
+	text: string,
 };
 
 /**  What one correction of a task, note, fee or document did. */
@@ -1403,6 +1492,13 @@ export type InviteView = {
 	/**  When it stops working (local time, "DD-MM-YYYY HH:MM"). */
 	expires: string,
 };
+
+/**  The language a client's updates are written in, chosen per client. */
+export type Language = 
+/**  English. */
+"en" | 
+/**  Hindi, in Devanagari. */
+"hi";
 
 /**  A member of the chamber (advocate, clerk, …). */
 export type MemberRow = {
@@ -2153,6 +2249,37 @@ export type UnpaidBill = {
 	/**  What is still unpaid of it. */
 	unpaid_minor: number | null,
 	days: number | null,
+};
+
+/**  One labelled line of a case in an update: "Next date: Friday, 15 January 2027". */
+export type UpdateLine = {
+	label: string,
+	value: string,
+};
+
+/**  What the advocate chose for an update. */
+export type UpdateOptions = UpdateOptions_Serialize | UpdateOptions_Deserialize;
+
+/**  What the advocate chose for an update. */
+export type UpdateOptions_Deserialize = {
+	/**
+	 *  The language; `None`: the client's own (English when the case's
+	 *  clients differ or have none set).
+	 */
+	language?: Language | null,
+	/**  Add the last hearing's outcome (proceedings) to each case. */
+	with_outcome: boolean,
+};
+
+/**  What the advocate chose for an update. */
+export type UpdateOptions_Serialize = {
+	/**
+	 *  The language; `None`: the client's own (English when the case's
+	 *  clients differ or have none set).
+	 */
+	language: Language | null,
+	/**  Add the last hearing's outcome (proceedings) to each case. */
+	with_outcome: boolean,
 };
 
 export type Vocabulary = {

@@ -109,6 +109,9 @@ pub enum Command {
     Bills(BillsCmd),
     /// A client's statement of account (every entry with a running balance) as a PDF.
     Statement(StatementArgs),
+    /// A short update for a client, ready to paste into WhatsApp, SMS or e-mail: for a case,
+    /// or for all of a client's pending cases; in English or Hindi; also as a one-page PDF.
+    ClientUpdate(ClientUpdateArgs),
     /// Clients and cases with a balance due, oldest first, and bills left unpaid.
     Outstanding,
     /// Show or change the chamber's billing details: address, GSTIN and tax line.

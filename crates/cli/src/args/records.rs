@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use nextdate_diary::client_update::Language;
 use nextdate_diary::{CaseStatus, FeeKind};
 
 #[derive(Subcommand)]
@@ -16,8 +17,12 @@ pub enum ClientCmd {
         phones: Vec<String>,
         #[arg(long)]
         email: Option<String>,
+        /// The postal address (use \n for new lines).
         #[arg(long)]
         address: Option<String>,
+        /// The language of the client's updates (default English).
+        #[arg(long, value_enum)]
+        update_language: Option<Language>,
     },
     /// List clients.
     List,
@@ -48,10 +53,14 @@ pub struct ClientEditArgs {
     pub phones: Option<Vec<String>>,
     #[arg(long)]
     pub email: Option<String>,
+    /// The postal address (use \n for new lines).
     #[arg(long)]
     pub address: Option<String>,
     #[arg(long)]
     pub notes: Option<String>,
+    /// The language of the client's updates.
+    #[arg(long, value_enum)]
+    pub update_language: Option<Language>,
 }
 
 #[derive(Subcommand)]
@@ -361,4 +370,25 @@ pub enum DocCmd {
     },
     /// Remove a document from its case (it stays in the history, marked removed; its contents stay in the diary).
     Remove { id: String },
+}
+
+// The arguments of `client-update` (no doc comment: the variant's is its help).
+#[derive(Args)]
+pub struct ClientUpdateArgs {
+    /// A case, or a client (all their pending cases).
+    pub id: String,
+    /// The language (default: the client's own, set with `client edit --update-language`).
+    #[arg(long, value_enum)]
+    pub lang: Option<Language>,
+    /// Add the last hearing's outcome to each case.
+    #[arg(long)]
+    pub with_outcome: bool,
+    /// Also write the update as a one-page status report (PDF) here.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub pdf: Option<PathBuf>,
+    /// With --pdf, also write the page as a PNG image here.
+    #[arg(long, value_name = "FILE.png", requires = "pdf")]
+    pub png: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "a4")]
+    pub paper: nextdate_print::Paper,
 }

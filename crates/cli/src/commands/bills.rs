@@ -8,7 +8,7 @@ use nextdate_diary::accounts::billing::parse_rate;
 use nextdate_diary::accounts::Billing;
 use nextdate_diary::{Diary, DiaryError};
 
-use super::{date_arg, opt_date_arg, today};
+use super::{date_arg, opt_date_arg, today, typed_lines};
 use crate::args::{BillArgs, BillingArgs, BillsCmd, StatementArgs};
 use crate::failure::Failure;
 use crate::output::Out;
@@ -32,7 +32,7 @@ pub fn bill(diary: &mut Diary, args: BillArgs, out: &Out) -> Result<(), Failure>
     if output.exists() {
         return Err(DiaryError::FileExists(output).into());
     }
-    let scope = diary.bill_for(&id)?;
+    let scope = diary.case_or_client(&id)?;
     let (from, to) = (date_arg(&from)?, opt_date_arg(to.as_deref())?.unwrap_or_else(today));
     let doc = if draft {
         diary.draft_bill(&scope, from, to, today())?
@@ -98,7 +98,7 @@ pub fn billing(diary: &mut Diary, args: BillingArgs, out: &Out) -> Result<(), Di
     if changing {
         let mut b: Billing = diary.billing()?;
         if let Some(a) = address {
-            b.address = Some(a.replace("\\n", "\n"));
+            b.address = Some(typed_lines(&a));
         }
         if let Some(g) = gstin {
             b.gstin = Some(g);

@@ -2,6 +2,7 @@
 
 use nextdate_diary::{ClientEdit, Diary, DiaryError, NewClient};
 
+use super::typed_lines;
 use crate::args::{ClientCmd, ClientEditArgs};
 use crate::output::Out;
 
@@ -12,13 +13,15 @@ pub fn run(diary: &mut Diary, cmd: ClientCmd, out: &Out) -> Result<(), DiaryErro
             phones,
             email,
             address,
+            update_language,
         } => {
             let id = diary.add_client(NewClient {
                 name,
                 phones,
                 email,
-                address,
+                address: address.map(|a| typed_lines(&a)),
                 notes: None,
+                update_language,
             })?;
             out.id(&id);
         }
@@ -35,6 +38,7 @@ pub fn run(diary: &mut Diary, cmd: ClientCmd, out: &Out) -> Result<(), DiaryErro
                 email,
                 address,
                 notes,
+                update_language,
             } = a;
             // A blank value clears the field; the core treats blank as empty.
             let changes = diary.edit_client(
@@ -43,8 +47,9 @@ pub fn run(diary: &mut Diary, cmd: ClientCmd, out: &Out) -> Result<(), DiaryErro
                     name,
                     phones,
                     email: email.map(Some),
-                    address: address.map(Some),
+                    address: address.map(|a| Some(typed_lines(&a))),
                     notes: notes.map(Some),
+                    update_language,
                 },
             )?;
             out.changed(&id, &changes);

@@ -9,6 +9,7 @@ pub mod bills;
 pub mod board;
 pub mod case;
 pub mod client;
+pub mod client_update;
 pub mod doc;
 pub mod export;
 pub mod fee;
@@ -42,4 +43,9 @@ pub(crate) fn date_arg(s: &str) -> Result<NaiveDate, DiaryError> {
 /// An optional date argument.
 pub(crate) fn opt_date_arg(s: Option<&str>) -> Result<Option<NaiveDate>, DiaryError> {
     s.map(date_arg).transpose()
+}
+
+/// Text typed on one command line with `\n` for each new line.
+pub(crate) fn typed_lines(typed: &str) -> String {
+    typed.replace("\\n", "\n")
 }

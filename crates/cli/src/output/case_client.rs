@@ -2,6 +2,9 @@
 //! record's id (so any of them can be corrected) and what was removed from
 //! it, and what a correction changed.
 
+use std::path::Path;
+
+use nextdate_diary::client_update::ClientUpdate;
 use nextdate_diary::money::format_amount;
 use nextdate_diary::queries::ClientRow;
 use nextdate_diary::{CaseDetail, CaseSummary, Changes, FeeBalance};
@@ -43,6 +46,7 @@ impl Out {
         if let Some(n) = &c.notes {
             println!("  notes: {}", n.replace('\n', " / "));
         }
+        println!("  updates in: {}", c.update_language.name());
         println!("Cases:");
         for s in cases {
             println!("  {}  {} — {}  [{}]", s.id, s.number, s.title, s.status);
@@ -213,6 +217,19 @@ impl Out {
         }
         for m in &c.assigned {
             println!("  assigned: {} ({})", m.name, m.id);
+        }
+    }
+}
+
+impl Out {
+    /// A client update: the message as it is to be pasted (and where its report went).
+    pub fn client_update(&self, u: &ClientUpdate, pdf: Option<&Path>) {
+        if self.json {
+            return self.print_json(&json!({ "update": u, "file": pdf }));
+        }
+        print!("{}", u.text);
+        if let Some(path) = pdf {
+            eprintln!("Status report written to {}", path.display());
         }
     }
 }

@@ -20,27 +20,20 @@ use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
 use crate::model::{BillRecord, CaseDoc, ClientDoc, DocKind};
 use crate::money::format_money;
+use crate::queries::CaseOrClient;
 use crate::records::Corrected;
-use crate::store;
 use crate::write::{new_id, now_rfc3339};
 
-/// What a bill is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BillFor {
-    Case(String),
-    Client(String),
-}
-
-impl BillFor {
+impl CaseOrClient {
     fn ledger(&self) -> LedgerScope<'_> {
         match self {
-            BillFor::Case(id) => LedgerScope::Case(id),
-            BillFor::Client(id) => LedgerScope::Client(id),
+            CaseOrClient::Case(id) => LedgerScope::Case(id),
+            CaseOrClient::Client(id) => LedgerScope::Client(id),
         }
     }
     fn id(&self) -> &str {
         match self {
-            BillFor::Case(id) | BillFor::Client(id) => id,
+            CaseOrClient::Case(id) | CaseOrClient::Client(id) => id,
         }
     }
 }
@@ -94,32 +87,14 @@ pub(crate) fn one_currency(entries: &[LedgerEntry], who: &str) -> Result<Option<
 }
 
 impl Diary {
-    /// Whether `id` is a case or a client, for a bill.
-    pub fn bill_for(&self, id: &str) -> Result<BillFor> {
-        match store::doc_kind(self.conn(), id)? {
-            Some(DocKind::Case) => {
-                self.require_case(id)?;
-                Ok(BillFor::Case(id.to_string()))
-            }
-            Some(DocKind::Client) => {
-                let live: Option<String> = self
-                    .conn()
-                    .query_row("SELECT id FROM clients WHERE id = ?1", [id], |r| r.get(0))
-                    .optional()?;
-                live.map(BillFor::Client).ok_or_else(|| DiaryError::UnknownId {
-                    kind: "client",
-                    id: id.into(),
-                })
-            }
-            _ => Err(DiaryError::UnknownId {
-                kind: "case or client",
-                id: id.into(),
-            }),
-        }
-    }
-
     /// The bill as it would be issued today, marked DRAFT and not numbered.
-    pub fn draft_bill(&self, scope: &BillFor, from: NaiveDate, to: NaiveDate, today: NaiveDate) -> Result<BillDoc> {
+    pub fn draft_bill(
+        &self,
+        scope: &CaseOrClient,
+        from: NaiveDate,
+        to: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<BillDoc> {
         self.compose_bill(scope, from, to, today, "DRAFT".into())
     }
 
@@ -127,7 +102,7 @@ impl Diary {
     /// Returns its id and what to print.
     pub fn issue_bill(
         &mut self,
-        scope: &BillFor,
+        scope: &CaseOrClient,
         from: NaiveDate,
         to: NaiveDate,
         today: NaiveDate,
@@ -162,11 +137,11 @@ impl Diary {
                 format_money(doc.due_minor, &doc.currency)
             );
             match &owner {
-                BillFor::Case(id) => w.change::<CaseDoc, _>(id, DocKind::Case, |c, _| {
+                CaseOrClient::Case(id) => w.change::<CaseDoc, _>(id, DocKind::Case, |c, _| {
                     c.bills.insert(bill_id.clone(), record);
                     Ok(((), msg))
                 })?,
-                BillFor::Client(id) => w.change::<ClientDoc, _>(id, DocKind::Client, |c, _| {
+                CaseOrClient::Client(id) => w.change::<ClientDoc, _>(id, DocKind::Client, |c, _| {
                     c.bills.insert(bill_id.clone(), record);
                     Ok(((), msg))
                 })?,
@@ -178,7 +153,7 @@ impl Diary {
 
     /// Refuses a bill whose period overlaps an issued (not cancelled) bill
     /// of the same case or client.
-    fn refuse_overlap(&self, scope: &BillFor, from: NaiveDate, to: NaiveDate) -> Result<()> {
+    fn refuse_overlap(&self, scope: &CaseOrClient, from: NaiveDate, to: NaiveDate) -> Result<()> {
         let (from, to) = (from.to_string(), to.to_string());
         let clash: Option<(String, String, String)> = self
             .conn()
@@ -269,7 +244,7 @@ impl Diary {
 
     fn compose_bill(
         &self,
-        scope: &BillFor,
+        scope: &CaseOrClient,
         from: NaiveDate,
         to: NaiveDate,
         today: NaiveDate,
@@ -367,10 +342,10 @@ impl Diary {
     }
 
     /// Billable minutes recorded in the period.
-    fn billable_minutes(&self, scope: &BillFor, from: &str, to: &str) -> Result<i64> {
+    fn billable_minutes(&self, scope: &CaseOrClient, from: &str, to: &str) -> Result<i64> {
         let cond = match scope {
-            BillFor::Case(_) => "case_id = ?1",
-            BillFor::Client(_) => "case_id IN (SELECT case_id FROM case_clients WHERE client_id = ?1)",
+            CaseOrClient::Case(_) => "case_id = ?1",
+            CaseOrClient::Client(_) => "case_id IN (SELECT case_id FROM case_clients WHERE client_id = ?1)",
         };
         Ok(self.conn().query_row(
             &format!(
@@ -382,9 +357,9 @@ impl Diary {
     }
 
     /// Who a bill is to ((name, address)) and the matter it is for.
-    fn billed_party(&self, scope: &BillFor) -> Result<((String, Option<String>), String)> {
+    fn billed_party(&self, scope: &CaseOrClient) -> Result<((String, Option<String>), String)> {
         match scope {
-            BillFor::Client(id) => {
+            CaseOrClient::Client(id) => {
                 let (name, address): (String, Option<String>) =
                     self.conn()
                         .query_row("SELECT name, address FROM clients WHERE id = ?1", [id], |r| {
@@ -400,7 +375,7 @@ impl Diary {
                     format!("All matters ({cases} case{})", if cases == 1 { "" } else { "s" }),
                 ))
             }
-            BillFor::Case(id) => {
+            CaseOrClient::Case(id) => {
                 let (number, title, court): (String, String, String) =
                     self.conn()
                         .query_row("SELECT number, title, court FROM cases WHERE id = ?1", [id], |r| {

@@ -24,7 +24,8 @@ pub mod terms;
 pub mod time;
 pub mod timer;
 
-pub use bill::{BillFor, BillRow};
+pub use crate::queries::CaseOrClient;
+pub use bill::BillRow;
 pub use bill_data::{AccountLine, BillDoc, StatementDoc, TaxLine};
 pub use billing::Billing;
 pub use earned::CaseAccount;

@@ -25,6 +25,7 @@ pub(super) fn aliases(kind: Kind) -> &'static [(&'static str, &'static [&'static
             ("email", &["email", "emailid", "emailaddress"]),
             ("address", &["address"]),
             ("notes", &["notes", "remarks", "note"]),
+            ("update_language", &["updatelanguage", "language"]),
             ("created_at", &["createdat"]),
         ],
         Kind::Cases => &[

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::accounts::Accounts;
 use super::read::{list, Reader, Rec};
 use super::{ImportIssue, Kind};
+use crate::client_update::Language;
 use crate::diary::Diary;
 use crate::error::Result;
 use crate::model::{BillRecord, CaseDoc, Fee, FeeKind, Hearing, Note, Party, Task};
@@ -153,6 +154,19 @@ impl Diary {
                     continue;
                 }
             }
+            let update_language = match r.get("update_language") {
+                None => None,
+                Some(code) => match Language::parse(code) {
+                    Some(lang) => Some(lang),
+                    None => {
+                        rd.errors.push(r.issue(
+                            Some("update_language"),
+                            format!("{code:?} is not a language updates are written in (en or hi)"),
+                        ));
+                        continue;
+                    }
+                },
+            };
             let id = r.get("id").map(str::to_string);
             if let Some(id) = &id {
                 client_file_ids.insert(id.clone(), clients.len());
@@ -169,6 +183,7 @@ impl Diary {
                     email,
                     address: r.get("address").map(str::to_string),
                     notes: r.get("notes").map(str::to_string),
+                    update_language,
                 },
                 created_at: r.get("created_at").map(str::to_string),
                 bills: BTreeMap::new(),

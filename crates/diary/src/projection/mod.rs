@@ -8,6 +8,7 @@ mod history;
 use automerge::AutoCommit;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::client_update::Language;
 use crate::error::Result;
 use crate::model::{BillRecord, CaseDoc, ChamberDoc, ClientDoc, DocKind};
 use crate::progress::{Progress, Stage};
@@ -85,10 +86,11 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
     bills(tx, id, "client", Some(&c.bills))?;
     unmark_removed(tx, id, "client", id)?;
     tx.prepare_cached(
-        "INSERT INTO clients (id, name, phones, email, address, notes, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO clients (id, name, phones, email, address, notes, created_at, update_language)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET name = excluded.name, phones = excluded.phones, email = excluded.email,
-           address = excluded.address, notes = excluded.notes, created_at = excluded.created_at",
+           address = excluded.address, notes = excluded.notes, created_at = excluded.created_at,
+           update_language = excluded.update_language",
     )?
     .execute(params![
         id,
@@ -97,7 +99,8 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
         c.email,
         c.address,
         c.notes,
-        c.created_at
+        c.created_at,
+        Language::of_record(c.update_language.as_deref()).code()
     ])?;
     let rowid: i64 = tx
         .prepare_cached("SELECT rowid FROM clients WHERE id = ?1")?

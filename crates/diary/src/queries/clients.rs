@@ -1,4 +1,5 @@
-//! The client list, one client, and a client's cases. Removed clients are
+//! The client list, one client, a client's cases, and telling a case's id
+//! from a client's ([`CaseOrClient`]). Removed clients are
 //! not here: the projection keeps them out of `clients` (and out of search),
 //! listing them in `removed_records` instead.
 
@@ -7,8 +8,19 @@ use serde::Serialize;
 
 use super::cases::{case_summary, CASE_SELECT};
 use super::{require, CaseSummary};
+use crate::client_update::Language;
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
+use crate::model::DocKind;
+use crate::store;
+
+/// An id that names a case or a client: what a bill, a statement or a
+/// client update is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseOrClient {
+    Case(String),
+    Client(String),
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -20,10 +32,12 @@ pub struct ClientRow {
     pub address: Option<String>,
     /// The advocate's private notes about the client.
     pub notes: Option<String>,
+    /// The language the client's updates are written in.
+    pub update_language: Language,
 }
 
 /// The columns [`client_row`] reads, for a `clients` table aliased `cl`.
-pub(super) const CLIENT_COLUMNS: &str = "cl.id, cl.name, cl.phones, cl.email, cl.address, cl.notes";
+pub(super) const CLIENT_COLUMNS: &str = "cl.id, cl.name, cl.phones, cl.email, cl.address, cl.notes, cl.update_language";
 
 pub(super) fn client_row(r: &Row) -> rusqlite::Result<ClientRow> {
     Ok(ClientRow {
@@ -33,6 +47,7 @@ pub(super) fn client_row(r: &Row) -> rusqlite::Result<ClientRow> {
         email: r.get(3)?,
         address: r.get(4)?,
         notes: r.get(5)?,
+        update_language: Language::of_record(r.get::<_, Option<String>>(6)?.as_deref()),
     })
 }
 
@@ -66,6 +81,24 @@ impl Diary {
         ))?;
         let rows = stmt.query_map([client_id], case_summary)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Whether `id` is a case or a (live) client; anything else is unknown.
+    pub fn case_or_client(&self, id: &str) -> Result<CaseOrClient> {
+        match store::doc_kind(self.conn(), id)? {
+            Some(DocKind::Case) => {
+                self.require_case(id)?;
+                Ok(CaseOrClient::Case(id.to_string()))
+            }
+            Some(DocKind::Client) => {
+                self.require_client(id)?;
+                Ok(CaseOrClient::Client(id.to_string()))
+            }
+            _ => Err(DiaryError::UnknownId {
+                kind: "case or client",
+                id: id.into(),
+            }),
+        }
     }
 
     pub(super) fn require_client(&self, id: &str) -> Result<()> {

@@ -19,7 +19,7 @@ pub use board::{board_on, Board, BoardEntry, CourtGroup, DayCount};
 pub use cases::{
     AttachedDocument, CaseDetail, CaseFilter, CaseSummary, DocumentRow, HearingRow, NoteRow, PartyRow, RemovedRecord,
 };
-pub use clients::ClientRow;
+pub use clients::{CaseOrClient, ClientRow};
 pub use fees::{FeeBalance, FeeRow};
 pub use history::HistoryEntry;
 pub use search::{search_on, SearchHit};

@@ -5,6 +5,7 @@ use rusqlite::{OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::changes::{brief, listed, Changes};
+use crate::client_update::Language;
 use crate::diary::Diary;
 use crate::error::{DiaryError, Result};
 use crate::model::*;
@@ -20,6 +21,9 @@ pub struct NewClient {
     pub email: Option<String>,
     pub address: Option<String>,
     pub notes: Option<String>,
+    /// The language of the client's updates; `None` is English.
+    #[serde(default)]
+    pub update_language: Option<Language>,
 }
 
 /// Corrections to a client; `None` leaves a field as it is. `phones` replaces
@@ -31,6 +35,8 @@ pub struct ClientEdit {
     pub email: Option<Option<String>>,
     pub address: Option<Option<String>>,
     pub notes: Option<Option<String>>,
+    #[serde(default)]
+    pub update_language: Option<Language>,
 }
 
 impl ClientEdit {
@@ -41,6 +47,7 @@ impl ClientEdit {
             && self.email.is_none()
             && self.address.is_none()
             && self.notes.is_none()
+            && self.update_language.is_none()
     }
 }
 
@@ -66,6 +73,11 @@ fn clean_notes(notes: Option<String>) -> Option<String> {
     notes.filter(|n| !n.trim().is_empty())
 }
 
+/// A language as a client's record keeps it: English is the default, kept as none.
+fn language_record(lang: Option<Language>) -> Option<String> {
+    lang.filter(|l| *l != Language::En).map(|l| l.code().to_string())
+}
+
 /// What changed between two versions of a client, in words.
 fn client_changes(old: &ClientDoc, new: &ClientDoc) -> Changes {
     let mut ch = Changes::default();
@@ -78,6 +90,8 @@ fn client_changes(old: &ClientDoc, new: &ClientDoc) -> Changes {
     ch.compare(phones, listed(&old.phones).as_deref(), listed(&new.phones).as_deref());
     ch.compare("email", old.email.as_deref(), new.email.as_deref());
     ch.compare("address", old.address.as_deref(), new.address.as_deref());
+    let language = |c: &ClientDoc| Language::of_record(c.update_language.as_deref()).name();
+    ch.compare("update language", Some(language(old)), Some(language(new)));
     if old.notes != new.notes {
         // Notes can be long: the history names their first words.
         ch.compare(
@@ -109,6 +123,7 @@ fn checked_client_doc(c: NewClient, created_at: Option<String>) -> Result<Client
         email,
         address: clean_lines(c.address),
         notes: clean_notes(c.notes),
+        update_language: language_record(c.update_language),
         created_at: created_at.unwrap_or_else(now_rfc3339),
         name,
         ..Default::default()
@@ -182,6 +197,9 @@ impl WriteTxn<'_> {
             }
             if let Some(v) = notes {
                 c.notes = v;
+            }
+            if let Some(v) = e.update_language {
+                c.update_language = language_record(Some(v));
             }
             let changes = client_changes(&old, c);
             let msg = changes.message.clone();

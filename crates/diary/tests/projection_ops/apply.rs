@@ -2,6 +2,7 @@
 //! a refused change must not disturb the projection.
 
 use chrono::Duration;
+use nextdate_diary::client_update::Language;
 use nextdate_diary::{
     CaseEdit, Diary, FeeKind, HearingEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing,
 };
@@ -198,6 +199,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                 phones,
                 email,
                 notes,
+                hindi,
             } => d
                 .edit_client(
                     &pick(clients, client),
@@ -207,6 +209,7 @@ pub fn apply(d: &mut Diary, ops: &[Op], clients: &mut Vec<String>, cases: &mut V
                         email,
                         address: None,
                         notes,
+                        update_language: hindi.map(|h| if h { Language::Hi } else { Language::En }),
                     },
                 )
                 .map(|_| ()),

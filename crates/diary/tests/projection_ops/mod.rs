@@ -21,6 +21,8 @@ pub enum Op {
         phones: Option<Vec<String>>,
         email: Option<Option<String>>,
         notes: Option<Option<String>>,
+        /// The language of updates: Hindi, English, or left as it is.
+        hindi: Option<bool>,
     },
     RemoveClient(usize),
     /// Erase a client's personal data (confirmed with the name they have now).

@@ -134,14 +134,16 @@ pub fn correction_op() -> impl Strategy<Value = Op> {
                 "[a-z]{3,6}@example\\.in",
                 Just("not-an-email".to_string())
             ])),
-            of(of("[a-z ]{0,20}"))
+            of(of("[a-z ]{0,20}")),
+            of(any::<bool>())
         )
-            .prop_map(|(client, name, phones, email, notes)| Op::EditClient {
+            .prop_map(|(client, name, phones, email, notes, hindi)| Op::EditClient {
                 client,
                 name,
                 phones,
                 email,
-                notes
+                notes,
+                hindi
             }),
         (0usize..8).prop_map(Op::RemoveClient),
         (0usize..8).prop_map(Op::EraseClient),
