@@ -142,6 +142,7 @@ impl DocValue for CaseDoc {
             fee_terms: _,
             time_entries: _,
             bills: _,
+            status_links: _,
             removed_at: _,
         } = new;
         scalar_diff!(
@@ -172,6 +173,7 @@ impl DocValue for CaseDoc {
         map_diff(doc, "documents", &old.documents, &new.documents)?;
         map_diff(doc, "time_entries", &old.time_entries, &new.time_entries)?;
         map_diff(doc, "bills", &old.bills, &new.bills)?;
+        map_diff(doc, "status_links", &old.status_links, &new.status_links)?;
         Ok(())
     }
 

@@ -48,6 +48,7 @@ pub mod records;
 pub mod reminders;
 pub mod replication;
 pub mod roles;
+pub mod status_links;
 pub mod store;
 pub mod undo;
 pub mod validate;

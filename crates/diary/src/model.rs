@@ -136,6 +136,11 @@ pub struct ClientDoc {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub bills: BTreeMap<String, BillRecord>,
+    /// Status links showing the client all their pending cases, keyed by
+    /// the link's id (see `crate::status_links`).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub status_links: BTreeMap<String, StatusLink>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
@@ -176,6 +181,10 @@ pub struct CaseDoc {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub bills: BTreeMap<String, BillRecord>,
+    /// Status links showing this case to its client, keyed by the link's id.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub status_links: BTreeMap<String, StatusLink>,
     /// When the case was removed (RFC 3339): only undoing its opening does
     /// this; a removed case leaves the projection but its document stays.
     #[autosurgeon(missing = "Default::default")]
@@ -391,4 +400,28 @@ pub struct BillRecord {
     /// accounts; its number is never given again.
     pub voided_at: Option<String>,
     pub void_reason: Option<String>,
+}
+
+/// A status link: the case (or all of a client's pending cases) as the
+/// client may see it, sealed under `key` and kept by the relay under the
+/// link's id. The key is here so that every laptop of the chamber can seal
+/// the link again when the case changes; it never leaves the chamber's
+/// documents except in the link's address.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
+pub struct StatusLink {
+    /// The link's key, base64url (what the address's fragment carries).
+    pub key: String,
+    /// When it was made (RFC 3339) and by which member.
+    pub created_at: String,
+    pub created_by: String,
+    /// The last day it opens (ISO), if it expires.
+    pub expires_on: Option<String>,
+    /// When it was revoked (RFC 3339): it never opens again.
+    pub revoked_at: Option<String>,
+    /// Show the outcomes of past hearings.
+    pub share_outcomes: bool,
+    /// Show the fee statement (agreed, received, balance).
+    pub share_fees: bool,
+    /// The language the page speaks (`en`, `hi`).
+    pub language: String,
 }

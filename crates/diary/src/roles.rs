@@ -80,6 +80,8 @@ pub enum Record {
     ChamberSettings,
     /// Members, their roles and their devices.
     Membership,
+    /// A client's status link (the case as the client may see it).
+    StatusLink,
 }
 
 impl Record {
@@ -95,6 +97,7 @@ impl Record {
             Record::ChamberTask => "chamber tasks",
             Record::ChamberSettings => "the chamber's settings",
             Record::Membership => "the chamber's members",
+            Record::StatusLink => "status links",
         }
     }
 }
@@ -123,7 +126,7 @@ impl Action {
     /// "change fees", "remove cases", as a refusal says it.
     pub fn describe(self) -> String {
         let verb = match (self.record, self.op) {
-            (Record::Membership | Record::ChamberSettings | Record::Fee, _) => "change",
+            (Record::Membership | Record::ChamberSettings | Record::Fee | Record::StatusLink, _) => "change",
             (_, Op::Add) => "add",
             (_, Op::Edit) => "edit",
             (_, Op::Remove) => "remove",
@@ -144,8 +147,9 @@ pub fn allows(role: Role, action: Action) -> bool {
         Role::Clerk => match record {
             Case | Hearing | Client | Document | Note => op != Remove,
             CaseTask | ChamberTask => true,
-            Fee | ChamberSettings | Membership => false,
+            Fee | ChamberSettings | Membership | StatusLink => false,
         },
+        // Links show a case to its client: for those who speak for the chamber.
         Role::Accounts => matches!(record, Fee | CaseTask | ChamberTask),
         Role::Viewer => false,
     }
@@ -181,6 +185,12 @@ mod tests {
         }
         assert_eq!(refusal(Role::Clerk, fee), "a clerk may not change fees");
         assert_eq!(refusal(Role::Clerk, remove_case), "a clerk may not remove cases");
+        let link = Action::new(Record::StatusLink, Op::Add);
+        assert!(allows(Role::Owner, link) && allows(Role::Admin, link) && allows(Role::Advocate, link));
+        for role in [Role::Clerk, Role::Accounts, Role::Viewer] {
+            assert!(!allows(role, link), "{role:?} gives no status link");
+        }
+        assert_eq!(refusal(Role::Clerk, link), "a clerk may not change status links");
     }
 
     #[test]

@@ -50,6 +50,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_client_updates",
         include_str!("../../../migrations/diary/0009_client_updates/up.sql"),
     ),
+    (
+        "0010_status_links",
+        include_str!("../../../migrations/diary/0010_status_links/up.sql"),
+    ),
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.

@@ -54,6 +54,8 @@ pub enum ErrorCode {
     /// The batch is sealed with a chamber key older than the chamber's
     /// current one: fetch the new key ([`Frame::FetchKeys`]) and seal again.
     OldKey,
+    /// The status link was revoked: it is never stored or served again.
+    Gone,
 }
 
 impl ErrorCode {
@@ -71,6 +73,7 @@ impl ErrorCode {
             ErrorCode::Internal => "internal",
             ErrorCode::Removed => "removed",
             ErrorCode::OldKey => "old_key",
+            ErrorCode::Gone => "gone",
         }
     }
     /// The HTTP status the relay answers with.
@@ -82,6 +85,7 @@ impl ErrorCode {
             ErrorCode::Forbidden | ErrorCode::BadToken | ErrorCode::Removed => 403,
             ErrorCode::ChamberExists | ErrorCode::OldKey => 409,
             ErrorCode::NotFound => 404,
+            ErrorCode::Gone => 410,
             ErrorCode::Internal => 500,
         }
     }
@@ -221,6 +225,48 @@ pub enum Frame {
         epoch: u32,
         grants: Vec<SealedKey>,
     },
+    /// Stores (or replaces) a status link's sealed snapshot, to be served
+    /// until `expires_at` (Unix seconds), keeping only the link's sealed
+    /// documents named in `files`. A revoked link is refused ([`ErrorCode::Gone`]).
+    PutLink {
+        id: [u8; 16],
+        sealed: Vec<u8>,
+        expires_at: Option<i64>,
+        files: Vec<[u8; 16]>,
+    },
+    /// Stores one sealed document of a link (on the blob endpoint).
+    PutLinkFile {
+        link: [u8; 16],
+        file: [u8; 16],
+        sealed: Vec<u8>,
+    },
+    /// Which of a link's documents the relay holds (answered with `BlobsPresent`).
+    HasLinkFiles {
+        link: [u8; 16],
+        files: Vec<[u8; 16]>,
+    },
+    /// Revokes a link at once: its sealed bytes are deleted and it never opens again.
+    RevokeLink {
+        id: [u8; 16],
+    },
+    /// The chamber's links, with how often each was opened.
+    ListLinks,
+    Links {
+        items: Vec<LinkInfo>,
+    },
+}
+
+/// A status link as the relay knows it: no content, only dates and a count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    pub id: [u8; 16],
+    /// Unix seconds.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    /// How often its snapshot was fetched.
+    pub fetches: u64,
 }
 
 /// A new chamber key sealed to one device (the relay cannot open it).
@@ -327,6 +373,12 @@ impl Frame {
             Frame::Rotate { .. } => "rotate",
             Frame::FetchKeys { .. } => "fetch_keys",
             Frame::Keys { .. } => "keys",
+            Frame::PutLink { .. } => "put_link",
+            Frame::PutLinkFile { .. } => "put_link_file",
+            Frame::HasLinkFiles { .. } => "has_link_files",
+            Frame::RevokeLink { .. } => "revoke_link",
+            Frame::ListLinks => "list_links",
+            Frame::Links { .. } => "links",
         }
     }
 }

@@ -11,6 +11,7 @@
 //!   with its format version ([`envelope::FORMAT_VERSION`]).
 //! - [`change`]: what a sealed batch carries ([`change::WireChange`]), defined
 //!   here and not in the diary, so the diary can change without changing the wire.
+//! - [`status_link`]: a client's status link, sealed for a browser to open.
 //!
 //! No diary, no keys kept, no randomness: callers pass keys and nonces in, so
 //! the same inputs always give the same bytes.
@@ -20,6 +21,7 @@ pub mod envelope;
 pub mod frame;
 pub mod pin;
 pub mod proof;
+pub mod status_link;
 
 pub use change::{batch_digest, BatchPayload, WireChange};
 pub use envelope::{OpenError, OpenedBatch, FORMAT_VERSION};

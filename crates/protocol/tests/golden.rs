@@ -161,6 +161,33 @@ fn frames() -> Vec<Frame> {
                 sealed: vec![16; 80],
             }],
         },
+        Frame::PutLink {
+            id: [21; 16],
+            sealed: vec![22; 60],
+            expires_at: Some(1_800_000_000),
+            files: vec![[23; 16]],
+        },
+        Frame::PutLinkFile {
+            link: [21; 16],
+            file: [23; 16],
+            sealed: vec![24; 40],
+        },
+        Frame::HasLinkFiles {
+            link: [21; 16],
+            files: vec![[23; 16], [25; 16]],
+        },
+        Frame::RevokeLink { id: [21; 16] },
+        Frame::ListLinks,
+        Frame::Links {
+            items: vec![nextdate_protocol::frame::LinkInfo {
+                id: [21; 16],
+                created_at: 1_790_000_000,
+                updated_at: 1_790_000_500,
+                expires_at: None,
+                revoked_at: Some(1_790_001_000),
+                fetches: 7,
+            }],
+        },
     ]
 }
 
@@ -282,6 +309,12 @@ fn golden_frame(frame: &Frame) -> (&'static str, &'static [u8]) {
         Frame::Rotate { .. } => frame_fixture!("rotate"),
         Frame::FetchKeys { .. } => frame_fixture!("fetch_keys"),
         Frame::Keys { .. } => frame_fixture!("keys"),
+        Frame::PutLink { .. } => frame_fixture!("put_link"),
+        Frame::PutLinkFile { .. } => frame_fixture!("put_link_file"),
+        Frame::HasLinkFiles { .. } => frame_fixture!("has_link_files"),
+        Frame::RevokeLink { .. } => frame_fixture!("revoke_link"),
+        Frame::ListLinks => frame_fixture!("list_links"),
+        Frame::Links { .. } => frame_fixture!("links"),
     }
 }
 
@@ -302,7 +335,7 @@ fn purpose_name(purpose: ProofPurpose) -> &'static str {
 }
 
 /// Every error code, in wire order.
-const ERROR_CODES: [ErrorCode; 12] = [
+const ERROR_CODES: [ErrorCode; 13] = [
     ErrorCode::Malformed,
     ErrorCode::TooLarge,
     ErrorCode::Unauthenticated,
@@ -315,6 +348,7 @@ const ERROR_CODES: [ErrorCode; 12] = [
     ErrorCode::Internal,
     ErrorCode::Removed,
     ErrorCode::OldKey,
+    ErrorCode::Gone,
 ];
 
 /// The proof a device with [`DEVICE_SEED`] signs for `purpose` (Ed25519

@@ -61,7 +61,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn now_secs() -> i64 {
+pub(crate) fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
@@ -73,17 +73,18 @@ fn valid_chamber_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-fn refuse(code: ErrorCode, message: impl Into<String>) -> Frame {
+pub(crate) fn refuse(code: ErrorCode, message: impl Into<String>) -> Frame {
     Frame::error(code, message)
 }
 
-fn store_error(e: StoreError) -> Frame {
+pub(crate) fn store_error(e: StoreError) -> Frame {
     match e {
         StoreError::ChamberExists => refuse(ErrorCode::ChamberExists, e.to_string()),
         StoreError::BadToken(why) => refuse(ErrorCode::BadToken, why),
         StoreError::NotFound => refuse(ErrorCode::NotFound, "not found"),
         StoreError::WrongEpoch(_) => refuse(ErrorCode::Unexpected, e.to_string()),
         StoreError::OldKey { .. } => refuse(ErrorCode::OldKey, e.to_string()),
+        StoreError::Gone => refuse(ErrorCode::Gone, e.to_string()),
         StoreError::Internal(why) => {
             tracing::error!(error = %why, "storage failure");
             refuse(ErrorCode::Internal, "the relay could not store or read that; try again")
@@ -453,6 +454,7 @@ impl Relay {
                     }
                 }
             }
+            (frame, Some(s)) if crate::links::is_link_request(&frame) => self.handle_link(frame, s, blob_route),
             (Frame::ChamberStatus, Some(s)) => {
                 match (
                     self.storage.device_count(&s.chamber),

@@ -7,13 +7,19 @@
 //! - [`storage`]: the storage trait and its SQLite implementation;
 //! - [`handler`]: what each frame does (the wire format itself is
 //!   `nextdate-protocol`);
+//! - [`link_storage`] and `links`: clients' status links, stored sealed
+//!   (the relay never holds their key), and the devices' requests about them;
+//!   `viewer`: the page a client's browser opens them with;
 //! - [`server`]: the HTTP and WebSocket routes;
 //! - [`tls`]: the relay's certificate (given, or made on first start) and its pin.
 
 pub mod handler;
+pub mod link_storage;
+mod links;
 pub mod server;
 pub mod storage;
 pub mod tls;
+mod viewer;
 
 use std::path::Path;
 use std::sync::Arc;

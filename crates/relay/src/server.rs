@@ -4,7 +4,8 @@
 //! - `POST /v1/blob`: the same for attachments (larger limit);
 //! - `GET /v1/batches?after=N&limit=M`: plain HTTP pull;
 //! - `GET /v1/live`: WebSocket; request frames in, replies out, and a `Notify`
-//!   frame whenever the chamber's log grows.
+//!   frame whenever the chamber's log grows;
+//! - `GET /s/{id}` and below: a client's status link (see `crate::viewer`).
 //!
 //! Bodies are read up to the route's limit and decoded; anything else gets an
 //! error frame with the matching HTTP status, and the relay carries on.
@@ -31,6 +32,7 @@ pub fn router(relay: Arc<Relay>) -> Router {
         .route("/v1/blob", post(rpc_blob))
         .route("/v1/batches", get(pull))
         .route("/v1/live", get(live))
+        .merge(crate::viewer::routes())
         .layer(DefaultBodyLimit::disable())
         .with_state(relay)
 }

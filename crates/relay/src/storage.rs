@@ -21,6 +21,8 @@ pub enum StoreError {
     OldKey { current: u32, sealed: u32 },
     #[error("the chamber's key is at epoch {0}; a rotation must start epoch {0} + 1")]
     WrongEpoch(u32),
+    #[error("that status link was revoked; it is never stored again")]
+    Gone,
     #[error("storage failure: {0}")]
     Internal(String),
 }
@@ -53,7 +55,7 @@ pub struct DeviceAccess {
 }
 
 /// The relay's storage.
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: crate::link_storage::LinkStorage + Send + Sync + 'static {
     /// Registers a chamber with `device` as its admin. Registering again from the
     /// same admin device is not an error.
     fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()>;
@@ -121,6 +123,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0001_init/up.sql"),
     include_str!("../../../migrations/relay/0002_admissions/up.sql"),
     include_str!("../../../migrations/relay/0003_rotation/up.sql"),
+    include_str!("../../../migrations/relay/0004_status_links/up.sql"),
 ];
 
 /// SQLite storage in `DIR/relay.db`.
@@ -152,7 +155,7 @@ impl SqliteStorage {
         Ok(SqliteStorage { conn: Mutex::new(conn) })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (its
         // transaction rolls back), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())

@@ -180,7 +180,10 @@ impl RelayClient {
 
     /// Sends one frame to `POST /v1` (or `/v1/blob` for attachments).
     pub fn call(&self, frame: &Frame) -> Result<Frame, SyncError> {
-        let blob = matches!(frame, Frame::PutBlob { .. } | Frame::GetBlob { .. });
+        let blob = matches!(
+            frame,
+            Frame::PutBlob { .. } | Frame::GetBlob { .. } | Frame::PutLinkFile { .. }
+        );
         let (path, limit) = if blob {
             ("/v1/blob", MAX_BLOB_FRAME_BYTES)
         } else {

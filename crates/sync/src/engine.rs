@@ -63,6 +63,9 @@ pub struct SyncReport {
     pub admitted_devices: u32,
     pub blobs_sent: u32,
     pub blobs_received: u32,
+    /// Status links sealed again (what they show had changed) and revoked at the relay.
+    pub links_sealed: u32,
+    pub links_revoked: u32,
 }
 
 /// A freshly made invite.
@@ -293,6 +296,9 @@ fn round(d: &mut Diary, progress: &Progress<'_>) -> Result<SyncReport, SyncError
         pulling::pull(d, &mut cfg, &client, &mut report, progress)?;
     }
     blobs(d, &cfg, &client, &mut report)?;
+    let links = crate::links::publish(d, &client, chrono::Local::now().date_naive())?;
+    report.links_sealed = links.sealed;
+    report.links_revoked = links.revoked;
     Ok(report)
 }
 

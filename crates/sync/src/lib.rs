@@ -44,6 +44,7 @@ pub mod epochs;
 pub mod error;
 pub mod invite;
 pub mod joining;
+pub mod links;
 pub mod live;
 pub mod members;
 mod pulling;

@@ -1954,6 +1954,9 @@ export type SyncReport = {
 	admitted_devices: number,
 	blobs_sent: number,
 	blobs_received: number,
+	/**  Status links sealed again (what they show had changed) and revoked at the relay. */
+	links_sealed: number,
+	links_revoked: number,
 };
 
 /**  What the sync panel and `nextdate sync status` show. */

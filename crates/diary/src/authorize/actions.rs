@@ -96,6 +96,7 @@ fn classify(kind: DocKind, created: bool, fresh: bool, props: &[&str], deleted: 
         (DocKind::Case, "notes") => Some(Record::Note),
         (DocKind::Case, "fees" | "fee_terms" | "time_entries" | "bills") => Some(Record::Fee),
         (DocKind::Client, "bills") => Some(Record::Fee),
+        (DocKind::Case | DocKind::Client, "status_links") => Some(Record::StatusLink),
         (DocKind::Case, "documents") => Some(Record::Document),
         (DocKind::Chamber, "tasks") => Some(Record::ChamberTask),
         (DocKind::Chamber, "members" | "devices") => return Some(Action::new(Record::Membership, Op::Edit)),
@@ -263,6 +264,20 @@ mod tests {
         assert_eq!(
             classify(DocKind::Client, false, false, &["erased_at"], false),
             a(Client, Remove)
+        );
+        assert_eq!(
+            classify(DocKind::Case, false, false, &["status_links", "AbC"], false),
+            a(StatusLink, Add)
+        );
+        assert_eq!(
+            classify(
+                DocKind::Client,
+                false,
+                false,
+                &["status_links", "AbC", "revoked_at"],
+                false
+            ),
+            a(StatusLink, Edit)
         );
         assert_eq!(
             classify(DocKind::Chamber, false, false, &["members", "01M", "role"], false),

@@ -4,6 +4,7 @@
 
 mod child_rows;
 mod history;
+mod links;
 
 use automerge::AutoCommit;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -33,6 +34,7 @@ pub const TABLES: &[&str] = &[
     "fee_terms",
     "time_entries",
     "bills",
+    "status_links",
     "removed_records",
     "history",
     "search_fts",
@@ -81,9 +83,11 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
             tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?.execute([id])?;
         }
         bills(tx, id, "client", None)?;
+        links::status_links(tx, id, "client", None)?;
         return mark_removed(tx, id, "client", id, &c.name, at);
     }
     bills(tx, id, "client", Some(&c.bills))?;
+    links::status_links(tx, id, "client", Some(&c.status_links))?;
     unmark_removed(tx, id, "client", id)?;
     tx.prepare_cached(
         "INSERT INTO clients (id, name, phones, email, address, notes, created_at, update_language)
@@ -290,6 +294,7 @@ fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<(
     tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1")?
         .execute([id])?;
     bills(tx, id, "case", None)?;
+    links::status_links(tx, id, "case", None)?;
     tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
     mark_removed(tx, id, "case", id, &format!("case {}", c.number), at)
 }
@@ -312,6 +317,7 @@ pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     children(tx, id, None, &c.time_entries)?;
     fee_terms(tx, id, c)?;
     bills(tx, id, "case", Some(&c.bills))?;
+    links::status_links(tx, id, "case", Some(&c.status_links))?;
     fts_replace(tx, rowid * 2, DocKind::Case, id, &case_search_text(c))
 }
 
@@ -341,6 +347,9 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     }
     if old.bills != new.bills {
         bills(tx, id, "case", Some(&new.bills))?;
+    }
+    if old.status_links != new.status_links {
+        links::status_links(tx, id, "case", Some(&new.status_links))?;
     }
     let text = case_search_text(new);
     if case_search_text(old) != text {
