@@ -44,6 +44,13 @@ need_e2e_deps() {
   export TAURI_DRIVER="$tools/bin/tauri-driver"
 }
 
+# What the browser tests of clients' status links need: headless Chromium and
+# its WebDriver, faketime (to run the relay a few days ahead for an expired
+# link), and Noto fonts for Devanagari and Tamil.
+need_browser_deps() {
+  need_apt chromium chromium-driver faketime fonts-noto-core
+}
+
 # Builds the front end into ui/dist (embedded into the app binary).
 build_ui() {
   (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)

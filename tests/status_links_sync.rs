@@ -232,7 +232,7 @@ fn a_status_link_shows_the_current_next_date_and_nothing_private() {
     );
     let (status, _, _) = get(&format!("{base}/files/{file}"));
     assert_eq!(status, 410);
-    let (status, _, body) = get(&format!("{}/s/AAAAAAAAAAAAAAAAAAAAAA/data", relay.url));
+    let (status, _, body) = get(&format!("{}/s/aaaaaaaaaaaaaaaaaaaaaaaaaa/data", relay.url));
     assert_eq!(
         (status, String::from_utf8(body).unwrap().as_str()),
         (404, "{\"state\":\"unknown\"}")

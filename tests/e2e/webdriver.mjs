@@ -55,6 +55,15 @@ export class Session {
     return new Session(url, v.value.sessionId);
   }
 
+  /** A session with any capabilities (a browser's, through its own driver). */
+  static async open(url, capabilities) {
+    const body = { capabilities: { alwaysMatch: capabilities } };
+    const r = await fetch(`${url}/session`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    const v = await r.json();
+    if (!r.ok || v.value?.error) throw new Error(`new session failed: ${JSON.stringify(v)}`);
+    return new Session(url, v.value.sessionId);
+  }
+
   async cmd(method, path, body) {
     const r = await fetch(`${this.url}/session/${this.id}${path}`, {
       method,

@@ -98,6 +98,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), Failure> {
         Command::Import(cmd) => import::run(&mut diary, cmd, out)?,
         Command::Remind { at, cmd } => remind::run(&mut diary, at, cmd, out)?,
         Command::Sync(cmd) => sync::run(&mut diary, cmd, out).map_err(Failure::Sync)?,
+        Command::Link(cmd) => links::run(&mut diary, cmd, out).map_err(Failure::Sync)?,
         Command::Print(args) => print::run(&diary, args, out)?,
         Command::Backup { cmd: Some(cmd), .. } => backup::settings(&mut diary, cmd, out)?,
         Command::Backup {

@@ -104,7 +104,7 @@ fn a_case_link_shows_only_what_the_client_may_see() {
     let (mut d, _, case) = diary(tmp.path());
     let made = d.create_status_link(&case, NewLink::default(), today()).unwrap();
     assert_eq!(made.key.len(), 43, "a 256-bit key, base64url");
-    assert_eq!(made.link.id.len(), 22, "a 128-bit id, base64url");
+    assert_eq!(made.link.id.len(), 26, "a 128-bit id, base32");
     assert_eq!(
         (made.link.state.as_str(), made.link.owner_label.as_str()),
         ("live", "CS 123/2024")

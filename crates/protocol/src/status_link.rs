@@ -14,7 +14,7 @@
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use data_encoding::BASE64URL_NOPAD;
+use data_encoding::{BASE32_DNSSEC, BASE64URL_NOPAD};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -81,18 +81,20 @@ pub enum Part {
     File([u8; FILE_ID_BYTES]),
 }
 
-/// A link's or a file's id as it is written in an address (base64url, no padding).
+/// A link's or a file's id as it is written in an address: lower-case
+/// base32 (`0-9a-v`, no padding; 26 characters for a link), which never
+/// starts with a `-` a command line would take for an option.
 pub fn id_text(id: &[u8]) -> String {
-    BASE64URL_NOPAD.encode(id)
+    BASE32_DNSSEC.encode(id)
 }
 
 /// An id from an address; `None` for anything that is not `N` bytes.
 pub fn parse_id<const N: usize>(text: &str) -> Option<[u8; N]> {
-    BASE64URL_NOPAD.decode(text.as_bytes()).ok()?.try_into().ok()
+    BASE32_DNSSEC.decode(text.as_bytes()).ok()?.try_into().ok()
 }
 
 /// The associated data: the domain, the link's id and the part's name
-/// (`snapshot`, or `file:` and the file's id in base64url).
+/// (`snapshot`, or `file:` and the file's id), ids as [`id_text`] writes them.
 fn aad(link: &[u8; LINK_ID_BYTES], part: Part) -> Vec<u8> {
     let mut a = DOMAIN.to_vec();
     a.push(b'|');
@@ -205,7 +207,11 @@ mod tests {
         assert_eq!(LinkKey::from_fragment("short"), None);
         assert_eq!(LinkKey::from_fragment(&format!("{text}AA")), None);
         let id = id_text(&LINK);
-        assert_eq!(id.len(), 22);
+        assert_eq!(id.len(), 26);
+        assert!(
+            id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b)),
+            "{id}"
+        );
         assert_eq!(parse_id::<16>(&id), Some(LINK));
         assert_eq!(parse_id::<16>("not an id!"), None);
         // A document's id depends on the key, not only on its content.
@@ -223,7 +229,7 @@ mod tests {
         let sealed = seal(&key, &[0x11; 16], Part::Snapshot, [0x22; 12], b"{}");
         assert_eq!(
             data_encoding::HEXLOWER.encode(&sealed),
-            "2222222222222222222222220669e9eae29c1b13fe2fca4fadd3eb790917"
+            "2222222222222222222222220669fa5750b7159d990850b83311988e3a79"
         );
     }
 }

@@ -245,3 +245,71 @@ pub fn connect(d: &Diary) -> Result<RelayClient, SyncError> {
     client.authenticate(&cfg.keys, &cfg.chamber)?;
     Ok(client)
 }
+
+/// A link just given: where it is, whether it reached the relay yet, and
+/// its address as a QR code.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct GivenLink {
+    #[serde(flatten)]
+    pub status: LinkStatus,
+    /// Sealed and stored at the relay; when not, the next sync does it (and
+    /// `problem` says why it could not now).
+    pub published: bool,
+    pub problem: Option<String>,
+    /// The address as a QR code (SVG).
+    pub qr_svg: String,
+}
+
+/// The address as a QR code in SVG, for the app and the printed page.
+pub fn qr_svg(url: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .expect("a link's address fits in a QR code")
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(220, 220)
+        .build()
+}
+
+/// The address as a QR code drawn with block characters, for a terminal.
+pub fn qr_text(url: &str) -> String {
+    qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .expect("a link's address fits in a QR code")
+        .render::<qrcode::render::unicode::Dense1x2>()
+        .quiet_zone(true)
+        .build()
+}
+
+/// Gives a link to a case or a client and publishes it with a sync round.
+/// Refused (writing nothing) when the diary has no relay: the relay serves links.
+pub fn give(
+    d: &mut Diary,
+    owner: &str,
+    new: nextdate_diary::status_links::NewLink,
+    today: NaiveDate,
+) -> Result<GivenLink, SyncError> {
+    let cfg = crate::engine::load_config(d)?;
+    let made = d.create_status_link(owner, new, today)?;
+    let (published, problem) = match crate::engine::sync_now(d) {
+        Ok(_) => (true, None),
+        Err(e) => (false, Some(e.to_string())),
+    };
+    let url = link_url(d, &cfg.relay, &made.link)?;
+    Ok(GivenLink {
+        qr_svg: qr_svg(&url),
+        status: LinkStatus {
+            url,
+            opened: published.then_some(0),
+            link: made.link,
+        },
+        published,
+        problem,
+    })
+}
+
+/// Revokes a link and tells the relay at once (or at the next sync, if it
+/// cannot be reached now: `Ok(false)`).
+pub fn revoke(d: &mut Diary, id: &str, today: NaiveDate) -> Result<(LinkRow, bool), SyncError> {
+    let row = d.revoke_status_link(id, today)?;
+    let told = crate::engine::sync_now(d).is_ok();
+    Ok((row, told))
+}

@@ -165,6 +165,10 @@ pub enum Command {
     /// Chamber sync through a relay (end-to-end encrypted).
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// Status links for clients: the case as the client may see it, served by the
+    /// chamber's relay, which cannot read it (the key is only in the link).
+    #[command(subcommand)]
+    Link(LinkCmd),
     /// Print the hearing list of a date (or a range of dates) to a PDF file.
     Print(PrintArgs),
     /// Delete the whole diary: its key (keyring entry and key file), database and attachments.

@@ -392,3 +392,31 @@ pub struct ClientUpdateArgs {
     #[arg(long, value_enum, default_value = "a4")]
     pub paper: nextdate_print::Paper,
 }
+
+#[derive(Subcommand)]
+pub enum LinkCmd {
+    /// Give a status link to a case, or to a client (all their pending cases); prints its address.
+    Create {
+        /// A case, or a client.
+        id: String,
+        /// The last day it opens (default: until revoked).
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        /// Also show the outcomes of past hearings.
+        #[arg(long)]
+        outcomes: bool,
+        /// Also show the fee statement (agreed, received, balance).
+        #[arg(long)]
+        fees: bool,
+        /// The page's language (default: the client's own).
+        #[arg(long, value_enum)]
+        lang: Option<Language>,
+        /// Also draw the address as a QR code.
+        #[arg(long)]
+        qr: bool,
+    },
+    /// Every link (of one case or client), with its address and how often it was opened.
+    List { id: Option<String> },
+    /// Revoke a link at once: it never opens again.
+    Revoke { link_id: String },
+}

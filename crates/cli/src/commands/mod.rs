@@ -17,6 +17,7 @@ pub mod hearing;
 pub mod import;
 pub mod init;
 pub mod key;
+pub mod links;
 pub mod listing;
 pub mod maintenance;
 pub mod note;

@@ -14,6 +14,7 @@ mod case_client;
 mod data;
 mod hearing;
 mod keys_backups;
+mod links;
 mod record_edits;
 mod records;
 mod sync;

@@ -113,7 +113,9 @@ impl Diary {
         let mut key = [0u8; KEY_BYTES];
         OsRng.fill_bytes(&mut id);
         OsRng.fill_bytes(&mut key);
-        let (id, key) = (b64(&id), b64(&key));
+        // As `nextdate_protocol::status_link` writes them: the id in
+        // lower-case base32 (the address), the key in base64url (the fragment).
+        let (id, key) = (data_encoding::BASE32_DNSSEC.encode(&id), b64(&key));
         let link = StatusLink {
             key: key.clone(),
             created_at: now_rfc3339(),

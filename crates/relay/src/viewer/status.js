@@ -148,7 +148,7 @@
   }
 
   async function main() {
-    const m = location.pathname.match(/^\/s\/([A-Za-z0-9_-]{22})\/?$/);
+    const m = location.pathname.match(/^\/s\/([0-9a-v]{26})\/?$/);
     const fragment = location.hash.replace(/^#/, "");
     if (!m || !/^[A-Za-z0-9_-]{43}$/.test(fragment)) return show("cannot");
     if (!window.crypto || !crypto.subtle) return show("browser");
