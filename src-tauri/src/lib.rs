@@ -11,6 +11,7 @@ pub mod corrections;
 pub mod data;
 pub mod documents;
 pub mod lifecycle;
+pub mod links;
 pub mod printing;
 pub mod progress;
 pub mod record_corrections;

@@ -30,7 +30,7 @@ impl From<SyncError> for AppError {
 }
 
 /// Runs a sync call on the unlocked diary.
-fn with_sync<T>(s: &Session, f: impl FnOnce(&mut Diary) -> Result<T, SyncError>) -> Result<T, AppError> {
+pub(crate) fn with_sync<T>(s: &Session, f: impl FnOnce(&mut Diary) -> Result<T, SyncError>) -> Result<T, AppError> {
     let mut out = None;
     s.with(|d| {
         out = Some(f(d));

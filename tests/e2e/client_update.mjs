@@ -89,6 +89,8 @@ test("a client update in the client's Hindi, then English, copied and saved as a
   assert.ok(!text.includes("Alibi"), text);
   await click("client-update-cancel");
   await s.waitGone('[data-testid="client-update"]');
+  // Without a chamber relay there are no status links, and the page says why.
+  assert.match(await textOf("status-links-no-relay"), /served by your chamber's relay/);
 
   // The client's page: the update for all their pending cases, in their language.
   await go(`#/clients/${u.clientId}`);

@@ -1,6 +1,7 @@
 // Part 3: settings, relaunch and unlock, printing, import and export, chamber
 // sync and backup, restore and deletion.
 import { test } from "node:test";
+import { statusLinkInTheApp } from "./status_links.mjs";
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -243,6 +244,9 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     assert.match(attributed, /^All \d+ changes attributed: [1-9]\d* signed by the laptop that wrote them/);
     await s.execute('document.querySelector(\'[data-testid="authorship-ok"]\').scrollIntoView({ block: "center" })');
     await shot("18c-sync-authorship");
+
+    // A status link for the client, given and revoked from the case page.
+    await statusLinkInTheApp(caseId, relay.url);
 
     // The junior's laptop is lost: the window removes it (two clicks), the
     // relay refuses it at once and the chamber key changes.

@@ -87,6 +87,20 @@ impl Diary {
                     // Bills hold numbers, dates and amounts, nothing personal:
                     // kept, so no number is given twice.
                     bills: old.bills,
+                    // Status links stay as revoked stubs without their key,
+                    // so every laptop has the relay forget what they showed.
+                    status_links: old
+                        .status_links
+                        .into_iter()
+                        .map(|(link, l)| {
+                            let stub = crate::model::StatusLink {
+                                key: String::new(),
+                                revoked_at: Some(l.revoked_at.unwrap_or_else(|| now.clone())),
+                                ..l
+                            };
+                            (link, stub)
+                        })
+                        .collect(),
                     ..Default::default()
                 },
             )?;

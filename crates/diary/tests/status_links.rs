@@ -332,3 +332,26 @@ fn links_expire_and_are_revoked_and_bad_requests_change_nothing() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].state, "revoked");
 }
+
+#[test]
+fn erasing_a_client_revokes_their_links_and_drops_the_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _) = passphrase_diary(tmp.path());
+    let client = d
+        .add_client(nextdate_diary::NewClient {
+            name: "Farida Begum".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let link = d.create_status_link(&client, NewLink::default(), today()).unwrap().link;
+    assert_eq!(link.state, "live");
+    d.erase_client(&client, "Farida Begum").unwrap();
+    let rows = d.status_links(None, today()).unwrap();
+    assert_eq!(rows.len(), 1, "the link stays listed, so the relay is told");
+    assert_eq!(rows[0].state, "revoked");
+    assert_eq!(d.link_upload(&link.id).unwrap(), None, "not yet told");
+    let key = d.status_link_key(&link.id).unwrap();
+    assert!(key.is_empty(), "the erased client's link keeps no key");
+    d.rebuild().unwrap();
+    assert_eq!(d.status_links(None, today()).unwrap()[0].state, "revoked");
+}

@@ -212,30 +212,65 @@ pub fn link_url(d: &Diary, relay: &str, row: &LinkRow) -> Result<String, SyncErr
     ))
 }
 
-/// Every link of the diary (of one case or client, or all) with its address
-/// and, when the relay can be reached, how often it was opened.
-pub fn link_statuses(d: &Diary, owner: Option<&str>, today: NaiveDate) -> Result<Vec<LinkStatus>, SyncError> {
+/// How to reach the chamber's relay, taken from the diary so that the
+/// network is used without holding it.
+pub struct RelayAccess(crate::engine::Config);
+
+impl RelayAccess {
+    /// How often the relay served each of the chamber's links, by id; empty
+    /// when the relay cannot be reached now.
+    pub fn open_counts(&self) -> std::collections::HashMap<String, u32> {
+        let cfg = &self.0;
+        RelayClient::new(&cfg.relay, cfg.pin)
+            .and_then(|mut c| c.authenticate(&cfg.keys, &cfg.chamber).map(|_| c))
+            .and_then(|c| c.list_links())
+            .map(|items| {
+                items
+                    .into_iter()
+                    .map(|i| (id_text(&i.id), i.fetches.min(u64::from(u32::MAX)) as u32))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Every link of the diary (of one case or client, or all) with its
+/// address, without asking the relay (`opened` is `None`), and the access
+/// to ask it with [`RelayAccess::open_counts`] afterwards.
+pub fn local_statuses(
+    d: &Diary,
+    owner: Option<&str>,
+    today: NaiveDate,
+) -> Result<(Vec<LinkStatus>, RelayAccess), SyncError> {
     let cfg = crate::engine::load_config(d)?;
-    let counts = RelayClient::new(&cfg.relay, cfg.pin)
-        .and_then(|mut c| c.authenticate(&cfg.keys, &cfg.chamber).map(|_| c))
-        .and_then(|c| c.list_links())
-        .map(|items| {
-            items
-                .into_iter()
-                .map(|i| (id_text(&i.id), i.fetches.min(u64::from(u32::MAX)) as u32))
-                .collect::<std::collections::HashMap<_, _>>()
-        })
-        .unwrap_or_default();
-    d.status_links(owner, today)?
+    let rows = d
+        .status_links(owner, today)?
         .into_iter()
         .map(|row| {
             Ok(LinkStatus {
                 url: link_url(d, &cfg.relay, &row)?,
-                opened: counts.get(&row.id).copied(),
+                opened: None,
                 link: row,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, SyncError>>()?;
+    Ok((rows, RelayAccess(cfg)))
+}
+
+/// Fills in how often each link was opened.
+pub fn with_open_counts(mut rows: Vec<LinkStatus>, access: &RelayAccess) -> Vec<LinkStatus> {
+    let counts = access.open_counts();
+    for r in &mut rows {
+        r.opened = counts.get(&r.link.id).copied();
+    }
+    rows
+}
+
+/// Every link of the diary (of one case or client, or all) with its address
+/// and, when the relay can be reached, how often it was opened.
+pub fn link_statuses(d: &Diary, owner: Option<&str>, today: NaiveDate) -> Result<Vec<LinkStatus>, SyncError> {
+    let (rows, access) = local_statuses(d, owner, today)?;
+    Ok(with_open_counts(rows, &access))
 }
 
 /// A session at the chamber's relay, for requests outside a sync round.

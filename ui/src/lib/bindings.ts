@@ -160,6 +160,17 @@ export const commands = {
 	 *  dialog asked before replacing a file).
 	 */
 	saveStatusReport: (id: string, options: UpdateOptions_Deserialize, path: string) => typedError<string, AppError>(__TAURI_INVOKE("save_status_report", { id, options, path })),
+	/**
+	 *  The links of a case or a client (or all), newest first, with how often
+	 *  each was opened (asked of the relay after the diary is let go).
+	 */
+	statusLinks: (owner: string | null) => typedError<LinkStatus_Serialize[], AppError>(__TAURI_INVOKE("status_links", { owner })),
+	/**  Gives a link to a case or a client and publishes it. */
+	giveStatusLink: (owner: string, input: NewLink_Deserialize) => typedError<GivenLink_Serialize, AppError>(__TAURI_INVOKE("give_status_link", { owner, input })),
+	/**  Revokes a link at once. */
+	revokeStatusLink: (id: string) => typedError<RevokedLink_Serialize, AppError>(__TAURI_INVOKE("revoke_status_link", { id })),
+	/**  A link's address as a QR code (SVG). */
+	statusLinkQr: (url: string) => __TAURI_INVOKE<string>("status_link_qr", { url }),
 	/**  The chamber's members, for "whose list". */
 	members: () => typedError<MemberRow[], AppError>(__TAURI_INVOKE("members")),
 	/**
@@ -1319,6 +1330,42 @@ export type FieldChange_Serialize = {
 	to: string | null,
 };
 
+/**
+ *  A link just given: where it is, whether it reached the relay yet, and
+ *  its address as a QR code.
+ */
+export type GivenLink = GivenLink_Serialize | GivenLink_Deserialize;
+
+/**
+ *  A link just given: where it is, whether it reached the relay yet, and
+ *  its address as a QR code.
+ */
+export type GivenLink_Deserialize = {
+	/**
+	 *  Sealed and stored at the relay; when not, the next sync does it (and
+	 *  `problem` says why it could not now).
+	 */
+	published: boolean,
+	problem?: string | null,
+	/**  The address as a QR code (SVG). */
+	qr_svg: string,
+} & LinkStatus_Deserialize;
+
+/**
+ *  A link just given: where it is, whether it reached the relay yet, and
+ *  its address as a QR code.
+ */
+export type GivenLink_Serialize = {
+	/**
+	 *  Sealed and stored at the relay; when not, the next sync does it (and
+	 *  `problem` says why it could not now).
+	 */
+	published: boolean,
+	problem: string | null,
+	/**  The address as a QR code (SVG). */
+	qr_svg: string,
+} & LinkStatus_Serialize;
+
 /**  What a correction, removal or listing of a hearing did, for the shells to show. */
 export type HearingChange = HearingChange_Serialize | HearingChange_Deserialize;
 
@@ -1500,6 +1547,71 @@ export type Language =
 /**  Hindi, in Devanagari. */
 "hi";
 
+/**  A link as lists show it. */
+export type LinkRow = LinkRow_Serialize | LinkRow_Deserialize;
+
+/**  A link as lists show it. */
+export type LinkRow_Deserialize = {
+	id: string,
+	/**  The case or client it shows, and which. */
+	owner_id: string,
+	owner_kind: string,
+	/**  "CS 123/2024" or the client's name. */
+	owner_label: string,
+	created_at: string,
+	expires_on?: string | null,
+	revoked_at?: string | null,
+	share_outcomes: boolean,
+	share_fees: boolean,
+	language: Language,
+	/**  `live`, `expired` or `revoked`, as on the day asked. */
+	state: string,
+};
+
+/**  A link as lists show it. */
+export type LinkRow_Serialize = {
+	id: string,
+	/**  The case or client it shows, and which. */
+	owner_id: string,
+	owner_kind: string,
+	/**  "CS 123/2024" or the client's name. */
+	owner_label: string,
+	created_at: string,
+	expires_on: string | null,
+	revoked_at: string | null,
+	share_outcomes: boolean,
+	share_fees: boolean,
+	language: Language,
+	/**  `live`, `expired` or `revoked`, as on the day asked. */
+	state: string,
+};
+
+/**
+ *  A link as the advocate sees it: the diary's record, and how often the
+ *  relay served it (`None` before it reached the relay).
+ */
+export type LinkStatus = LinkStatus_Serialize | LinkStatus_Deserialize;
+
+/**
+ *  A link as the advocate sees it: the diary's record, and how often the
+ *  relay served it (`None` before it reached the relay).
+ */
+export type LinkStatus_Deserialize = {
+	/**  The link's address, with its key in the fragment. */
+	url: string,
+	opened?: number | null,
+} & LinkRow_Deserialize;
+
+/**
+ *  A link as the advocate sees it: the diary's record, and how often the
+ *  relay served it (`None` before it reached the relay).
+ */
+export type LinkStatus_Serialize = {
+	/**  The link's address, with its key in the fragment. */
+	url: string,
+	opened: number | null,
+} & LinkRow_Serialize;
+
 /**  A member of the chamber (advocate, clerk, …). */
 export type MemberRow = {
 	id: string,
@@ -1512,6 +1624,33 @@ export type NewDiarySecrets = {
 	recovery_key: string,
 	/**  Opens the automatic backups; kept nowhere on the laptop. */
 	backup_identity: string,
+};
+
+/**  What the advocate chooses for a new link. */
+export type NewLink = NewLink_Serialize | NewLink_Deserialize;
+
+/**  What the advocate chooses for a new link. */
+export type NewLink_Deserialize = {
+	/**  The last day it opens; `None`: until revoked. */
+	expires_on?: string | null,
+	/**  Show the outcomes of past hearings. */
+	share_outcomes: boolean,
+	/**  Show the fee statement (agreed, received, balance). */
+	share_fees: boolean,
+	/**  The page's language; `None`: the client's own. */
+	language?: Language | null,
+};
+
+/**  What the advocate chooses for a new link. */
+export type NewLink_Serialize = {
+	/**  The last day it opens; `None`: until revoked. */
+	expires_on: string | null,
+	/**  Show the outcomes of past hearings. */
+	share_outcomes: boolean,
+	/**  Show the fee statement (agreed, received, balance). */
+	share_fees: boolean,
+	/**  The page's language; `None`: the client's own. */
+	language: Language | null,
 };
 
 export type NoteRow = {
@@ -1781,6 +1920,21 @@ export type RestoreReport_Serialize = {
 	documents: number,
 	/**  Where the diary that was replaced now lies, if one was. */
 	replaced_dir: string | null,
+};
+
+/**  A revoked link, and whether the relay was told already. */
+export type RevokedLink = RevokedLink_Serialize | RevokedLink_Deserialize;
+
+/**  A revoked link, and whether the relay was told already. */
+export type RevokedLink_Deserialize = {
+	link: LinkRow_Deserialize,
+	relay_told: boolean,
+};
+
+/**  A revoked link, and whether the relay was told already. */
+export type RevokedLink_Serialize = {
+	link: LinkRow_Serialize,
+	relay_told: boolean,
 };
 
 /**  A member's role in the chamber, from most to least trusted. */

@@ -79,6 +79,8 @@ export const touches = {
   timerStopped: (caseId: string): Topic[] => [caseTopic(caseId), "timer", "accounts"],
   /** A receipt numbered for a payment: the fee entry shows its number. */
   receiptIssued: (caseId: string): Topic[] => [caseTopic(caseId)],
+  /** A status link given or revoked: its case's history (or the client list) shows it. */
+  statusLinkChanged: (ownerId: string): Topic[] => [caseTopic(ownerId), "clients"],
   /** A bill issued or cancelled, for a case or for a client's cases (`caseIds`): the case
    * pages (their bills, and the tax it charged in their accounts), client pages (their bills
    * and statements) and what is outstanding (unpaid bills). */

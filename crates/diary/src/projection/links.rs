@@ -40,3 +40,16 @@ pub(super) fn status_links(
     }
     Ok(())
 }
+
+/// `links` as they stand once their owner was removed at `at`: each revoked
+/// (at `at` unless it was before), so the relay is told to forget them.
+pub(super) fn revoked_with(links: &BTreeMap<String, StatusLink>, at: &str) -> BTreeMap<String, StatusLink> {
+    links
+        .iter()
+        .map(|(id, l)| {
+            let mut l = l.clone();
+            l.revoked_at.get_or_insert_with(|| at.to_string());
+            (id.clone(), l)
+        })
+        .collect()
+}

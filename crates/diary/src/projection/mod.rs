@@ -83,7 +83,9 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
             tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?.execute([id])?;
         }
         bills(tx, id, "client", None)?;
-        links::status_links(tx, id, "client", None)?;
+        // A removed or erased client's links are revoked with it.
+        let revoked = links::revoked_with(&c.status_links, at);
+        links::status_links(tx, id, "client", Some(&revoked))?;
         return mark_removed(tx, id, "client", id, &c.name, at);
     }
     bills(tx, id, "client", Some(&c.bills))?;
@@ -294,7 +296,8 @@ fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<(
     tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1")?
         .execute([id])?;
     bills(tx, id, "case", None)?;
-    links::status_links(tx, id, "case", None)?;
+    // A removed case's links are revoked with it.
+    links::status_links(tx, id, "case", Some(&links::revoked_with(&c.status_links, at)))?;
     tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
     mark_removed(tx, id, "case", id, &format!("case {}", c.number), at)
 }
