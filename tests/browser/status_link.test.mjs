@@ -10,73 +10,18 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
-import { Session } from "../e2e/webdriver.mjs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cliOn, day, dmy, freePort, root, startBrowser, startRelay, workDir } from "./support.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const targetDir = process.env.CARGO_TARGET_DIR || join(root, "target");
-const cliBin = join(targetDir, "debug", "nextdate");
-const relayBin = join(targetDir, "debug", "nextdate-relay");
 const artifacts = join(root, "artifacts", "browser");
-const work = mkdtempSync(join(tmpdir(), "nextdate-browser-"));
+const work = workDir();
 const diary = join(work, "diary");
 const relayData = join(work, "relay");
-const PASS = "a passphrase for the browser test";
 const downloads = join(work, "downloads");
+const cli = cliOn(diary);
 
-const ctx = { relay: null, driver: null, s: null, relayUrl: "" };
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-    srv.on("error", fail);
-  });
-}
-
-/** Runs the real CLI on the test diary; `--json` output parsed. */
-function cli(...args) {
-  const out = execFileSync(cliBin, ["--diary", diary, "--json", ...args], { env: { ...process.env, NEXTDATE_PASSPHRASE: PASS } });
-  return JSON.parse(out.toString());
-}
-
-/** Starts the relay on `listen` (optionally under faketime); resolves to its URL. */
-function startRelay(listen, fake) {
-  const args = ["--data", relayData, "--listen", listen, "--plain-http"];
-  const child = fake ? spawn("faketime", ["-f", fake, relayBin, ...args], { stdio: ["ignore", "pipe", "ignore"] }) : spawn(relayBin, args, { stdio: ["ignore", "pipe", "ignore"] });
-  return new Promise((ok, fail) => {
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      const m = /listening on (\S+)/.exec(line);
-      if (m) ok({ url: m[1], child });
-      else fail(new Error(`relay said ${line}`));
-    });
-    child.once("error", fail);
-  });
-}
-
-async function startChromedriver() {
-  const port = await freePort();
-  const child = spawn("chromedriver", [`--port=${port}`, "--allowed-ips=127.0.0.1"], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/status`)).ok) return { url, child };
-    } catch {}
-    await sleep(100);
-  }
-  child.kill("SIGKILL");
-  throw new Error("chromedriver did not start");
-}
+const ctx = { relay: null, browser: null, s: null, relayUrl: "" };
 
 const pageText = () => ctx.s.execute("return document.body.innerText");
 const setSize = (width, height) => ctx.s.cmd("POST", "/window/rect", { width, height });
@@ -96,34 +41,15 @@ async function shot(name) {
 
 const EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 const inWords = (d) => `${d.getDate()} ${EN_MONTHS[d.getMonth()]} ${d.getFullYear()}`;
-const day = (offset) => {
-  const d = new Date();
-  d.setHours(12, 0, 0, 0);
-  d.setDate(d.getDate() + offset);
-  return d;
-};
-const dmy = (d) => `${String(d.getDate()).padStart(2, "0")}-${String(d.getMonth() + 1).padStart(2, "0")}-${d.getFullYear()}`;
 
 const c = { caseId: "", url: "", linkId: "", hindiUrl: "" };
 
 before(async () => {
-  const relayPort = await freePort();
-  ctx.relay = await startRelay(`127.0.0.1:${relayPort}`);
+  ctx.relay = await startRelay(relayData, `127.0.0.1:${await freePort()}`);
   ctx.relayUrl = ctx.relay.url;
-  ctx.driver = await startChromedriver();
-  ctx.s = await Session.open(ctx.driver.url, {
-    browserName: "chrome",
-    "goog:chromeOptions": {
-      binary: "/usr/bin/chromium",
-      args: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768", "--lang=en-IN"],
-      prefs: { "download.default_directory": downloads, "download.prompt_for_download": false },
-    },
-  });
-
-  execFileSync(cliBin, ["--diary", diary, "init", "--passphrase", "--name", "Sharma Chambers", "--advocate", "Adv. Meera Sharma"], {
-    env: { ...process.env, NEXTDATE_PASSPHRASE: PASS },
-    stdio: "ignore",
-  });
+  ctx.browser = await startBrowser(downloads);
+  ctx.s = ctx.browser.session;
+  cli.init("Sharma Chambers", "Adv. Meera Sharma");
   cli("sync", "init", "--relay", ctx.relayUrl);
   const client = cli("client", "add", "--name", "Kamla Devi").id;
   c.caseId = cli(
@@ -149,7 +75,7 @@ before(async () => {
 
 after(async () => {
   if (ctx.s) await ctx.s.quit();
-  ctx.driver?.child.kill("SIGTERM");
+  ctx.browser?.stop();
   ctx.relay?.child.kill("SIGKILL");
 });
 
@@ -230,7 +156,7 @@ test("no fragment, a wrong key, a revoked and an expired link each say so and sh
   const listen = new URL(ctx.relayUrl).host;
   ctx.relay.child.kill("SIGKILL");
   await new Promise((ok) => ctx.relay.child.once("exit", ok));
-  ctx.relay = await startRelay(listen, "+3d");
+  ctx.relay = await startRelay(relayData, listen, "+3d");
   text = await openLink(expiring);
   assert.ok(text.includes("This link has expired."), text);
   assert.ok(!text.includes("CRL.A."), text);

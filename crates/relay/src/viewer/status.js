@@ -55,6 +55,12 @@
     page.replaceChildren(
       el("div", { class: "message", role: "alert", "data-state": kind }, el("strong", {}, en), el("p", { lang: "hi" }, hi), el("p", { class: "muted" }, advice)),
     );
+    shown();
+  }
+
+  /** Marks when the page shows its answer (for the benchmark of opening a link). */
+  function shown() {
+    requestAnimationFrame(() => performance.mark("status-shown"));
   }
 
   function bytesOf(b64url) {
@@ -145,6 +151,7 @@
       snap.expires ? el("p", {}, `${w.expires} ${snap.expires}`) : null,
     );
     page.replaceChildren(header, ...cases, footer);
+    shown();
   }
 
   async function main() {
