@@ -64,7 +64,12 @@ fn a_status_link_shows_the_current_next_date_and_nothing_private() {
     let root = tempfile::tempdir().unwrap();
     let log = root.path().join("relay.log");
     let relay = RelayProc::start(&root.path().join("relay"), &log, "127.0.0.1:0");
-    let mut devices = chamber_of(root.path(), &relay, &[Role::Owner, Role::Advocate, Role::Clerk]);
+    // A viewer's laptop syncs too: it reads the links but leaves publishing to the others.
+    let mut devices = chamber_of(
+        root.path(),
+        &relay,
+        &[Role::Owner, Role::Advocate, Role::Clerk, Role::Viewer],
+    );
     let today = Local::now().date_naive();
     let next = today + Duration::days(10);
 

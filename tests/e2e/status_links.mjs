@@ -3,7 +3,7 @@
 // and QR code shown, the sealed snapshot served by the relay — listed with
 // its state, then revoked after asking, which the relay answers with 410.
 import assert from "node:assert/strict";
-import { click, s, shot } from "./harness.mjs";
+import { click, dismissUndo, invoke, s, shot } from "./harness.mjs";
 
 const go = (hash) => s.execute("window.location.hash = arguments[0]", hash);
 
@@ -37,4 +37,10 @@ export async function statusLinkInTheApp(caseId, relayUrl) {
   const gone = await fetch(`${base}/data`);
   assert.equal(gone.status, 410);
   assert.deepEqual(await gone.json(), { state: "revoked" });
+  // Neither giving nor revoking is offered to "Undo": the relay forgot the link for good.
+  const undo = await s.findAll('[data-testid="undo-bar"]');
+  if (undo.length) assert.doesNotMatch(await undo[0].text(), /status link/);
+  assert.doesNotMatch((await invoke("undo_preview", {})).ok ?? "", /status link/);
+  // Whatever the bar offers, it goes, so it covers nothing the later parts click.
+  await dismissUndo();
 }

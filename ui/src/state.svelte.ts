@@ -93,6 +93,12 @@ export function changed(topics: Topic[]): void {
   offerUndo();
 }
 
+/** After a change "Undo" does not take back (a status link given or revoked):
+ * the screens refresh, and no Undo is offered for it. */
+export function changedForGood(topics: Topic[]): void {
+  invalidation.touch(...topics);
+}
+
 /** After a change that may have touched anything (sync, import, restore). */
 export function changedEverything(): void {
   invalidation.touchAll();

@@ -355,3 +355,24 @@ fn erasing_a_client_revokes_their_links_and_drops_the_keys() {
     d.rebuild().unwrap();
     assert_eq!(d.status_links(None, today()).unwrap()[0].state, "revoked");
 }
+
+#[test]
+fn giving_and_revoking_a_link_are_not_taken_back_by_undo() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut d, _, case) = diary(tmp.path());
+    let before = d.undo_preview().unwrap();
+    let link = d.create_status_link(&case, NewLink::default(), today()).unwrap().link;
+    assert_eq!(
+        d.undo_preview().unwrap(),
+        before,
+        "giving a link is not the next thing Undo takes back"
+    );
+    d.revoke_status_link(&link.id, today()).unwrap();
+    assert_eq!(d.undo_preview().unwrap(), before);
+    d.undo().unwrap();
+    assert_eq!(
+        d.status_link(&link.id, today()).unwrap().state,
+        "revoked",
+        "still revoked after Undo"
+    );
+}

@@ -127,15 +127,20 @@ impl Diary {
             language: language.code().to_string(),
         };
         let message = "Gave a status link".to_string();
-        self.write(|w| match &target {
-            CaseOrClient::Case(case) => w.change::<CaseDoc, _>(case, DocKind::Case, |c, _| {
-                c.status_links.insert(id.clone(), link.clone());
-                Ok(((), format!("{message} for case {}", c.number)))
-            }),
-            CaseOrClient::Client(client) => w.change::<ClientDoc, _>(client, DocKind::Client, |c, _| {
-                c.status_links.insert(id.clone(), link.clone());
-                Ok(((), format!("{message} for client {}", c.name)))
-            }),
+        self.write(|w| {
+            // Not for "Undo": a link is taken back by revoking it, which the
+            // relay is told of; undoing the giving would leave it served.
+            w.not_undoable();
+            match &target {
+                CaseOrClient::Case(case) => w.change::<CaseDoc, _>(case, DocKind::Case, |c, _| {
+                    c.status_links.insert(id.clone(), link.clone());
+                    Ok(((), format!("{message} for case {}", c.number)))
+                }),
+                CaseOrClient::Client(client) => w.change::<ClientDoc, _>(client, DocKind::Client, |c, _| {
+                    c.status_links.insert(id.clone(), link.clone());
+                    Ok(((), format!("{message} for client {}", c.name)))
+                }),
+            }
         })?;
         Ok(CreatedLink {
             link: self.status_link(&id, today)?,
@@ -143,7 +148,8 @@ impl Diary {
         })
     }
 
-    /// Revokes a link at once: it never opens again (the relay is told at the next sync).
+    /// Revokes a link at once: it never opens again (the relay is told at the
+    /// next sync). Neither giving nor revoking a link is taken back by "Undo".
     pub fn revoke_status_link(&mut self, id: &str, today: NaiveDate) -> Result<LinkRow> {
         let row = self.status_link(id, today)?;
         if row.revoked_at.is_some() {
@@ -154,6 +160,8 @@ impl Diary {
         }
         let at = now_rfc3339();
         self.write(|w| {
+            // Not for "Undo": the relay forgets a revoked link for good.
+            w.not_undoable();
             let revoke = |links: &mut std::collections::BTreeMap<String, StatusLink>| {
                 if let Some(l) = links.get_mut(id) {
                     l.revoked_at = Some(at.clone());
