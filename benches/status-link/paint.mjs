@@ -54,5 +54,5 @@ try {
 } finally {
   await s.quit();
   browser.stop();
-  relay.child.kill("SIGKILL");
+  await relay.stop();
 }

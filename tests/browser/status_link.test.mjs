@@ -76,7 +76,7 @@ before(async () => {
 after(async () => {
   if (ctx.s) await ctx.s.quit();
   ctx.browser?.stop();
-  ctx.relay?.child.kill("SIGKILL");
+  await ctx.relay?.stop();
 });
 
 test("the link shows the next date and court, and nothing private", async () => {
@@ -154,8 +154,7 @@ test("no fragment, a wrong key, a revoked and an expired link each say so and sh
   const expiring = cli("link", "create", c.caseId, "--expires", dmy(day(0))).url;
   assert.ok((await openLink(expiring)).includes("CRL.A. 912/2026"));
   const listen = new URL(ctx.relayUrl).host;
-  ctx.relay.child.kill("SIGKILL");
-  await new Promise((ok) => ctx.relay.child.once("exit", ok));
+  await ctx.relay.stop();
   ctx.relay = await startRelay(relayData, listen, "+3d");
   text = await openLink(expiring);
   assert.ok(text.includes("This link has expired."), text);

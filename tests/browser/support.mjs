@@ -44,16 +44,31 @@ export function cliOn(diary) {
   return json;
 }
 
-/** Starts the relay on `listen` with data in `data` (under `faketime -f OFFSET` when given); resolves to { url, child }. */
+/**
+ * Starts the relay on `listen` with data in `data` (under `faketime -f OFFSET`
+ * when given); resolves to { url, stop }. The relay runs in its own process
+ * group, so `stop` ends it (and so its output pipe) even when faketime
+ * started it as a child.
+ */
 export function startRelay(data, listen, offset) {
   const args = ["--data", data, "--listen", listen, "--plain-http"];
-  const child = offset
-    ? spawn("faketime", ["-f", offset, relayBin, ...args], { stdio: ["ignore", "pipe", "ignore"] })
-    : spawn(relayBin, args, { stdio: ["ignore", "pipe", "ignore"] });
+  const [cmd, argv] = offset ? ["faketime", ["-f", offset, relayBin, ...args]] : [relayBin, args];
+  const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "ignore"], detached: true });
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once("exit", () => done());
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        done();
+      }
+    });
   return new Promise((ok, fail) => {
-    createInterface({ input: child.stdout }).once("line", (line) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
       const m = /listening on (\S+)/.exec(line);
-      if (m) ok({ url: m[1], child });
+      if (m) ok({ url: m[1], stop });
       else fail(new Error(`relay said ${line}`));
     });
     child.once("error", fail);
