@@ -4,7 +4,7 @@
 //! invite tokens (stored only as hashes); it can never read, merge or forge
 //! what devices send.
 //!
-//! - [`storage`]: the storage trait and its SQLite implementation;
+//! - [`storage`]: the storage trait, and `sqlite_storage` its SQLite implementation;
 //! - [`handler`]: what each frame does (the wire format itself is
 //!   `nextdate-protocol`);
 //! - [`link_storage`] and `links`: clients' status links, stored sealed
@@ -17,6 +17,7 @@ pub mod handler;
 pub mod link_storage;
 mod links;
 pub mod server;
+mod sqlite_storage;
 pub mod storage;
 pub mod tls;
 mod viewer;
