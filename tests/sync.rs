@@ -277,7 +277,7 @@ fn a_listening_device_hears_of_new_batches_at_once() {
 
     // A device with its own keys but no membership is refused a live connection.
     let mut stranger = new_diary(&root.path().join("stranger"), "Stranger");
-    engine::init(&mut stranger, &relay.url, None).unwrap();
+    engine::init(&mut stranger, &relay.url, None, None).unwrap();
     stranger.set_sync_state(&[("device", Some(&"11".repeat(64)))]).unwrap();
     // (its own chamber is registered, but not with that device key)
     assert!(LiveFeed::connect(&LiveTarget::of(&stranger).unwrap()).is_err());

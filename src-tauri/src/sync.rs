@@ -57,13 +57,18 @@ pub fn sync_status(s: State<'_, Session>) -> Result<SyncStatus, AppError> {
 
 #[tauri::command]
 #[specta::specta]
-pub fn sync_setup(s: State<'_, Session>, relay: String, pin: Option<String>) -> Result<SyncReport, AppError> {
+pub fn sync_setup(
+    s: State<'_, Session>,
+    relay: String,
+    pin: Option<String>,
+    token: Option<String>,
+) -> Result<SyncReport, AppError> {
     let pin = pin
         .filter(|p| !p.trim().is_empty())
         .map(|p| nextdate_sync::protocol::CertPin::parse(&p))
         .transpose()
         .map_err(SyncError::from)?;
-    with_sync(&s, |d| engine::init(d, &relay, pin))
+    with_sync(&s, |d| engine::init(d, &relay, pin, token.as_deref()))
 }
 
 #[tauri::command]

@@ -51,7 +51,7 @@ export function cliOn(diary) {
  * started it as a child.
  */
 export function startRelay(data, listen, offset) {
-  const args = ["--data", data, "--listen", listen, "--plain-http"];
+  const args = ["--data", data, "--listen", listen, "--plain-http", "--open-registration"];
   const [cmd, argv] = offset ? ["faketime", ["-f", offset, relayBin, ...args]] : [relayBin, args];
   const child = spawn(cmd, argv, { stdio: ["ignore", "pipe", "ignore"], detached: true });
   const stop = () =>

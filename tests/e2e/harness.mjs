@@ -186,15 +186,22 @@ export async function dismissUndo() {
   await s.waitGone('[data-testid="undo-bar"]');
 }
 
-/** Starts a real nextdate-relay on a free loopback port; resolves to { url, stop }. */
-export function startRelay() {
+/**
+ * Starts a real nextdate-relay on a free loopback port; resolves to
+ * { url, stop, token }. With `open: false` it registers chambers only with a
+ * registration token, and `token()` makes one as its operator would.
+ */
+export function startRelay({ open = true } = {}) {
   const data = mkdtempSync(join(tmpdir(), "nextdate-e2e-relay-"));
-  const child = spawn(relayBin, ["--data", data, "--listen", "127.0.0.1:0", "--plain-http"], { stdio: ["ignore", "pipe", "ignore"] });
+  const args = ["--data", data, "--listen", "127.0.0.1:0", "--plain-http"];
+  if (open) args.push("--open-registration");
+  const child = spawn(relayBin, args, { stdio: ["ignore", "pipe", "ignore"] });
+  const token = () => execFileSync(relayBin, ["--data", data, "token", "create", "--note", "e2e"]).toString().split("\n")[0].trim();
   return new Promise((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once("line", (line) => {
       const m = /listening on (\S+)/.exec(line);
-      if (m) resolveUrl({ url: m[1], stop: () => child.kill("SIGKILL") });
+      if (m) resolveUrl({ url: m[1], stop: () => child.kill("SIGKILL"), token });
       else reject(new Error(`relay said ${line}`));
     });
     child.once("error", reject);

@@ -167,7 +167,8 @@ test("reminder settings, export and CSV import from the app", async () => {
 
 test("chamber sync: start a chamber, invite a device (code and QR), and see its edits arrive", async () => {
   assert.ok(existsSync(relayBin), `build the relay first: ${relayBin}`);
-  const relay = await startRelay();
+  // A relay that registers chambers only with its operator's token.
+  const relay = await startRelay({ open: false });
   try {
     await click("nav-sync");
     await s.byTestId("sync-page");
@@ -175,6 +176,12 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await click("sync-setup");
     await s.until(async () => /not a relay address/.test(await (await s.byTestId("sync-error")).text()), "bad address refused");
     await fill("sync-relay", relay.url);
+    await click("sync-setup");
+    await s.until(async () => /registration token from its operator/.test(await (await s.byTestId("sync-error")).text()), "no token: refused in plain words");
+    await fill("sync-token", "abcd-efgh");
+    await click("sync-setup");
+    await s.until(async () => /registration token is 52 letters/.test(await (await s.byTestId("sync-error")).text()), "a short token: refused before asking the relay");
+    await fill("sync-token", relay.token());
     await click("sync-setup");
     await s.until(async () => (await (await s.byTestId("sync-relay-shown")).text()).includes(relay.url), "set up");
     assert.equal(await (await s.byTestId("sync-pending")).text(), "nothing");

@@ -45,7 +45,7 @@ pub fn chamber(root: &std::path::Path, relay: &RelayProc, n: usize) -> Vec<Diary
 /// A chamber whose first device is the owner and whose others have `roles[1..]`.
 pub fn chamber_of(root: &std::path::Path, relay: &RelayProc, roles: &[Role]) -> Vec<Diary> {
     let mut devices = vec![new_diary(&root.join("d0"), "Adv. Meera Iyer")];
-    engine::init(&mut devices[0], &relay.url, relay.pin).unwrap();
+    engine::init(&mut devices[0], &relay.url, relay.pin, None).unwrap();
     for (i, role) in roles.iter().enumerate().skip(1) {
         let c = code_as(&mut devices[0], *role);
         let mut d = new_diary(&root.join(format!("d{i}")), &format!("Junior {i}"));

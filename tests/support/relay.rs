@@ -56,8 +56,17 @@ impl RelayProc {
         relay
     }
 
-    /// Starts a relay with these arguments besides `--data`.
+    /// Starts a relay open to anyone registering a chamber (as an office
+    /// relay may be), with these arguments besides `--data`.
     pub fn start_with(data: &Path, log: &Path, args: &[&str]) -> RelayProc {
+        let mut all = args.to_vec();
+        all.push("--open-registration");
+        Self::start_closed(data, log, &all)
+    }
+
+    /// Starts a relay with exactly these arguments besides `--data`: without
+    /// `--open-registration`, a chamber registers only with a token.
+    pub fn start_closed(data: &Path, log: &Path, args: &[&str]) -> RelayProc {
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -114,6 +123,31 @@ impl RelayProc {
         let again = RelayProc::start(&self.data, &self.log, &addr);
         let old = std::mem::replace(self, again);
         drop(old); // already killed
+    }
+
+    /// Runs an operator command (`token create`, `chambers list`, …) on this
+    /// relay's data folder while it serves; its standard output, or panics.
+    pub fn operate(&self, args: &[&str]) -> String {
+        let out = Command::new(relay_bin())
+            .args(["--data", self.data.to_str().unwrap()])
+            .args(args)
+            .output()
+            .expect("run nextdate-relay");
+        assert!(
+            out.status.success(),
+            "nextdate-relay {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// A new registration token, as `token create` prints it.
+    pub fn registration_token(&self) -> String {
+        self.operate(&["token", "create", "--note", "test"])
+            .lines()
+            .next()
+            .expect("a token line")
+            .to_string()
     }
 
     pub fn health(&self) -> serde_json::Value {

@@ -111,6 +111,9 @@ error_codes! {
     KeyWithheld => "key_withheld",
     ChangeTooLarge => "change_too_large",
     SyncStateDamaged => "sync_state_damaged",
+    RegistrationRefused => "registration_refused",
+    RelayQuotaExceeded => "relay_quota_exceeded",
+    RelayBusy => "relay_busy",
     // Records (tasks, notes, fees, documents).
     FeeVoided => "fee_voided",
     // Backups and the recovery sheet.

@@ -56,6 +56,11 @@ pub enum ErrorCode {
     OldKey,
     /// The status link was revoked: it is never stored or served again.
     Gone,
+    /// The chamber has used all the room its relay gives it (bytes, batches
+    /// or attachments); the message says which. Nothing was stored.
+    QuotaExceeded,
+    /// Too many requests from this address or device: wait and try again.
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -74,6 +79,8 @@ impl ErrorCode {
             ErrorCode::Removed => "removed",
             ErrorCode::OldKey => "old_key",
             ErrorCode::Gone => "gone",
+            ErrorCode::QuotaExceeded => "quota_exceeded",
+            ErrorCode::RateLimited => "rate_limited",
         }
     }
     /// The HTTP status the relay answers with.
@@ -86,6 +93,8 @@ impl ErrorCode {
             ErrorCode::ChamberExists | ErrorCode::OldKey => 409,
             ErrorCode::NotFound => 404,
             ErrorCode::Gone => 410,
+            ErrorCode::QuotaExceeded => 507,
+            ErrorCode::RateLimited => 429,
             ErrorCode::Internal => 500,
         }
     }
@@ -254,6 +263,14 @@ pub enum Frame {
     Links {
         items: Vec<LinkInfo>,
     },
+    /// [`Frame::RegisterChamber`] with a registration token from the relay's
+    /// operator (`nextdate-relay token create`): a relay that is not open to
+    /// anyone registers chambers only with one, and each token once.
+    RegisterChamberWithToken {
+        chamber: String,
+        token: [u8; 32],
+        proof: Proof,
+    },
 }
 
 /// A status link as the relay knows it: no content, only dates and a count.
@@ -379,6 +396,7 @@ impl Frame {
             Frame::RevokeLink { .. } => "revoke_link",
             Frame::ListLinks => "list_links",
             Frame::Links { .. } => "links",
+            Frame::RegisterChamberWithToken { .. } => "register_chamber_with_token",
         }
     }
 }

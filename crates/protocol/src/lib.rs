@@ -12,6 +12,7 @@
 //! - [`change`]: what a sealed batch carries ([`change::WireChange`]), defined
 //!   here and not in the diary, so the diary can change without changing the wire.
 //! - [`status_link`]: a client's status link, sealed for a browser to open.
+//! - [`registration`]: the operator's registration token, as people copy it.
 //!
 //! No diary, no keys kept, no randomness: callers pass keys and nonces in, so
 //! the same inputs always give the same bytes.
@@ -21,6 +22,7 @@ pub mod envelope;
 pub mod frame;
 pub mod pin;
 pub mod proof;
+pub mod registration;
 pub mod status_link;
 
 pub use change::{batch_digest, BatchPayload, WireChange};

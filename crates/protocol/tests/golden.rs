@@ -188,6 +188,15 @@ fn frames() -> Vec<Frame> {
                 fetches: 7,
             }],
         },
+        Frame::RegisterChamberWithToken {
+            chamber: CHAMBER.to_string(),
+            token: [22; 32],
+            proof: Proof {
+                device: [3; 32],
+                nonce: [4; 32],
+                signature: vec![5; 64],
+            },
+        },
     ]
 }
 
@@ -315,6 +324,7 @@ fn golden_frame(frame: &Frame) -> (&'static str, &'static [u8]) {
         Frame::RevokeLink { .. } => frame_fixture!("revoke_link"),
         Frame::ListLinks => frame_fixture!("list_links"),
         Frame::Links { .. } => frame_fixture!("links"),
+        Frame::RegisterChamberWithToken { .. } => frame_fixture!("register_chamber_with_token"),
     }
 }
 
@@ -335,7 +345,7 @@ fn purpose_name(purpose: ProofPurpose) -> &'static str {
 }
 
 /// Every error code, in wire order.
-const ERROR_CODES: [ErrorCode; 13] = [
+const ERROR_CODES: [ErrorCode; 15] = [
     ErrorCode::Malformed,
     ErrorCode::TooLarge,
     ErrorCode::Unauthenticated,
@@ -349,6 +359,8 @@ const ERROR_CODES: [ErrorCode; 13] = [
     ErrorCode::Removed,
     ErrorCode::OldKey,
     ErrorCode::Gone,
+    ErrorCode::QuotaExceeded,
+    ErrorCode::RateLimited,
 ];
 
 /// The proof a device with [`DEVICE_SEED`] signs for `purpose` (Ed25519

@@ -75,7 +75,7 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let relay = start_relay(&tmp.path().join("relay"));
     let mut d = new_diary(&tmp.path().join("diary"), "Adv. Bench");
-    engine::init(&mut d, &relay.url, None).unwrap();
+    engine::init(&mut d, &relay.url, None, None).unwrap();
     let today = Local::now().date_naive();
     let day = |n: u64| today + chrono::Days::new(n);
 

@@ -95,7 +95,7 @@ fn convergence(root: &Path) -> Convergence {
     let (proxy, wire) = counting_proxy(target);
     let mut devices: Vec<Diary> = Vec::new();
     let mut a = new_diary(&root.join("a"), "Senior");
-    engine::init(&mut a, &proxy, None).unwrap();
+    engine::init(&mut a, &proxy, None, None).unwrap();
     let shared: Vec<String> = (0..10)
         .map(|i| {
             a.add_case(NewCase {
@@ -205,7 +205,7 @@ fn ingest(root: &Path) -> Ingest {
         let chamber = format!("BENCH{c:03}");
         let admin = DeviceKeys::generate();
         let mut client = RelayClient::new(&relay.url, None).unwrap();
-        client.register_chamber(&admin, &chamber).unwrap();
+        client.register_chamber(&admin, &chamber, None).unwrap();
         let mut members = vec![(admin, client)];
         for _ in 1..PER_CHAMBER {
             let mut token = [0u8; 32];

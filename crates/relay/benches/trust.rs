@@ -32,7 +32,7 @@ use support::{new_diary, start_relay, Relay};
 /// A chamber of `n` laptops on `relay`: the first sets it up, the others are let in.
 fn chamber(root: &Path, relay: &Relay, n: usize) -> Vec<Diary> {
     let mut devices = vec![new_diary(&root.join("d0"), "Senior")];
-    engine::init(&mut devices[0], &relay.url, None).unwrap();
+    engine::init(&mut devices[0], &relay.url, None, None).unwrap();
     for i in 1..n {
         let code = joining::invite(&mut devices[0], Duration::from_secs(600), Role::Advocate)
             .unwrap()

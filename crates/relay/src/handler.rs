@@ -17,12 +17,23 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
+use crate::challenges::Challenges;
 use crate::storage::{DeviceAccess, Storage, StoreError};
 
-const CHALLENGE_TTL: Duration = Duration::from_secs(120);
+/// How a relay admits new chambers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// Anyone may register a chamber (an office relay on its own network);
+    /// otherwise registering takes a token from the operator.
+    pub open_registration: bool,
+}
+
 const SESSION_TTL: Duration = Duration::from_secs(3600);
-/// Outstanding challenges and sessions are capped so a flood cannot exhaust memory.
-const MAX_PENDING: usize = 100_000;
+/// Outstanding challenges are capped so a flood cannot exhaust memory (see `crate::challenges`).
+const MAX_CHALLENGES: usize = 100_000;
+const CHALLENGES_PER_DEVICE: usize = 4;
+/// Open sessions per device: a laptop needs one or two; its oldest goes first.
+const SESSIONS_PER_DEVICE: usize = 8;
 /// What a removed device is told, whatever it asks.
 const REMOVED: &str = "this laptop was removed from the chamber; the relay serves it nothing";
 /// Longest an invite may be valid.
@@ -40,15 +51,13 @@ pub struct SessionInfo {
     expires: Instant,
 }
 
-/// Challenges issued and not yet answered: nonce → (device, expiry).
-type Challenges = HashMap<[u8; 32], ([u8; 32], Instant)>;
-
 /// A refusal before it becomes an error frame.
 pub type Refusal = (ErrorCode, String);
 
 /// The relay's shared state.
 pub struct Relay {
     pub storage: Box<dyn Storage>,
+    pub policy: Policy,
     challenges: Mutex<Challenges>,
     sessions: Mutex<HashMap<[u8; 32], SessionInfo>>,
     live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
@@ -85,6 +94,10 @@ pub(crate) fn store_error(e: StoreError) -> Frame {
         StoreError::WrongEpoch(_) => refuse(ErrorCode::Unexpected, e.to_string()),
         StoreError::OldKey { .. } => refuse(ErrorCode::OldKey, e.to_string()),
         StoreError::Gone => refuse(ErrorCode::Gone, e.to_string()),
+        StoreError::QuotaExceeded(what) => refuse(
+            ErrorCode::QuotaExceeded,
+            format!("the chamber has used {what} on this relay; nothing more was stored"),
+        ),
         StoreError::Internal(why) => {
             tracing::error!(error = %why, "storage failure");
             refuse(ErrorCode::Internal, "the relay could not store or read that; try again")
@@ -93,10 +106,11 @@ pub(crate) fn store_error(e: StoreError) -> Frame {
 }
 
 impl Relay {
-    pub fn new(storage: Box<dyn Storage>) -> Arc<Relay> {
+    pub fn new(storage: Box<dyn Storage>, policy: Policy) -> Arc<Relay> {
         Arc::new(Relay {
             storage,
-            challenges: Mutex::new(HashMap::new()),
+            policy,
+            challenges: Mutex::new(Challenges::new(MAX_CHALLENGES, CHALLENGES_PER_DEVICE)),
             sessions: Mutex::new(HashMap::new()),
             live: Mutex::new(HashMap::new()),
             removals: broadcast::channel(64).0,
@@ -123,6 +137,19 @@ impl Relay {
             .subscribe()
     }
 
+    /// Forgets a chamber's notification channel once no live socket listens to it.
+    pub fn release(&self, chamber: &str) {
+        let mut live = lock(&self.live);
+        if live.get(chamber).is_some_and(|tx| tx.receiver_count() == 0) {
+            live.remove(chamber);
+        }
+    }
+
+    /// Chambers with a live notification channel (for the metrics and tests).
+    pub fn live_chambers(&self) -> usize {
+        lock(&self.live).len()
+    }
+
     /// Devices removed from now on, for live sockets to close on.
     pub fn removals(&self) -> broadcast::Receiver<(String, [u8; 32])> {
         self.removals.subscribe()
@@ -145,15 +172,7 @@ impl Relay {
     fn issue_challenge(&self, device: [u8; 32]) -> Frame {
         let mut nonce = [0u8; 32];
         OsRng.fill_bytes(&mut nonce);
-        let mut ch = lock(&self.challenges);
-        if ch.len() >= MAX_PENDING {
-            let now = Instant::now();
-            ch.retain(|_, (_, t)| *t > now);
-            if ch.len() >= MAX_PENDING {
-                return refuse(ErrorCode::Internal, "the relay is busy; try again shortly");
-            }
-        }
-        ch.insert(nonce, (device, Instant::now() + CHALLENGE_TTL));
+        lock(&self.challenges).issue(device, nonce, Instant::now());
         Frame::Challenge { nonce }
     }
 
@@ -162,15 +181,11 @@ impl Relay {
         if !valid_chamber_id(chamber) {
             return Err((ErrorCode::Malformed, "that is not a chamber id".into()));
         }
-        let issued = lock(&self.challenges).remove(&proof.nonce);
-        match issued {
-            Some((device, expires)) if device == proof.device && expires > Instant::now() => {}
-            _ => {
-                return Err((
-                    ErrorCode::BadProof,
-                    "unknown or expired challenge; ask for a new one".into(),
-                ))
-            }
+        if !lock(&self.challenges).take(&proof.nonce, &proof.device, Instant::now()) {
+            return Err((
+                ErrorCode::BadProof,
+                "unknown or expired challenge; ask for a new one".into(),
+            ));
         }
         if !verify_proof(proof, purpose, chamber) {
             return Err((ErrorCode::BadProof, "the signature does not verify".into()));
@@ -183,9 +198,18 @@ impl Relay {
         let mut token = [0u8; 32];
         OsRng.fill_bytes(&mut token);
         let mut sessions = lock(&self.sessions);
-        if sessions.len() >= MAX_PENDING {
-            let now = Instant::now();
-            sessions.retain(|_, s| s.expires > now);
+        let now = Instant::now();
+        sessions.retain(|_, s| s.expires > now);
+        let mut mine: Vec<([u8; 32], Instant)> = sessions
+            .values()
+            .filter(|s| s.chamber == chamber && s.device == device)
+            .map(|s| (s.token, s.expires))
+            .collect();
+        if mine.len() >= SESSIONS_PER_DEVICE {
+            mine.sort_by_key(|(_, expires)| *expires);
+            for (token, _) in &mine[..=mine.len() - SESSIONS_PER_DEVICE] {
+                sessions.remove(token);
+            }
         }
         sessions.insert(
             token,
@@ -248,25 +272,22 @@ impl Relay {
                     },
                 }
             }
-            (Frame::RegisterChamber { chamber, proof }, _) => {
-                match self.check_proof(&proof, ProofPurpose::RegisterChamber, &chamber) {
-                    Err((code, message)) => refuse(code, message),
-                    Ok(()) => match self.storage.create_chamber(&chamber, &proof.device, now_secs()) {
-                        Ok(()) => {
-                            tracing::info!(chamber = %chamber, device = %short(&proof.device), "chamber registered");
-                            self.open_session(
-                                &chamber,
-                                proof.device,
-                                DeviceAccess {
-                                    admin: true,
-                                    read_only: false,
-                                    removed: false,
-                                },
-                            )
-                        }
-                        Err(e) => store_error(e),
-                    },
-                }
+            (Frame::RegisterChamber { chamber, proof }, _) if !self.policy.open_registration => {
+                tracing::warn!(chamber = %chamber, device = %short(&proof.device), "registration without a token refused");
+                refuse(
+                    ErrorCode::BadToken,
+                    "this relay registers a chamber only with a registration token from its operator",
+                )
+            }
+            (Frame::RegisterChamber { chamber, proof }, _)
+            | (Frame::RegisterChamberWithToken { chamber, proof, .. }, _)
+                if self.policy.open_registration =>
+            {
+                self.register(&chamber, &proof, None)
+            }
+            (Frame::RegisterChamberWithToken { chamber, token, proof }, _) => {
+                let hash: [u8; 32] = Sha256::digest(token).into();
+                self.register(&chamber, &proof, Some(&hash))
             }
             (Frame::Join { chamber, token, proof }, _) => {
                 match self.check_proof(&proof, ProofPurpose::Join, &chamber) {
@@ -470,6 +491,32 @@ impl Relay {
             tracing::debug!(frame = name, code = code.as_str(), message = %message, "refused");
         }
         reply
+    }
+
+    /// Registers `chamber` with the proving device as its admin, using up the
+    /// registration token with hash `token` when the relay needs one.
+    fn register(&self, chamber: &str, proof: &Proof, token: Option<&[u8; 32]>) -> Frame {
+        if let Err((code, message)) = self.check_proof(proof, ProofPurpose::RegisterChamber, chamber) {
+            return refuse(code, message);
+        }
+        match self.storage.create_chamber(chamber, &proof.device, token, now_secs()) {
+            Ok(()) => {
+                tracing::info!(chamber = %chamber, device = %short(&proof.device), "chamber registered");
+                self.open_session(
+                    chamber,
+                    proof.device,
+                    DeviceAccess {
+                        admin: true,
+                        read_only: false,
+                        removed: false,
+                    },
+                )
+            }
+            Err(e) => {
+                tracing::warn!(chamber = %chamber, device = %short(&proof.device), reason = %e, "registration refused");
+                store_error(e)
+            }
+        }
     }
 
     fn rotate(&self, s: &SessionInfo, removed: Vec<[u8; 32]>, epoch: u32, grants: Vec<KeyGrant>) -> Frame {

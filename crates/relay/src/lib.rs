@@ -10,13 +10,21 @@
 //! - [`link_storage`] and `links`: clients' status links, stored sealed
 //!   (the relay never holds their key), and the devices' requests about them;
 //!   `viewer`: the page a client's browser opens them with;
-//! - [`server`]: the HTTP and WebSocket routes;
+//! - [`operations`]: registration tokens, quotas and usage (the operator's
+//!   side of storage), and [`operator`] the `token` and `chambers` commands;
+//! - [`server`]: the HTTP and WebSocket routes, and [`limits`] the rates,
+//!   caps and timeouts that keep one client from stalling the rest;
 //! - [`tls`]: the relay's certificate (given, or made on first start) and its pin.
 
+mod challenges;
 pub mod handler;
+pub mod limits;
 pub mod link_storage;
 mod links;
+pub mod operations;
+pub mod operator;
 pub mod server;
+mod sqlite_operations;
 mod sqlite_storage;
 pub mod storage;
 pub mod tls;
@@ -25,10 +33,10 @@ mod viewer;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use handler::Relay;
+pub use handler::{Policy, Relay};
 pub use storage::{SqliteStorage, Storage, StoreError};
 
 /// A relay on SQLite storage in `dir`.
-pub fn open(dir: &Path) -> Result<Arc<Relay>, StoreError> {
-    Ok(Relay::new(Box::new(SqliteStorage::open(dir)?)))
+pub fn open(dir: &Path, policy: Policy) -> Result<Arc<Relay>, StoreError> {
+    Ok(Relay::new(Box::new(SqliteStorage::open(dir)?), policy))
 }

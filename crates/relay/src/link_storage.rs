@@ -124,6 +124,7 @@ impl LinkStorage for SqliteStorage {
                 )?;
             }
         }
+        crate::sqlite_operations::check_room(&tx, chamber)?;
         tx.commit()?;
         Ok(())
     }
@@ -148,6 +149,7 @@ impl LinkStorage for SqliteStorage {
             "INSERT OR REPLACE INTO status_link_files (link_id, file_id, sealed) VALUES (?1, ?2, ?3)",
             params![&link[..], &file[..], sealed],
         )?;
+        crate::sqlite_operations::check_room(&tx, chamber)?;
         tx.commit()?;
         Ok(())
     }
@@ -243,8 +245,8 @@ mod tests {
     fn store() -> (tempfile::TempDir, SqliteStorage) {
         let dir = tempfile::tempdir().unwrap();
         let s = SqliteStorage::open(dir.path()).unwrap();
-        s.create_chamber("ch-a", &[1; 32], 0).unwrap();
-        s.create_chamber("ch-b", &[2; 32], 0).unwrap();
+        s.create_chamber("ch-a", &[1; 32], None, 0).unwrap();
+        s.create_chamber("ch-b", &[2; 32], None, 0).unwrap();
         (dir, s)
     }
 

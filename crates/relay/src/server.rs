@@ -1,5 +1,5 @@
 //! HTTP and WebSocket routes:
-//! - `GET /health`: liveness and counts (JSON);
+//! - `GET /health`: only whether the relay (and its storage) is up (JSON);
 //! - `POST /v1`: one request frame in, one reply frame out;
 //! - `POST /v1/blob`: the same for attachments (larger limit);
 //! - `GET /v1/batches?after=N&limit=M`: plain HTTP pull;
@@ -7,11 +7,17 @@
 //!   frame whenever the chamber's log grows;
 //! - `GET /s/{id}` and below: a client's status link (see `crate::viewer`).
 //!
+//! Every route but `/health` counts against its address's rate
+//! (`crate::limits`), then waits its turn under the concurrency limit, with
+//! timeouts on the body and the whole request. A request's session is
+//! checked before its body is read: without one, only a few KiB are read
+//! (and nothing on `/v1/blob`); with one, the device's own rate applies.
 //! Bodies are read up to the route's limit and decoded; anything else gets an
 //! error frame with the matching HTTP status, and the relay carries on.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -19,20 +25,40 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::{Json, Router};
 use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use serde::Deserialize;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 
 use crate::handler::{limit_for, Refusal, Relay, SessionInfo};
+use crate::limits::{too_many, Guard, SocketSlot};
 
-pub fn router(relay: Arc<Relay>) -> Router {
-    Router::new()
-        .route("/health", get(health))
+pub fn router(relay: Arc<Relay>, guard: Arc<Guard>) -> Router {
+    let limits = &guard.limits;
+    let timed = |d| TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, d);
+    let requests = Router::new()
         .route("/v1", post(rpc))
-        .route("/v1/blob", post(rpc_blob))
         .route("/v1/batches", get(pull))
-        .route("/v1/live", get(live))
         .merge(crate::viewer::routes())
+        .layer(timed(limits.request_timeout));
+    let blobs = Router::new()
+        .route("/v1/blob", post(rpc_blob))
+        .layer(timed(limits.blob_timeout));
+    Router::new()
+        .merge(requests)
+        .merge(blobs)
+        .route("/v1/live", get(live))
+        .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+        .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency.max(1)))
+        .layer(axum::middleware::from_fn_with_state(
+            guard.clone(),
+            crate::limits::per_address,
+        ))
+        // Monitoring may ask as often as it likes.
+        .route("/health", get(health))
+        .layer(Extension(guard))
         .layer(DefaultBodyLimit::disable())
         .with_state(relay)
 }
@@ -74,25 +100,45 @@ fn bearer(relay: &Relay, headers: &HeaderMap) -> Result<Option<SessionInfo>, Ref
     })
 }
 
+/// Reads a body of at most `limit` bytes: over it, "too large"; a body that
+/// stops arriving (the body timeout) or breaks off, "malformed".
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, Frame> {
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| Frame::error(ErrorCode::TooLarge, format!("a request may be at most {limit} bytes")))
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let over = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if over {
+            Frame::error(ErrorCode::TooLarge, format!("a request may be at most {limit} bytes"))
+        } else {
+            Frame::error(
+                ErrorCode::Malformed,
+                "the request's body did not arrive in time or broke off",
+            )
+        }
+    })
 }
 
-async fn handle_http(relay: Arc<Relay>, headers: HeaderMap, body: Body, blob_route: bool) -> Response {
-    let limit = limit_for(blob_route);
+async fn handle_http(
+    relay: Arc<Relay>,
+    guard: Arc<Guard>,
+    headers: HeaderMap,
+    body: Body,
+    blob_route: bool,
+) -> Response {
+    let route = if blob_route { "/v1/blob" } else { "/v1" };
     let session = match bearer(&relay, &headers) {
         Ok(s) => s,
         Err((code, message)) => return frame_response(Frame::error(code, message)),
     };
+    let limit = match &session {
+        Some(s) if !guard.device_allowed(&s.device) => return too_many(route),
+        Some(_) => limit_for(blob_route),
+        // Everything on the blob route needs a session: read nothing.
+        None if blob_route => return frame_response(Frame::error(ErrorCode::Unauthenticated, "authenticate first")),
+        None => guard.limits.unauthenticated_body,
+    };
     let bytes = match read_body(body, limit).await {
         Ok(b) => b,
         Err(f) => {
-            tracing::warn!(
-                route = if blob_route { "/v1/blob" } else { "/v1" },
-                "oversized request refused"
-            );
+            tracing::warn!(route, authenticated = session.is_some(), "oversized request refused");
             return frame_response(f);
         }
     };
@@ -110,12 +156,22 @@ async fn handle_http(relay: Arc<Relay>, headers: HeaderMap, body: Body, blob_rou
     frame_response(reply)
 }
 
-async fn rpc(State(relay): State<Arc<Relay>>, headers: HeaderMap, body: Body) -> Response {
-    handle_http(relay, headers, body, false).await
+async fn rpc(
+    State(relay): State<Arc<Relay>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    handle_http(relay, guard, headers, body, false).await
 }
 
-async fn rpc_blob(State(relay): State<Arc<Relay>>, headers: HeaderMap, body: Body) -> Response {
-    handle_http(relay, headers, body, true).await
+async fn rpc_blob(
+    State(relay): State<Arc<Relay>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    handle_http(relay, guard, headers, body, true).await
 }
 
 #[derive(Deserialize)]
@@ -125,8 +181,14 @@ struct PullQuery {
     limit: Option<u32>,
 }
 
-async fn pull(State(relay): State<Arc<Relay>>, headers: HeaderMap, Query(q): Query<PullQuery>) -> Response {
+async fn pull(
+    State(relay): State<Arc<Relay>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Response {
     let session = match bearer(&relay, &headers) {
+        Ok(Some(s)) if !guard.device_allowed(&s.device) => return too_many("/v1/batches"),
         Ok(Some(s)) => s,
         Ok(None) => return frame_response(Frame::error(ErrorCode::Unauthenticated, "authenticate first")),
         Err((code, message)) => return frame_response(Frame::error(code, message)),
@@ -137,19 +199,11 @@ async fn pull(State(relay): State<Arc<Relay>>, headers: HeaderMap, Query(q): Que
     frame_response(reply)
 }
 
+/// Up or not, and nothing else: counts of chambers or devices are for the
+/// operator (`chambers list`, the metrics listener), not for anyone who asks.
 async fn health(State(relay): State<Arc<Relay>>) -> Response {
-    let r = relay.clone();
-    match tokio::task::spawn_blocking(move || r.storage.stats()).await {
-        Ok(Ok(stats)) => Json(serde_json::json!({
-            "status": "ok",
-            "version": env!("CARGO_PKG_VERSION"),
-            "chambers": stats.chambers,
-            "devices": stats.devices,
-            "batches": stats.batches,
-            "blobs": stats.blobs,
-            "connections": relay.connections.load(Ordering::Relaxed),
-        }))
-        .into_response(),
+    match tokio::task::spawn_blocking(move || relay.storage.ping()).await {
+        Ok(Ok(())) => Json(serde_json::json!({"status": "ok"})).into_response(),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             Json(serde_json::json!({"status": "storage unavailable"})),
@@ -158,33 +212,70 @@ async fn health(State(relay): State<Arc<Relay>>) -> Response {
     }
 }
 
-async fn live(State(relay): State<Arc<Relay>>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+async fn live(
+    State(relay): State<Arc<Relay>>,
+    Extension(guard): Extension<Arc<Guard>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     let session = match bearer(&relay, &headers) {
+        Ok(Some(s)) if !guard.device_allowed(&s.device) => return too_many("/v1/live"),
         Ok(Some(s)) => s,
         Ok(None) => return frame_response(Frame::error(ErrorCode::Unauthenticated, "authenticate first")),
         Err((code, message)) => return frame_response(Frame::error(code, message)),
+    };
+    let Some(slot) = guard.open_socket(session.device) else {
+        tracing::warn!(device = %crate::handler::short(&session.device), "live socket refused: too many open");
+        return frame_response(Frame::error(
+            ErrorCode::RateLimited,
+            "this laptop has too many live connections open; close one and try again",
+        ));
     };
     // Messages up to twice the frame limit are read and answered with a
     // "too large" error; beyond that the connection is closed.
     ws.max_message_size(2 * MAX_FRAME_BYTES)
         .max_frame_size(2 * MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| live_session(relay, session, socket))
+        .on_upgrade(move |socket| live_session(relay, guard, session, slot, socket))
 }
 
-struct ConnectionGuard(Arc<Relay>);
+/// Counts a live socket while it is open; when it closes, the chamber's
+/// notification channel goes too if no socket listens to it any more.
+struct ConnectionGuard(Arc<Relay>, String);
 impl Drop for ConnectionGuard {
     fn drop(&mut self) {
         self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        self.0.release(&self.1);
     }
 }
 
-async fn live_session(relay: Arc<Relay>, session: SessionInfo, mut socket: WebSocket) {
+async fn live_session(
+    relay: Arc<Relay>,
+    guard: Arc<Guard>,
+    session: SessionInfo,
+    _slot: SocketSlot,
+    mut socket: WebSocket,
+) {
     relay.connections.fetch_add(1, Ordering::Relaxed);
-    let _guard = ConnectionGuard(relay.clone());
+    // Declared before the receivers, so dropped after them (see its Drop).
+    let _counted = ConnectionGuard(relay.clone(), session.chamber.clone());
     let mut updates = relay.subscribe(&session.chamber);
     let mut removals = relay.removals();
+    let idle = guard.limits.socket_idle;
+    let mut ping = tokio::time::interval(idle / 3);
+    ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_heard = Instant::now();
     loop {
         tokio::select! {
+            _ = ping.tick() => {
+                if last_heard.elapsed() >= idle {
+                    tracing::info!(device = %crate::handler::short(&session.device), "idle live socket closed");
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    return;
+                }
+            }
             removal = removals.recv() => {
                 let removed = match removal {
                     Ok((chamber, device)) => chamber == session.chamber && device == session.device,
@@ -212,8 +303,16 @@ async fn live_session(relay: Arc<Relay>, session: SessionInfo, mut socket: WebSo
                 }
             }
             incoming = socket.recv() => {
+                last_heard = Instant::now();
                 let reply = match incoming {
                     None | Some(Err(_)) => return,
+                    Some(Ok(Message::Binary(_))) if !guard.device_allowed(&session.device) => {
+                        tracing::warn!(device = %crate::handler::short(&session.device), "live socket closed: too many messages");
+                        let refusal = Frame::error(ErrorCode::RateLimited, "too many requests; wait a moment and connect again");
+                        let _ = socket.send(Message::Binary(refusal.encode().into())).await;
+                        let _ = socket.send(Message::Close(None)).await;
+                        return;
+                    }
                     Some(Ok(Message::Binary(_))) if !relay.session_alive(&session) => {
                         let refusal = Frame::error(ErrorCode::Unauthenticated, "the session has ended; authenticate again");
                         let _ = socket.send(Message::Binary(refusal.encode().into())).await;

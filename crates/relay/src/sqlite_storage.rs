@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
+use crate::sqlite_operations::{check_room, count_stored};
 use crate::storage::{DeviceAccess, Stats, Storage, StoreError, StoreResult};
 
 const MIGRATIONS: &[&str] = &[
@@ -14,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0002_admissions/up.sql"),
     include_str!("../../../migrations/relay/0003_rotation/up.sql"),
     include_str!("../../../migrations/relay/0004_status_links/up.sql"),
+    include_str!("../../../migrations/relay/0005_operations/up.sql"),
 ];
 
 /// SQLite storage in `DIR/relay.db`.
@@ -53,7 +55,7 @@ impl SqliteStorage {
 }
 
 impl Storage for SqliteStorage {
-    fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()> {
+    fn create_chamber(&self, chamber: &str, device: &[u8; 32], token: Option<&[u8; 32]>, now: i64) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let exists: bool = tx.query_row("SELECT count(*) > 0 FROM chambers WHERE id = ?1", [chamber], |r| {
@@ -72,6 +74,9 @@ impl Storage for SqliteStorage {
             } else {
                 Err(StoreError::ChamberExists)
             };
+        }
+        if let Some(hash) = token {
+            redeem_registration_token(&tx, hash, chamber, now)?;
         }
         tx.execute(
             "INSERT INTO chambers (id, created_at) VALUES (?1, ?2)",
@@ -295,6 +300,8 @@ impl Storage for SqliteStorage {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![chamber, seq, &batch_id[..], &device[..], envelope, now])?;
+        count_stored(&tx, chamber, envelope.len(), 1, 0)?;
+        check_room(&tx, chamber)?;
         tx.commit()?;
         Ok((seq as u64, false))
     }
@@ -341,10 +348,17 @@ impl Storage for SqliteStorage {
     }
 
     fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()> {
-        self.conn().execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let added = tx.execute(
             "INSERT OR IGNORE INTO blobs (chamber_id, id, size, bytes) VALUES (?1, ?2, ?3, ?4)",
             params![chamber, &id[..], bytes.len() as i64, bytes],
         )?;
+        if added == 1 {
+            count_stored(&tx, chamber, bytes.len(), 0, 1)?;
+            check_room(&tx, chamber)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -367,6 +381,11 @@ impl Storage for SqliteStorage {
         )?)
     }
 
+    fn ping(&self) -> StoreResult<()> {
+        self.conn().query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     fn stats(&self) -> StoreResult<Stats> {
         let conn = self.conn();
         let count = |t: &str| -> StoreResult<u64> {
@@ -381,6 +400,38 @@ impl Storage for SqliteStorage {
     }
 }
 
+/// Uses a registration token once, for `chamber`, in the registering transaction.
+fn redeem_registration_token(tx: &Connection, hash: &[u8; 32], chamber: &str, now: i64) -> StoreResult<()> {
+    let row: Option<(i64, Option<String>, Option<i64>)> = tx
+        .query_row(
+            "SELECT expires_at, used_by, revoked_at FROM registration_tokens WHERE token_hash = ?1",
+            [&hash[..]],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    match row {
+        None => Err(StoreError::BadToken(
+            "the relay does not know that registration token; ask its operator for one",
+        )),
+        Some((_, Some(_), _)) => Err(StoreError::BadToken(
+            "that registration token has already been used; ask the relay's operator for a new one",
+        )),
+        Some((_, _, Some(_))) => Err(StoreError::BadToken(
+            "that registration token was revoked by the relay's operator",
+        )),
+        Some((expires, ..)) if expires <= now => Err(StoreError::BadToken(
+            "that registration token has expired; ask the relay's operator for a new one",
+        )),
+        Some(_) => {
+            tx.execute(
+                "UPDATE registration_tokens SET used_by = ?2, used_at = ?3 WHERE token_hash = ?1",
+                params![&hash[..], chamber, now],
+            )?;
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,10 +440,10 @@ mod tests {
     fn invites_work_once_and_batches_are_not_stored_twice() {
         let dir = tempfile::tempdir().unwrap();
         let s = SqliteStorage::open(dir.path()).unwrap();
-        s.create_chamber("C", &[1; 32], 100).unwrap();
-        s.create_chamber("C", &[1; 32], 100).unwrap();
+        s.create_chamber("C", &[1; 32], None, 100).unwrap();
+        s.create_chamber("C", &[1; 32], None, 100).unwrap();
         assert!(matches!(
-            s.create_chamber("C", &[2; 32], 100),
+            s.create_chamber("C", &[2; 32], None, 100),
             Err(StoreError::ChamberExists)
         ));
         s.add_invite("C", &[9; 32], &[1; 32], 200).unwrap();
@@ -455,7 +506,7 @@ mod tests {
     fn a_rotation_removes_devices_and_keeps_each_sealed_key_for_its_device() {
         let dir = tempfile::tempdir().unwrap();
         let s = SqliteStorage::open(dir.path()).unwrap();
-        s.create_chamber("C", &[1; 32], 100).unwrap();
+        s.create_chamber("C", &[1; 32], None, 100).unwrap();
         for (token, device) in [([8; 32], [2; 32]), ([9; 32], [3; 32])] {
             s.add_invite("C", &token, &[1; 32], 200).unwrap();
             s.redeem_invite("C", &token, &device, 150).unwrap();

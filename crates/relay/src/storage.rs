@@ -1,7 +1,9 @@
 //! Where the relay keeps chambers, devices, invite token hashes, the encrypted
 //! batch log and encrypted attachments: [`Storage`] is the seam (a hosting
 //! service could put it on PostgreSQL), with its errors and the types it
-//! returns. [`SqliteStorage`] (in `sqlite_storage.rs`) is the default.
+//! returns; its parts for status links (`link_storage`) and for the
+//! operator (`operations`) are its supertraits. [`SqliteStorage`] (in
+//! `sqlite_storage.rs` and `sqlite_operations.rs`) is the default.
 
 pub use crate::sqlite_storage::SqliteStorage;
 
@@ -20,6 +22,9 @@ pub enum StoreError {
     WrongEpoch(u32),
     #[error("that status link was revoked; it is never stored again")]
     Gone,
+    /// Storing would take the chamber past its quota; says which part.
+    #[error("the chamber has used {0} on this relay")]
+    QuotaExceeded(String),
     #[error("storage failure: {0}")]
     Internal(String),
 }
@@ -52,10 +57,12 @@ pub struct DeviceAccess {
 }
 
 /// The relay's storage.
-pub trait Storage: crate::link_storage::LinkStorage + Send + Sync + 'static {
-    /// Registers a chamber with `device` as its admin. Registering again from the
-    /// same admin device is not an error.
-    fn create_chamber(&self, chamber: &str, device: &[u8; 32], now: i64) -> StoreResult<()>;
+pub trait Storage: crate::link_storage::LinkStorage + crate::operations::Operations + Send + Sync + 'static {
+    /// Registers a chamber with `device` as its admin, using up the
+    /// registration token with hash `token` when one is given (a relay open
+    /// to anyone gives none). Registering again from the same admin device is
+    /// not an error, and uses no token.
+    fn create_chamber(&self, chamber: &str, device: &[u8; 32], token: Option<&[u8; 32]>, now: i64) -> StoreResult<()>;
     /// What the device may do in the chamber; `None` when it is not registered there.
     fn device_access(&self, chamber: &str, device: &[u8; 32]) -> StoreResult<Option<DeviceAccess>>;
     /// Keeps a registered device's sealed request to be let in (replacing an
@@ -114,4 +121,6 @@ pub trait Storage: crate::link_storage::LinkStorage + Send + Sync + 'static {
     fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
     fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool>;
     fn stats(&self) -> StoreResult<Stats>;
+    /// Whether storage answers at all (the health check).
+    fn ping(&self) -> StoreResult<()>;
 }

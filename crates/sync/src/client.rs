@@ -167,6 +167,14 @@ impl RelayClient {
                 code: ErrorCode::Removed,
                 ..
             } => Err(SyncError::Removed),
+            Frame::Error {
+                code: ErrorCode::QuotaExceeded,
+                message,
+            } => Err(SyncError::QuotaExceeded(message)),
+            Frame::Error {
+                code: ErrorCode::RateLimited,
+                ..
+            } => Err(SyncError::RateLimited),
             Frame::Error { code, message } => Err(SyncError::Relay { code, message }),
             f => Ok(f),
         }
@@ -230,13 +238,27 @@ impl RelayClient {
         })
     }
 
-    /// Registers a new chamber with this device as its admin.
-    pub fn register_chamber(&mut self, keys: &DeviceKeys, chamber: &str) -> Result<Session, SyncError> {
+    /// Registers a new chamber with this device as its admin, with the
+    /// operator's registration token when the relay needs one.
+    pub fn register_chamber(
+        &mut self,
+        keys: &DeviceKeys,
+        chamber: &str,
+        token: Option<[u8; 32]>,
+    ) -> Result<Session, SyncError> {
         let nonce = self.challenge(keys)?;
         let proof = keys.prove(ProofPurpose::RegisterChamber, chamber, nonce);
-        self.open_session(Frame::RegisterChamber {
-            chamber: chamber.to_string(),
-            proof,
+        let chamber = chamber.to_string();
+        let frame = match token {
+            Some(token) => Frame::RegisterChamberWithToken { chamber, token, proof },
+            None => Frame::RegisterChamber { chamber, proof },
+        };
+        self.open_session(frame).map_err(|e| match e {
+            SyncError::Relay {
+                code: ErrorCode::BadToken,
+                message,
+            } => SyncError::RegistrationRefused(message),
+            other => other,
         })
     }
 

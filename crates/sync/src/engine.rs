@@ -150,13 +150,19 @@ pub(crate) fn ensure_unconfigured(d: &Diary) -> Result<(), SyncError> {
 /// then sends everything in it. With `pin` (what the relay printed when it
 /// started), the relay's certificate must have that key, here and on every
 /// device invited later; without one it must come from a public authority.
-pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>) -> Result<SyncReport, SyncError> {
+/// `token` is the registration token the relay's operator gave (as typed); a
+/// relay open to anyone needs none.
+pub fn init(d: &mut Diary, relay: &str, pin: Option<CertPin>, token: Option<&str>) -> Result<SyncReport, SyncError> {
     ensure_unconfigured(d)?;
     let relay = normalise_relay_url(relay)?;
+    let token = token
+        .filter(|t| !t.trim().is_empty())
+        .map(nextdate_protocol::registration::parse)
+        .transpose()?;
     let keys = DeviceKeys::generate();
     let key = ChamberKey::generate();
     let mut client = RelayClient::new(&relay, pin)?;
-    client.register_chamber(&keys, d.chamber_id())?;
+    client.register_chamber(&keys, d.chamber_id(), token)?;
     let secret = keys.to_secret_hex();
     let pin_text = pin.map(|p| p.to_string());
     let founder = data_encoding::HEXLOWER.encode(&keys.public());

@@ -45,6 +45,14 @@ pub enum SyncError {
     ForgedAdmission,
     #[error("a single change is too large to sync ({0} bytes)")]
     ChangeTooLarge(usize),
+    #[error("the relay did not register the chamber: {0}")]
+    RegistrationRefused(String),
+    #[error(transparent)]
+    BadRegistrationToken(#[from] nextdate_protocol::registration::TokenError),
+    #[error("the relay has no more room for this chamber ({0}); what you write stays on this laptop and goes out once the relay's operator gives the chamber more room")]
+    QuotaExceeded(String),
+    #[error("the relay is busy with too many requests from this network or laptop; sync tries again shortly")]
+    RateLimited,
     #[error("the sync settings in this diary are damaged: {0}")]
     DamagedState(String),
     #[error(transparent)]
@@ -78,6 +86,9 @@ impl SyncError {
             SyncError::AdmissionRefused | SyncError::ForgedAdmission => Code::InviteRefused,
             SyncError::ChangeTooLarge(_) => Code::ChangeTooLarge,
             SyncError::DamagedState(_) => Code::SyncStateDamaged,
+            SyncError::RegistrationRefused(_) | SyncError::BadRegistrationToken(_) => Code::RegistrationRefused,
+            SyncError::QuotaExceeded(_) => Code::RelayQuotaExceeded,
+            SyncError::RateLimited => Code::RelayBusy,
             SyncError::Diary(e) => e.code(),
         }
     }
@@ -87,6 +98,7 @@ impl SyncError {
         matches!(
             self,
             SyncError::Unreachable(..)
+                | SyncError::RateLimited
                 | SyncError::Relay {
                     code: ErrorCode::Internal | ErrorCode::Unauthenticated,
                     ..

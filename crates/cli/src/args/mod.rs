@@ -273,6 +273,10 @@ pub enum SyncCmd {
         /// a relay with its own certificate; invites carry it to every device.
         #[arg(long, value_name = "PIN")]
         pin: Option<String>,
+        /// The registration token the relay's operator gave you (a relay open
+        /// to anyone needs none).
+        #[arg(long, value_name = "TOKEN", env = "NEXTDATE_RELAY_TOKEN", hide_env_values = true)]
+        token: Option<String>,
     },
     /// Make a one-time invite code for a new device (admin only).
     Invite {

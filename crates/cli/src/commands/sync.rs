@@ -10,9 +10,9 @@ use crate::progress_bar;
 
 pub fn run(diary: &mut Diary, cmd: SyncCmd, out: &Out) -> Result<(), SyncError> {
     match cmd {
-        SyncCmd::Init { relay, pin } => {
+        SyncCmd::Init { relay, pin, token } => {
             let pin = pin.map(|p| nextdate_sync::protocol::CertPin::parse(&p)).transpose()?;
-            let report = engine::init(diary, &relay, pin)?;
+            let report = engine::init(diary, &relay, pin, token.as_deref())?;
             // With --json the report alone is printed (one JSON document).
             if !out.json {
                 out.ok(&format!(

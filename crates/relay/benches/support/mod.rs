@@ -29,6 +29,7 @@ pub fn start_relay(data: &Path) -> Relay {
             "--listen",
             "127.0.0.1:0",
             "--plain-http",
+            "--open-registration",
         ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
