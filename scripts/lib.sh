@@ -51,6 +51,13 @@ need_browser_deps() {
   need_apt chromium chromium-driver faketime fonts-noto-core
 }
 
+# PostgreSQL for the relay's PostgreSQL storage tests: each test binary starts
+# a throwaway cluster of its own with initdb and pg_ctl (tests/support/postgres.rs),
+# on a Unix socket only; the package's own cluster is not used.
+need_postgres_deps() {
+  need_apt postgresql
+}
+
 # Builds the front end into ui/dist (embedded into the app binary).
 build_ui() {
   (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)

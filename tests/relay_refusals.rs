@@ -406,3 +406,89 @@ fn the_relay_takes_only_batches_the_pushing_device_signed_for_its_chamber() {
         "nothing was stored"
     );
 }
+
+/// The operator's view: metrics on their own listener (counts and kinds, no
+/// chamber or device named), `/health` saying only "ok" on the public port,
+/// and JSON logs in which no token, session or chamber key ever appears.
+#[test]
+fn the_operator_gets_metrics_and_logs_that_hold_no_secret() {
+    let root = tempfile::tempdir().unwrap();
+    let log = root.path().join("relay.log");
+    let relay = RelayProc::start_closed(
+        &root.path().join("relay"),
+        &log,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
+            "--log-format",
+            "json",
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ],
+    );
+    let metrics_url = relay.metrics.clone().expect("the relay prints its metrics address");
+    let token = relay.registration_token();
+    let mut admin = new_diary(&root.path().join("admin"), "Adv. Meera Iyer");
+    engine::init(&mut admin, &relay.url, None, Some(&token)).unwrap();
+    let invite = joining::invite(&mut admin, Duration::from_secs(3600), Role::Clerk)
+        .unwrap()
+        .invite;
+    let mut clerk = new_diary(&root.path().join("clerk"), "Clerk");
+    joining::join(&mut clerk, &invite.code(), "clerk pc").unwrap();
+    engine::sync_now(&mut admin).unwrap();
+    engine::sync_now(&mut clerk).unwrap();
+    let stranger = DeviceKeys::generate();
+    let mut client = RelayClient::new(&relay.url, None).unwrap();
+    assert!(client.authenticate(&stranger, admin.chamber_id()).is_err());
+    let keys = DeviceKeys::from_secret_hex(&admin.sync_state("device").unwrap().unwrap()).unwrap();
+    let session = RelayClient::new(&relay.url, None)
+        .unwrap()
+        .authenticate(&keys, admin.chamber_id())
+        .unwrap();
+
+    // Public: up or not, nothing more; no metrics there.
+    assert_eq!(relay.health(), serde_json::json!({"status": "ok"}));
+    assert!(matches!(
+        ureq::get(&format!("{}/metrics", relay.url)).call(),
+        Err(ureq::Error::Status(404, _))
+    ));
+    let text = ureq::get(&metrics_url).call().unwrap().into_string().unwrap();
+    let value = |series: &str| -> f64 {
+        text.lines()
+            .find(|l| l.starts_with(series))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    assert!(value("nextdate_relay_requests_total{frame=\"push\"}") >= 2.0);
+    assert!(value("nextdate_relay_batches_stored_total") >= 2.0);
+    assert!(value("nextdate_relay_refusals_total{code=\"forbidden\"}") >= 1.0);
+    assert_eq!(value("nextdate_relay_stored{what=\"chambers\"}"), 1.0);
+    assert_eq!(value("nextdate_relay_stored{what=\"devices\"}"), 2.0);
+    assert_eq!(value("nextdate_relay_storage_up"), 1.0);
+    assert!(!text.contains(admin.chamber_id()), "no chamber is named in metrics");
+
+    // The logs: JSON lines, none holding a secret.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.lines().count() > 10);
+    for line in logged.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
+    let chamber_key = admin.sync_state("chamber_key").unwrap().unwrap();
+    let secrets = [
+        ("the registration token", token.clone()),
+        (
+            "the registration token's bytes",
+            data_encoding::HEXLOWER.encode(&nextdate_protocol::registration::parse(&token).unwrap()),
+        ),
+        ("the invite code", invite.code().to_string()),
+        ("the invite token", data_encoding::HEXLOWER.encode(&invite.token)),
+        ("a session token", data_encoding::HEXLOWER.encode(&session.token)),
+        ("the chamber key", chamber_key),
+        ("the device's secret key", admin.sync_state("device").unwrap().unwrap()),
+    ];
+    for (what, secret) in secrets {
+        assert!(!logged.contains(&secret), "{what} is in the relay's log");
+    }
+}

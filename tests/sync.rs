@@ -9,6 +9,8 @@ mod randomized;
 mod support_chamber;
 #[path = "support/lying_relay.rs"]
 mod support_lying_relay;
+#[path = "support/postgres.rs"]
+mod support_postgres;
 #[path = "support/relay.rs"]
 mod support_relay;
 
@@ -57,9 +59,20 @@ fn assert_converged(devices: &[Diary]) {
 /// resumes, and the relay's log holds every change exactly once.
 #[test]
 fn relay_killed_mid_push_loses_and_duplicates_nothing() {
+    relay_killed_mid_push(None);
+}
+
+/// The same, with the relay's storage in PostgreSQL.
+#[test]
+fn relay_on_postgres_killed_mid_push_loses_and_duplicates_nothing() {
+    let cluster = support_postgres::PgCluster::shared();
+    relay_killed_mid_push(Some(&cluster.new_database()));
+}
+
+fn relay_killed_mid_push(database: Option<&str>) {
     let root = tempfile::tempdir().unwrap();
     let relay_dir = root.path().join("relay");
-    let mut relay = RelayProc::start(&relay_dir, &root.path().join("relay.log"), "127.0.0.1:0");
+    let mut relay = RelayProc::start_on(&relay_dir, &root.path().join("relay.log"), database);
     let mut devices = chamber(root.path(), &relay, 2);
     let today = day(0);
     nextdate_diary::demo::generate(&mut devices[0], 2500, 7, today, 250, |_| {}).unwrap();
@@ -79,14 +92,8 @@ fn relay_killed_mid_push_loses_and_duplicates_nothing() {
         if pusher.is_finished() {
             break;
         }
-        let batches = ureq::get(&format!("{}/health", relay.url))
-            .call()
-            .ok()
-            .and_then(|r| r.into_string().ok())
-            .and_then(|b| serde_json::from_str::<serde_json::Value>(&b).ok())
-            .and_then(|v| v["batches"].as_u64())
-            .unwrap_or(0);
-        if batches >= 2 {
+        let batches = relay.metric("nextdate_relay_stored{what=\"batches\"}").unwrap_or(0.0);
+        if batches >= 2.0 {
             relay.kill();
             killed_mid_push = true;
             break;
@@ -114,10 +121,14 @@ fn relay_killed_mid_push_loses_and_duplicates_nothing() {
     // Every queued change is in the relay's log exactly once.
     drop(relay);
     let key_hex = reopen_key(&dir0, &mut devices);
-    let conn = rusqlite::Connection::open(relay_dir.join("relay.db")).unwrap();
-    let mut stmt = conn.prepare("SELECT envelope FROM batches ORDER BY seq").unwrap();
-    let envelopes: Vec<Vec<u8>> = stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
     let chamber = devices[0].chamber_id().to_string();
+    let storage = nextdate_relay::open_storage(&relay_dir, database).unwrap();
+    let envelopes: Vec<Vec<u8>> = storage
+        .batches_after(&chamber, 0, 1_000_000, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(|(_, envelope)| envelope)
+        .collect();
     let mut seen = BTreeSet::new();
     let mut total = 0;
     for env in envelopes {

@@ -34,6 +34,10 @@ pub fn relay_bin() -> PathBuf {
 pub struct RelayProc {
     pub child: Child,
     pub url: String,
+    /// The metrics address (`--metrics-listen`), when asked for.
+    pub metrics: Option<String>,
+    /// Its arguments besides `--data` (a restart uses them again).
+    args: Vec<String>,
     /// The certificate pin it printed (a relay serving TLS).
     pub pin: Option<nextdate_sync::protocol::CertPin>,
     pub data: PathBuf,
@@ -64,6 +68,23 @@ impl RelayProc {
         Self::start_closed(data, log, &all)
     }
 
+    /// Starts a relay open to anyone registering, on a free loopback port,
+    /// with its operator's metrics listener, on SQLite in `data` or, given
+    /// `database`, on that PostgreSQL database.
+    pub fn start_on(data: &Path, log: &Path, database: Option<&str>) -> RelayProc {
+        let mut args = vec![
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
+            "--metrics-listen",
+            "127.0.0.1:0",
+        ];
+        if let Some(url) = database {
+            args.extend(["--database", url]);
+        }
+        Self::start_with(data, log, &args)
+    }
+
     /// Starts a relay with exactly these arguments besides `--data`: without
     /// `--open-registration`, a chamber registers only with a token.
     pub fn start_closed(data: &Path, log: &Path, args: &[&str]) -> RelayProc {
@@ -82,7 +103,13 @@ impl RelayProc {
             .expect("start nextdate-relay");
         let mut out = BufReader::new(child.stdout.take().unwrap());
         let mut line = String::new();
+        let mut metrics = None;
         out.read_line(&mut line).expect("relay prints its address");
+        while let Some(m) = line.trim().strip_prefix("nextdate-relay metrics on ") {
+            metrics = Some(m.to_string());
+            line.clear();
+            out.read_line(&mut line).expect("relay prints its address");
+        }
         let url = line
             .trim()
             .strip_prefix("nextdate-relay listening on ")
@@ -100,6 +127,8 @@ impl RelayProc {
         RelayProc {
             child,
             url,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            metrics,
             pin,
             data: data.to_path_buf(),
             log: log.to_path_buf(),
@@ -116,11 +145,17 @@ impl RelayProc {
         let _ = self.child.wait();
     }
 
-    /// Kills the relay and starts it again on the same address and data.
+    /// Kills the relay and starts it again on the same address and data,
+    /// with the same arguments (a metrics listener on a new port).
     pub fn restart(&mut self) {
         self.kill();
         let addr = self.addr();
-        let again = RelayProc::start(&self.data, &self.log, &addr);
+        let mut args = self.args.clone();
+        if let Some(i) = args.iter().position(|a| a == "--listen") {
+            args[i + 1] = addr;
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let again = RelayProc::start_closed(&self.data, &self.log, &args);
         let old = std::mem::replace(self, again);
         drop(old); // already killed
     }
@@ -148,6 +183,16 @@ impl RelayProc {
             .next()
             .expect("a token line")
             .to_string()
+    }
+
+    /// A series' value from the metrics listener (`--metrics-listen`), e.g.
+    /// `nextdate_relay_stored{what="batches"}`; `None` when it cannot be read.
+    pub fn metric(&self, series: &str) -> Option<f64> {
+        let text = ureq::get(self.metrics.as_deref()?).call().ok()?.into_string().ok()?;
+        text.lines()
+            .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
     }
 
     pub fn health(&self) -> serde_json::Value {
@@ -185,12 +230,14 @@ pub fn reopen(dir: &Path) -> Diary {
 }
 
 /// Every file under `dir`, concatenated (to search for plaintext).
+/// (A file that goes away while it is read, such as a database server's
+/// temporary file, is skipped.)
 pub fn all_bytes(dir: &Path) -> Vec<u8> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
         if p.is_file() {
-            out.extend(std::fs::read(&p).unwrap());
+            out.extend(std::fs::read(&p).unwrap_or_default());
         } else if p.is_dir() {
             out.extend(all_bytes(&p));
         }

@@ -37,9 +37,20 @@ struct Created {
 /// and every record any of them made is there, live unless it was removed.
 #[test]
 fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
+    three_devices_converge(None);
+}
+
+/// The same, with the relay's storage in PostgreSQL.
+#[test]
+fn three_devices_converge_through_a_relay_on_postgres() {
+    three_devices_converge(Some(&crate::support_postgres::PgCluster::shared()));
+}
+
+fn three_devices_converge(postgres: Option<&crate::support_postgres::PgCluster>) {
     let root = tempfile::tempdir().unwrap();
     let relay_dir = root.path().join("relay");
-    let mut relay = RelayProc::start(&relay_dir, &root.path().join("relay.log"), "127.0.0.1:0");
+    let database = postgres.map(|c| c.new_database());
+    let mut relay = RelayProc::start_on(&relay_dir, &root.path().join("relay.log"), database.as_deref());
     let mut devices = chamber(root.path(), &relay, 3);
     let seed: u64 = std::env::var("SYNC_SEED")
         .ok()
@@ -245,6 +256,10 @@ fn three_devices_converge_under_random_edits_partitions_and_a_relay_restart() {
     drop(relay);
     let mut relay_bytes = all_bytes(&relay_dir);
     relay_bytes.extend(std::fs::read(root.path().join("relay.log")).unwrap());
+    if let Some(cluster) = postgres {
+        // The database's own files: tables, indexes and its write-ahead log.
+        relay_bytes.extend(all_bytes(cluster.socket_dir()));
+    }
     for needle in [
         "Zorawar",
         "ZQX/",

@@ -31,18 +31,7 @@ use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::{self, ChamberKey, DeviceKeys};
 use nextdate_sync::engine;
 use sha2::{Digest, Sha256};
-use support::{new_diary, start_relay};
-
-fn rss_mb(pid: u32, field: &str) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find(|l| l.starts_with(field))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(f64::NAN)
-}
+use support::{new_diary, rss_mb, start_relay};
 
 /// A TCP proxy that counts every byte in both directions.
 fn counting_proxy(target: String) -> (String, Arc<AtomicU64>) {

@@ -34,7 +34,6 @@ impl Challenges {
         }
     }
 
-    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.issued.len()
     }

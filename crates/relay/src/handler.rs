@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
 use crate::challenges::Challenges;
-use crate::storage::{DeviceAccess, Storage, StoreError};
+use crate::storage::{DeviceAccess, Storage, StorageEvent, StoreError};
 
 /// How a relay admits new chambers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -58,6 +58,7 @@ pub type Refusal = (ErrorCode, String);
 pub struct Relay {
     pub storage: Box<dyn Storage>,
     pub policy: Policy,
+    pub metrics: crate::metrics::Metrics,
     challenges: Mutex<Challenges>,
     sessions: Mutex<HashMap<[u8; 32], SessionInfo>>,
     live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
@@ -107,15 +108,24 @@ pub(crate) fn store_error(e: StoreError) -> Frame {
 
 impl Relay {
     pub fn new(storage: Box<dyn Storage>, policy: Policy) -> Arc<Relay> {
-        Arc::new(Relay {
+        let relay = Arc::new(Relay {
             storage,
             policy,
+            metrics: Default::default(),
             challenges: Mutex::new(Challenges::new(MAX_CHALLENGES, CHALLENGES_PER_DEVICE)),
             sessions: Mutex::new(HashMap::new()),
             live: Mutex::new(HashMap::new()),
             removals: broadcast::channel(64).0,
             connections: Default::default(),
-        })
+        });
+        // What other instances on the same storage store reaches this one's live sockets too.
+        let this = Arc::downgrade(&relay);
+        relay.storage.watch(Box::new(move |event| {
+            if let Some(relay) = this.upgrade() {
+                relay.stored_elsewhere(event);
+            }
+        }));
+        relay
     }
 
     /// The session a bearer token names, if it is valid.
@@ -145,6 +155,11 @@ impl Relay {
         }
     }
 
+    /// Open sessions and outstanding challenges (for the metrics).
+    pub fn pending(&self) -> (usize, usize) {
+        (lock(&self.sessions).len(), lock(&self.challenges).len())
+    }
+
     /// Chambers with a live notification channel (for the metrics and tests).
     pub fn live_chambers(&self) -> usize {
         lock(&self.live).len()
@@ -166,6 +181,15 @@ impl Relay {
     fn notify(&self, chamber: &str, latest: u64) {
         if let Some(tx) = lock(&self.live).get(chamber) {
             let _ = tx.send(latest);
+        }
+    }
+
+    /// A batch or removal another relay instance stored: told to this one's
+    /// live sockets as if it had been stored here.
+    pub fn stored_elsewhere(&self, event: StorageEvent) {
+        match event {
+            StorageEvent::Batch { chamber, latest } => self.notify(&chamber, latest),
+            StorageEvent::Removed { chamber, device } => self.end_sessions(&chamber, &[device]),
         }
     }
 
@@ -490,6 +514,7 @@ impl Relay {
         if let Frame::Error { code, message } = &reply {
             tracing::debug!(frame = name, code = code.as_str(), message = %message, "refused");
         }
+        self.metrics.observe(name, &reply);
         reply
     }
 

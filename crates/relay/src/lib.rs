@@ -4,7 +4,9 @@
 //! invite tokens (stored only as hashes); it can never read, merge or forge
 //! what devices send.
 //!
-//! - [`storage`]: the storage trait, and `sqlite_storage` its SQLite implementation;
+//! - [`storage`]: the storage trait, and `sqlite_storage` its SQLite
+//!   implementation; `postgres` its PostgreSQL one, for several instances on
+//!   one database ([`open_storage`] picks);
 //! - [`handler`]: what each frame does (the wire format itself is
 //!   `nextdate-protocol`);
 //! - [`link_storage`] and `links`: clients' status links, stored sealed
@@ -14,6 +16,7 @@
 //!   side of storage), and [`operator`] the `token` and `chambers` commands;
 //! - [`server`]: the HTTP and WebSocket routes, and [`limits`] the rates,
 //!   caps and timeouts that keep one client from stalling the rest;
+//! - [`metrics`]: counts for the operator, on a listener of its own;
 //! - [`tls`]: the relay's certificate (given, or made on first start) and its pin.
 
 mod challenges;
@@ -21,8 +24,10 @@ pub mod handler;
 pub mod limits;
 pub mod link_storage;
 mod links;
+pub mod metrics;
 pub mod operations;
 pub mod operator;
+mod postgres;
 pub mod server;
 mod sqlite_operations;
 mod sqlite_storage;
@@ -34,9 +39,24 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use handler::{Policy, Relay};
-pub use storage::{SqliteStorage, Storage, StoreError};
+pub use storage::{PgStorage, SqliteStorage, Storage, StoreError};
 
 /// A relay on SQLite storage in `dir`.
 pub fn open(dir: &Path, policy: Policy) -> Result<Arc<Relay>, StoreError> {
     Ok(Relay::new(Box::new(SqliteStorage::open(dir)?), policy))
+}
+
+/// The relay's storage: PostgreSQL when `database` is a `postgres://` or
+/// `postgresql://` URL, otherwise SQLite in `data`. Blocking: call it
+/// outside an async runtime's worker threads.
+pub fn open_storage(data: &Path, database: Option<&str>) -> Result<Box<dyn Storage>, StoreError> {
+    match database {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Box::new(PgStorage::open(url)?))
+        }
+        Some(_) => Err(StoreError::Internal(
+            "--database takes a postgres:// or postgresql:// URL; leave it out for SQLite in --data".into(),
+        )),
+        None => Ok(Box::new(SqliteStorage::open(data)?)),
+    }
 }

@@ -17,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota as Rate, RateLimiter};
 use nextdate_protocol::frame::{ErrorCode, Frame};
+use prometheus_client::metrics::counter::Counter;
 
 /// The relay's limits; [`Limits::default`] is what a relay facing the internet uses.
 #[derive(Debug, Clone)]
@@ -56,7 +57,7 @@ impl Default for Limits {
             blob_timeout: Duration::from_secs(15 * 60),
             socket_idle: Duration::from_secs(90),
             per_address: (100, 1000),
-            per_device: (100, 1000),
+            per_device: (200, 2000),
             sockets_per_device: 4,
             concurrency: 256,
             unauthenticated_body: 16 * 1024,
@@ -76,6 +77,8 @@ pub struct Guard {
     by_address: DefaultKeyedRateLimiter<IpAddr>,
     by_device: DefaultKeyedRateLimiter<[u8; 32]>,
     sockets: Mutex<HashMap<[u8; 32], usize>>,
+    /// Requests refused for their rate (a metric).
+    rate_limited: Counter,
 }
 
 /// A live socket counted against its device until dropped.
@@ -98,17 +101,27 @@ impl Drop for SocketSlot {
 
 impl Guard {
     pub fn new(limits: Limits) -> Arc<Guard> {
+        Guard::counted(limits, Counter::default())
+    }
+
+    /// A guard that counts its refusals in `rate_limited` (the relay's metric).
+    pub fn counted(limits: Limits, rate_limited: Counter) -> Arc<Guard> {
         Arc::new(Guard {
             by_address: RateLimiter::keyed(rate(limits.per_address)),
             by_device: RateLimiter::keyed(rate(limits.per_device)),
             sockets: Mutex::new(HashMap::new()),
+            rate_limited,
             limits,
         })
     }
 
     /// Whether `device` may make one more request now.
     pub fn device_allowed(&self, device: &[u8; 32]) -> bool {
-        self.by_device.check_key(device).is_ok()
+        let allowed = self.by_device.check_key(device).is_ok();
+        if !allowed {
+            self.rate_limited.inc();
+        }
+        allowed
     }
 
     /// A slot for one more live socket of `device`, unless it has its share.
@@ -184,6 +197,7 @@ pub fn too_many(path: &str) -> Response {
 pub async fn per_address(State(guard): State<Arc<Guard>>, request: Request, next: Next) -> Response {
     if let Some(ip) = guard.address(&request) {
         if guard.by_address.check_key(&ip).is_err() {
+            guard.rate_limited.inc();
             tracing::debug!(%ip, path = request.uri().path(), "rate limited");
             return too_many(request.uri().path());
         }

@@ -8,6 +8,12 @@
 //! stderr (`RUST_LOG` filters them, `--log-format json` makes them JSON
 //! lines); once it is ready it prints to stdout the address it listens on and,
 //! on its second line, the certificate pin devices check.
+//!
+//! The relay keeps its chambers in SQLite in `--data`, or, with `--database
+//! postgres://USER@HOST/DB` (or `NEXTDATE_RELAY_DATABASE`), in PostgreSQL,
+//! where several relay instances behind one address share them and tell
+//! each other's live sockets about new batches; `--data` then holds only the
+//! relay's own certificate. The operator commands take the same `--database`.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -32,6 +38,10 @@ struct Args {
     /// Folder for the relay's database (created if missing).
     #[arg(long, env = "NEXTDATE_RELAY_DATA", global = true)]
     data: Option<PathBuf>,
+    /// Keep chambers in this PostgreSQL database (postgres://USER@HOST/DB)
+    /// instead of SQLite in --data, so several relay instances can share them.
+    #[arg(long, env = "NEXTDATE_RELAY_DATABASE", global = true, value_name = "URL")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
     /// Address to listen on; port 0 picks a free port.
@@ -59,6 +69,10 @@ struct Args {
     /// that saved up). Raise it when many laptops share one address.
     #[arg(long, default_value_t = 100, value_name = "N")]
     requests_per_address: u32,
+    /// Requests (and live messages) per second one device may make, with a
+    /// burst of ten times that.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    requests_per_device: u32,
     /// Seconds a connection has to send a request's headers (idle keep-alive included).
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     header_timeout: u64,
@@ -68,6 +82,10 @@ struct Args {
     /// Seconds a live socket may stay silent (the relay pings every third of it).
     #[arg(long, default_value_t = 90, value_name = "SECS")]
     socket_idle: u64,
+    /// Serve metrics (Prometheus text format, `GET /metrics`) on this address,
+    /// for the operator only: a loopback or private address, never the public one.
+    #[arg(long, value_name = "ADDR")]
+    metrics_listen: Option<SocketAddr>,
     #[arg(long, value_enum, default_value = "text")]
     log_format: LogFormat,
 }
@@ -166,7 +184,7 @@ fn main() {
         std::process::exit(2);
     };
     let outcome = match args.command.take() {
-        Some(command) => operate(&data, command),
+        Some(command) => operate(&data, args.database.as_deref(), command),
         None => run(args, data),
     };
     if let Err(e) = outcome {
@@ -175,27 +193,28 @@ fn main() {
     }
 }
 
-fn operate(data: &std::path::Path, command: Command) -> Result<(), String> {
-    let storage = nextdate_relay::SqliteStorage::open(data).map_err(|e| e.to_string())?;
+fn operate(data: &std::path::Path, database: Option<&str>, command: Command) -> Result<(), String> {
+    let opened = nextdate_relay::open_storage(data, database).map_err(|e| e.to_string())?;
+    let storage = &*opened;
     let now = chrono::Utc::now().timestamp();
     let out = match command {
-        Command::Token(TokenCommand::Create { note, days }) => operator::create_token(&storage, &note, days, now)?,
-        Command::Token(TokenCommand::List) => operator::list_tokens(&storage, now)?,
-        Command::Token(TokenCommand::Revoke { id }) => operator::revoke_token(&storage, &id, now)?,
-        Command::Chambers(ChambersCommand::List { json: false }) => operator::list_chambers(&storage)?,
-        Command::Chambers(ChambersCommand::List { json: true }) => operator::list_chambers_json(&storage)?,
+        Command::Token(TokenCommand::Create { note, days }) => operator::create_token(storage, &note, days, now)?,
+        Command::Token(TokenCommand::List) => operator::list_tokens(storage, now)?,
+        Command::Token(TokenCommand::Revoke { id }) => operator::revoke_token(storage, &id, now)?,
+        Command::Chambers(ChambersCommand::List { json: false }) => operator::list_chambers(storage)?,
+        Command::Chambers(ChambersCommand::List { json: true }) => operator::list_chambers_json(storage)?,
         Command::Chambers(ChambersCommand::Delete { chamber, yes }) => {
             if !yes {
                 return Err(format!(
                     "deleting chamber {chamber} removes everything this relay holds for it; add --yes to go ahead"
                 ));
             }
-            operator::delete_chamber(&storage, &chamber)?
+            operator::delete_chamber(storage, &chamber)?
         }
         Command::Chambers(ChambersCommand::Quota { chamber, quota, reset }) => {
-            operator::set_chamber_quota(&storage, &chamber, quota.change(), reset)?
+            operator::set_chamber_quota(storage, &chamber, quota.change(), reset)?
         }
-        Command::Quota(quota) => operator::set_default_quota(&storage, quota.change())?,
+        Command::Quota(quota) => operator::set_default_quota(storage, quota.change())?,
     };
     print!("{out}");
     Ok(())
@@ -213,17 +232,41 @@ async fn run(args: Args, data: PathBuf) -> Result<(), String> {
     let policy = nextdate_relay::Policy {
         open_registration: args.open_registration,
     };
-    let relay = nextdate_relay::open(&data, policy).map_err(|e| e.to_string())?;
+    // Opening PostgreSQL storage blocks (its client runs a runtime of its own).
+    let (dir, database) = (data.clone(), args.database.clone());
+    let relay = tokio::task::spawn_blocking(move || {
+        nextdate_relay::open_storage(&dir, database.as_deref())
+            .map(|storage| nextdate_relay::Relay::new(storage, policy))
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
     let limits = Limits {
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: Duration::from_secs(args.body_timeout.max(1)),
         socket_idle: Duration::from_secs(args.socket_idle.max(3)),
         per_address: (args.requests_per_address, args.requests_per_address.saturating_mul(10)),
+        per_device: (args.requests_per_device, args.requests_per_device.saturating_mul(10)),
         trust_forwarded: args.plain_http,
         ..Limits::default()
     };
     let header_timeout = limits.header_timeout;
-    let guard = Guard::new(limits);
+    let guard = Guard::counted(limits, relay.metrics.rate_limited.clone());
+    if let Some(at) = args.metrics_listen {
+        let metrics = tokio::net::TcpListener::bind(at)
+            .await
+            .map_err(|e| format!("cannot listen for metrics on {at}: {e}"))?;
+        let bound = metrics.local_addr().map_err(|e| e.to_string())?;
+        tracing::info!(addr = %bound, "metrics listening");
+        // Before the "listening on" line, which is the last but the pin.
+        println!("nextdate-relay metrics on http://{bound}/metrics");
+        let app = nextdate_relay::metrics::router(relay.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, app).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     let pruned = guard.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(60));

@@ -261,7 +261,8 @@ async fn live_session(
     let mut updates = relay.subscribe(&session.chamber);
     let mut removals = relay.removals();
     let idle = guard.limits.socket_idle;
-    let mut ping = tokio::time::interval(idle / 3);
+    // The first ping a third of the way into the idle time, not at once.
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + idle / 3, idle / 3);
     ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_heard = Instant::now();
     loop {

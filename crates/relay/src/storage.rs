@@ -1,10 +1,13 @@
 //! Where the relay keeps chambers, devices, invite token hashes, the encrypted
-//! batch log and encrypted attachments: [`Storage`] is the seam (a hosting
-//! service could put it on PostgreSQL), with its errors and the types it
-//! returns; its parts for status links (`link_storage`) and for the
-//! operator (`operations`) are its supertraits. [`SqliteStorage`] (in
-//! `sqlite_storage.rs` and `sqlite_operations.rs`) is the default.
+//! batch log and encrypted attachments: [`Storage`] is the seam, with its
+//! errors and the types it returns; its parts for status links
+//! (`link_storage`) and for the operator (`operations`) are its supertraits.
+//! [`SqliteStorage`] (in `sqlite_storage.rs` and `sqlite_operations.rs`) is the default;
+//! [`PgStorage`] (`postgres/`) keeps the same semantics on PostgreSQL, for
+//! several relay instances on one database, and tells each instance what
+//! the others stored ([`Storage::watch`]).
 
+pub use crate::postgres::PgStorage;
 pub use crate::sqlite_storage::SqliteStorage;
 
 /// Why a storage call failed.
@@ -54,6 +57,16 @@ pub struct DeviceAccess {
     pub read_only: bool,
     /// Removed from the chamber: refused everything.
     pub removed: bool,
+}
+
+/// A write another relay instance made to storage shared with this one,
+/// for this instance's live sockets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageEvent {
+    /// A new batch in `chamber`, numbered `latest`.
+    Batch { chamber: String, latest: u64 },
+    /// `device` was removed from `chamber` (by a rotation).
+    Removed { chamber: String, device: [u8; 32] },
 }
 
 /// The relay's storage.
@@ -123,4 +136,9 @@ pub trait Storage: crate::link_storage::LinkStorage + crate::operations::Operati
     fn stats(&self) -> StoreResult<Stats>;
     /// Whether storage answers at all (the health check).
     fn ping(&self) -> StoreResult<()>;
+    /// From now on, calls `on_event` (from a thread of its own) for each new
+    /// batch and removed device that another instance sharing this storage
+    /// stores; this instance's own writes are not reported. Storage only one
+    /// instance uses (SQLite) has nothing to report: the default does nothing.
+    fn watch(&self, _on_event: Box<dyn Fn(StorageEvent) + Send + Sync>) {}
 }

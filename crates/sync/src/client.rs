@@ -22,6 +22,25 @@ pub struct Session {
     pub admin: bool,
 }
 
+/// Runs a request again while the relay answers "too many requests" (it
+/// handled nothing, so any request may be sent again), waiting a little
+/// longer each time, for about half a minute in all; then gives up with
+/// [`SyncError::RateLimited`], which the scheduler treats as transient.
+fn patiently<T>(mut request: impl FnMut() -> Result<T, SyncError>) -> Result<T, SyncError> {
+    let mut wait = Duration::from_millis(250);
+    let mut waited = Duration::ZERO;
+    loop {
+        match request() {
+            Err(SyncError::RateLimited) if waited < Duration::from_secs(30) => {
+                std::thread::sleep(wait);
+                waited += wait;
+                wait = (wait * 2).min(Duration::from_secs(4));
+            }
+            other => return other,
+        }
+    }
+}
+
 /// A connection to one relay.
 pub struct RelayClient {
     base: String,
@@ -204,7 +223,8 @@ impl RelayClient {
         if let Some(auth) = self.authorization() {
             req = req.set("authorization", &auth);
         }
-        self.finish(req.send_bytes(&frame.encode()), limit)
+        let body = frame.encode();
+        patiently(|| self.finish(req.clone().send_bytes(&body), limit))
     }
 
     fn challenge(&self, keys: &DeviceKeys) -> Result<[u8; 32], SyncError> {
@@ -298,7 +318,7 @@ impl RelayClient {
         if let Some(auth) = self.authorization() {
             req = req.set("authorization", &auth);
         }
-        match self.finish(req.call(), MAX_FRAME_BYTES)? {
+        match patiently(|| self.finish(req.clone().call(), MAX_FRAME_BYTES))? {
             Frame::Batches { items, latest } => {
                 let mut prev = after;
                 for b in &items {

@@ -1,0 +1,213 @@
+//! Two `nextdate-relay` processes on one PostgreSQL database (a throwaway
+//! cluster on a Unix socket, `support/postgres.rs`), each with its own
+//! `--data` folder, as a hosting service runs several instances behind one
+//! address: a chamber whose laptops talk to different instances converges;
+//! a batch pushed through one instance is announced on a live socket of the
+//! other; a laptop removed through one has its live socket on the other
+//! closed; and the operator commands read the same database.
+
+#[path = "support/chamber.rs"]
+mod support_chamber;
+#[path = "support/postgres.rs"]
+mod support_postgres;
+#[path = "support/relay.rs"]
+mod support_relay;
+
+use std::collections::BTreeSet;
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use nextdate_diary::roles::Role;
+use nextdate_diary::{projection, Diary, NewClient};
+use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
+use nextdate_sync::client::RelayClient;
+use nextdate_sync::crypto::DeviceKeys;
+use nextdate_sync::{engine, joining, rotation};
+use support_chamber::let_in;
+use support_postgres::PgCluster;
+use support_relay::*;
+use tungstenite::stream::MaybeTlsStream;
+use tungstenite::{Message, WebSocket};
+
+/// How long a live socket waits for a frame that should come.
+const WAIT: Duration = Duration::from_secs(30);
+
+type Live = WebSocket<MaybeTlsStream<TcpStream>>;
+
+/// A relay on the shared database, serving plain HTTP on a free loopback port.
+fn instance(root: &std::path::Path, name: &str, database: &str) -> RelayProc {
+    RelayProc::start_with(
+        &root.join(name),
+        &root.join(format!("{name}.log")),
+        &["--listen", "127.0.0.1:0", "--plain-http", "--database", database],
+    )
+}
+
+/// An invite to the chamber of `admin` that sends the new laptop to `relay`.
+fn invite_through(admin: &mut Diary, relay: &RelayProc) -> String {
+    let mut invite = joining::invite(admin, Duration::from_secs(3600), Role::Advocate)
+        .unwrap()
+        .invite;
+    invite.relay = relay.url.clone();
+    invite.code().to_string()
+}
+
+/// A live socket of `d` on `relay`, authenticated there, its session
+/// running on the relay (a request answered) before it is returned.
+fn live_socket(relay: &RelayProc, d: &Diary) -> Live {
+    let keys = DeviceKeys::from_secret_hex(&d.sync_state("device").unwrap().unwrap()).unwrap();
+    let mut client = RelayClient::new(&relay.url, None).unwrap();
+    let session = client.authenticate(&keys, d.chamber_id()).unwrap();
+    let mut request =
+        tungstenite::client::IntoClientRequest::into_client_request(format!("ws://{}/v1/live", relay.addr())).unwrap();
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", data_encoding::HEXLOWER.encode(&session.token))
+            .parse()
+            .unwrap(),
+    );
+    let (mut ws, _) = tungstenite::connect(request).unwrap();
+    ws.send(Message::Binary(Frame::Pull { after: 0, limit: 1 }.encode().into()))
+        .unwrap();
+    assert!(matches!(next_frame(&mut ws), Frame::Batches { .. }));
+    ws
+}
+
+/// The next frame on a live socket (pings skipped); panics after [`WAIT`].
+fn next_frame(ws: &mut Live) -> Frame {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        assert!(!left.is_zero(), "no frame on the live socket within {WAIT:?}");
+        if let MaybeTlsStream::Plain(tcp) = ws.get_ref() {
+            tcp.set_read_timeout(Some(left)).unwrap();
+        }
+        match ws.read() {
+            Ok(Message::Binary(bytes)) => return Frame::decode(&bytes, MAX_FRAME_BYTES).unwrap(),
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            other => panic!("expected a frame on the live socket, got {other:?}"),
+        }
+    }
+}
+
+fn settle(devices: &mut [&mut Diary]) {
+    for _ in 0..3 {
+        for d in devices.iter_mut() {
+            engine::sync_now(d).unwrap();
+        }
+    }
+}
+
+fn assert_converged(devices: &[&Diary]) {
+    let heads = devices[0].doc_heads().unwrap();
+    let dump: BTreeSet<_> = projection::dump(devices[0].conn()).unwrap().into_iter().collect();
+    for (i, d) in devices.iter().enumerate().skip(1) {
+        assert_eq!(d.doc_heads().unwrap(), heads, "device {i} has different documents");
+        let other: BTreeSet<_> = projection::dump(d.conn()).unwrap().into_iter().collect();
+        assert_eq!(other, dump, "device {i} has a different projection");
+    }
+}
+
+fn client_names(d: &Diary) -> BTreeSet<String> {
+    d.clients().unwrap().into_iter().map(|c| c.name).collect()
+}
+
+#[test]
+fn laptops_on_two_relay_instances_of_one_database_converge_and_hear_each_other() {
+    let root = tempfile::tempdir().unwrap();
+    let cluster = PgCluster::start();
+    let database = cluster.new_database();
+    let a = instance(root.path(), "relay-a", &database);
+    let b = instance(root.path(), "relay-b", &database);
+
+    // Laptop 0 sets the chamber up through A; laptop 1 joins through B and is
+    // let in by laptop 0 through A; laptop 2 joins through A.
+    let mut d0 = new_diary(&root.path().join("d0"), "Adv. Meera Iyer");
+    engine::init(&mut d0, &a.url, None, None).unwrap();
+    let mut d1 = new_diary(&root.path().join("d1"), "Junior 1");
+    let code = invite_through(&mut d0, &b);
+    let_in(&mut d0, &mut d1, &code, "laptop 1");
+    assert_eq!(engine::status(&d1).unwrap().relay.as_deref(), Some(b.url.as_str()));
+    let mut d2 = new_diary(&root.path().join("d2"), "Junior 2");
+    let code = invite_through(&mut d0, &a);
+    let_in(&mut d0, &mut d2, &code, "laptop 2");
+
+    // Changes made on either side reach the other.
+    d0.add_client(NewClient {
+        name: "Pushed Through A".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    d1.add_client(NewClient {
+        name: "Pushed Through B".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    settle(&mut [&mut d0, &mut d1, &mut d2]);
+    assert_converged(&[&d0, &d1, &d2]);
+    let both: BTreeSet<String> = ["Pushed Through A", "Pushed Through B"].map(String::from).into();
+    assert!(client_names(&d1).is_superset(&both), "{:?}", client_names(&d1));
+
+    // A live socket on B hears of a batch pushed through A.
+    let mut on_b = live_socket(&b, &d1);
+    let mut status = RelayClient::new(&b.url, None).unwrap();
+    status
+        .authenticate(
+            &DeviceKeys::from_secret_hex(&d1.sync_state("device").unwrap().unwrap()).unwrap(),
+            d1.chamber_id(),
+        )
+        .unwrap();
+    let before = status.chamber_status().unwrap().latest;
+    d0.add_client(NewClient {
+        name: "Live Across".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    engine::sync_now(&mut d0).unwrap();
+    let after = status.chamber_status().unwrap().latest;
+    assert!(after > before, "the push stored batches ({before} → {after})");
+    let mut heard = Vec::new();
+    while heard.last() != Some(&after) {
+        match next_frame(&mut on_b) {
+            Frame::Notify { latest } => {
+                assert!(latest > before && latest <= after, "{latest} not in {before}..={after}");
+                heard.push(latest);
+            }
+            other => panic!("expected a notification, got {other:?}"),
+        }
+    }
+    assert!(heard.windows(2).all(|w| w[0] < w[1]), "in order: {heard:?}");
+    engine::sync_now(&mut d1).unwrap();
+    assert!(client_names(&d1).contains("Live Across"));
+
+    // Laptop 2, removed through A, has its live socket on B closed.
+    let mut removed_on_b = live_socket(&b, &d2);
+    rotation::remove(&mut d0, "laptop 2").unwrap();
+    match next_frame(&mut removed_on_b) {
+        Frame::Error { code, .. } => assert_eq!(code, ErrorCode::Removed),
+        other => panic!("expected the removal, got {other:?}"),
+    }
+    // The others go on under the new key, each through its own instance.
+    d1.add_client(NewClient {
+        name: "After The Removal".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    settle(&mut [&mut d0, &mut d1]);
+    assert_converged(&[&d0, &d1]);
+    assert!(client_names(&d0).contains("After The Removal"));
+
+    // The operator's commands, on either instance's side, read the same database.
+    let out = std::process::Command::new(relay_bin())
+        .args(["--data", root.path().join("relay-b").to_str().unwrap()])
+        .args(["--database", &database, "chambers", "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let chambers: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(chambers[0]["id"], d0.chamber_id());
+    assert_eq!(chambers[0]["devices"], 2, "laptop 2 is removed");
+    assert!(chambers[0]["batches"].as_u64().unwrap() >= after);
+    assert_eq!(a.health()["status"], "ok");
+    assert_eq!(b.health()["status"], "ok");
+}
