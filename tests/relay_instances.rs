@@ -23,6 +23,7 @@ use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
 use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::DeviceKeys;
 use nextdate_sync::{engine, joining, rotation};
+use sha2::Digest;
 use support_chamber::let_in;
 use support_postgres::PgCluster;
 use support_relay::*;
@@ -210,4 +211,114 @@ fn laptops_on_two_relay_instances_of_one_database_converge_and_hear_each_other()
     assert!(chambers[0]["batches"].as_u64().unwrap() >= after);
     assert_eq!(a.health()["status"], "ok");
     assert_eq!(b.health()["status"], "ok");
+}
+
+/// 10,000 batches pushed at once by 8 devices of one chamber, half of them
+/// through each instance: every sequence number from 1 to 10,000 is given
+/// exactly once, and each instance serves the same log.
+#[test]
+fn ten_thousand_concurrent_pushes_through_two_instances_are_numbered_without_gaps() {
+    const DEVICES: usize = 8;
+    const PUSHES: usize = 10_000;
+    let cluster = PgCluster::shared();
+    let database = cluster.new_database();
+    let root = tempfile::tempdir().unwrap();
+    // The pushes come from one address as fast as they can: lift the rate limits.
+    let limits = ["--requests-per-address", "1000000", "--requests-per-device", "1000000"];
+    let start = |name: &str| {
+        let mut args = vec!["--listen", "127.0.0.1:0", "--plain-http", "--database", &database];
+        args.extend(limits);
+        RelayProc::start_with(&root.path().join(name), &root.path().join(format!("{name}.log")), &args)
+    };
+    let (a, b) = (start("a"), start("b"));
+    let chamber = "PUSHED";
+    let admin = DeviceKeys::generate();
+    let mut first = RelayClient::new(&a.url, None).unwrap();
+    first.register_chamber(&admin, chamber, None).unwrap();
+    let key = nextdate_sync::crypto::ChamberKey::generate();
+    let mut pushers = vec![(admin, first)];
+    for i in 1..DEVICES {
+        let mut token = [0u8; 32];
+        token[0] = i as u8;
+        token[1] = 0x5a;
+        let hash: [u8; 32] = sha2::Sha256::digest(token).into();
+        pushers[0]
+            .1
+            .create_invite(hash, chrono::Utc::now().timestamp() + 600)
+            .unwrap();
+        let keys = DeviceKeys::generate();
+        let relay = if i % 2 == 0 { &a } else { &b };
+        let mut client = RelayClient::new(&relay.url, None).unwrap();
+        client.join(&keys, chamber, token).unwrap();
+        pushers.push((keys, client));
+    }
+    // A reader on each instance, to read the log back through it.
+    let readers: Vec<RelayClient> = [(&a, 0), (&b, 1)]
+        .into_iter()
+        .map(|(relay, d)| {
+            let mut reader = RelayClient::new(&relay.url, None).unwrap();
+            reader.authenticate(&pushers[d].0, chamber).unwrap();
+            reader
+        })
+        .collect();
+    let threads: Vec<_> = pushers
+        .into_iter()
+        .enumerate()
+        .map(|(d, (keys, client))| {
+            let key = key.clone();
+            std::thread::spawn(move || {
+                let mut seqs = Vec::new();
+                for n in 0..PUSHES / DEVICES {
+                    let payload = nextdate_protocol::BatchPayload {
+                        changes: vec![nextdate_protocol::WireChange {
+                            doc_id: format!("01PUSH{d:02}{n:016}"),
+                            kind: "case".into(),
+                            bytes: vec![d as u8; 40],
+                            replaces: false,
+                            context: vec![],
+                            signatures: Vec::new(),
+                        }],
+                        ..Default::default()
+                    };
+                    let mut id = [0u8; 16];
+                    id[0] = d as u8;
+                    id[8..].copy_from_slice(&(n as u64).to_be_bytes());
+                    let env = nextdate_sync::crypto::seal(&keys, &key, chamber, id, &payload);
+                    let pushed = client.push(id, env).unwrap();
+                    assert!(!pushed.duplicate);
+                    seqs.push(pushed.seq);
+                }
+                seqs
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for t in threads {
+        let seqs = t.join().unwrap();
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "one device's pushes are numbered in order"
+        );
+        all.extend(seqs);
+    }
+    all.sort_unstable();
+    let expected: Vec<u64> = (1..=PUSHES as u64).collect();
+    assert_eq!(all, expected, "every number from 1 to {PUSHES} exactly once");
+    // Both instances serve the same, complete log.
+    let logs: Vec<Vec<u64>> = readers
+        .iter()
+        .map(|reader| {
+            let mut seqs = Vec::new();
+            loop {
+                let page = reader.pull(seqs.last().copied().unwrap_or(0), 1000).unwrap();
+                seqs.extend(page.batches.iter().map(|b| b.seq));
+                if seqs.last().copied().unwrap_or(0) >= page.latest {
+                    break;
+                }
+            }
+            seqs
+        })
+        .collect();
+    assert_eq!(logs[0], expected);
+    assert_eq!(logs[1], expected);
 }

@@ -230,11 +230,14 @@ pub fn reopen(dir: &Path) -> Diary {
 }
 
 /// Every file under `dir`, concatenated (to search for plaintext).
-/// (A file that goes away while it is read, such as a database server's
-/// temporary file, is skipped.)
+/// (A file or folder that goes away while it is read, such as a database
+/// server's temporary file, is skipped.)
 pub fn all_bytes(dir: &Path) -> Vec<u8> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
         let p = e.path();
         if p.is_file() {
             out.extend(std::fs::read(&p).unwrap_or_default());

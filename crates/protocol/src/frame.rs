@@ -18,6 +18,10 @@ pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_BATCH_BYTES: usize = 2 * 1024 * 1024;
 /// Largest frame on the blob endpoint (an encrypted attachment plus overhead).
 pub const MAX_BLOB_FRAME_BYTES: usize = 80 * 1024 * 1024;
+/// Largest encrypted attachment sent as a raw body (`PUT /v1/blobs/{id}`):
+/// what still fits in a `Blob` frame on the blob endpoint, so that laptops
+/// which fetch attachments as frames can read every attachment stored.
+pub const MAX_BLOB_BYTES: usize = MAX_BLOB_FRAME_BYTES - 1024;
 /// Most batches returned by one pull.
 pub const MAX_PULL: u32 = 1000;
 

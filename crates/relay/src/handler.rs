@@ -99,6 +99,7 @@ pub(crate) fn store_error(e: StoreError) -> Frame {
             ErrorCode::QuotaExceeded,
             format!("the chamber has used {what} on this relay; nothing more was stored"),
         ),
+        StoreError::Incomplete(_) => refuse(ErrorCode::Malformed, format!("{e}; nothing was stored, send it again")),
         StoreError::Internal(why) => {
             tracing::error!(error = %why, "storage failure");
             refuse(ErrorCode::Internal, "the relay could not store or read that; try again")

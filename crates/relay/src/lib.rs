@@ -14,11 +14,14 @@
 //!   `viewer`: the page a client's browser opens them with;
 //! - [`operations`]: registration tokens, quotas and usage (the operator's
 //!   side of storage), and [`operator`] the `token` and `chambers` commands;
-//! - [`server`]: the HTTP and WebSocket routes, and [`limits`] the rates,
-//!   caps and timeouts that keep one client from stalling the rest;
+//! - [`server`]: the HTTP and WebSocket routes (`blobs` the attachment
+//!   routes, which stream; `spool` where an upload waits until it is whole),
+//!   and [`limits`] the rates, caps and timeouts that keep one client from
+//!   stalling the rest;
 //! - [`metrics`]: counts for the operator, on a listener of its own;
 //! - [`tls`]: the relay's certificate (given, or made on first start) and its pin.
 
+mod blobs;
 mod challenges;
 pub mod handler;
 pub mod limits;
@@ -29,6 +32,8 @@ pub mod operations;
 pub mod operator;
 mod postgres;
 pub mod server;
+mod spool;
+mod sqlite_blobs;
 mod sqlite_operations;
 mod sqlite_storage;
 pub mod storage;
@@ -52,7 +57,7 @@ pub fn open(dir: &Path, policy: Policy) -> Result<Arc<Relay>, StoreError> {
 pub fn open_storage(data: &Path, database: Option<&str>) -> Result<Box<dyn Storage>, StoreError> {
     match database {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Ok(Box::new(PgStorage::open(url)?))
+            Ok(Box::new(PgStorage::open(url)?.spool_in(&data.join("incoming"))))
         }
         Some(_) => Err(StoreError::Internal(
             "--database takes a postgres:// or postgresql:// URL; leave it out for SQLite in --data".into(),

@@ -1,7 +1,10 @@
 //! HTTP and WebSocket routes:
 //! - `GET /health`: only whether the relay (and its storage) is up (JSON);
 //! - `POST /v1`: one request frame in, one reply frame out;
-//! - `POST /v1/blob`: the same for attachments (larger limit);
+//! - `POST /v1/blob`: the same for attachments (larger limit), for laptops
+//!   from before the next two routes;
+//! - `PUT` and `GET /v1/blobs/{id}`: an attachment as the raw body, streamed
+//!   in and out a part at a time (see `crate::blobs`);
 //! - `GET /v1/batches?after=N&limit=M`: plain HTTP pull;
 //! - `GET /v1/live`: WebSocket; request frames in, replies out, and a `Notify`
 //!   frame whenever the chamber's log grows;
@@ -11,7 +14,7 @@
 //! (`crate::limits`), then waits its turn under the concurrency limit, with
 //! timeouts on the body and the whole request. A request's session is
 //! checked before its body is read: without one, only a few KiB are read
-//! (and nothing on `/v1/blob`); with one, the device's own rate applies.
+//! (and nothing on the attachment routes); with one, the device's own rate applies.
 //! Bodies are read up to the route's limit and decoded; anything else gets an
 //! error frame with the matching HTTP status, and the relay carries on.
 
@@ -24,7 +27,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Extension;
 use axum::{Json, Router};
 use nextdate_protocol::frame::{ErrorCode, Frame, MAX_FRAME_BYTES};
@@ -45,6 +48,7 @@ pub fn router(relay: Arc<Relay>, guard: Arc<Guard>) -> Router {
         .layer(timed(limits.request_timeout));
     let blobs = Router::new()
         .route("/v1/blob", post(rpc_blob))
+        .route("/v1/blobs/{id}", put(crate::blobs::put).get(crate::blobs::get))
         .layer(timed(limits.blob_timeout));
     Router::new()
         .merge(requests)
@@ -63,7 +67,7 @@ pub fn router(relay: Arc<Relay>, guard: Arc<Guard>) -> Router {
         .with_state(relay)
 }
 
-fn frame_response(frame: Frame) -> Response {
+pub(crate) fn frame_response(frame: Frame) -> Response {
     let status = match &frame {
         Frame::Error { code, .. } => StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
         _ => StatusCode::OK,
@@ -76,7 +80,7 @@ fn frame_response(frame: Frame) -> Response {
         .into_response()
 }
 
-fn bearer(relay: &Relay, headers: &HeaderMap) -> Result<Option<SessionInfo>, Refusal> {
+pub(crate) fn bearer(relay: &Relay, headers: &HeaderMap) -> Result<Option<SessionInfo>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };

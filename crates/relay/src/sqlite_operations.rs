@@ -199,6 +199,7 @@ impl Operations for SqliteStorage {
             "key_grants",
             "admissions",
             "invites",
+            "blob_parts",
             "blobs",
             "batches",
             "devices",

@@ -1,14 +1,14 @@
 //! [`SqliteStorage`]: the relay's default storage, one SQLite file
 //! (`DIR/relay.db`) in WAL mode, durable across a SIGKILL, with its embedded
-//! migrations (`migrations/relay/`).
+//! migrations (`migrations/relay/`). Attachments are in `sqlite_blobs.rs`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 use crate::sqlite_operations::{check_room, count_stored};
-use crate::storage::{DeviceAccess, Stats, Storage, StoreError, StoreResult};
+use crate::storage::{BlobInfo, BlobSource, DeviceAccess, Stats, Storage, StoreError, StoreResult};
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0001_init/up.sql"),
@@ -16,11 +16,14 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0003_rotation/up.sql"),
     include_str!("../../../migrations/relay/0004_status_links/up.sql"),
     include_str!("../../../migrations/relay/0005_operations/up.sql"),
+    include_str!("../../../migrations/relay/0006_blob_parts/up.sql"),
 ];
 
 /// SQLite storage in `DIR/relay.db`.
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Where uploads wait until they have arrived whole (`DIR/incoming`).
+    pub(crate) spool: PathBuf,
 }
 
 impl SqliteStorage {
@@ -44,7 +47,10 @@ impl SqliteStorage {
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
             tx.commit()?;
         }
-        Ok(SqliteStorage { conn: Mutex::new(conn) })
+        Ok(SqliteStorage {
+            conn: Mutex::new(conn),
+            spool: dir.join("incoming"),
+        })
     }
 
     pub(crate) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -348,29 +354,23 @@ impl Storage for SqliteStorage {
     }
 
     fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let added = tx.execute(
-            "INSERT OR IGNORE INTO blobs (chamber_id, id, size, bytes) VALUES (?1, ?2, ?3, ?4)",
-            params![chamber, &id[..], bytes.len() as i64, bytes],
-        )?;
-        if added == 1 {
-            count_stored(&tx, chamber, bytes.len(), 0, 1)?;
-            check_room(&tx, chamber)?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.store_blob(chamber, id, bytes)
+    }
+
+    fn put_blob_parts(&self, chamber: &str, id: &[u8; 32], size: u64, source: BlobSource<'_>) -> StoreResult<()> {
+        self.store_blob_from(chamber, id, size, source)
     }
 
     fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT bytes FROM blobs WHERE chamber_id = ?1 AND id = ?2",
-                params![chamber, &id[..]],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.stored_blob(chamber, id)
+    }
+
+    fn blob_info(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<BlobInfo>> {
+        self.stored_blob_info(chamber, id)
+    }
+
+    fn blob_part(&self, chamber: &str, id: &[u8; 32], part: u32) -> StoreResult<Option<Vec<u8>>> {
+        self.stored_blob_part(chamber, id, part)
     }
 
     fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool> {

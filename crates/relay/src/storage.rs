@@ -2,10 +2,12 @@
 //! batch log and encrypted attachments: [`Storage`] is the seam, with its
 //! errors and the types it returns; its parts for status links
 //! (`link_storage`) and for the operator (`operations`) are its supertraits.
-//! [`SqliteStorage`] (in `sqlite_storage.rs` and `sqlite_operations.rs`) is the default;
-//! [`PgStorage`] (`postgres/`) keeps the same semantics on PostgreSQL, for
-//! several relay instances on one database, and tells each instance what
-//! the others stored ([`Storage::watch`]).
+//! [`SqliteStorage`] (in `sqlite_storage.rs`, `sqlite_blobs.rs` and
+//! `sqlite_operations.rs`) is the default; [`PgStorage`] (`postgres/`) keeps
+//! the same semantics on PostgreSQL, for several relay instances on one
+//! database, and tells each instance what the others stored
+//! ([`Storage::watch`]). Attachments are kept in parts of
+//! [`BLOB_PART_BYTES`], so that they stream in and out.
 
 pub use crate::postgres::PgStorage;
 pub use crate::sqlite_storage::SqliteStorage;
@@ -28,6 +30,10 @@ pub enum StoreError {
     /// Storing would take the chamber past its quota; says which part.
     #[error("the chamber has used {0} on this relay")]
     QuotaExceeded(String),
+    /// An attachment did not arrive whole (its upload broke off, or its
+    /// parts came to another size than announced); nothing was stored.
+    #[error("the attachment did not arrive whole: {0}")]
+    Incomplete(String),
     #[error("storage failure: {0}")]
     Internal(String),
 }
@@ -39,6 +45,24 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Attachments are stored, and read back, in parts of at most this many
+/// bytes, so that neither an upload nor a download is ever held whole in memory.
+pub const BLOB_PART_BYTES: usize = 1024 * 1024;
+
+/// How a stored attachment is read back: [`Storage::blob_part`] `0..parts`,
+/// whose lengths add up to `size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlobInfo {
+    pub size: u64,
+    /// Parts of at most [`BLOB_PART_BYTES`]; an attachment stored whole by a
+    /// relay before version 6 of the schema is one part, however large.
+    pub parts: u32,
+}
+
+/// An attachment's bytes as they arrive, in pieces of any length; an `Err`
+/// says why the rest will not come (the upload broke off or timed out).
+pub type BlobSource<'a> = &'a mut dyn Iterator<Item = Result<Vec<u8>, String>>;
 
 /// Counts for the health endpoint and benchmarks.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -130,8 +154,29 @@ pub trait Storage: crate::link_storage::LinkStorage + crate::operations::Operati
     ) -> StoreResult<Vec<(u64, Vec<u8>)>>;
     fn latest_seq(&self, chamber: &str) -> StoreResult<u64>;
     fn device_count(&self, chamber: &str) -> StoreResult<u32>;
+    /// Stores an attachment (in parts, as [`Storage::put_blob_parts`] does);
+    /// one already stored under `id` is not stored again.
     fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()>;
+    /// Stores an attachment of `size` bytes as it arrives from `source`, with
+    /// at most a part of it in memory at a time, in one transaction: all of
+    /// it or nothing. It is first copied to a nameless file under the
+    /// storage's spool folder (gone with the process), so that no storage
+    /// lock or connection waits on a slow upload. One already stored under
+    /// `id` is not stored again (the rest of `source` is read and dropped;
+    /// callers check [`Storage::has_blob`] first so as to read nothing).
+    /// Refused with nothing stored: [`StoreError::Incomplete`] when `source`
+    /// fails or its bytes add up to anything but `size`, and
+    /// [`StoreError::QuotaExceeded`] when the chamber has no room for it
+    /// (checked, with it counted, just before the commit).
+    fn put_blob_parts(&self, chamber: &str, id: &[u8; 32], size: u64, source: BlobSource<'_>) -> StoreResult<()>;
+    /// An attachment whole (the blob frame route; new downloads read it a
+    /// part at a time with [`Storage::blob_info`] and [`Storage::blob_part`]).
     fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>>;
+    /// An attachment's size and number of parts; `None` when it is not stored.
+    fn blob_info(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<BlobInfo>>;
+    /// Part `part` (from 0) of an attachment; `None` past its last part, or
+    /// when it is not stored.
+    fn blob_part(&self, chamber: &str, id: &[u8; 32], part: u32) -> StoreResult<Option<Vec<u8>>>;
     fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool>;
     fn stats(&self) -> StoreResult<Stats>;
     /// Whether storage answers at all (the health check).

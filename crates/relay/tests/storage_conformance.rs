@@ -4,12 +4,14 @@
 //! admissions, key rotation, the batch log, attachments, status links,
 //! registration tokens, quotas that refuse and store nothing, usage counted
 //! in the storing transaction, deleting a chamber. Status links are in
-//! `links`; the PostgreSQL-only tests (several instances on one database)
-//! in `postgres_only`.
+//! `links`, attachments stored and read in parts in `blobs`; the
+//! PostgreSQL-only tests (several instances on one database) in `postgres_only`.
 
 #[path = "../../../tests/support/postgres.rs"]
 mod support_postgres;
 
+#[path = "storage_conformance/blobs.rs"]
+mod blobs;
 #[path = "storage_conformance/links.rs"]
 mod links;
 #[path = "storage_conformance/postgres_only.rs"]
@@ -22,9 +24,15 @@ use nextdate_relay::storage::DeviceAccess;
 use nextdate_relay::{PgStorage, SqliteStorage, Storage, StoreError};
 use sha2::{Digest, Sha256};
 
+/// Runs SQL on a store's database behind its back, with byte strings for
+/// `$1`, `$2` …: a `SELECT` of one number gives it; anything else gives the
+/// rows it changed.
+type RawSql = Box<dyn Fn(&str, &[&[u8]]) -> i64>;
+
 /// A fresh store and what must outlive it (its folder, or its cluster).
 struct Store {
     storage: Box<dyn Storage>,
+    raw: RawSql,
     _keep: Box<dyn std::any::Any>,
 }
 
@@ -32,17 +40,41 @@ impl Store {
     fn sqlite() -> Store {
         let dir = tempfile::tempdir().unwrap();
         let storage = SqliteStorage::open(dir.path()).unwrap();
+        let db = dir.path().join("relay.db");
         Store {
             storage: Box::new(storage),
+            raw: Box::new(move |sql, params| {
+                let conn = rusqlite::Connection::open(&db).unwrap();
+                let sql = sql.replace('$', "?");
+                let params = rusqlite::params_from_iter(params.iter());
+                if sql.starts_with("SELECT") {
+                    conn.query_row(&sql, params, |r| r.get(0)).unwrap()
+                } else {
+                    conn.execute(&sql, params).unwrap() as i64
+                }
+            }),
             _keep: Box::new(dir),
         }
     }
 
     fn postgres() -> Store {
         let cluster = support_postgres::PgCluster::shared();
-        let storage = PgStorage::open(&cluster.new_database()).unwrap();
+        let url = cluster.new_database();
+        let storage = PgStorage::open(&url).unwrap();
         Store {
             storage: Box::new(storage),
+            raw: Box::new(move |sql, params| {
+                let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                if sql.starts_with("SELECT") {
+                    client.query_one(sql, &params).unwrap().get(0)
+                } else {
+                    client.execute(sql, &params).unwrap() as i64
+                }
+            }),
             _keep: Box::new(cluster),
         }
     }
@@ -59,6 +91,33 @@ macro_rules! on_both {
         }
     };
 }
+
+/// Each test given the whole [`Store`], once on SQLite and once on PostgreSQL.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod stores_on_sqlite {
+            $(#[test] fn $name() { let store = super::Store::sqlite(); super::$name(&store); })*
+        }
+        mod stores_on_postgres {
+            $(#[test] fn $name() { let store = super::Store::postgres(); super::$name(&store); })*
+        }
+    };
+}
+
+on_both_stores!(
+    a_large_attachment_is_stored_in_parts_and_read_back_whole,
+    an_upload_that_breaks_off_or_comes_to_another_size_stores_nothing,
+    a_streamed_attachment_over_the_quota_is_refused_and_nothing_is_stored,
+    an_attachment_stored_whole_before_parts_is_still_served,
+    deleting_a_chamber_deletes_its_attachments_parts,
+);
+use blobs::{
+    a_large_attachment_is_stored_in_parts_and_read_back_whole,
+    a_streamed_attachment_over_the_quota_is_refused_and_nothing_is_stored,
+    an_attachment_stored_whole_before_parts_is_still_served,
+    an_upload_that_breaks_off_or_comes_to_another_size_stores_nothing,
+    deleting_a_chamber_deletes_its_attachments_parts,
+};
 
 on_both!(
     registering_again_is_a_retry_only_from_the_chambers_admin,

@@ -1,6 +1,7 @@
 //! The device side of the relay protocol over plain HTTP (blocking): challenge
 //! and proof, sessions, pushing encrypted batches, pulling after a cursor, and
-//! encrypted attachments. Every reply is checked to be the frame expected.
+//! encrypted attachments (in `blobs`: raw bodies on `/v1/blobs/{id}`, which
+//! the relay streams). Every reply is checked to be the frame expected.
 
 use std::io::Read;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -13,6 +14,11 @@ use nextdate_protocol::frame::{
     MAX_FRAME_BYTES, PROTOCOL_VERSION,
 };
 use nextdate_protocol::CertPin;
+
+mod blobs;
+
+/// The `Content-Type` of the relay's frames, its error frames included.
+const FRAME_TYPE: &str = "application/octet-stream";
 
 /// A session the relay granted.
 #[derive(Debug, Clone)]
@@ -219,7 +225,7 @@ impl RelayClient {
         let mut req = self
             .agent
             .post(&format!("{}{path}", self.base))
-            .set("content-type", "application/octet-stream");
+            .set("content-type", FRAME_TYPE);
         if let Some(auth) = self.authorization() {
             req = req.set("authorization", &auth);
         }
@@ -330,26 +336,6 @@ impl RelayClient {
                 Ok(Page { batches: items, latest })
             }
             f => Err(unexpected("batches", &f)),
-        }
-    }
-
-    pub fn put_blob(&self, id: [u8; 32], bytes: Vec<u8>) -> Result<(), SyncError> {
-        match self.call(&Frame::PutBlob { id, bytes })? {
-            Frame::Done => Ok(()),
-            f => Err(unexpected("done", &f)),
-        }
-    }
-
-    /// An encrypted attachment, or `None` when the relay does not have it (yet).
-    pub fn get_blob(&self, id: [u8; 32]) -> Result<Option<Vec<u8>>, SyncError> {
-        match self.call(&Frame::GetBlob { id }) {
-            Ok(Frame::Blob { bytes }) => Ok(Some(bytes)),
-            Ok(f) => Err(unexpected("blob", &f)),
-            Err(SyncError::Relay {
-                code: ErrorCode::NotFound,
-                ..
-            }) => Ok(None),
-            Err(e) => Err(e),
         }
     }
 

@@ -9,7 +9,10 @@ use ::postgres::Client;
 use crate::storage::{StoreError, StoreResult};
 
 /// Each migration, in order; the schema's version is how many are applied.
-const MIGRATIONS: &[&str] = &[include_str!("../../../../migrations/relay/postgres/0001_schema/up.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../../migrations/relay/postgres/0001_schema/up.sql"),
+    include_str!("../../../../migrations/relay/postgres/0002_blob_parts/up.sql"),
+];
 
 /// The advisory lock taken while migrating ("nextdate" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6e65_7874_6461_7465;

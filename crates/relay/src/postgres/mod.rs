@@ -8,19 +8,21 @@
 //! sequence number, nor use a token twice.
 //!
 //! - `migrate`: the embedded schema (`migrations/relay/postgres/`), applied in order;
-//! - `storage`: [`crate::Storage`];
+//! - `storage`: [`crate::Storage`], and `blobs` its attachments (in parts);
 //! - `links`: [`crate::link_storage::LinkStorage`];
 //! - `operations`: [`crate::operations::Operations`], and the quota check
 //!   every storing transaction runs before it commits;
 //! - `notify`: `pg_notify` on each new batch and removed device, and the
 //!   listener that tells this instance's live sockets about other instances' writes.
 
+mod blobs;
 mod links;
 mod migrate;
 mod notify;
 mod operations;
 mod storage;
 
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +52,8 @@ pub struct PgStorage {
     instance: String,
     /// Tells the listener threads to stop once the storage is dropped.
     stopped: Arc<AtomicBool>,
+    /// Where uploads wait until they have arrived whole ([`PgStorage::spool_in`]).
+    spool: PathBuf,
 }
 
 impl PgStorage {
@@ -82,7 +86,16 @@ impl PgStorage {
             config,
             instance: data_encoding::HEXLOWER.encode(&id),
             stopped: Arc::new(AtomicBool::new(false)),
+            spool: std::env::temp_dir(),
         })
+    }
+
+    /// Keeps uploads that are still arriving in `dir` (the relay's data
+    /// folder's `incoming`), rather than the system's temporary folder
+    /// (which may be in memory).
+    pub fn spool_in(mut self, dir: &Path) -> PgStorage {
+        self.spool = dir.to_path_buf();
+        self
     }
 
     /// A connection from the pool.

@@ -220,6 +220,7 @@ impl Operations for PgStorage {
             "key_grants",
             "admissions",
             "invites",
+            "blob_parts",
             "blobs",
             "batches",
             "devices",

@@ -1,5 +1,5 @@
 //! [`Storage`] on [`PgStorage`]: chambers, devices, invites, admissions, key
-//! rotation, the batch log and attachments, each method the PostgreSQL
+//! rotation, the batch log and attachments (those in `blobs.rs`), each method the PostgreSQL
 //! rendering of its `SqliteStorage` twin. Writes that depend on what a
 //! chamber holds lock the chamber's row first (`FOR NO KEY UPDATE`), which
 //! serialises them per chamber across every instance, as SQLite's single
@@ -8,9 +8,9 @@
 use ::postgres::GenericClient;
 
 use super::notify::{self, Announcement};
-use super::operations::{check_room, count_stored, lock_chamber};
+use super::operations::{check_room, count_stored};
 use super::{big, count, epoch_of, PgStorage};
-use crate::storage::{DeviceAccess, Stats, Storage, StorageEvent, StoreError, StoreResult};
+use crate::storage::{BlobInfo, BlobSource, DeviceAccess, Stats, Storage, StorageEvent, StoreError, StoreResult};
 
 impl Storage for PgStorage {
     fn create_chamber(&self, chamber: &str, device: &[u8; 32], token: Option<&[u8; 32]>, now: i64) -> StoreResult<()> {
@@ -347,31 +347,23 @@ impl Storage for PgStorage {
     }
 
     fn put_blob(&self, chamber: &str, id: &[u8; 32], bytes: &[u8]) -> StoreResult<()> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        lock_chamber(&mut tx, chamber)?;
-        let added = tx.execute(
-            "INSERT INTO blobs (chamber_id, id, size, bytes) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (chamber_id, id) DO NOTHING",
-            &[&chamber, &&id[..], &big(bytes.len() as u64), &bytes],
-        )?;
-        if added == 1 {
-            count_stored(&mut tx, chamber, bytes.len(), 0, 1)?;
-            check_room(&mut tx, chamber)?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.store_blob(chamber, id, bytes)
+    }
+
+    fn put_blob_parts(&self, chamber: &str, id: &[u8; 32], size: u64, source: BlobSource<'_>) -> StoreResult<()> {
+        self.store_blob_from(chamber, id, size, source)
     }
 
     fn get_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<Vec<u8>>> {
-        let row = self.conn()?.query_opt(
-            "SELECT bytes FROM blobs WHERE chamber_id = $1 AND id = $2",
-            &[&chamber, &&id[..]],
-        )?;
-        match row {
-            None => Ok(None),
-            Some(r) => Ok(Some(r.try_get(0)?)),
-        }
+        self.stored_blob(chamber, id)
+    }
+
+    fn blob_info(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<Option<BlobInfo>> {
+        self.stored_blob_info(chamber, id)
+    }
+
+    fn blob_part(&self, chamber: &str, id: &[u8; 32], part: u32) -> StoreResult<Option<Vec<u8>>> {
+        self.stored_blob_part(chamber, id, part)
     }
 
     fn has_blob(&self, chamber: &str, id: &[u8; 32]) -> StoreResult<bool> {

@@ -216,7 +216,7 @@ fn instances_starting_at_once_migrate_once_and_a_newer_database_is_refused() {
         .query_one("SELECT version FROM relay_schema_version", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     client
         .execute("UPDATE relay_schema_version SET version = 99", &[])
         .unwrap();
