@@ -83,12 +83,13 @@ fn ingest(relay: &Relay) -> f64 {
     PUSHES as f64 / start.elapsed().as_secs_f64()
 }
 
-/// A chamber's devices: the admin (who pushes) and everyone's session token.
+/// A chamber's devices: the admin (who pushes) and every device's keys
+/// (the admin's first).
 struct Chamber {
     id: String,
     admin: DeviceKeys,
     client: RelayClient,
-    tokens: Vec<[u8; 32]>,
+    devices: Vec<DeviceKeys>,
 }
 
 fn chambers(url: &str, count: usize, per: usize) -> Vec<Chamber> {
@@ -97,22 +98,23 @@ fn chambers(url: &str, count: usize, per: usize) -> Vec<Chamber> {
             let id = format!("LIVE{c:04}");
             let admin = DeviceKeys::generate();
             let mut client = RelayClient::new(url, None).unwrap();
-            let session = client.register_chamber(&admin, &id, None).unwrap();
-            let mut tokens = vec![session.token];
+            client.register_chamber(&admin, &id, None).unwrap();
+            let mut devices = vec![DeviceKeys::from_secret_hex(&admin.to_secret_hex()).unwrap()];
             for _ in 1..per {
                 let mut token = [0u8; 32];
                 rand::Rng::fill(&mut rand::thread_rng(), &mut token);
                 client
                     .create_invite(Sha256::digest(token).into(), chrono::Utc::now().timestamp() + 3600)
                     .unwrap();
-                let mut joiner = RelayClient::new(url, None).unwrap();
-                tokens.push(joiner.join(&DeviceKeys::generate(), &id, token).unwrap().token);
+                let keys = DeviceKeys::generate();
+                RelayClient::new(url, None).unwrap().join(&keys, &id, token).unwrap();
+                devices.push(keys);
             }
             Chamber {
                 id,
                 admin,
                 client,
-                tokens,
+                devices,
             }
         })
         .collect()
@@ -127,7 +129,8 @@ struct Live {
     notices: usize,
 }
 
-/// Opens every device's socket (device `i` of a chamber on `urls[i % urls.len()]`),
+/// Opens every device's socket (device `i` of a chamber on `relays[i %
+/// relays.len()]`, authenticated there: sessions are each instance's own),
 /// then has each chamber's admin push one batch in turn, timing the notices.
 fn live(relays: &[&Relay], chambers: Vec<Chamber>, pushes_per_second: f64) -> Live {
     let rest_mb = rss_mb(relays[0].child.id(), "VmRSS");
@@ -143,8 +146,13 @@ fn live(relays: &[&Relay], chambers: Vec<Chamber>, pushes_per_second: f64) -> Li
     let opened = Arc::new(AtomicU64::new(0));
     let mut sockets = 0;
     for (c, chamber) in chambers.iter().enumerate() {
-        for (i, token) in chamber.tokens.iter().enumerate().skip(1) {
+        for (i, keys) in chamber.devices.iter().enumerate() {
             let relay = relays[i % relays.len()];
+            let token = RelayClient::new(&relay.url, None)
+                .unwrap()
+                .authenticate(keys, &chamber.id)
+                .unwrap()
+                .token;
             let mut req = tungstenite::client::IntoClientRequest::into_client_request(format!(
                 "ws://{}/v1/live",
                 relay.url.trim_start_matches("http://")
@@ -152,7 +160,7 @@ fn live(relays: &[&Relay], chambers: Vec<Chamber>, pushes_per_second: f64) -> Li
             .unwrap();
             req.headers_mut().insert(
                 "authorization",
-                format!("Bearer {}", data_encoding::HEXLOWER.encode(token))
+                format!("Bearer {}", data_encoding::HEXLOWER.encode(&token))
                     .parse()
                     .unwrap(),
             );
@@ -192,7 +200,7 @@ fn live(relays: &[&Relay], chambers: Vec<Chamber>, pushes_per_second: f64) -> Li
         chamber.client.push(id, env).unwrap();
         std::thread::sleep(gap);
     }
-    let expected = chambers.iter().map(|c| c.tokens.len() - 1).sum::<usize>();
+    let expected = chambers.iter().map(|c| c.devices.len()).sum::<usize>();
     let deadline = Instant::now() + Duration::from_secs(30);
     while latencies.lock().unwrap().len() < expected && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));

@@ -237,7 +237,11 @@ async fn live(
     };
     // Messages up to twice the frame limit are read and answered with a
     // "too large" error; beyond that the connection is closed.
-    ws.max_message_size(2 * MAX_FRAME_BYTES)
+    // Small buffers: a live socket mostly idles, and thousands are open at
+    // once (tungstenite's default read buffer alone is 128 KiB a socket).
+    ws.read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .max_message_size(2 * MAX_FRAME_BYTES)
         .max_frame_size(2 * MAX_FRAME_BYTES)
         .on_upgrade(move |socket| live_session(relay, guard, session, slot, socket))
 }

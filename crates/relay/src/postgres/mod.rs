@@ -76,6 +76,9 @@ impl PgStorage {
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(1))
+            // A broken connection shows as a failed query (and r2d2 drops it);
+            // testing each one on checkout would cost every request a round trip.
+            .test_on_check_out(false)
             .connection_timeout(POOL_WAIT)
             .build(PostgresConnectionManager::new(config.clone(), NoTls))
             .map_err(|e| StoreError::Internal(format!("cannot connect to the database: {e}")))?;

@@ -78,9 +78,35 @@ fn quota_of(c: &mut impl GenericClient, chamber: &str) -> StoreResult<(Quota, bo
 
 /// Refuses (so the caller's transaction rolls back) when what `chamber` holds,
 /// with the write just made in this transaction, is over its quota.
+/// (One statement: it runs in every append, where round trips are the cost.)
 pub(super) fn check_room(c: &mut impl GenericClient, chamber: &str) -> StoreResult<()> {
-    let (quota, _) = quota_of(c, chamber)?;
-    let (bytes, batches, blobs) = usage(c, chamber)?;
+    let default = Quota::default();
+    let row = c
+        .query_opt(
+            "SELECT c.stored_bytes
+                  + coalesce((SELECT sum(octet_length(sealed)) FROM status_links WHERE chamber_id = $1), 0)
+                  + coalesce((SELECT sum(octet_length(f.sealed)) FROM status_link_files f
+                              JOIN status_links l ON l.id = f.link_id WHERE l.chamber_id = $1), 0),
+                    c.batch_count, c.blob_count,
+                    coalesce(c.quota_bytes, (SELECT value FROM relay_settings WHERE name = 'quota_bytes'), $2),
+                    coalesce(c.quota_batches, (SELECT value FROM relay_settings WHERE name = 'quota_batches'), $3),
+                    coalesce(c.quota_blobs, (SELECT value FROM relay_settings WHERE name = 'quota_blobs'), $4)
+             FROM chambers c WHERE c.id = $1",
+            &[
+                &chamber,
+                &big(default.bytes),
+                &big(default.batches),
+                &big(default.blobs),
+            ],
+        )?
+        .ok_or(StoreError::NotFound)?;
+    let bytes = count(row.try_get::<_, i64>(0)?);
+    let (batches, blobs) = (count(row.try_get(1)?), count(row.try_get(2)?));
+    let quota = Quota {
+        bytes: count(row.try_get(3)?),
+        batches: count(row.try_get(4)?),
+        blobs: count(row.try_get(5)?),
+    };
     let over = if bytes > quota.bytes {
         Some(format!("the {} it may store", size(quota.bytes)))
     } else if batches > quota.batches {
