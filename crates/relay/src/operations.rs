@@ -30,6 +30,23 @@ impl Default for Quota {
     }
 }
 
+impl Quota {
+    /// Refuses, naming the part gone past, when a chamber holding `bytes`,
+    /// `batches` and `blobs` (documents) is over this quota.
+    pub fn admits(&self, bytes: u64, batches: u64, blobs: u64) -> crate::storage::StoreResult<()> {
+        let over = if bytes > self.bytes {
+            format!("the {} it may store", size(self.bytes))
+        } else if batches > self.batches {
+            format!("the {} batches it may store", self.batches)
+        } else if blobs > self.blobs {
+            format!("the {} documents it may store", self.blobs)
+        } else {
+            return Ok(());
+        };
+        Err(crate::storage::StoreError::QuotaExceeded(over))
+    }
+}
+
 /// A chamber as its operator sees it: sizes and counts, never contents.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChamberUsage {

@@ -4,7 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::operations::{size, token_id, ChamberUsage, Operations, Quota, TokenInfo};
+use crate::operations::{token_id, ChamberUsage, Operations, Quota, TokenInfo};
 use crate::storage::{StoreError, StoreResult};
 use crate::SqliteStorage;
 
@@ -68,19 +68,7 @@ fn quota_of(conn: &Connection, chamber: &str) -> StoreResult<(Quota, bool)> {
 pub(crate) fn check_room(conn: &Connection, chamber: &str) -> StoreResult<()> {
     let (quota, _) = quota_of(conn, chamber)?;
     let (bytes, batches, blobs) = usage(conn, chamber)?;
-    let over = if bytes > quota.bytes {
-        Some(format!("the {} it may store", size(quota.bytes)))
-    } else if batches > quota.batches {
-        Some(format!("the {} batches it may store", quota.batches))
-    } else if blobs > quota.blobs {
-        Some(format!("the {} documents it may store", quota.blobs))
-    } else {
-        None
-    };
-    match over {
-        Some(what) => Err(StoreError::QuotaExceeded(what)),
-        None => Ok(()),
-    }
+    quota.admits(bytes, batches, blobs)
 }
 
 /// Counts a stored batch or attachment in its chamber's usage.

@@ -6,7 +6,7 @@
 use ::postgres::{GenericClient, IsolationLevel};
 
 use super::{big, count, PgStorage};
-use crate::operations::{size, token_id, ChamberUsage, Operations, Quota, TokenInfo};
+use crate::operations::{token_id, ChamberUsage, Operations, Quota, TokenInfo};
 use crate::storage::{StoreError, StoreResult};
 
 /// Locks the chamber's row until the transaction ends, so writes that
@@ -107,19 +107,7 @@ pub(super) fn check_room(c: &mut impl GenericClient, chamber: &str) -> StoreResu
         batches: count(row.try_get(4)?),
         blobs: count(row.try_get(5)?),
     };
-    let over = if bytes > quota.bytes {
-        Some(format!("the {} it may store", size(quota.bytes)))
-    } else if batches > quota.batches {
-        Some(format!("the {} batches it may store", quota.batches))
-    } else if blobs > quota.blobs {
-        Some(format!("the {} documents it may store", quota.blobs))
-    } else {
-        None
-    };
-    match over {
-        Some(what) => Err(StoreError::QuotaExceeded(what)),
-        None => Ok(()),
-    }
+    quota.admits(bytes, batches, blobs)
 }
 
 /// Counts a stored batch or attachment in its chamber's usage.
