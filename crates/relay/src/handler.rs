@@ -5,19 +5,16 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use nextdate_protocol::frame::{
     AdmissionRequest, ErrorCode, Frame, KeyGrant, Proof, ProofPurpose, SealedKey, StoredBatch, MAX_ADMISSION_BYTES,
     MAX_BATCH_BYTES, MAX_BLOB_FRAME_BYTES, MAX_FRAME_BYTES, MAX_GRANTS, MAX_PULL, PROTOCOL_VERSION,
 };
-use nextdate_protocol::proof::verify_proof;
-use rand::rngs::OsRng;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
-use crate::challenges::Challenges;
+pub use crate::sessions::SessionInfo;
+use crate::sessions::Sessions;
 use crate::storage::{DeviceAccess, Storage, StorageEvent, StoreError};
 
 /// How a relay admits new chambers.
@@ -28,28 +25,10 @@ pub struct Policy {
     pub open_registration: bool,
 }
 
-const SESSION_TTL: Duration = Duration::from_secs(3600);
-/// Outstanding challenges are capped so a flood cannot exhaust memory (see `crate::challenges`).
-const MAX_CHALLENGES: usize = 100_000;
-const CHALLENGES_PER_DEVICE: usize = 4;
-/// Open sessions per device: a laptop needs one or two; its oldest goes first.
-const SESSIONS_PER_DEVICE: usize = 8;
 /// What a removed device is told, whatever it asks.
 const REMOVED: &str = "this laptop was removed from the chamber; the relay serves it nothing";
 /// Longest an invite may be valid.
 const MAX_INVITE_SECS: i64 = 30 * 24 * 3600;
-
-/// An authenticated device.
-#[derive(Debug, Clone)]
-pub struct SessionInfo {
-    pub chamber: String,
-    pub device: [u8; 32],
-    pub admin: bool,
-    /// A viewer's device: reads, never pushes.
-    pub read_only: bool,
-    token: [u8; 32],
-    expires: Instant,
-}
 
 /// A refusal before it becomes an error frame.
 pub type Refusal = (ErrorCode, String);
@@ -59,8 +38,8 @@ pub struct Relay {
     pub storage: Box<dyn Storage>,
     pub policy: Policy,
     pub metrics: crate::metrics::Metrics,
-    challenges: Mutex<Challenges>,
-    sessions: Mutex<HashMap<[u8; 32], SessionInfo>>,
+    /// Challenges issued and sessions open (this instance's own).
+    sessions: Sessions,
     live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
     /// Devices just removed (chamber, device): their live sockets close.
     removals: broadcast::Sender<(String, [u8; 32])>,
@@ -77,10 +56,6 @@ pub(crate) fn now_secs() -> i64 {
 
 pub fn short(device: &[u8; 32]) -> String {
     data_encoding::HEXLOWER.encode(&device[..6])
-}
-
-fn valid_chamber_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 pub(crate) fn refuse(code: ErrorCode, message: impl Into<String>) -> Frame {
@@ -113,8 +88,7 @@ impl Relay {
             storage,
             policy,
             metrics: Default::default(),
-            challenges: Mutex::new(Challenges::new(MAX_CHALLENGES, CHALLENGES_PER_DEVICE)),
-            sessions: Mutex::new(HashMap::new()),
+            sessions: Sessions::default(),
             live: Mutex::new(HashMap::new()),
             removals: broadcast::channel(64).0,
             connections: Default::default(),
@@ -131,13 +105,12 @@ impl Relay {
 
     /// The session a bearer token names, if it is valid.
     pub fn session(&self, token: &[u8; 32]) -> Option<SessionInfo> {
-        let sessions = lock(&self.sessions);
-        sessions.get(token).filter(|s| s.expires > Instant::now()).cloned()
+        self.sessions.get(token)
     }
 
     /// Whether a session is still open (not expired, its device not removed).
     pub fn session_alive(&self, s: &SessionInfo) -> bool {
-        self.session(&s.token).is_some()
+        self.sessions.alive(s)
     }
 
     /// Live notifications for a chamber: the latest sequence number after each append.
@@ -158,7 +131,7 @@ impl Relay {
 
     /// Open sessions and outstanding challenges (for the metrics).
     pub fn pending(&self) -> (usize, usize) {
-        (lock(&self.sessions).len(), lock(&self.challenges).len())
+        self.sessions.pending()
     }
 
     /// Chambers with a live notification channel (for the metrics and tests).
@@ -173,7 +146,7 @@ impl Relay {
 
     /// Ends every session of the removed devices and tells their live sockets.
     fn end_sessions(&self, chamber: &str, removed: &[[u8; 32]]) {
-        lock(&self.sessions).retain(|_, s| !(s.chamber == chamber && removed.contains(&s.device)));
+        self.sessions.end(chamber, removed);
         for device in removed {
             let _ = self.removals.send((chamber.to_string(), *device));
         }
@@ -195,72 +168,27 @@ impl Relay {
     }
 
     fn issue_challenge(&self, device: [u8; 32]) -> Frame {
-        let mut nonce = [0u8; 32];
-        OsRng.fill_bytes(&mut nonce);
-        lock(&self.challenges).issue(device, nonce, Instant::now());
-        Frame::Challenge { nonce }
+        Frame::Challenge {
+            nonce: self.sessions.issue_challenge(device),
+        }
     }
 
-    /// Checks a proof against a challenge this relay issued (each challenge works once).
     fn check_proof(&self, proof: &Proof, purpose: ProofPurpose, chamber: &str) -> Result<(), Refusal> {
-        if !valid_chamber_id(chamber) {
-            return Err((ErrorCode::Malformed, "that is not a chamber id".into()));
-        }
-        if !lock(&self.challenges).take(&proof.nonce, &proof.device, Instant::now()) {
-            return Err((
-                ErrorCode::BadProof,
-                "unknown or expired challenge; ask for a new one".into(),
-            ));
-        }
-        if !verify_proof(proof, purpose, chamber) {
-            return Err((ErrorCode::BadProof, "the signature does not verify".into()));
-        }
-        Ok(())
+        self.sessions.check_proof(proof, purpose, chamber)
     }
 
     fn open_session(&self, chamber: &str, device: [u8; 32], access: DeviceAccess) -> Frame {
-        let admin = access.admin;
-        let mut token = [0u8; 32];
-        OsRng.fill_bytes(&mut token);
-        let mut sessions = lock(&self.sessions);
-        let now = Instant::now();
-        sessions.retain(|_, s| s.expires > now);
-        let mut mine: Vec<([u8; 32], Instant)> = sessions
-            .values()
-            .filter(|s| s.chamber == chamber && s.device == device)
-            .map(|s| (s.token, s.expires))
-            .collect();
-        if mine.len() >= SESSIONS_PER_DEVICE {
-            mine.sort_by_key(|(_, expires)| *expires);
-            for (token, _) in &mine[..=mine.len() - SESSIONS_PER_DEVICE] {
-                sessions.remove(token);
-            }
-        }
-        sessions.insert(
-            token,
-            SessionInfo {
-                chamber: chamber.to_string(),
-                device,
-                admin,
-                read_only: access.read_only,
-                token,
-                expires: Instant::now() + SESSION_TTL,
-            },
-        );
+        let s = self.sessions.open(chamber, device, access);
         Frame::Session {
-            token,
-            chamber: chamber.to_string(),
-            admin,
+            token: s.token,
+            chamber: s.chamber,
+            admin: s.admin,
         }
     }
 
     /// Open sessions of `device` take a changed push right at once.
     fn set_session_access(&self, chamber: &str, device: &[u8; 32], read_only: bool) {
-        for s in lock(&self.sessions).values_mut() {
-            if s.chamber == chamber && s.device == *device {
-                s.read_only = read_only;
-            }
-        }
+        self.sessions.set_access(chamber, device, read_only);
     }
 
     /// Handles one request frame. `blob_route` is true on the attachment endpoint.

@@ -7,6 +7,7 @@
 //! - [`storage`]: the storage trait, and `sqlite_storage` its SQLite
 //!   implementation; `postgres` its PostgreSQL one, for several instances on
 //!   one database ([`open_storage`] picks);
+//! - `sessions`: the challenges issued and sessions open on this instance;
 //! - [`handler`]: what each frame does (the wire format itself is
 //!   `nextdate-protocol`);
 //! - [`link_storage`] and `links`: clients' status links, stored sealed
@@ -32,6 +33,7 @@ pub mod operations;
 pub mod operator;
 mod postgres;
 pub mod server;
+mod sessions;
 mod spool;
 mod sqlite_blobs;
 mod sqlite_operations;
