@@ -12,6 +12,7 @@ use crate::storage::{StoreError, StoreResult};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/relay/postgres/0001_schema/up.sql"),
     include_str!("../../../../migrations/relay/postgres/0002_blob_parts/up.sql"),
+    include_str!("../../../../migrations/relay/postgres/0003_append_function/up.sql"),
 ];
 
 /// The advisory lock taken while migrating ("nextdate" in ASCII).

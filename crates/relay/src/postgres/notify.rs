@@ -24,7 +24,7 @@ use super::plain;
 use crate::storage::{StorageEvent, StoreResult};
 
 /// The channel every instance of one relay database uses.
-const CHANNEL: &str = "nextdate_relay";
+pub(super) const CHANNEL: &str = "nextdate_relay";
 /// How often the listener looks up from waiting (to stop when the storage is dropped).
 const POLL: Duration = Duration::from_millis(250);
 /// How long an idle listener connection goes before it is checked.

@@ -5,11 +5,13 @@
 //! serialises them per chamber across every instance, as SQLite's single
 //! write lock does for one.
 
+use ::postgres::types::Type;
 use ::postgres::GenericClient;
 
 use super::notify::{self, Announcement};
-use super::operations::{check_room, count_stored};
+
 use super::{big, count, epoch_of, PgStorage};
+use crate::operations::Quota;
 use crate::storage::{BlobInfo, BlobSource, DeviceAccess, Stats, Storage, StorageEvent, StoreError, StoreResult};
 
 impl Storage for PgStorage {
@@ -250,48 +252,57 @@ impl Storage for PgStorage {
         epoch: u32,
         now: i64,
     ) -> StoreResult<(u64, bool)> {
-        let mut conn = self.conn()?;
-        let mut tx = conn.transaction()?;
-        // Every append to the chamber, on any instance, waits here for the one
-        // before to commit: the numbering below sees its batch, and a rotation
-        // committed meanwhile is seen too.
-        let current = match tx.query_opt(
-            "SELECT epoch FROM chambers WHERE id = $1 FOR NO KEY UPDATE",
-            &[&chamber],
-        )? {
-            Some(row) => epoch_of(row.try_get(0)?)?,
-            None => return Err(StoreError::NotFound),
-        };
-        if epoch < current {
-            return Err(StoreError::OldKey { current, sealed: epoch });
-        }
-        let known = tx.query_opt(
-            "SELECT seq FROM batches WHERE chamber_id = $1 AND batch_id = $2",
-            &[&chamber, &&batch_id[..]],
+        // One statement (`relay_append`, migration 0003): round trips and
+        // planning, not the work, were what an append cost here.
+        let default = Quota::default();
+        let row = self.conn()?.query_typed(
+            "SELECT outcome, out_seq, out_epoch, out_bytes, out_batches, out_blobs,
+                    quota_bytes, quota_batches, quota_blobs
+             FROM relay_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[
+                (&chamber, Type::TEXT),
+                (&&batch_id[..], Type::BYTEA),
+                (&&device[..], Type::BYTEA),
+                (&envelope, Type::BYTEA),
+                (&i64::from(epoch), Type::INT8),
+                (&now, Type::INT8),
+                (&notify::CHANNEL, Type::TEXT),
+                (&self.instance.as_str(), Type::TEXT),
+                (&big(default.bytes), Type::INT8),
+                (&big(default.batches), Type::INT8),
+                (&big(default.blobs), Type::INT8),
+            ],
         )?;
-        if let Some(row) = known {
-            return Ok((count(row.try_get(0)?), true));
-        }
-        let seq: i64 = tx
-            .query_one(
-                "SELECT coalesce(max(seq), 0) + 1 FROM batches WHERE chamber_id = $1",
-                &[&chamber],
-            )?
-            .try_get(0)?;
-        tx.execute(
-            "INSERT INTO batches (chamber_id, seq, batch_id, device, envelope, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&chamber, &seq, &&batch_id[..], &&device[..], &envelope, &now],
-        )?;
-        count_stored(&mut tx, chamber, envelope.len(), 1, 0)?;
-        check_room(&mut tx, chamber)?;
-        let event = StorageEvent::Batch {
-            chamber: chamber.to_string(),
-            latest: count(seq),
+        let row = row
+            .first()
+            .ok_or_else(|| StoreError::Internal("appending a batch answered nothing".into()))?;
+        let outcome: &str = row.try_get(0)?;
+        let number = |i: usize| -> StoreResult<u64> {
+            row.try_get::<_, Option<i64>>(i)?
+                .map(count)
+                .ok_or_else(|| StoreError::Internal(format!("appending a batch answered {outcome} without a figure")))
         };
-        notify::announce(&mut tx, &Announcement::new(&self.instance, event))?;
-        tx.commit()?;
-        Ok((count(seq), false))
+        match outcome {
+            "stored" => Ok((number(1)?, false)),
+            "duplicate" => Ok((number(1)?, true)),
+            "missing" => Err(StoreError::NotFound),
+            "old_key" => Err(StoreError::OldKey {
+                current: epoch_of(row.try_get::<_, Option<i64>>(2)?.unwrap_or_default())?,
+                sealed: epoch,
+            }),
+            "over" => {
+                let quota = Quota {
+                    bytes: number(6)?,
+                    batches: number(7)?,
+                    blobs: number(8)?,
+                };
+                quota.admits(number(3)?, number(4)?, number(5)?)?;
+                Err(StoreError::Internal(
+                    "a batch over its chamber's quota was refused without a reason".into(),
+                ))
+            }
+            other => Err(StoreError::Internal(format!("appending a batch answered {other:?}"))),
+        }
     }
 
     fn batches_after(

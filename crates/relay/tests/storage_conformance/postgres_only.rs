@@ -216,7 +216,13 @@ fn instances_starting_at_once_migrate_once_and_a_newer_database_is_refused() {
         .query_one("SELECT version FROM relay_schema_version", &[])
         .unwrap()
         .get(0);
-    assert_eq!(version, 2);
+    // One version per migration folder, each applied once.
+    let folders = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/relay/postgres"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("up.sql").is_file())
+        .count();
+    assert_eq!(usize::try_from(version).unwrap(), folders);
+    assert!(folders >= 3);
     client
         .execute("UPDATE relay_schema_version SET version = 99", &[])
         .unwrap();
