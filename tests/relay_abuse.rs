@@ -276,7 +276,8 @@ fn a_hello_flood_and_an_unauthenticated_upload_do_not_reach_the_chamber() {
 #[test]
 fn a_flood_of_devices_cannot_push_a_fresh_challenge_out() {
     let root = tempfile::tempdir().unwrap();
-    // No per-address limit to speak of: the challenge table alone must hold.
+    // No per-address limit to speak of: challenges keep nothing until answered,
+    // so the flood has nothing to fill.
     let relay = relay(root.path(), &["--requests-per-address", "1000000"]);
     let mut devices = chamber(root.path(), &relay, 2);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -343,11 +343,15 @@ fn older_relay(dir: &std::path::Path) -> String {
     use std::sync::Arc;
 
     async fn frames(State(relay): State<Arc<Relay>>, uri: Uri, headers: HeaderMap, body: Bytes) -> impl IntoResponse {
-        let session = headers
+        let token: Option<[u8; 32]> = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok()?.strip_prefix("Bearer "))
             .and_then(|t| data_encoding::HEXLOWER.decode(t.as_bytes()).ok())
-            .and_then(|t| relay.session(&t.try_into().ok()?));
+            .and_then(|t| t.try_into().ok());
+        let session = match token {
+            Some(token) => relay.session(&token).await.unwrap(),
+            None => None,
+        };
         let frame = Frame::decode(&body, MAX_BLOB_FRAME_BYTES).unwrap();
         let reply = relay.handle(frame, session.as_ref(), uri.path() == "/v1/blob");
         let status = match &reply {

@@ -51,7 +51,7 @@ fn relay(dir: &std::path::Path) -> (std::sync::Arc<Relay>, SessionInfo) {
     ) else {
         panic!("not registered")
     };
-    let session = relay.session(&token).expect("a session");
+    let session = relay.lookup_session(&token).unwrap().expect("a session");
     (relay, session)
 }
 

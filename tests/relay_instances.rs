@@ -322,3 +322,103 @@ fn ten_thousand_concurrent_pushes_through_two_instances_are_numbered_without_gap
     assert_eq!(logs[0], expected);
     assert_eq!(logs[1], expected);
 }
+
+/// One frame to `POST /v1` of `relay`, with a session token when given.
+fn call(relay: &RelayProc, frame: &Frame, token: Option<[u8; 32]>) -> Frame {
+    let mut req = ureq::post(&format!("{}/v1", relay.url));
+    if let Some(token) = token {
+        req = req.set(
+            "authorization",
+            &format!("Bearer {}", data_encoding::HEXLOWER.encode(&token)),
+        );
+    }
+    let resp = match req.send_bytes(&frame.encode()) {
+        Ok(resp) | Err(ureq::Error::Status(_, resp)) => resp,
+        Err(e) => panic!("{e}"),
+    };
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).unwrap();
+    Frame::decode(&body, MAX_FRAME_BYTES).unwrap()
+}
+
+/// Sessions live in the database, so no load balancer has to keep a laptop
+/// on one instance: a laptop that got its challenge from A proves itself to
+/// B, and the session B opened serves it on A; the same answer does not
+/// work twice on either; and a laptop made a viewer through B has its
+/// pushes through A refused at once (A hears of it; it does not wait for
+/// its cache to age).
+#[test]
+fn any_instance_serves_a_session_opened_on_another() {
+    let cluster = PgCluster::shared();
+    let database = cluster.new_database();
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        instance(root.path(), "a", &database),
+        instance(root.path(), "b", &database),
+    );
+    let chamber = "ROAMING";
+    let admin = DeviceKeys::generate();
+    let mut on_a = RelayClient::new(&a.url, None).unwrap();
+    on_a.register_chamber(&admin, chamber, None).unwrap();
+    let token = [42u8; 32];
+    on_a.create_invite(
+        sha2::Sha256::digest(token).into(),
+        chrono::Utc::now().timestamp() + 3600,
+    )
+    .unwrap();
+    let member = DeviceKeys::generate();
+    RelayClient::new(&b.url, None)
+        .unwrap()
+        .join(&member, chamber, token)
+        .unwrap();
+
+    let hello = Frame::Hello {
+        version: nextdate_protocol::PROTOCOL_VERSION,
+        device: member.public(),
+    };
+    let Frame::Challenge { nonce } = call(&a, &hello, None) else {
+        panic!("no challenge from A")
+    };
+    let authenticate = Frame::Authenticate {
+        chamber: chamber.into(),
+        proof: member.prove(nextdate_protocol::proof::ProofPurpose::Authenticate, chamber, nonce),
+    };
+    let session = match call(&b, &authenticate, None) {
+        Frame::Session { token, .. } => token,
+        f => panic!("B did not take A's challenge: {f:?}"),
+    };
+    for relay in [&a, &b] {
+        match call(relay, &authenticate, None) {
+            Frame::Error {
+                code: ErrorCode::BadProof,
+                ..
+            } => {}
+            f => panic!("an answered challenge worked again: {f:?}"),
+        }
+        match call(relay, &Frame::Pull { after: 0, limit: 10 }, Some(session)) {
+            Frame::Batches { .. } => {}
+            f => panic!("the session did not serve on {}: {f:?}", relay.url),
+        }
+    }
+    // A push A can only refuse for what it holds: not sealed by this laptop
+    // (so nothing is stored), or, once the laptop is a viewer, forbidden.
+    let push = Frame::Push {
+        batch_id: [1; 16],
+        envelope: vec![0; 64],
+    };
+    let refused = |frame: Frame| match frame {
+        Frame::Error { code, .. } => code,
+        f => panic!("a push that cannot be stored was answered {f:?}"),
+    };
+    assert_ne!(refused(call(&a, &push, Some(session))), ErrorCode::Forbidden);
+
+    let mut admin_on_b = RelayClient::new(&b.url, None).unwrap();
+    admin_on_b.authenticate(&admin, chamber).unwrap();
+    admin_on_b.set_device_access(member.public(), true).unwrap();
+    // Well inside the 30 s after which A would read the session again anyway.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while refused(call(&a, &push, Some(session))) != ErrorCode::Forbidden {
+        assert!(Instant::now() < deadline, "A still lets a viewer push");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -57,8 +57,8 @@ fn answer(relay: &Relay, name: &'static str, frame: Frame) -> Response {
 
 /// The request's session, or the refusal: none (401), an expired or
 /// garbled one, or a device over its rate (429).
-fn session_of(relay: &Relay, guard: &Guard, headers: &HeaderMap) -> Result<SessionInfo, Box<Response>> {
-    let refusal = match bearer(relay, headers) {
+async fn session_of(relay: &Arc<Relay>, guard: &Guard, headers: &HeaderMap) -> Result<SessionInfo, Box<Response>> {
+    let refusal = match bearer(relay, headers).await {
         Ok(Some(s)) if !guard.device_allowed(&s.device) => too_many("/v1/blobs"),
         Ok(Some(s)) => return Ok(s),
         Ok(None) => frame_response(refuse(ErrorCode::Unauthenticated, "authenticate first")),
@@ -100,7 +100,7 @@ pub(crate) async fn put(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let s = match session_of(&relay, &guard, &headers) {
+    let s = match session_of(&relay, &guard, &headers).await {
         Ok(s) => s,
         Err(refusal) => return *refusal,
     };
@@ -214,7 +214,7 @@ pub(crate) async fn get(
     method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let s = match session_of(&relay, &guard, &headers) {
+    let s = match session_of(&relay, &guard, &headers).await {
         Ok(s) => s,
         Err(refusal) => return *refusal,
     };

@@ -1,92 +1,70 @@
-//! The challenges the relay has issued and not yet seen answered. A device
-//! asks (`Hello`), signs the nonce, and answers within two minutes. The table
-//! is bounded two ways so that no flood can make it refuse a well-behaved
-//! device: each device keeps at most a few outstanding challenges (its
-//! oldest goes first), and when the whole table is full the oldest challenge
-//! anywhere goes. A device answers within milliseconds, so its challenge is
-//! long gone from a flood's reach only if the flood out-paces the cap, which
-//! the per-address rate limit in front of the relay prevents.
+//! The relay's challenges, which any of its instances can check without
+//! remembering having issued them. A device asks (`Hello`), signs the nonce
+//! and answers within two minutes. The nonce carries when it was issued, 8
+//! random bytes, and an HMAC-SHA-256 (cut to 16 bytes) over those and the
+//! device's key under the relay's own secret (kept in storage, shared by
+//! every instance on one database). So issuing a challenge keeps nothing,
+//! and no flood of `Hello`s can fill a table or push a device's challenge
+//! out; the one thing remembered is that a challenge was answered, so none
+//! works twice (`SessionStorage::spend_challenge`).
 
-use std::collections::{HashMap, VecDeque};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::Sha256;
 
 /// How long a challenge may wait for its answer.
 pub const CHALLENGE_TTL: Duration = Duration::from_secs(120);
+/// How far ahead of this instance's clock another instance's may be.
+const CLOCK_SKEW_MS: u64 = 5_000;
+/// Tells these MACs apart from any other use of the secret.
+const DOMAIN: &[u8] = b"nextdate-relay challenge v1";
 
-/// Issued, unanswered challenges.
-pub struct Challenges {
-    issued: HashMap<[u8; 32], ([u8; 32], Instant)>,
-    /// Nonces in the order issued (some already answered: skipped when met).
-    order: VecDeque<[u8; 32]>,
-    by_device: HashMap<[u8; 32], VecDeque<[u8; 32]>>,
-    cap: usize,
-    per_device: usize,
+type HmacSha256 = Hmac<Sha256>;
+
+/// Issues and checks challenges under one secret.
+pub struct ChallengeKey {
+    secret: [u8; 32],
 }
 
-impl Challenges {
-    pub fn new(cap: usize, per_device: usize) -> Challenges {
-        Challenges {
-            issued: HashMap::new(),
-            order: VecDeque::new(),
-            by_device: HashMap::new(),
-            cap: cap.max(1),
-            per_device: per_device.max(1),
-        }
+impl ChallengeKey {
+    pub fn new(secret: [u8; 32]) -> ChallengeKey {
+        ChallengeKey { secret }
     }
 
-    pub fn len(&self) -> usize {
-        self.issued.len()
+    fn mac(&self, device: &[u8; 32], head: &[u8]) -> HmacSha256 {
+        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes a key of any length");
+        mac.update(DOMAIN);
+        mac.update(device);
+        mac.update(head);
+        mac
     }
 
-    #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
-        self.issued.is_empty()
+    /// A fresh nonce for `device` to sign, issued at `now_ms` (Unix milliseconds).
+    pub fn issue(&self, device: &[u8; 32], now_ms: u64) -> [u8; 32] {
+        let mut nonce = [0u8; 32];
+        nonce[..8].copy_from_slice(&now_ms.to_be_bytes());
+        OsRng.fill_bytes(&mut nonce[8..16]);
+        let tag = self.mac(device, &nonce[..16]).finalize().into_bytes();
+        nonce[16..].copy_from_slice(&tag[..16]);
+        nonce
     }
 
-    fn forget(&mut self, nonce: &[u8; 32]) -> Option<([u8; 32], Instant)> {
-        let (device, expires) = self.issued.remove(nonce)?;
-        if let Some(mine) = self.by_device.get_mut(&device) {
-            mine.retain(|n| n != nonce);
-            if mine.is_empty() {
-                self.by_device.remove(&device);
-            }
+    /// When the challenge `nonce` stops working (Unix seconds), if this
+    /// relay issued it to `device` and it has not expired by `now_ms`.
+    pub fn check(&self, nonce: &[u8; 32], device: &[u8; 32], now_ms: u64) -> Option<i64> {
+        // Compared in constant time by the MAC itself.
+        self.mac(device, &nonce[..16])
+            .verify_truncated_left(&nonce[16..])
+            .ok()?;
+        let issued = u64::from_be_bytes(nonce[..8].try_into().ok()?);
+        let expires = issued.checked_add(CHALLENGE_TTL.as_millis() as u64)?;
+        if issued > now_ms.saturating_add(CLOCK_SKEW_MS) || expires <= now_ms {
+            return None;
         }
-        Some((device, expires))
-    }
-
-    /// Keeps `nonce` as issued to `device` until `now` + [`CHALLENGE_TTL`],
-    /// making room as described above.
-    pub fn issue(&mut self, device: [u8; 32], nonce: [u8; 32], now: Instant) {
-        let oldest_mine = self
-            .by_device
-            .get(&device)
-            .filter(|mine| mine.len() >= self.per_device)
-            .and_then(|mine| mine.front().copied());
-        if let Some(old) = oldest_mine {
-            self.forget(&old);
-        }
-        while self.issued.len() >= self.cap {
-            match self.order.pop_front() {
-                Some(old) => {
-                    self.forget(&old);
-                }
-                None => break,
-            }
-        }
-        // Answered nonces linger in `order`; drop them once they outnumber the live ones.
-        if self.order.len() > 2 * self.cap {
-            let issued = &self.issued;
-            self.order.retain(|n| issued.contains_key(n));
-        }
-        self.issued.insert(nonce, (device, now + CHALLENGE_TTL));
-        self.order.push_back(nonce);
-        self.by_device.entry(device).or_default().push_back(nonce);
-    }
-
-    /// Takes the challenge `nonce` if it was issued to `device` and has not
-    /// expired; either way it cannot be used again.
-    pub fn take(&mut self, nonce: &[u8; 32], device: &[u8; 32], now: Instant) -> bool {
-        matches!(self.forget(nonce), Some((d, expires)) if d == *device && expires > now)
+        i64::try_from(expires / 1000 + 1).ok()
     }
 }
 
@@ -94,49 +72,52 @@ impl Challenges {
 mod tests {
     use super::*;
 
-    fn n(i: u32) -> [u8; 32] {
-        let mut b = [0; 32];
-        b[..4].copy_from_slice(&i.to_le_bytes());
-        b
+    const NOW: u64 = 1_800_000_000_000;
+
+    #[test]
+    fn a_challenge_checks_for_its_device_until_it_expires() {
+        let key = ChallengeKey::new([1; 32]);
+        let nonce = key.issue(&[7; 32], NOW);
+        let expires = key.check(&nonce, &[7; 32], NOW + 1_000).expect("a fresh challenge");
+        assert_eq!(expires, ((NOW + 120_000) / 1000 + 1) as i64);
+        assert!(key.check(&nonce, &[8; 32], NOW).is_none(), "another device's challenge");
+        assert!(
+            key.check(&nonce, &[7; 32], NOW + CHALLENGE_TTL.as_millis() as u64)
+                .is_none(),
+            "expired"
+        );
+        assert!(
+            key.check(&nonce, &[7; 32], NOW - 10_000).is_none(),
+            "issued in the future"
+        );
+        assert!(
+            key.check(&nonce, &[7; 32], NOW - 1_000).is_some(),
+            "a little clock skew is fine"
+        );
     }
 
     #[test]
-    fn a_challenge_works_once_for_its_device_until_it_expires() {
-        let t = Instant::now();
-        let mut c = Challenges::new(10, 3);
-        c.issue([1; 32], n(1), t);
-        assert!(!c.take(&n(1), &[2; 32], t), "another device's challenge");
-        c.issue([1; 32], n(2), t);
-        assert!(c.take(&n(2), &[1; 32], t));
-        assert!(!c.take(&n(2), &[1; 32], t), "used twice");
-        c.issue([1; 32], n(3), t);
-        assert!(!c.take(&n(3), &[1; 32], t + CHALLENGE_TTL), "expired");
-        assert!(c.is_empty());
+    fn a_forged_or_altered_challenge_is_refused() {
+        let key = ChallengeKey::new([1; 32]);
+        let nonce = key.issue(&[7; 32], NOW);
+        assert!(
+            ChallengeKey::new([2; 32]).check(&nonce, &[7; 32], NOW).is_none(),
+            "another relay's"
+        );
+        for byte in [0, 7, 8, 15, 16, 31] {
+            let mut altered = nonce;
+            altered[byte] ^= 1;
+            assert!(key.check(&altered, &[7; 32], NOW).is_none(), "byte {byte} altered");
+        }
+        // A later issue time with the old tag (to stretch its life) does not check.
+        let mut stretched = nonce;
+        stretched[..8].copy_from_slice(&(NOW + 100_000).to_be_bytes());
+        assert!(key.check(&stretched, &[7; 32], NOW + 150_000).is_none());
     }
 
     #[test]
-    fn a_flood_evicts_its_own_oldest_and_never_a_fresh_challenge() {
-        let t = Instant::now();
-        let mut c = Challenges::new(100, 4);
-        // One device asking over and over keeps only its newest four.
-        for i in 0..1000 {
-            c.issue([9; 32], n(i), t);
-        }
-        assert_eq!(c.len(), 4);
-        assert!(c.take(&n(999), &[9; 32], t));
-        assert!(!c.take(&n(0), &[9; 32], t));
-        // Many devices fill the table; the oldest go, the newest stay.
-        c.issue([1; 32], n(5000), t);
-        for i in 0..10_000u32 {
-            let mut device = [0; 32];
-            device[..4].copy_from_slice(&i.to_le_bytes());
-            device[31] = 7;
-            c.issue(device, n(10_000 + i), t);
-        }
-        assert_eq!(c.len(), 100);
-        assert!(c.by_device.len() <= 100);
-        assert!(c.order.len() <= 201);
-        c.issue([1; 32], n(6000), t);
-        assert!(c.take(&n(6000), &[1; 32], t), "a fresh challenge survives the flood");
+    fn two_challenges_for_one_device_at_one_moment_differ() {
+        let key = ChallengeKey::new([1; 32]);
+        assert_ne!(key.issue(&[7; 32], NOW), key.issue(&[7; 32], NOW));
     }
 }

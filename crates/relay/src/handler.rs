@@ -15,7 +15,7 @@ use tokio::sync::broadcast;
 
 pub use crate::sessions::SessionInfo;
 use crate::sessions::Sessions;
-use crate::storage::{DeviceAccess, Storage, StorageEvent, StoreError};
+use crate::storage::{DeviceAccess, Storage, StorageEvent, StoreError, StoreResult};
 
 /// How a relay admits new chambers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -103,14 +103,27 @@ impl Relay {
         relay
     }
 
-    /// The session a bearer token names, if it is valid.
-    pub fn session(&self, token: &[u8; 32]) -> Option<SessionInfo> {
-        self.sessions.get(token)
+    /// The session a bearer token names, if it is open (not expired, its
+    /// device not removed), read from this instance's cache or, when not
+    /// read lately, from storage (off the async workers).
+    pub async fn session(self: &Arc<Self>, token: &[u8; 32]) -> StoreResult<Option<SessionInfo>> {
+        if let Some(s) = self.sessions.cached(token) {
+            return Ok(Some(s));
+        }
+        let (relay, token) = (self.clone(), *token);
+        tokio::task::spawn_blocking(move || relay.lookup_session(&token))
+            .await
+            .unwrap_or_else(|e| Err(StoreError::Internal(format!("the session lookup failed: {e}"))))
     }
 
-    /// Whether a session is still open (not expired, its device not removed).
-    pub fn session_alive(&self, s: &SessionInfo) -> bool {
-        self.sessions.alive(s)
+    /// [`Relay::session`] for a caller that may block (it may read storage).
+    pub fn lookup_session(&self, token: &[u8; 32]) -> StoreResult<Option<SessionInfo>> {
+        self.sessions.get(&*self.storage, token)
+    }
+
+    /// Whether a session is still open; a storage that does not answer ends none.
+    pub async fn session_alive(self: &Arc<Self>, s: &SessionInfo) -> bool {
+        !matches!(self.session(&s.token).await, Ok(None))
     }
 
     /// Live notifications for a chamber: the latest sequence number after each append.
@@ -129,9 +142,9 @@ impl Relay {
         }
     }
 
-    /// Open sessions and outstanding challenges (for the metrics).
-    pub fn pending(&self) -> (usize, usize) {
-        self.sessions.pending()
+    /// Sessions open on every instance (for the metrics; reads storage).
+    pub fn open_sessions(&self) -> StoreResult<u64> {
+        self.storage.open_sessions(now_secs())
     }
 
     /// Chambers with a live notification channel (for the metrics and tests).
@@ -146,7 +159,7 @@ impl Relay {
 
     /// Ends every session of the removed devices and tells their live sockets.
     fn end_sessions(&self, chamber: &str, removed: &[[u8; 32]]) {
-        self.sessions.end(chamber, removed);
+        self.sessions.forget(chamber, removed);
         for device in removed {
             let _ = self.removals.send((chamber.to_string(), *device));
         }
@@ -164,31 +177,36 @@ impl Relay {
         match event {
             StorageEvent::Batch { chamber, latest } => self.notify(&chamber, latest),
             StorageEvent::Removed { chamber, device } => self.end_sessions(&chamber, &[device]),
+            StorageEvent::Access { chamber, device } => self.sessions.forget(&chamber, &[device]),
         }
     }
 
     fn issue_challenge(&self, device: [u8; 32]) -> Frame {
-        Frame::Challenge {
-            nonce: self.sessions.issue_challenge(device),
+        match self.sessions.issue_challenge(&*self.storage, device) {
+            Ok(nonce) => Frame::Challenge { nonce },
+            Err((code, message)) => refuse(code, message),
         }
     }
 
     fn check_proof(&self, proof: &Proof, purpose: ProofPurpose, chamber: &str) -> Result<(), Refusal> {
-        self.sessions.check_proof(proof, purpose, chamber)
+        self.sessions.check_proof(&*self.storage, proof, purpose, chamber)
     }
 
     fn open_session(&self, chamber: &str, device: [u8; 32], access: DeviceAccess) -> Frame {
-        let s = self.sessions.open(chamber, device, access);
-        Frame::Session {
-            token: s.token,
-            chamber: s.chamber,
-            admin: s.admin,
+        match self.sessions.open(&*self.storage, chamber, device, access) {
+            Ok(s) => Frame::Session {
+                token: s.token,
+                chamber: s.chamber,
+                admin: s.admin,
+            },
+            Err(e) => store_error(e),
         }
     }
 
-    /// Open sessions of `device` take a changed push right at once.
-    fn set_session_access(&self, chamber: &str, device: &[u8; 32], read_only: bool) {
-        self.sessions.set_access(chamber, device, read_only);
+    /// Open sessions of `device` take a changed push right at once (those
+    /// on other instances hear of it from storage).
+    fn set_session_access(&self, chamber: &str, device: &[u8; 32]) {
+        self.sessions.forget(chamber, &[*device]);
     }
 
     /// Handles one request frame. `blob_route` is true on the attachment endpoint.
@@ -323,7 +341,7 @@ impl Relay {
                     match self.storage.admit(&s.chamber, &device, &grant, read_only, now_secs()) {
                         Ok(()) => {
                             tracing::info!(chamber = %s.chamber, device = %short(&device), admitted = !grant.is_empty(), read_only, "admission answered");
-                            self.set_session_access(&s.chamber, &device, read_only);
+                            self.set_session_access(&s.chamber, &device);
                             Frame::Done
                         }
                         Err(e) => store_error(e),
@@ -334,7 +352,7 @@ impl Relay {
                 match self.storage.set_read_only(&s.chamber, &device, read_only) {
                     Ok(()) => {
                         tracing::info!(chamber = %s.chamber, device = %short(&device), read_only, "device access changed");
-                        self.set_session_access(&s.chamber, &device, read_only);
+                        self.set_session_access(&s.chamber, &device);
                         Frame::Done
                     }
                     Err(e) => store_error(e),

@@ -33,6 +33,7 @@ pub mod operations;
 pub mod operator;
 mod postgres;
 pub mod server;
+pub mod session_storage;
 mod sessions;
 mod spool;
 mod sqlite_blobs;

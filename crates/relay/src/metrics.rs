@@ -1,8 +1,8 @@
 //! What the relay tells its operator, in the Prometheus text format, on a
 //! listener of its own (`--metrics-listen ADDR`; never on the public port):
 //! requests by frame kind, refusals by error code, batches stored, requests
-//! refused for their rate, and, read when scraped, live sockets, sessions,
-//! outstanding challenges and the stored totals. Counts and kinds only: no
+//! refused for their rate, and, read when scraped, live sockets, open sessions
+//! and the stored totals. Counts and kinds only: no
 //! chamber id, device key, token or content is ever a label.
 
 use std::sync::atomic::Ordering;
@@ -47,7 +47,6 @@ pub struct Metrics {
     live_sockets: Gauge,
     live_chambers: Gauge,
     sessions: Gauge,
-    challenges: Gauge,
     stored: Family<WhatLabel, Gauge>,
     storage_up: Gauge,
 }
@@ -63,7 +62,6 @@ impl Default for Metrics {
             live_sockets: Gauge::default(),
             live_chambers: Gauge::default(),
             sessions: Gauge::default(),
-            challenges: Gauge::default(),
             stored: Family::default(),
             storage_up: Gauge::default(),
             registry: Registry::default(),
@@ -82,11 +80,10 @@ impl Default for Metrics {
             "Chambers with a live notification channel",
             m.live_chambers.clone(),
         );
-        registry.register("sessions", "Open device sessions", m.sessions.clone());
         registry.register(
-            "challenges",
-            "Challenges issued and not yet answered",
-            m.challenges.clone(),
+            "sessions",
+            "Open device sessions (on every instance)",
+            m.sessions.clone(),
         );
         registry.register(
             "stored",
@@ -117,9 +114,9 @@ impl Metrics {
     pub fn render(&self, relay: &Relay) -> String {
         self.live_sockets.set(relay.connections.load(Ordering::Relaxed) as i64);
         self.live_chambers.set(relay.live_chambers() as i64);
-        let (sessions, challenges) = relay.pending();
-        self.sessions.set(sessions as i64);
-        self.challenges.set(challenges as i64);
+        if let Ok(sessions) = relay.open_sessions() {
+            self.sessions.set(sessions as i64);
+        }
         match relay.storage.stats() {
             Ok(stats) => {
                 self.storage_up.set(1);

@@ -80,7 +80,9 @@ pub(crate) fn frame_response(frame: Frame) -> Response {
         .into_response()
 }
 
-pub(crate) fn bearer(relay: &Relay, headers: &HeaderMap) -> Result<Option<SessionInfo>, Refusal> {
+/// The session the request's bearer token names: none without the header;
+/// refused when the token is garbled, expired or its device removed.
+pub(crate) async fn bearer(relay: &Arc<Relay>, headers: &HeaderMap) -> Result<Option<SessionInfo>, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -96,12 +98,20 @@ pub(crate) fn bearer(relay: &Relay, headers: &HeaderMap) -> Result<Option<Sessio
                 "the authorization header is not a session token".to_string(),
             )
         })?;
-    relay.session(&token).map(Some).ok_or_else(|| {
-        (
+    match relay.session(&token).await {
+        Ok(Some(s)) => Ok(Some(s)),
+        Ok(None) => Err((
             ErrorCode::Unauthenticated,
             "the session has expired; authenticate again".to_string(),
-        )
-    })
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read a session");
+            Err((
+                ErrorCode::Internal,
+                "the relay could not read the session; try again".to_string(),
+            ))
+        }
+    }
 }
 
 /// Reads a body of at most `limit` bytes: over it, "too large"; a body that
@@ -128,7 +138,7 @@ async fn handle_http(
     blob_route: bool,
 ) -> Response {
     let route = if blob_route { "/v1/blob" } else { "/v1" };
-    let session = match bearer(&relay, &headers) {
+    let session = match bearer(&relay, &headers).await {
         Ok(s) => s,
         Err((code, message)) => return frame_response(Frame::error(code, message)),
     };
@@ -191,7 +201,7 @@ async fn pull(
     headers: HeaderMap,
     Query(q): Query<PullQuery>,
 ) -> Response {
-    let session = match bearer(&relay, &headers) {
+    let session = match bearer(&relay, &headers).await {
         Ok(Some(s)) if !guard.device_allowed(&s.device) => return too_many("/v1/batches"),
         Ok(Some(s)) => s,
         Ok(None) => return frame_response(Frame::error(ErrorCode::Unauthenticated, "authenticate first")),
@@ -222,7 +232,7 @@ async fn live(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let session = match bearer(&relay, &headers) {
+    let session = match bearer(&relay, &headers).await {
         Ok(Some(s)) if !guard.device_allowed(&s.device) => return too_many("/v1/live"),
         Ok(Some(s)) => s,
         Ok(None) => return frame_response(Frame::error(ErrorCode::Unauthenticated, "authenticate first")),
@@ -289,7 +299,7 @@ async fn live_session(
                 let removed = match removal {
                     Ok((chamber, device)) => chamber == session.chamber && device == session.device,
                     // Missed some: close unless the session is still there.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => !relay.session_alive(&session),
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => !relay.session_alive(&session).await,
                     Err(_) => return,
                 };
                 if removed {
@@ -313,20 +323,21 @@ async fn live_session(
             }
             incoming = socket.recv() => {
                 last_heard = Instant::now();
+                let binary = matches!(incoming, Some(Ok(Message::Binary(_))));
+                if binary && !guard.device_allowed(&session.device) {
+                    tracing::warn!(device = %crate::handler::short(&session.device), "live socket closed: too many messages");
+                    let refusal = Frame::error(ErrorCode::RateLimited, "too many requests; wait a moment and connect again");
+                    let _ = socket.send(Message::Binary(refusal.encode().into())).await;
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+                if binary && !relay.session_alive(&session).await {
+                    let refusal = Frame::error(ErrorCode::Unauthenticated, "the session has ended; authenticate again");
+                    let _ = socket.send(Message::Binary(refusal.encode().into())).await;
+                    return;
+                }
                 let reply = match incoming {
                     None | Some(Err(_)) => return,
-                    Some(Ok(Message::Binary(_))) if !guard.device_allowed(&session.device) => {
-                        tracing::warn!(device = %crate::handler::short(&session.device), "live socket closed: too many messages");
-                        let refusal = Frame::error(ErrorCode::RateLimited, "too many requests; wait a moment and connect again");
-                        let _ = socket.send(Message::Binary(refusal.encode().into())).await;
-                        let _ = socket.send(Message::Close(None)).await;
-                        return;
-                    }
-                    Some(Ok(Message::Binary(_))) if !relay.session_alive(&session) => {
-                        let refusal = Frame::error(ErrorCode::Unauthenticated, "the session has ended; authenticate again");
-                        let _ = socket.send(Message::Binary(refusal.encode().into())).await;
-                        return;
-                    }
                     Some(Ok(Message::Binary(bytes))) => match Frame::decode(&bytes, MAX_FRAME_BYTES) {
                         Ok(frame) => {
                             let r = relay.clone();

@@ -1,29 +1,37 @@
-//! Who may talk to this relay instance: the challenges it issued (see
-//! `crate::challenges`) and the sessions it opened for proven devices, each
-//! kept in this process's memory. A proof is checked against a challenge
-//! issued here (each works once) and the device's signature; a session lasts
-//! an hour, a device keeps at most eight (its oldest goes first), and a
-//! removed device's sessions end at once.
+//! Who may talk to the relay: challenges (see `crate::challenges`: signed by
+//! the relay's secret, so any instance checks any) and the sessions opened
+//! for proven devices. Sessions live in storage under the hash of their
+//! bearer token, so a laptop that proved itself to one instance is served by
+//! every other on the same database; each instance keeps what it read in a
+//! small cache, read again after [`RECHECK`] and dropped at once when a
+//! device's access changes here or (announced) on another instance. A
+//! session lasts an hour, a device keeps at most eight (its oldest goes
+//! first), and a removed device's sessions end at once.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use nextdate_protocol::frame::{ErrorCode, Proof, ProofPurpose};
 use nextdate_protocol::proof::verify_proof;
 use rand::rngs::OsRng;
 use rand::RngCore;
+use sha2::{Digest, Sha256};
 
-use crate::challenges::Challenges;
+use crate::challenges::ChallengeKey;
 use crate::handler::Refusal;
-use crate::storage::DeviceAccess;
+use crate::storage::{DeviceAccess, Storage, StoreResult};
 
 const SESSION_TTL: Duration = Duration::from_secs(3600);
-/// Outstanding challenges are capped so a flood cannot exhaust memory.
-const MAX_CHALLENGES: usize = 100_000;
-const CHALLENGES_PER_DEVICE: usize = 4;
 /// Open sessions per device: a laptop needs one or two; its oldest goes first.
-const SESSIONS_PER_DEVICE: usize = 8;
+const SESSIONS_PER_DEVICE: u32 = 8;
+/// How long this instance trusts what it read of a session before reading it
+/// again (what another instance changed without being heard reaches it by then).
+const RECHECK: Duration = Duration::from_secs(30);
+/// Sessions one instance keeps in its cache at most.
+const CACHED_AT_MOST: usize = 100_000;
+/// The name of the secret that signs challenges, in storage.
+const CHALLENGE_SECRET: &str = "challenge-key";
 
 /// An authenticated device.
 #[derive(Debug, Clone)]
@@ -34,22 +42,20 @@ pub struct SessionInfo {
     /// A viewer's device: reads, never pushes.
     pub read_only: bool,
     pub(crate) token: [u8; 32],
-    expires: Instant,
+    /// Unix seconds.
+    expires_at: i64,
 }
 
-/// Challenges issued and sessions open.
+struct Cached {
+    session: SessionInfo,
+    read: Instant,
+}
+
+/// The challenge key and this instance's cache of sessions.
+#[derive(Default)]
 pub struct Sessions {
-    challenges: Mutex<Challenges>,
-    open: Mutex<HashMap<[u8; 32], SessionInfo>>,
-}
-
-impl Default for Sessions {
-    fn default() -> Sessions {
-        Sessions {
-            challenges: Mutex::new(Challenges::new(MAX_CHALLENGES, CHALLENGES_PER_DEVICE)),
-            open: Mutex::new(HashMap::new()),
-        }
-    }
+    key: OnceLock<ChallengeKey>,
+    cache: Mutex<HashMap<[u8; 32], Cached>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -61,91 +67,176 @@ fn valid_chamber_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+fn now_secs() -> i64 {
+    (now_ms() / 1000) as i64
+}
+
+/// What storage keeps of a token: its hash, so a copy of the database opens no session.
+fn token_hash(token: &[u8; 32]) -> [u8; 32] {
+    Sha256::digest(token).into()
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> Refusal {
+    tracing::error!(error = %e, "{what}");
+    (
+        ErrorCode::Internal,
+        "the relay could not store or read that; try again".into(),
+    )
+}
+
 impl Sessions {
-    /// A fresh nonce for `device` to sign.
-    pub fn issue_challenge(&self, device: [u8; 32]) -> [u8; 32] {
-        let mut nonce = [0u8; 32];
-        OsRng.fill_bytes(&mut nonce);
-        lock(&self.challenges).issue(device, nonce, Instant::now());
-        nonce
+    /// The challenge key: read from storage (made there by the first instance to need it).
+    fn key(&self, storage: &dyn Storage) -> Result<&ChallengeKey, Refusal> {
+        if let Some(key) = self.key.get() {
+            return Ok(key);
+        }
+        let mut fresh = [0u8; 32];
+        OsRng.fill_bytes(&mut fresh);
+        let secret = storage
+            .relay_secret(CHALLENGE_SECRET, &fresh)
+            .map_err(|e| internal("cannot read the challenge key", e))?;
+        Ok(self.key.get_or_init(|| ChallengeKey::new(secret)))
     }
 
-    /// Checks a proof against a challenge this relay issued (each challenge works once).
-    pub fn check_proof(&self, proof: &Proof, purpose: ProofPurpose, chamber: &str) -> Result<(), Refusal> {
+    /// A fresh nonce for `device` to sign.
+    pub fn issue_challenge(&self, storage: &dyn Storage, device: [u8; 32]) -> Result<[u8; 32], Refusal> {
+        Ok(self.key(storage)?.issue(&device, now_ms()))
+    }
+
+    /// Checks a proof against a challenge this relay issued (each works once).
+    pub fn check_proof(
+        &self,
+        storage: &dyn Storage,
+        proof: &Proof,
+        purpose: ProofPurpose,
+        chamber: &str,
+    ) -> Result<(), Refusal> {
         if !valid_chamber_id(chamber) {
             return Err((ErrorCode::Malformed, "that is not a chamber id".into()));
         }
-        if !lock(&self.challenges).take(&proof.nonce, &proof.device, Instant::now()) {
+        let Some(expires_at) = self.key(storage)?.check(&proof.nonce, &proof.device, now_ms()) else {
             return Err((
                 ErrorCode::BadProof,
                 "unknown or expired challenge; ask for a new one".into(),
             ));
-        }
+        };
         if !verify_proof(proof, purpose, chamber) {
             return Err((ErrorCode::BadProof, "the signature does not verify".into()));
         }
-        Ok(())
+        match storage.spend_challenge(&proof.nonce, expires_at, now_secs()) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err((
+                ErrorCode::BadProof,
+                "that challenge was answered already; ask for a new one".into(),
+            )),
+            Err(e) => Err(internal("cannot record an answered challenge", e)),
+        }
     }
 
     /// Opens a session for a proven device.
-    pub fn open(&self, chamber: &str, device: [u8; 32], access: DeviceAccess) -> SessionInfo {
+    pub fn open(
+        &self,
+        storage: &dyn Storage,
+        chamber: &str,
+        device: [u8; 32],
+        access: DeviceAccess,
+    ) -> StoreResult<SessionInfo> {
         let mut token = [0u8; 32];
         OsRng.fill_bytes(&mut token);
-        let mut open = lock(&self.open);
-        let now = Instant::now();
-        open.retain(|_, s| s.expires > now);
-        let mut mine: Vec<([u8; 32], Instant)> = open
-            .values()
-            .filter(|s| s.chamber == chamber && s.device == device)
-            .map(|s| (s.token, s.expires))
-            .collect();
-        if mine.len() >= SESSIONS_PER_DEVICE {
-            mine.sort_by_key(|(_, expires)| *expires);
-            for (token, _) in &mine[..=mine.len() - SESSIONS_PER_DEVICE] {
-                open.remove(token);
-            }
-        }
+        let now = now_secs();
+        let expires_at = now + SESSION_TTL.as_secs() as i64;
+        storage.open_session(
+            &token_hash(&token),
+            chamber,
+            &device,
+            expires_at,
+            now,
+            SESSIONS_PER_DEVICE,
+        )?;
         let session = SessionInfo {
             chamber: chamber.to_string(),
             device,
             admin: access.admin,
             read_only: access.read_only,
             token,
-            expires: now + SESSION_TTL,
+            expires_at,
         };
-        open.insert(token, session.clone());
-        session
+        self.remember(session.clone());
+        Ok(session)
     }
 
-    /// The session a bearer token names, if it is valid.
-    pub fn get(&self, token: &[u8; 32]) -> Option<SessionInfo> {
-        lock(&self.open)
-            .get(token)
-            .filter(|s| s.expires > Instant::now())
-            .cloned()
-    }
-
-    /// Whether a session is still open (not expired, its device not removed).
-    pub fn alive(&self, s: &SessionInfo) -> bool {
-        self.get(&s.token).is_some()
-    }
-
-    /// Open sessions of `device` take a changed push right at once.
-    pub fn set_access(&self, chamber: &str, device: &[u8; 32], read_only: bool) {
-        for s in lock(&self.open).values_mut() {
-            if s.chamber == chamber && s.device == *device {
-                s.read_only = read_only;
+    fn remember(&self, session: SessionInfo) {
+        let mut cache = lock(&self.cache);
+        if cache.len() >= CACHED_AT_MOST {
+            cache.retain(|_, c| c.read.elapsed() < RECHECK);
+            if cache.len() >= CACHED_AT_MOST {
+                cache.clear();
             }
         }
+        cache.insert(
+            session.token,
+            Cached {
+                session,
+                read: Instant::now(),
+            },
+        );
     }
 
-    /// Ends every session of the removed devices.
-    pub fn end(&self, chamber: &str, removed: &[[u8; 32]]) {
-        lock(&self.open).retain(|_, s| !(s.chamber == chamber && removed.contains(&s.device)));
+    /// The session `token` names, from the cache if read there lately
+    /// (`None`: ask [`Sessions::get`], which may read storage).
+    pub fn cached(&self, token: &[u8; 32]) -> Option<SessionInfo> {
+        lock(&self.cache)
+            .get(token)
+            .filter(|c| c.read.elapsed() < RECHECK && c.session.expires_at > now_secs())
+            .map(|c| c.session.clone())
     }
 
-    /// Open sessions and outstanding challenges (for the metrics).
-    pub fn pending(&self) -> (usize, usize) {
-        (lock(&self.open).len(), lock(&self.challenges).len())
+    /// The session a bearer token names, if it is open (not expired, its
+    /// device not removed). Blocking: it may read storage.
+    pub fn get(&self, storage: &dyn Storage, token: &[u8; 32]) -> StoreResult<Option<SessionInfo>> {
+        if let Some(s) = self.cached(token) {
+            return Ok(Some(s));
+        }
+        let stored = storage
+            .session(&token_hash(token), now_secs())?
+            .filter(|s| !s.access.removed);
+        let Some(stored) = stored else {
+            lock(&self.cache).remove(token);
+            return Ok(None);
+        };
+        let session = SessionInfo {
+            chamber: stored.chamber,
+            device: stored.device,
+            admin: stored.access.admin,
+            read_only: stored.access.read_only,
+            token: *token,
+            expires_at: stored.expires_at,
+        };
+        self.remember(session.clone());
+        Ok(Some(session))
+    }
+
+    /// Forgets what this instance read of the sessions of `devices`, so the
+    /// next request reads their access (changed, or removed) from storage.
+    pub fn forget(&self, chamber: &str, devices: &[[u8; 32]]) {
+        lock(&self.cache).retain(|_, c| !(c.session.chamber == chamber && devices.contains(&c.session.device)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_kept_as_its_hash() {
+        let token = [5u8; 32];
+        assert_ne!(token_hash(&token), token);
+        assert_eq!(token_hash(&token), token_hash(&[5u8; 32]));
     }
 }

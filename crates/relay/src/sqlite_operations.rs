@@ -184,6 +184,7 @@ impl Operations for SqliteStorage {
         )?;
         for table in [
             "status_links",
+            "sessions",
             "key_grants",
             "admissions",
             "invites",

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/relay/0004_status_links/up.sql"),
     include_str!("../../../migrations/relay/0005_operations/up.sql"),
     include_str!("../../../migrations/relay/0006_blob_parts/up.sql"),
+    include_str!("../../../migrations/relay/0007_sessions/up.sql"),
 ];
 
 /// SQLite storage in `DIR/relay.db`.

@@ -91,10 +91,20 @@ pub enum StorageEvent {
     Batch { chamber: String, latest: u64 },
     /// `device` was removed from `chamber` (by a rotation).
     Removed { chamber: String, device: [u8; 32] },
+    /// What `device` may do in `chamber` changed (admitted, or made
+    /// read-only or not): sessions read before are read again.
+    Access { chamber: String, device: [u8; 32] },
 }
 
 /// The relay's storage.
-pub trait Storage: crate::link_storage::LinkStorage + crate::operations::Operations + Send + Sync + 'static {
+pub trait Storage:
+    crate::link_storage::LinkStorage
+    + crate::operations::Operations
+    + crate::session_storage::SessionStorage
+    + Send
+    + Sync
+    + 'static
+{
     /// Registers a chamber with `device` as its admin, using up the
     /// registration token with hash `token` when one is given (a relay open
     /// to anyone gives none). Registering again from the same admin device is

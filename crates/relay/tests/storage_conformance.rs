@@ -4,7 +4,8 @@
 //! admissions, key rotation, the batch log, attachments, status links,
 //! registration tokens, quotas that refuse and store nothing, usage counted
 //! in the storing transaction, deleting a chamber. Status links are in
-//! `links`, attachments stored and read in parts in `blobs`; the
+//! `links`, attachments stored and read in parts in `blobs`, sessions and
+//! answered challenges in `sessions`; the
 //! PostgreSQL-only tests (several instances on one database) in `postgres_only`.
 
 #[path = "../../../tests/support/postgres.rs"]
@@ -16,6 +17,8 @@ mod blobs;
 mod links;
 #[path = "storage_conformance/postgres_only.rs"]
 mod postgres_only;
+#[path = "storage_conformance/sessions.rs"]
+mod sessions;
 
 use links::a_link_is_served_until_it_expires_or_is_revoked;
 use nextdate_relay::link_storage::Served;
@@ -110,6 +113,10 @@ on_both_stores!(
     a_streamed_attachment_over_the_quota_is_refused_and_nothing_is_stored,
     an_attachment_stored_whole_before_parts_is_still_served,
     deleting_a_chamber_deletes_its_attachments_parts,
+    the_relay_secret_is_made_once_and_kept,
+    a_challenge_is_answered_once_and_forgotten_once_expired,
+    a_session_is_found_by_its_token_hash_with_its_devices_access_now,
+    a_device_keeps_its_newest_sessions_and_expired_ones_are_forgotten,
 );
 use blobs::{
     a_large_attachment_is_stored_in_parts_and_read_back_whole,
@@ -117,6 +124,11 @@ use blobs::{
     an_attachment_stored_whole_before_parts_is_still_served,
     an_upload_that_breaks_off_or_comes_to_another_size_stores_nothing,
     deleting_a_chamber_deletes_its_attachments_parts,
+};
+use sessions::{
+    a_challenge_is_answered_once_and_forgotten_once_expired,
+    a_device_keeps_its_newest_sessions_and_expired_ones_are_forgotten,
+    a_session_is_found_by_its_token_hash_with_its_devices_access_now, the_relay_secret_is_made_once_and_kept,
 };
 
 on_both!(
@@ -557,8 +569,10 @@ fn deleting_a_chamber_leaves_nothing_of_it(s: &dyn Storage) {
         .unwrap();
     s.put_link_file("C", &[5; 16], &[6; 16], b"sealed file", 0).unwrap();
     s.append_batch("D", &[1; 16], &[2; 32], b"other", 1, 0).unwrap();
+    s.open_session(&[8; 32], "C", &[1; 32], 100, 0, 8).unwrap();
 
     s.delete_chamber("C").unwrap();
+    assert_eq!(s.open_sessions(0).unwrap(), 0, "its sessions went with it");
     assert!(matches!(s.delete_chamber("C"), Err(StoreError::NotFound)));
     assert_eq!(s.device_access("C", &[1; 32]).unwrap(), None);
     assert_eq!(s.latest_seq("C").unwrap(), 0);

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../../migrations/relay/postgres/0001_schema/up.sql"),
     include_str!("../../../../migrations/relay/postgres/0002_blob_parts/up.sql"),
     include_str!("../../../../migrations/relay/postgres/0003_append_function/up.sql"),
+    include_str!("../../../../migrations/relay/postgres/0004_sessions/up.sql"),
 ];
 
 /// The advisory lock taken while migrating ("nextdate" in ASCII).

@@ -12,6 +12,8 @@
 //! - `links`: [`crate::link_storage::LinkStorage`];
 //! - `operations`: [`crate::operations::Operations`], and the quota check
 //!   every storing transaction runs before it commits;
+//! - `sessions`: [`crate::session_storage::SessionStorage`] (challenge key,
+//!   answered challenges, open sessions);
 //! - `notify`: `pg_notify` on each new batch and removed device, and the
 //!   listener that tells this instance's live sockets about other instances' writes.
 
@@ -20,6 +22,7 @@ mod links;
 mod migrate;
 mod notify;
 mod operations;
+mod sessions;
 mod storage;
 
 use std::path::{Path, PathBuf};

@@ -9,7 +9,8 @@
 //! their own schedule).
 //!
 //! Payloads are text: `b INSTANCE SEQ CHAMBER` for a batch, `r INSTANCE
-//! DEVICE-HEX CHAMBER` for a removed device (the chamber last: it may hold
+//! DEVICE-HEX CHAMBER` for a removed device, `a …` likewise for a device
+//! whose access changed (the chamber last: it may hold
 //! spaces in tests).
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -54,6 +55,11 @@ impl<'a> Announcement<'a> {
                 self.instance,
                 data_encoding::HEXLOWER.encode(device)
             ),
+            StorageEvent::Access { chamber, device } => format!(
+                "a {} {} {chamber}",
+                self.instance,
+                data_encoding::HEXLOWER.encode(device)
+            ),
         }
     }
 }
@@ -75,6 +81,10 @@ fn parse(payload: &str) -> Option<(&str, StorageEvent)> {
             latest: value.parse().ok()?,
         },
         "r" => StorageEvent::Removed {
+            chamber,
+            device: data_encoding::HEXLOWER.decode(value.as_bytes()).ok()?.try_into().ok()?,
+        },
+        "a" => StorageEvent::Access {
             chamber,
             device: data_encoding::HEXLOWER.decode(value.as_bytes()).ok()?.try_into().ok()?,
         },
@@ -192,6 +202,10 @@ mod tests {
             StorageEvent::Removed {
                 chamber: "ch-2".into(),
                 device: [7; 32],
+            },
+            StorageEvent::Access {
+                chamber: "ch-3".into(),
+                device: [8; 32],
             },
         ] {
             let sent = Announcement::new("abc123", event.clone()).payload();

@@ -231,6 +231,7 @@ impl Operations for PgStorage {
         )?;
         for table in [
             "status_links",
+            "sessions",
             "key_grants",
             "admissions",
             "invites",

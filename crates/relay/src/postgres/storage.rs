@@ -101,6 +101,7 @@ impl Storage for PgStorage {
             "UPDATE devices SET read_only = $3 WHERE chamber_id = $1 AND device = $2",
             &[&chamber, &&device[..], &read_only],
         )?;
+        announce_access(&mut tx, &self.instance, chamber, device)?;
         tx.commit()?;
         Ok(())
     }
@@ -117,13 +118,17 @@ impl Storage for PgStorage {
     }
 
     fn set_read_only(&self, chamber: &str, device: &[u8; 32], read_only: bool) -> StoreResult<()> {
-        let n = self.conn()?.execute(
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        let n = tx.execute(
             "UPDATE devices SET read_only = $3 WHERE chamber_id = $1 AND device = $2",
             &[&chamber, &&device[..], &read_only],
         )?;
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        announce_access(&mut tx, &self.instance, chamber, device)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -414,6 +419,16 @@ impl Storage for PgStorage {
             on_event,
         );
     }
+}
+
+/// Tells the other instances, when `c`'s transaction commits, that what
+/// `device` may do changed (their cached sessions of it are read again).
+fn announce_access(c: &mut impl GenericClient, instance: &str, chamber: &str, device: &[u8; 32]) -> StoreResult<()> {
+    let event = StorageEvent::Access {
+        chamber: chamber.to_string(),
+        device: *device,
+    };
+    notify::announce(c, &Announcement::new(instance, event))
 }
 
 /// Registering a chamber that exists: fine again from its admin device (a
