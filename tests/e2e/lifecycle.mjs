@@ -178,6 +178,7 @@ test("chamber sync: start a chamber, invite a device (code and QR), and see its 
     await fill("sync-relay", relay.url);
     await click("sync-setup");
     await s.until(async () => /registration token from its operator/.test(await (await s.byTestId("sync-error")).text()), "no token: refused in plain words");
+    await shot("sync-registration-token-needed");
     await fill("sync-token", "abcd-efgh");
     await click("sync-setup");
     await s.until(async () => /registration token is 52 letters/.test(await (await s.byTestId("sync-error")).text()), "a short token: refused before asking the relay");

@@ -8,12 +8,16 @@
 //! 2. Ingest: 500 devices (50 chambers of 10) hold live WebSocket connections
 //!    while 4 devices push sealed one-edit batches as fast as they can; batches
 //!    per second, and the relay's resident memory.
+//!    The convergence is run again through a relay on PostgreSQL (a
+//!    throwaway cluster, as the tests start one), beside the SQLite figure.
 //! 3. The same convergence workload through the reference automerge-repo sync
 //!    server from npm (plaintext), run side by side when Node is available
 //!    (`benches/automerge-repo-baseline`).
 //!
 //! `cargo bench -p nextdate-relay --bench sync`
 
+#[path = "../../../tests/support/postgres.rs"]
+mod postgres;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -31,7 +35,7 @@ use nextdate_sync::client::RelayClient;
 use nextdate_sync::crypto::{self, ChamberKey, DeviceKeys};
 use nextdate_sync::engine;
 use sha2::{Digest, Sha256};
-use support::{new_diary, rss_mb, start_relay};
+use support::{new_diary, rss_mb, start_relay, start_relay_with};
 
 /// A TCP proxy that counts every byte in both directions.
 fn counting_proxy(target: String) -> (String, Arc<AtomicU64>) {
@@ -78,8 +82,13 @@ struct Convergence {
     edits: u64,
 }
 
-fn convergence(root: &Path) -> Convergence {
-    let relay = start_relay(&root.join("relay"));
+/// The convergence run through a relay on SQLite, or on the PostgreSQL
+/// database at `database`; `root` is this run's own folder.
+fn convergence(root: &Path, database: Option<&str>) -> Convergence {
+    let relay = match database {
+        Some(url) => start_relay_with(&root.join("relay"), &["--database", url]),
+        None => start_relay(&root.join("relay")),
+    };
     let target = relay.url.trim_start_matches("http://").to_string();
     let (proxy, wire) = counting_proxy(target);
     let mut devices: Vec<Diary> = Vec::new();
@@ -320,7 +329,11 @@ fn main() {
     }
     let root = tempfile::tempdir().unwrap();
     eprintln!("convergence: 3 devices × 1,000 offline edits …");
-    let conv = convergence(root.path());
+    let conv = convergence(&root.path().join("sqlite"), None);
+    eprintln!("convergence through a relay on PostgreSQL …");
+    let cluster = postgres::PgCluster::start();
+    let conv_pg = convergence(&root.path().join("postgres"), Some(&cluster.new_database()));
+    drop(cluster);
     eprintln!("ingest: 500 live devices, 4 pushers …");
     let ing = ingest(root.path());
     eprintln!("baseline: automerge-repo-sync-server …");
@@ -335,6 +348,10 @@ fn main() {
         "converge, 3 devices × 1,000 offline edits (ms)",
         conv.millis,
         fmt(b("converge_ms"), 0)
+    );
+    println!(
+        "{:<46} {:>16.0} {:>22}",
+        "  the same, relay on PostgreSQL (ms)", conv_pg.millis, "—"
     );
     println!(
         "{:<46} {:>16.0} {:>22}",
