@@ -6,7 +6,7 @@
 // tauri-driver: `scripts/bench-app` sets all that up.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -174,3 +174,16 @@ for (const [name, key] of [
 ]) {
   console.log(`${name.padEnd(36)}${f(empty[key]).padStart(24)}${f(full[key]).padStart(16)}`);
 }
+
+// The rows of the project's benchmark table (`scripts/bench`; see benches/table.rs).
+function record(figure, value, unit, baseline, target) {
+  const path = process.env.NEXTDATE_BENCH_ROWS;
+  if (!path) return;
+  const row = { figure, value, unit, baseline: baseline ?? null, target: target ?? null };
+  appendFileSync(path, JSON.stringify(row) + "\n");
+}
+const beside = `${cases} cases, beside an empty diary`;
+record(`app launch to Today painted, ${beside}`, full.launch, "ms", empty.launch, 1.15);
+record(`app board date switch (median), ${beside}`, full.switchMed, "ms", empty.switchMed, null);
+record(`app search as you type (median), ${beside}`, full.searchMed, "ms", empty.searchMed, null);
+record(`app + WebKit memory (PSS), ${beside}`, full.pss, "MB", empty.pss, 1.2);

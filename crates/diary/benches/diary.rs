@@ -6,6 +6,9 @@
 //! timed on the same operations with the same query code, and the figures are
 //! printed side by side with their ratio. Figures, not assertions.
 
+#[path = "../../../benches/table.rs"]
+mod table;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -36,7 +39,27 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The diary's size, for the names of the rows recorded for `scripts/bench`.
+static CASES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+/// The ratio to plain SQLite each measure must stay under (issue "Fast as paper").
+fn target(name: &str) -> Option<f64> {
+    match name {
+        "record hearing + next date" | "correct a hearing's next date (durable)" => Some(2.0),
+        "rebuild projection" => Some(3.0),
+        _ => None,
+    }
+}
+
 fn row(name: &str, diary: &Stats, plain: Option<&Stats>) {
+    let cases = CASES.get().copied().unwrap_or_default();
+    table::record(
+        &format!("diary, {cases} cases: {name} (median)"),
+        ms(diary.median),
+        "ms",
+        plain.map(|p| ms(p.median)),
+        target(name),
+    );
     match plain {
         Some(p) => println!(
             "{name:<40} {:>9.3} {:>9.3}   {:>9.3} {:>9.3}   {:>6.2}x   (n={})",
@@ -81,6 +104,7 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10_000);
+    CASES.set(cases).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("diary");
     let plain_path = tmp.path().join("plain.db");

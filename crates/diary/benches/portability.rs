@@ -4,6 +4,9 @@
 //! the diary's database file (the disk's floor) and reading every projection
 //! row (the query floor). Figures, not assertions.
 
+#[path = "../../../benches/table.rs"]
+mod table;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -138,7 +141,18 @@ fn main() {
     );
     println!();
     println!("operation (median of {runs})                seconds   x copy of the database file");
-    let line = |name: &str, d: Duration| println!("{name:<40} {:>8.2}   {:>6.1}x", s(d), s(d) / s(copy));
+    let line = |name: &str, d: Duration| {
+        println!("{name:<40} {:>8.2}   {:>6.1}x", s(d), s(d) / s(copy));
+        if !name.starts_with("baseline") {
+            table::record(
+                &format!("portability, {cases} cases: {name}, beside copying the file"),
+                s(d),
+                "s",
+                Some(s(copy)),
+                None,
+            );
+        }
+    };
     line("baseline: copy the database file", copy);
     line("baseline: read every projection row", read_all);
     line("export JSON (diary.json + attachments)", export_json);

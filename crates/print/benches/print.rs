@@ -4,6 +4,9 @@
 //! list (the fixed cost of a list), and a bill (fee memo) of 500 entries laid
 //! out and written as PDF. Figures, not assertions.
 
+#[path = "../../../benches/table.rs"]
+mod table;
+
 use std::time::{Duration, Instant};
 
 use chrono::{Local, NaiveDate};
@@ -199,7 +202,12 @@ fn main() {
     );
     println!();
     println!("operation (ms, n={n})                         median       p95");
-    let line = |name: &str, (m, p): (f64, f64)| println!("{name:<44} {m:>8.1}  {p:>8.1}");
+    let line = |name: &str, (m, p): (f64, f64)| {
+        println!("{name:<44} {m:>8.1}  {p:>8.1}");
+        if !name.starts_with("baseline") {
+            table::record(&format!("print: {name} (median)"), m, "ms", Some(small.0), None);
+        }
+    };
     line("baseline: projection queries for the day", query);
     line("baseline: 10-hearing list to PDF", small);
     line("300-hearing list: gather + layout", layout);

@@ -15,6 +15,9 @@
 //!
 //! `cargo bench -p nextdate-relay --bench scale` (`-- --quick`: 50 chambers).
 
+#[path = "../../../benches/table.rs"]
+mod table;
+
 #[path = "../../../tests/support/postgres.rs"]
 mod postgres;
 #[path = "support/mod.rs"]
@@ -245,6 +248,14 @@ fn main() {
         "  PostgreSQL  {pg_rate:8.0} batches/s   (target >= 3,000; {:.2}x SQLite)",
         pg_rate / sqlite_rate
     );
+    table::record("relay ingest on SQLite (target >= 5,000/s)", sqlite_rate, "batches/s", None, None);
+    table::record(
+        "relay ingest on PostgreSQL (target >= 3,000/s), beside SQLite",
+        pg_rate,
+        "batches/s",
+        Some(sqlite_rate),
+        None,
+    );
 
     let one = start_relay_with(&root.path().join("live"), &[]);
     let cs = chambers(&one.url, chambers_n, 10);
@@ -261,6 +272,21 @@ fn main() {
     println!(
         "  notification p50 {:.2} ms, p99 {:.2} ms over {} notices (target p99 < 100 ms)",
         single.p50_ms, single.p99_ms, single.notices
+    );
+    let devices = single.sockets;
+    table::record(
+        &format!("relay memory, {devices} live devices (target < 150 MB), beside at rest"),
+        single.open_mb[0],
+        "MB",
+        Some(single.rest_mb),
+        None,
+    );
+    table::record(
+        &format!("relay notification p99, {devices} live devices (target < 100 ms)"),
+        single.p99_ms,
+        "ms",
+        None,
+        None,
     );
 
     let database = cluster.new_database();
@@ -279,5 +305,12 @@ fn main() {
     println!(
         "  notification p50 {:.2} ms, p99 {:.2} ms over {} notices (half cross instances)",
         pair.p50_ms, pair.p99_ms, pair.notices
+    );
+    table::record(
+        &format!("relay notification p99, {devices} live devices on two instances"),
+        pair.p99_ms,
+        "ms",
+        Some(single.p99_ms),
+        None,
     );
 }

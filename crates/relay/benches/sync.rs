@@ -16,6 +16,9 @@
 //!
 //! `cargo bench -p nextdate-relay --bench sync`
 
+#[path = "../../../benches/table.rs"]
+mod table;
+
 #[path = "../../../tests/support/postgres.rs"]
 mod postgres;
 #[path = "support/mod.rs"]
@@ -373,6 +376,34 @@ fn main() {
     println!(
         "relay memory: {:.1} MB idle, {:.1} MB with {} devices connected after ingest (peak {:.1} MB)",
         ing.idle_rss_mb, ing.rss_mb, ing.connected, ing.peak_mb
+    );
+    table::record(
+        "converge, 3 devices x 1,000 offline edits, beside automerge-repo",
+        conv.millis,
+        "ms",
+        b("converge_ms"),
+        Some(0.5),
+    );
+    table::record(
+        "converge through a relay on PostgreSQL, beside SQLite",
+        conv_pg.millis,
+        "ms",
+        Some(conv.millis),
+        None,
+    );
+    table::record(
+        "bytes on the wire per edit, beside automerge-repo",
+        conv.wire_bytes as f64 / conv.edits as f64,
+        "bytes",
+        b("bytes_per_edit"),
+        Some(1.0),
+    );
+    table::record(
+        "relay ingest, 500 live devices (target >= 5,000/s)",
+        ing.batches_per_sec,
+        "batches/s",
+        None,
+        None,
     );
     if let Some(v) = base.as_ref().and_then(|v| v["server_rss_mb"].as_f64()) {
         println!("automerge-repo sync server memory after its convergence run: {v:.1} MB");
