@@ -54,7 +54,7 @@ fn target(name: &str) -> Option<f64> {
 fn row(name: &str, diary: &Stats, plain: Option<&Stats>) {
     let cases = CASES.get().copied().unwrap_or_default();
     table::record(
-        &format!("diary, {cases} cases: {name} (median)"),
+        &format!("diary, {cases} cases: {name}, median"),
         ms(diary.median),
         "ms",
         plain.map(|p| ms(p.median)),
@@ -193,7 +193,7 @@ fn main() {
     );
     sizes.sort();
     row(
-        &format!("board (median {} hearings)", sizes[sizes.len() / 2]),
+        &format!("board ({} hearings, the median day)", sizes[sizes.len() / 2]),
         &diary_board,
         Some(&plain_board),
     );

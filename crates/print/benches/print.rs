@@ -205,7 +205,13 @@ fn main() {
     let line = |name: &str, (m, p): (f64, f64)| {
         println!("{name:<44} {m:>8.1}  {p:>8.1}");
         if !name.starts_with("baseline") {
-            table::record(&format!("print: {name} (median)"), m, "ms", Some(small.0), None);
+            table::record(
+                &format!("print: {name}, median, beside a 10-hearing list"),
+                m,
+                "ms",
+                Some(small.0),
+                None,
+            );
         }
     };
     line("baseline: projection queries for the day", query);

@@ -248,7 +248,13 @@ fn main() {
         "  PostgreSQL  {pg_rate:8.0} batches/s   (target >= 3,000; {:.2}x SQLite)",
         pg_rate / sqlite_rate
     );
-    table::record("relay ingest on SQLite (target >= 5,000/s)", sqlite_rate, "batches/s", None, None);
+    table::record(
+        "relay ingest on SQLite (target >= 5,000/s)",
+        sqlite_rate,
+        "batches/s",
+        None,
+        None,
+    );
     table::record(
         "relay ingest on PostgreSQL (target >= 3,000/s), beside SQLite",
         pg_rate,
