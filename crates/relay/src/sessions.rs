@@ -19,7 +19,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::challenges::ChallengeKey;
-use crate::handler::Refusal;
+use crate::handler::{now_secs, Refusal};
 use crate::storage::{DeviceAccess, Storage, StoreResult};
 
 const SESSION_TTL: Duration = Duration::from_secs(3600);
@@ -71,10 +71,6 @@ fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as u64)
-}
-
-fn now_secs() -> i64 {
-    (now_ms() / 1000) as i64
 }
 
 /// What storage keeps of a token: its hash, so a copy of the database opens no session.
@@ -226,17 +222,5 @@ impl Sessions {
     /// next request reads their access (changed, or removed) from storage.
     pub fn forget(&self, chamber: &str, devices: &[[u8; 32]]) {
         lock(&self.cache).retain(|_, c| !(c.session.chamber == chamber && devices.contains(&c.session.device)));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_is_kept_as_its_hash() {
-        let token = [5u8; 32];
-        assert_ne!(token_hash(&token), token);
-        assert_eq!(token_hash(&token), token_hash(&[5u8; 32]));
     }
 }
