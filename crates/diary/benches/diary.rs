@@ -8,6 +8,8 @@
 
 #[path = "../../../benches/table.rs"]
 mod table;
+#[path = "support/wal_pages.rs"]
+mod wal_pages;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -350,6 +352,8 @@ fn main() {
         Some(&plain_correct),
     );
 
+    pages_per_edit(&mut d, &dir.join("diary.db"), &upcoming[0].0, today);
+
     // Rebuild: from every Automerge document vs re-copying the same rows.
     let diary_rebuild = stats((0..3).map(|_| time(|| d.rebuild().unwrap()).0).collect());
     plain
@@ -492,4 +496,39 @@ fn accounts(d: &mut Diary, today: NaiveDate, board: &Stats) {
     );
     let lines = d.draft_bill(&scope, start, today, today).unwrap().lines.len();
     row(&format!("bill for a client ({lines} entries)"), &bill, Some(board));
+}
+
+/// Where one recorded hearing and one corrected next date write their pages.
+fn pages_per_edit(d: &mut Diary, db: &Path, case: &str, today: NaiveDate) {
+    let date = today + Days::days(400);
+    let mut hearing = String::new();
+    let recorded = wal_pages::pages_written(d, db, |d| {
+        hearing = d
+            .record_hearing(
+                case,
+                RecordHearing {
+                    non_effective: false,
+                    date,
+                    outcome: Some("Adjourned".into()),
+                    item: None,
+                    next: NextStep::Adjourned {
+                        next_date: date + Days::days(21),
+                        purpose: Some("Arguments".into()),
+                    },
+                    attended_by: None,
+                },
+            )
+            .unwrap();
+    });
+    let edit = HearingEdit {
+        next_date: Some(Some(date + Days::days(28))),
+        ..Default::default()
+    };
+    let corrected = wal_pages::pages_written(d, db, |d| {
+        d.edit_hearing(case, &hearing, edit).unwrap();
+    });
+    println!();
+    wal_pages::print("one recorded hearing", &recorded);
+    wal_pages::print("one corrected next date", &corrected);
+    println!();
 }

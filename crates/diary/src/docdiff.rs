@@ -16,7 +16,9 @@ use crate::model::{CaseDoc, ChamberDoc, ClientDoc};
 use crate::projection;
 
 /// A record kept as one Automerge document.
-pub trait DocValue: Reconcile + autosurgeon::Hydrate + Clone + PartialEq {
+pub trait DocValue:
+    Reconcile + autosurgeon::Hydrate + serde::de::DeserializeOwned + Clone + PartialEq + std::fmt::Debug + Send + 'static
+{
     /// Brings `doc` (which holds `old`) to `new`.
     fn write_diff(doc: &mut AutoCommit, old: &Self, new: &Self) -> Result<()> {
         let _ = old;

@@ -18,7 +18,7 @@
 //! sort first). What an erasure cannot reach is in `docs/merging.md`.
 
 use automerge::{AutoCommit, ReadDoc, ROOT};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 
 use crate::diary::Diary;
@@ -195,11 +195,7 @@ pub(crate) fn is_erased(doc: &AutoCommit) -> Result<bool> {
 /// holds it: chunks, projection, history, and drops its queued changes and
 /// undo journal rows. The document row itself stays (same id, same kind).
 fn replace_doc(tx: &Transaction, id: &str, doc: &mut AutoCommit) -> Result<()> {
-    tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
-    tx.execute(
-        "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
-        params![id, doc.save()],
-    )?;
+    store::replace_chunks(tx, id, doc)?;
     tx.execute("DELETE FROM outbox WHERE doc_id = ?1", [id])?;
     tx.execute("DELETE FROM undo_journal WHERE doc_id = ?1", [id])?;
     tx.execute("DELETE FROM history WHERE doc_id = ?1", [id])?;

@@ -259,6 +259,8 @@ impl Diary {
             store::meta_set(tx, "chamber_id", chamber_id)
         })?;
         self.set_chamber_id(chamber_id.to_string());
+        // The old chamber document is gone from the file: from memory too.
+        self.doc_cache.clear();
         Ok(())
     }
 

@@ -57,7 +57,16 @@ const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 /// Compact a document into one chunk once it has more chunks than this.
+///
+/// A document's chunk numbers (`doc_chunks.seq`) only ever grow: an append
+/// takes the next number, and a compaction or a rewrite stores the whole
+/// document under the next number before dropping the older chunks. So the
+/// newest number names one stored state of the document for as long as the
+/// document exists, which is what [`crate::doc_cache`] relies on.
 const COMPACT_AFTER_CHUNKS: i64 = 48;
+
+/// How many prepared statements a connection keeps (see `configure`).
+const STATEMENT_CACHE: usize = 128;
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -82,6 +91,10 @@ fn apply_key_and_settings(conn: &Connection, key: &DbKey) -> rusqlite::Result<()
 /// read from disk must be decrypted; a 10,000-case diary fits in it whole.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // One change or rebuild runs a few dozen distinct statements (a table
+    // and its removals per kind of record); rusqlite keeps 16 by default, and
+    // re-parsing the rest was a quarter of a projection rebuild.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
@@ -349,7 +362,8 @@ fn store_new_doc(tx: &Transaction, id: &str, kind: DocKind, bytes: &[u8], now: &
 }
 
 /// Appends the incremental bytes of a local change, queues them for sync and
-/// compacts the document when it has collected many chunks.
+/// compacts the document when it has collected many chunks. Gives the number
+/// of the chunk now newest (none when there was nothing to append).
 pub fn append_change(
     tx: &Transaction,
     id: &str,
@@ -357,15 +371,35 @@ pub fn append_change(
     change: &[u8],
     doc: &mut AutoCommit,
     now: &str,
-) -> Result<()> {
+) -> Result<Option<i64>> {
     if change.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    append_chunk(tx, id, change, doc)?;
+    let seq = append_chunk(tx, id, change, doc)?;
     if kind == DocKind::Chamber {
         note_chamber_heads(tx, doc)?;
     }
-    queue_local(tx, id, kind, change, false, now)
+    queue_local(tx, id, kind, change, false, now)?;
+    Ok(Some(seq))
+}
+
+/// The number of document `id`'s newest chunk (see [`COMPACT_AFTER_CHUNKS`]).
+pub fn latest_chunk(conn: &Connection, id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT max(seq) FROM doc_chunks WHERE doc_id = ?1")?
+        .query_row([id], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(-1))
+}
+
+/// Puts the whole of `doc` in the place of document `id`'s chunks, under the
+/// next chunk number. Gives that number.
+pub fn replace_chunks(tx: &Transaction, id: &str, doc: &mut AutoCommit) -> Result<i64> {
+    let seq = latest_chunk(tx, id)? + 1;
+    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, seq, doc.save()])?;
+    tx.prepare_cached("DELETE FROM doc_chunks WHERE doc_id = ?1 AND seq < ?2")?
+        .execute(params![id, seq])?;
+    Ok(seq)
 }
 
 /// Stores a document first seen in changes from another device (not queued for sending).
@@ -393,25 +427,16 @@ pub fn append_remote_change(
     Ok(())
 }
 
-fn append_chunk(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<()> {
-    let (count, max): (i64, i64) = tx.query_row(
-        "SELECT count(*), coalesce(max(seq), -1) FROM doc_chunks WHERE doc_id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+fn append_chunk(tx: &Transaction, id: &str, change: &[u8], doc: &mut AutoCommit) -> Result<i64> {
+    let (count, max): (i64, i64) = tx
+        .prepare_cached("SELECT count(*), coalesce(max(seq), -1) FROM doc_chunks WHERE doc_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if count >= COMPACT_AFTER_CHUNKS {
-        tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
-        tx.execute(
-            "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, 0, ?2)",
-            params![id, doc.save()],
-        )?;
-    } else {
-        tx.execute(
-            "INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, ?2, ?3)",
-            params![id, max + 1, change],
-        )?;
+        return replace_chunks(tx, id, doc);
     }
-    Ok(())
+    tx.prepare_cached("INSERT INTO doc_chunks (doc_id, seq, bytes) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, max + 1, change])?;
+    Ok(max + 1)
 }
 
 /// Every document id of a kind, in id order.

@@ -170,7 +170,7 @@ impl WriteTxn<'_> {
         let change = doc
             .get_change_by_hash(&hash)
             .ok_or_else(|| DiaryError::Document(format!("change {hash} is not in document {id}")))?;
-        let current: T = autosurgeon::hydrate(&doc)?;
+        let current: T = crate::hydration::hydrate(&doc)?;
         let after = to_json(&state_at::<T>(&mut doc, &[hash])?)?;
         let now = Value::String(now_rfc3339());
         let mut restored = to_json(&current)?;
@@ -196,9 +196,9 @@ impl WriteTxn<'_> {
 }
 
 /// The record as it was at `heads`.
-fn state_at<T: autosurgeon::Hydrate>(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<T> {
+fn state_at<T: DocValue>(doc: &mut AutoCommit, heads: &[ChangeHash]) -> Result<T> {
     let past = doc.fork_at(heads)?;
-    Ok(autosurgeon::hydrate(&past)?)
+    crate::hydration::hydrate(&past)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Value> {

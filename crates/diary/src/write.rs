@@ -7,12 +7,15 @@
 //! [`Diary::write`] opens a [`WriteTxn`]; the record operations in
 //! [`crate::records`] are methods on it (and one-change shorthands on `Diary`).
 
+use std::collections::HashMap;
+
 use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit};
 use chrono::Utc;
 use rusqlite::{Transaction, TransactionBehavior};
 
 use crate::diary::Diary;
+use crate::doc_cache::{Cached, DocCache};
 use crate::docdiff::DocValue;
 use crate::error::{DiaryError, Result};
 use crate::model::DocKind;
@@ -42,14 +45,22 @@ impl Diary {
     /// every change, by bulk generators and by imports).
     pub fn write<T>(&mut self, f: impl FnOnce(&mut WriteTxn<'_>) -> Result<T>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let out = {
+        let author = Author::of(self, &tx)?;
+        let (out, changed) = {
             let mut w = WriteTxn {
                 tx: &tx,
-                author: Author::of(self, &tx)?,
+                author,
+                cache: &mut self.doc_cache,
+                loaded: HashMap::new(),
             };
-            f(&mut w)?
+            let out = f(&mut w)?;
+            (out, std::mem::take(&mut w.loaded))
         };
         tx.commit()?;
+        // Only now are the documents this transaction wrote what is stored.
+        for (id, cached) in changed {
+            self.doc_cache.put(id, cached);
+        }
         Ok(out)
     }
 
@@ -162,6 +173,11 @@ impl Author {
 pub struct WriteTxn<'a> {
     pub(crate) tx: &'a Transaction<'a>,
     pub(crate) author: Author,
+    /// The diary's loaded documents, which this transaction takes from.
+    cache: &'a mut DocCache,
+    /// Documents this transaction loaded or changed, as they stand in it;
+    /// back to the cache once it commits.
+    loaded: HashMap<String, Cached>,
 }
 
 impl WriteTxn<'_> {
@@ -194,12 +210,12 @@ impl WriteTxn<'_> {
         T: DocValue,
     {
         self.require_kind(id, kind, kind.as_str())?;
-        let mut doc = store::load_doc(self.tx, id)?;
-        doc.set_actor(self.author.actor.clone());
-        let old: T = autosurgeon::hydrate(&doc)?;
+        let seq = store::latest_chunk(self.tx, id)?;
+        let (mut doc, old) = self.loaded_doc::<T>(id, seq)?;
         let mut value = old.clone();
         let (out, msg) = f(&mut value, self.tx)?;
         if value == old {
+            self.loaded.insert(id.to_string(), Cached::new(seq, doc, old));
             return Ok(out);
         }
         if old.removed_at().is_some() && value.removed_at().is_some() {
@@ -208,13 +224,33 @@ impl WriteTxn<'_> {
                 id: id.to_string(),
             });
         }
-        self.write_change(id, kind, &mut doc, &old, &value, &msg, crate::undo::Role::Change)?;
+        let seq = self
+            .write_change(id, kind, &mut doc, &old, &value, &msg, crate::undo::Role::Change)?
+            .unwrap_or(seq);
+        self.loaded.insert(id.to_string(), Cached::new(seq, doc, value));
         Ok(out)
+    }
+
+    /// Document `id` and its hydrated value: from this transaction or the
+    /// diary's cache when still what is stored (its newest chunk is `seq`),
+    /// else read and hydrated.
+    fn loaded_doc<T: DocValue>(&mut self, id: &str, seq: i64) -> Result<(AutoCommit, T)> {
+        let cached = self.loaded.remove(id).or_else(|| self.cache.take(id));
+        if let Some(parts) = cached.and_then(|c| c.into_parts::<T>(seq)) {
+            #[cfg(debug_assertions)]
+            let parts = checked(self.tx, id, parts)?;
+            return Ok(parts);
+        }
+        let mut doc = store::load_doc(self.tx, id)?;
+        doc.set_actor(self.author.actor.clone());
+        let value: T = crate::hydration::hydrate(&doc)?;
+        Ok((doc, value))
     }
 
     /// Writes `value` (changed from `old`) into the loaded `doc` as one change
     /// with `msg`: the document, the outbox, the projection, the history and
-    /// the undo journal.
+    /// the undo journal. Gives the stored chunk's number (none when the change
+    /// came to nothing).
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn write_change<T: DocValue>(
         &mut self,
@@ -225,13 +261,13 @@ impl WriteTxn<'_> {
         value: &T,
         msg: &str,
         role: crate::undo::Role,
-    ) -> Result<()> {
+    ) -> Result<Option<i64>> {
         let heads = doc.get_heads();
         T::write_diff(doc, old, value)?;
         Author::commit(doc, msg);
         crate::authorize::check_local(self.tx, kind, doc, &heads)?;
         let bytes = doc.save_after(&heads);
-        store::append_change(self.tx, id, kind, &bytes, doc, &now_rfc3339())?;
+        let seq = store::append_change(self.tx, id, kind, &bytes, doc, &now_rfc3339())?;
         T::project(self.tx, id, Some(old), value)?;
         projection::project_history(self.tx, id, doc)?;
         if let Some(change) = doc.get_last_local_change() {
@@ -244,7 +280,7 @@ impl WriteTxn<'_> {
                 role,
             )?;
         }
-        Ok(())
+        Ok(seq)
     }
 
     /// `id` if given and not yet used in this diary, else a new one.
@@ -261,4 +297,17 @@ impl WriteTxn<'_> {
             }
         }
     }
+}
+
+/// Every test build checks a kept document is the stored one and its kept
+/// value what it holds.
+#[cfg(debug_assertions)]
+fn checked<T: DocValue>(tx: &Transaction, id: &str, (mut doc, value): (AutoCommit, T)) -> Result<(AutoCommit, T)> {
+    let mut stored = store::load_doc(tx, id)?;
+    assert_eq!(stored.get_heads(), doc.get_heads(), "document {id} was kept stale");
+    assert!(
+        autosurgeon::hydrate::<_, T>(&doc)? == value,
+        "the cached value of document {id} differs from the document"
+    );
+    Ok((doc, value))
 }

@@ -92,6 +92,8 @@ impl Diary {
                 member_id,
                 actor,
                 torn_log: None,
+                doc_cache: Default::default(),
+                chamber_read: Default::default(),
             };
             diary.with_transaction(|tx, d| {
                 store::meta_set(tx, "diary_id", &d.diary_id)?;
@@ -198,6 +200,8 @@ impl Diary {
             member_id,
             actor,
             torn_log,
+            doc_cache: Default::default(),
+            chamber_read: Default::default(),
         };
         if stale {
             diary.rebuild()?;

@@ -37,6 +37,12 @@ pub struct Diary {
     pub(crate) actor: ActorId,
     /// Set when the write-ahead log was found cut short at open (see `store::torn_log`).
     pub(crate) torn_log: Option<String>,
+    /// Documents kept hydrated between changes (see [`crate::doc_cache`]).
+    pub(crate) doc_cache: crate::doc_cache::DocCache,
+    /// The chamber document as last read, with its id and newest chunk
+    /// number: many screens (and the app's status poll) ask for its name or
+    /// currency, and it changes rarely.
+    chamber_read: std::sync::Mutex<Option<(String, i64, ChamberDoc)>>,
 }
 
 /// Keeps the diary folder and files private to the user (best effort; Unix only).
@@ -95,12 +101,29 @@ impl Diary {
                 id: id.to_string(),
             });
         }
-        Ok(autosurgeon::hydrate(&store::load_doc(&self.conn, id)?)?)
+        crate::hydration::hydrate(&store::load_doc(&self.conn, id)?)
     }
 
-    /// The chamber document.
+    /// The chamber document. Read again only when it changed since the last
+    /// read (its newest chunk number moved; see [`crate::doc_cache`]).
     pub fn chamber(&self) -> Result<ChamberDoc> {
-        Ok(autosurgeon::hydrate(&store::load_doc(&self.conn, &self.chamber_id)?)?)
+        // Inside a transaction the document may be a change that rolls back:
+        // read it, keep nothing.
+        if !self.conn.is_autocommit() {
+            return crate::hydration::hydrate(&store::load_doc(&self.conn, &self.chamber_id)?);
+        }
+        // The number first: a change landing between the two reads then
+        // only costs one more read next time, never a stale answer.
+        let seq = store::latest_chunk(&self.conn, &self.chamber_id)?;
+        let mut kept = self.chamber_read.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((id, at, chamber)) = kept.as_ref() {
+            if *id == self.chamber_id && *at == seq {
+                return Ok(chamber.clone());
+            }
+        }
+        let chamber: ChamberDoc = crate::hydration::hydrate(&store::load_doc(&self.conn, &self.chamber_id)?)?;
+        *kept = Some((self.chamber_id.clone(), seq, chamber.clone()));
+        Ok(chamber)
     }
 
     /// Renames the diary (chamber) and its owner, the advocate.

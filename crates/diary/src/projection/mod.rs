@@ -125,13 +125,62 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
     fts_replace(tx, rowid * 2 + 1, DocKind::Client, id, &body)
 }
 
-fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
-    let latest = c
-        .hearings
+/// The case's latest listed date (its newest hearing not removed).
+fn latest_date(c: &CaseDoc) -> Option<&str> {
+    c.hearings
         .values()
         .filter(|h| h.removed_at.is_none())
         .map(|h| h.date.as_str())
-        .max();
+        .max()
+}
+
+/// Whether any column of the case's row differs between `old` and `new`,
+/// its latest date aside.
+fn case_columns_differ(old: &CaseDoc, new: &CaseDoc) -> bool {
+    (
+        &old.title,
+        &old.number,
+        &old.cnr,
+        &old.court,
+        &old.bench,
+        &old.case_type,
+    ) != (
+        &new.title,
+        &new.number,
+        &new.cnr,
+        &new.court,
+        &new.bench,
+        &new.case_type,
+    ) || (
+        &old.status,
+        &old.stage,
+        &old.created_at,
+        &old.status_date,
+        &old.status_remark,
+    ) != (
+        &new.status,
+        &new.stage,
+        &new.created_at,
+        &new.status_date,
+        &new.status_remark,
+    )
+}
+
+/// Brings the case's row from `old` to `new`, touching only what changed: a
+/// row (and its indexes) rewritten for nothing still costs its pages, each
+/// encrypted and logged at commit.
+fn case_row_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Result<()> {
+    if case_columns_differ(old, new) {
+        case_row(tx, id, new)?;
+    } else if latest_date(old) != latest_date(new) {
+        tx.prepare_cached("UPDATE cases SET latest_date = ?2 WHERE id = ?1")?
+            .execute(params![id, latest_date(new)])?;
+    }
+    Ok(())
+}
+
+fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
+    let latest = latest_date(c);
     tx.prepare_cached(
         "INSERT INTO cases (id, title, number, number_key, cnr, court, bench, case_type, status, stage, created_at,
            latest_date, status_date, status_remark)
@@ -329,7 +378,7 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     if new.removed_at.is_some() || old.removed_at.is_some() {
         return project_case(tx, id, new);
     }
-    let rowid = case_row(tx, id, new)?;
+    case_row_diff(tx, id, old, new)?;
     if old.parties != new.parties {
         parties(tx, id, new)?;
     }
@@ -356,6 +405,9 @@ pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDo
     }
     let text = case_search_text(new);
     if case_search_text(old) != text {
+        let rowid: i64 = tx
+            .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
         fts_replace(tx, rowid * 2, DocKind::Case, id, &text)?;
     }
     Ok(())
@@ -396,9 +448,9 @@ impl AnyDoc {
     /// Reads a stored document of `kind` (no database needed).
     fn read(kind: DocKind, doc: &AutoCommit) -> Result<AnyDoc> {
         Ok(match kind {
-            DocKind::Chamber => AnyDoc::Chamber(autosurgeon::hydrate(doc)?),
-            DocKind::Client => AnyDoc::Client(autosurgeon::hydrate(doc)?),
-            DocKind::Case => AnyDoc::Case(Box::new(autosurgeon::hydrate(doc)?)),
+            DocKind::Chamber => AnyDoc::Chamber(crate::hydration::hydrate(doc)?),
+            DocKind::Client => AnyDoc::Client(crate::hydration::hydrate(doc)?),
+            DocKind::Case => AnyDoc::Case(Box::new(crate::hydration::hydrate(doc)?)),
         })
     }
 

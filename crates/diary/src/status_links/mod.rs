@@ -209,7 +209,7 @@ impl Diary {
         let links = if row.owner_kind == "case" {
             self.case_doc(&row.owner_id)?.status_links
         } else {
-            let doc: ClientDoc = autosurgeon::hydrate(&crate::store::load_doc(self.conn(), &row.owner_id)?)?;
+            let doc: ClientDoc = crate::hydration::hydrate(&crate::store::load_doc(self.conn(), &row.owner_id)?)?;
             doc.status_links
         };
         links
