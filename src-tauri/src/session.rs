@@ -14,6 +14,10 @@ pub const DEFAULT_AUTO_LOCK_MINUTES: u32 = 15;
 pub struct Session {
     pub dir: PathBuf,
     diary: Mutex<Option<Diary>>,
+    /// The same diary on a connection of its own, for background sync rounds
+    /// (opened when first needed, dropped with the lock): a round talks to
+    /// the relay between its transactions, and the screens must not wait.
+    background: Mutex<Option<Diary>>,
     last_activity: Mutex<Instant>,
     /// What the quick check found when this session began after one that did not
     /// end properly (shown once on Today); none after a proper close.
@@ -25,6 +29,7 @@ impl Session {
         Session {
             dir,
             diary: Mutex::new(None),
+            background: Mutex::new(None),
             last_activity: Mutex::new(Instant::now()),
             startup_check: Mutex::new(None),
         }
@@ -56,6 +61,35 @@ impl Session {
     pub fn peek<T>(&self, f: impl FnOnce(&Diary) -> Result<T, DiaryError>) -> Option<T> {
         let guard = self.diary.lock().unwrap_or_else(|e| e.into_inner());
         guard.as_ref().and_then(|d| f(d).ok())
+    }
+
+    /// Runs `f` on the background connection, if the diary is unlocked. A
+    /// lock that comes while `f` runs drops that connection as soon as `f` is
+    /// done.
+    pub fn in_background<T>(&self, f: impl FnOnce(&mut Diary) -> T) -> Option<T> {
+        let mut guard = self.background.lock().unwrap_or_else(|e| e.into_inner());
+        // Locked, or another diary opened since (deleted and made again):
+        // the connection held is not the one to use.
+        let Some(open) = self.peek(|d| Ok(d.diary_id().to_string())) else {
+            *guard = None;
+            return None;
+        };
+        if guard.as_ref().is_none_or(|b| b.diary_id() != open) {
+            *guard = Some(self.peek(|d| d.open_again())?);
+        }
+        let out = guard.as_mut().map(f);
+        if !self.is_unlocked() {
+            *guard = None;
+        }
+        out
+    }
+
+    /// Drops the background connection, unless a round holds it (it is then
+    /// dropped when the round ends, see [`Session::in_background`]).
+    fn drop_background(&self) {
+        if let Ok(mut guard) = self.background.try_lock() {
+            *guard = None;
+        }
     }
 
     pub fn is_unlocked(&self) -> bool {
@@ -95,6 +129,7 @@ impl Session {
         if let Some(d) = &d {
             d.end_session();
         }
+        self.drop_background();
         crate::documents::sweep();
         d
     }
@@ -109,6 +144,7 @@ impl Session {
         }
         *guard = None;
         drop(guard);
+        self.drop_background();
         crate::documents::sweep();
     }
 
@@ -164,6 +200,54 @@ mod tests {
         let s = Session::new(dir);
         s.set(d);
         (tmp, s)
+    }
+
+    #[test]
+    fn a_background_round_has_its_own_connection_and_ends_with_the_lock() {
+        use std::sync::{mpsc, Arc};
+        let (_tmp, s) = unlocked_session();
+        let s = Arc::new(s);
+        let (entered_tx, entered) = mpsc::channel();
+        let (release, released) = mpsc::channel::<()>();
+        let round = {
+            let s = s.clone();
+            std::thread::spawn(move || {
+                s.in_background(|d| {
+                    entered_tx.send(()).unwrap();
+                    // A round waiting for the relay...
+                    released.recv().unwrap();
+                    // ...then seeing what the screens committed meanwhile.
+                    d.search("Rajesh", 10).unwrap().len()
+                })
+            })
+        };
+        entered.recv().unwrap();
+        // The screens go on while the round waits (on another thread, so a
+        // screen that waited would fail this test rather than hang it).
+        let (done_tx, done) = mpsc::channel();
+        let screens = s.clone();
+        std::thread::spawn(move || {
+            let added = screens.with(|d| {
+                d.add_client(nextdate_diary::NewClient {
+                    name: "Rajesh Sharma".into(),
+                    ..Default::default()
+                })
+            });
+            done_tx.send(added.is_ok()).unwrap();
+        });
+        assert_eq!(
+            done.recv_timeout(Duration::from_secs(20)),
+            Ok(true),
+            "a screen waited for the round"
+        );
+        // Locking does not wait for the round either.
+        s.lock();
+        assert!(!s.is_unlocked());
+        release.send(()).unwrap();
+        assert_eq!(round.join().unwrap(), Some(1));
+        // The round's connection went with the lock.
+        assert!(s.background.lock().unwrap().is_none());
+        assert!(s.in_background(|_| ()).is_none());
     }
 
     #[test]

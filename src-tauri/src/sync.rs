@@ -157,6 +157,9 @@ impl DiaryHost for AppDiary {
             .ok()
             .flatten()
     }
+    fn in_background<T>(&self, f: impl FnOnce(&mut Diary) -> T) -> Option<T> {
+        self.0.state::<Session>().in_background(f)
+    }
 }
 
 /// Starts background sync for the app's lifetime: a round soon after local

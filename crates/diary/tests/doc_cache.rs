@@ -1,7 +1,8 @@
-//! Documents kept loaded between changes (`doc_cache`) and the chamber as last
-//! read: a change made elsewhere (another connection to the same file, as
-//! when the CLI runs beside the app) or a change that rolled back is never
-//! built upon, and the projection stays equal to a rebuild.
+//! Documents kept loaded between changes (`doc_cache`), the chamber as last
+//! read, and a second connection to the diary (`open_again`): a change made
+//! elsewhere (another connection to the same file, as when the CLI runs beside
+//! the app, or the app's background sync) or a change that rolled back is
+//! never built upon, and the projection stays equal to a rebuild.
 
 mod common;
 
@@ -163,4 +164,19 @@ fn the_chamber_renamed_elsewhere_is_read_again() {
     b.set_names("Iyer & Associates", "Adv. Test").unwrap();
     drop(b);
     assert_eq!(a.chamber().unwrap().name, "Iyer & Associates");
+}
+
+#[test]
+fn a_second_connection_sees_the_first_and_takes_up_a_chamber_it_joined() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, _) = passphrase_diary(dir.path());
+    let mut b = a.open_again().unwrap();
+    let first = today() + Duration::days(3);
+    let (_, case) = seed(&mut a, "Sunita Rao", "MAC 9/2026", first);
+    assert_eq!(hearing_dates(&b, &case), hearing_dates(&a, &case));
+    a.adopt_chamber("01JOINEDCHAMBER").unwrap();
+    assert_ne!(b.chamber_id(), "01JOINEDCHAMBER");
+    assert!(b.refresh_identity().unwrap());
+    assert_eq!(b.chamber_id(), "01JOINEDCHAMBER");
+    assert!(!b.refresh_identity().unwrap(), "nothing more changed");
 }

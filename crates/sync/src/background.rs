@@ -22,6 +22,13 @@ pub trait DiaryHost: Send + Sync + 'static {
     fn peek<T>(&self, f: impl FnOnce(&Diary) -> T) -> Option<T>;
     /// Writes to the diary; `None` when it is locked.
     fn quietly<T>(&self, f: impl FnOnce(&mut Diary) -> T) -> Option<T>;
+    /// Runs a sync round's work on the diary; `None` when it is locked. A host
+    /// gives it a connection of its own ([`Diary::open_again`]), so the
+    /// screens never wait while the round talks to the relay; by default it is
+    /// the same diary as [`DiaryHost::quietly`].
+    fn in_background<T>(&self, f: impl FnOnce(&mut Diary) -> T) -> Option<T> {
+        self.quietly(f)
+    }
 }
 
 /// What background sync tells the app.
@@ -76,7 +83,15 @@ fn run_rounds<H: DiaryHost>(host: &H, woken: mpsc::Receiver<Wake>, on_event: &dy
             scheduler.round_failed(Instant::now());
             continue;
         }
-        match host.quietly(engine::sync_now) {
+        // The round's connection first takes up any chamber the screens'
+        // connection joined; afterwards the screens take up any change the
+        // round made to the diary's identity.
+        let round = host.in_background(|d| {
+            d.refresh_identity()?;
+            engine::sync_now(d)
+        });
+        let _ = host.quietly(|d| d.refresh_identity());
+        match round {
             Some(Ok(report)) => {
                 scheduler.round_done(sync_state(host).map_or(0, |s| s.pending_changes));
                 if report.merged_docs > 0 || report.blobs_received > 0 {

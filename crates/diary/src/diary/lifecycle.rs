@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::{restrict, Diary, APP_ID};
 use crate::auto_backup::BackupKey;
 use crate::error::{DiaryError, Result};
-use crate::keys::{KeyFile, KeyMode, Protection, Unlock, KEY_FILE};
+use crate::keys::{DbKey, KeyFile, KeyMode, Protection, Unlock, KEY_FILE};
 use crate::model::*;
 use crate::store::{self, DB_FILE};
 use crate::validate::{clean_opt, required};
@@ -94,6 +94,7 @@ impl Diary {
                 torn_log: None,
                 doc_cache: Default::default(),
                 chamber_read: Default::default(),
+                key: key.clone(),
             };
             diary.with_transaction(|tx, d| {
                 store::meta_set(tx, "diary_id", &d.diary_id)?;
@@ -177,13 +178,45 @@ impl Diary {
         // Looked at before SQLite reads (and later rewrites) the log.
         let torn_log = store::torn_log(&db_path);
         let conn = store::open(&db_path, &key)?;
+        if store::meta_get(&conn, "diary_id")?.as_deref() != Some(kf.diary_id.as_str()) {
+            return Err(DiaryError::DamagedDatabase(db_path));
+        }
+        let stale = store::meta_get(&conn, "projection.stale")?.is_some();
+        let mut diary = Self::on_connection(dir, conn, key, torn_log)?;
+        if stale {
+            diary.rebuild()?;
+        }
+        Ok(diary)
+    }
+
+    /// The open diary on a connection of its own, for work that should not
+    /// wait for (or hold up) the screens: a background sync round talks to
+    /// the relay between its short transactions. Both see each other's
+    /// commits; each keeps its own caches, checked against the file.
+    pub fn open_again(&self) -> Result<Diary> {
+        let conn = store::open(&self.dir.join(DB_FILE), &self.key)?;
+        Self::on_connection(&self.dir, conn, self.key.clone(), None)
+    }
+
+    /// Takes up the diary's identity again from the file (the chamber it
+    /// belongs to changes when a laptop joins one, maybe on another
+    /// connection). Says whether anything changed.
+    pub fn refresh_identity(&mut self) -> Result<bool> {
+        let damaged = || DiaryError::DamagedDatabase(self.dir.join(DB_FILE));
+        let chamber_id = store::meta_get(&self.conn, "chamber_id")?.ok_or_else(damaged)?;
+        let member_id = store::meta_get(&self.conn, "member_id")?.ok_or_else(damaged)?;
+        let changed = (&chamber_id, &member_id) != (&self.chamber_id, &self.member_id);
+        self.chamber_id = chamber_id;
+        self.member_id = member_id;
+        Ok(changed)
+    }
+
+    fn on_connection(dir: &Path, conn: rusqlite::Connection, key: DbKey, torn_log: Option<String>) -> Result<Diary> {
+        let db_path = dir.join(DB_FILE);
         let get = |k: &str| -> Result<String> {
             store::meta_get(&conn, k)?.ok_or_else(|| DiaryError::DamagedDatabase(db_path.clone()))
         };
         let diary_id = get("diary_id")?;
-        if diary_id != kf.diary_id {
-            return Err(DiaryError::DamagedDatabase(db_path));
-        }
         let actor = ActorId::from(
             data_encoding::HEXLOWER
                 .decode(get("actor")?.as_bytes())
@@ -191,8 +224,7 @@ impl Diary {
         );
         let chamber_id = get("chamber_id")?;
         let member_id = get("member_id")?;
-        let stale = store::meta_get(&conn, "projection.stale")?.is_some();
-        let mut diary = Diary {
+        Ok(Diary {
             conn,
             dir: dir.to_path_buf(),
             diary_id,
@@ -202,11 +234,8 @@ impl Diary {
             torn_log,
             doc_cache: Default::default(),
             chamber_read: Default::default(),
-        };
-        if stale {
-            diary.rebuild()?;
-        }
-        Ok(diary)
+            key,
+        })
     }
 
     /// Changes protection, unlocking with `current` to prove the key is held.

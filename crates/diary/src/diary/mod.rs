@@ -43,6 +43,9 @@ pub struct Diary {
     /// number: many screens (and the app's status poll) ask for its name or
     /// currency, and it changes rarely.
     chamber_read: std::sync::Mutex<Option<(String, i64, ChamberDoc)>>,
+    /// The database key, for a second connection ([`Diary::open_again`]).
+    /// SQLCipher holds it in memory for as long as the diary is open anyway.
+    key: crate::keys::DbKey,
 }
 
 /// Keeps the diary folder and files private to the user (best effort; Unix only).
