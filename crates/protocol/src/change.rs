@@ -30,13 +30,22 @@
 //!   hash`: kept by every device, so each change's author can be checked
 //!   again long after its batch is gone.
 //!
-//! A batch is written in the oldest version that can carry it
+//! - version 5: the payload in the version-4 layout, compressed before it is
+//!   encrypted (see [`crate::compressed`]: its declared size, then a DEFLATE
+//!   stream, inflated never past [`crate::compressed::MAX_PAYLOAD_BYTES`]).
+//!
+//! Uncompressed, a batch is written in the oldest version that can carry it
 //! ([`BatchPayload::format_version`]): a batch without a replacement is
-//! version 1, readable by every device in the field. A new field is a new
-//! format version with its own struct, never an edit of one of these.
+//! version 1, readable by every device in the field. A device seals it as
+//! version 5 instead whenever that is smaller ([`BatchPayload::sealed_form`]),
+//! which real batches always are; a device whose build reads only up to
+//! version 4 refuses those with the "update Nextdate" message. A new field is
+//! a new format version with its own struct, never an edit of one of these.
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
+use crate::compressed;
 use crate::envelope::OpenError;
 
 /// One document's change: an Automerge change (or a whole saved document)
@@ -111,8 +120,9 @@ pub struct BatchPayload {
 }
 
 /// What a device's next batch names as its previous one: SHA-256 over the
-/// batch id and the payload (as encoded), so every device that opened the
-/// batch computes the same digest however the envelope was sealed.
+/// batch id and the payload (as [`BatchPayload::encode`] writes it,
+/// uncompressed), so every device that opened the batch computes the same
+/// digest however the envelope was sealed (compressed or not).
 pub fn batch_digest(batch_id: &[u8; 16], payload: &BatchPayload) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -123,7 +133,8 @@ pub fn batch_digest(batch_id: &[u8; 16], payload: &BatchPayload) -> [u8; 32] {
 }
 
 impl BatchPayload {
-    /// The oldest format version that can carry this payload: 4 if any change
+    /// The oldest uncompressed format version that can carry this payload
+    /// (what [`BatchPayload::encode`] writes): 4 if any change
     /// is signed, else 3 if any change has a context, else 2 if any change
     /// replaces a document, else 1.
     pub fn format_version(&self) -> u8 {
@@ -138,7 +149,24 @@ impl BatchPayload {
         }
     }
 
-    /// The payload in its [`BatchPayload::format_version`].
+    /// The format version a batch is sealed in and the plaintext to encrypt:
+    /// version 5 (compressed, [`compressed::compress`]) when that is smaller
+    /// and within [`compressed::MAX_PAYLOAD_BYTES`], else the oldest
+    /// version that can carry it, uncompressed.
+    pub fn sealed_form(&self) -> (u8, Zeroizing<Vec<u8>>) {
+        let version = self.format_version();
+        let plain = Zeroizing::new(self.encode());
+        let small = match version {
+            4 => compressed::compress_layout(&plain), // already the layout: not encoded twice
+            _ => compressed::compress(self),
+        };
+        match small {
+            Some(small) if small.len() < plain.len() => (compressed::VERSION, small),
+            _ => (version, plain),
+        }
+    }
+
+    /// The payload in its [`BatchPayload::format_version`], uncompressed.
     pub fn encode(&self) -> Vec<u8> {
         match self.format_version() {
             1 => postcard::to_allocvec(&PayloadV1 {
@@ -241,6 +269,7 @@ impl BatchPayload {
                 })
             }
             4 => postcard::from_bytes(bytes).map_err(malformed),
+            compressed::VERSION => compressed::decompress(bytes),
             v => Err(OpenError::UnsupportedVersion(v)),
         }
     }

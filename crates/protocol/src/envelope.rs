@@ -5,7 +5,10 @@
 //! chamber, key epoch, device, batch id, nonce, ciphertext) and `signature` is
 //! the device's Ed25519 signature over those body bytes. The ciphertext is the
 //! [`BatchPayload`] encrypted with XChaCha20-Poly1305 under the chamber key,
-//! with the chamber, epoch, device and batch id as associated data.
+//! with the chamber, epoch, device and batch id as associated data. From
+//! format version 5 the payload is compressed before it is encrypted
+//! ([`crate::compressed`]; ciphertext does not compress), and [`seal`] picks
+//! that whenever it is smaller.
 //!
 //! The body's first byte is [`FORMAT_VERSION`]. Opening decodes the body,
 //! checks the signature over all of its bytes (version byte included), and only
@@ -32,11 +35,11 @@ use crate::change::BatchPayload;
 /// The newest batch format version this build reads and writes, the first
 /// byte of every envelope body. It fixes the payload layout
 /// ([`BatchPayload::decode`]); the envelope itself is the same in every
-/// version. A batch is sealed in the oldest version that can carry it
-/// ([`BatchPayload::format_version`]), and every version from
-/// [`OLDEST_FORMAT_VERSION`] up is read. Raise it (and keep reading the old
-/// ones) whenever the envelope or the payload changes shape.
-pub const FORMAT_VERSION: u8 = 4;
+/// version. A batch is sealed compressed (version 5) when that is smaller,
+/// else in the oldest version that can carry it ([`BatchPayload::sealed_form`]),
+/// and every version from [`OLDEST_FORMAT_VERSION`] up is read. Raise it (and
+/// keep reading the old ones) whenever the envelope or the payload changes shape.
+pub const FORMAT_VERSION: u8 = 5;
 
 /// The oldest batch format version this build still reads.
 pub const OLDEST_FORMAT_VERSION: u8 = 1;
@@ -114,7 +117,8 @@ impl SealingKey<'_> {
     }
 }
 
-/// Encrypts `payload` under `key` with `nonce` and signs it with the device's key.
+/// Compresses `payload` when that makes it smaller (format version 5),
+/// encrypts it under `key` with `nonce` and signs it with the device's key.
 pub fn seal(
     signer: &SigningKey,
     key: SealingKey<'_>,
@@ -123,20 +127,48 @@ pub fn seal(
     nonce: [u8; 24],
     payload: &BatchPayload,
 ) -> Vec<u8> {
+    let (version, plain) = payload.sealed_form();
+    seal_plain(signer, key, chamber, batch_id, nonce, version, &plain)
+}
+
+/// [`seal`] without compression, in the oldest version that can carry the
+/// payload: as builds before format version 5 sealed every batch (what a
+/// test of reading their batches seals).
+pub fn seal_uncompressed(
+    signer: &SigningKey,
+    key: SealingKey<'_>,
+    chamber: &str,
+    batch_id: [u8; 16],
+    nonce: [u8; 24],
+    payload: &BatchPayload,
+) -> Vec<u8> {
     let plain = Zeroizing::new(payload.encode());
+    seal_plain(signer, key, chamber, batch_id, nonce, payload.format_version(), &plain)
+}
+
+/// Encrypts `plain`, a payload encoded in format `version`, and signs it.
+pub fn seal_plain(
+    signer: &SigningKey,
+    key: SealingKey<'_>,
+    chamber: &str,
+    batch_id: [u8; 16],
+    nonce: [u8; 24],
+    version: u8,
+    plain: &[u8],
+) -> Vec<u8> {
     let device = signer.verifying_key().to_bytes();
     let ciphertext = key
         .cipher()
         .encrypt(
             XNonce::from_slice(&nonce),
             Payload {
-                msg: &plain,
+                msg: plain,
                 aad: &batch_aad(chamber, key.epoch, &device, &batch_id),
             },
         )
         .expect("encryption does not fail");
     let body = postcard::to_allocvec(&EnvelopeBody {
-        version: payload.format_version(),
+        version,
         chamber: chamber.to_string(),
         epoch: key.epoch,
         device,
@@ -321,6 +353,36 @@ mod tests {
             let err = open(&odd, key(), "C1").unwrap_err();
             assert!(matches!(err, OpenError::Malformed(_)), "{err:?}");
         }
+    }
+
+    /// A batch worth compressing is sealed as version 5, opens to what was
+    /// sealed, and passes the relay's check ([`signed_body`], which never
+    /// looks at the version); a tiny one stays in the oldest version.
+    #[test]
+    fn a_compressible_batch_is_sealed_as_version_5_and_the_relay_takes_it() {
+        let signer = SigningKey::from_bytes(&[5; 32]);
+        let mut p = payload();
+        for i in 0..30 {
+            p.changes.push(WireChange {
+                doc_id: format!("01CASE{i:02}"),
+                context: vec![3; 32],
+                signatures: vec![i; 64],
+                ..p.changes[0].clone()
+            });
+        }
+        let small = seal(&signer, key(), "C1", [9; 16], [7; 24], &p);
+        assert!(small.len() * 2 < p.encode().len(), "{} bytes", small.len());
+        let body = signed_body(&small).unwrap();
+        assert_eq!((body.version, body.chamber.as_str()), (5, "C1"));
+        assert_eq!(verify(&small).unwrap(), body);
+        assert_eq!(open(&small, key(), "C1").unwrap().payload, p);
+        assert!(!small.windows(6).any(|w| w == b"Ramesh"), "plaintext in the envelope");
+        // The same payload sealed as before version 5 also opens.
+        let old = seal_uncompressed(&signer, key(), "C1", [9; 16], [7; 24], &p);
+        assert_eq!(signed_body(&old).unwrap().version, 4);
+        assert_eq!(open(&old, key(), "C1").unwrap().payload, p);
+        // A one-change batch gains nothing: sealed as version 1, as before.
+        assert_eq!(signed_body(&sealed()).unwrap().version, 1);
     }
 
     /// A validly signed envelope in a format this build does not know is

@@ -11,6 +11,8 @@
 //!   with its format version ([`envelope::FORMAT_VERSION`]).
 //! - [`change`]: what a sealed batch carries ([`change::WireChange`]), defined
 //!   here and not in the diary, so the diary can change without changing the wire.
+//! - [`compressed`]: format version 5, a batch compressed before it is sealed,
+//!   and the cap on what one may decompress to.
 //! - [`status_link`]: a client's status link, sealed for a browser to open.
 //! - [`registration`]: the operator's registration token, as people copy it.
 //!
@@ -18,6 +20,7 @@
 //! the same inputs always give the same bytes.
 
 pub mod change;
+pub mod compressed;
 pub mod envelope;
 pub mod frame;
 pub mod pin;

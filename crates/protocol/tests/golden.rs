@@ -1,10 +1,12 @@
-//! Golden bytes: every frame kind, a batch payload, a sealed envelope, the
-//! challenge proofs (the exact message a device signs for each purpose, and the
-//! signed proof) and every error code, as devices in the field send them today,
-//! kept in `tests/fixtures/`. Each fixture must decode to its value and that
-//! value must encode to exactly the fixture's bytes, so a change to the wire
-//! format (a field added, reordered or retyped, an enum variant reordered)
-//! fails here instead of silently breaking older devices.
+//! Golden bytes: every frame kind, a batch payload and a sealed envelope in
+//! each format version, the challenge proofs (the exact message a device
+//! signs for each purpose, and the signed proof) and every error code, as
+//! devices in the field send them today, kept in `tests/fixtures/`. Each
+//! fixture must decode to its value and that value must encode to exactly
+//! the fixture's bytes (version 5's DEFLATE stream: inflate to exactly its
+//! layout), so a change to the wire format (a field added, reordered or
+//! retyped, an enum variant reordered) fails here instead of silently
+//! breaking older devices.
 //!
 //! Every variant is covered: [`golden_frame`] matches on [`Frame`] without a
 //! wildcard and names each kind's fixture file, so a new frame kind does not
@@ -25,7 +27,7 @@ use ed25519_dalek::SigningKey;
 use nextdate_protocol::envelope::{self, Envelope, EnvelopeBody, SealingKey};
 use nextdate_protocol::frame::{ErrorCode, Frame, Proof, StoredBatch, MAX_FRAME_BYTES, PROTOCOL_VERSION};
 use nextdate_protocol::proof::{proof_message, sign_proof, verify_proof, ProofPurpose};
-use nextdate_protocol::{BatchPayload, WireChange, FORMAT_VERSION};
+use nextdate_protocol::{compressed, BatchPayload, WireChange, FORMAT_VERSION};
 
 const CHAMBER: &str = "01JCHAMBER";
 const CHAMBER_KEY: [u8; 32] = [6; 32];
@@ -259,12 +261,32 @@ fn key() -> SealingKey<'static> {
     }
 }
 
-fn sealed() -> Vec<u8> {
-    seal(&payload())
+/// A format-version-5 payload: the signed batch and twenty more changes like
+/// a new case's, which compress well.
+fn compressed_payload() -> BatchPayload {
+    let mut p = signed_payload();
+    for i in 0..20u8 {
+        p.changes.push(WireChange {
+            doc_id: format!("01CASE{i:02}"),
+            kind: "case".into(),
+            bytes: format!("Matter {i} v. State, District Court").into_bytes(),
+            replaces: false,
+            context: [[0xAB; 32], [0xCD; 32]].concat(),
+            signatures: vec![0x60 + i; 64],
+        });
+    }
+    p
 }
 
+/// The batch sealed as it is today (version 1: too small to gain by compression).
+fn sealed() -> Vec<u8> {
+    seal_compressed(&payload())
+}
+
+/// A batch sealed as builds before format version 5 sealed it: uncompressed,
+/// in the oldest version that carries it (what the fixtures of versions 1–4 hold).
 fn seal(payload: &BatchPayload) -> Vec<u8> {
-    envelope::seal(
+    envelope::seal_uncompressed(
         &SigningKey::from_bytes(&DEVICE_SEED),
         key(),
         CHAMBER,
@@ -381,6 +403,11 @@ fn other_fixtures() -> Vec<(String, Vec<u8>)> {
         ("payload_v4.bin".to_string(), signed_payload().encode()),
         ("envelope_v4.bin".to_string(), seal(&signed_payload())),
         (
+            "payload_v5.bin".to_string(),
+            compressed::compress(&compressed_payload()).unwrap().to_vec(),
+        ),
+        ("envelope_v5.bin".to_string(), seal_compressed(&compressed_payload())),
+        (
             "error_codes.bin".to_string(),
             postcard::to_allocvec(&ERROR_CODES.to_vec()).unwrap(),
         ),
@@ -484,7 +511,7 @@ fn the_batch_payload_matches_its_golden_bytes() {
 /// what it was: a batch without a replacement is still sealed as version 1.
 #[test]
 fn the_version_2_payload_and_envelope_match_their_golden_bytes() {
-    assert_eq!(FORMAT_VERSION, 4, "the newest version; older ones are still read");
+    assert_eq!(FORMAT_VERSION, 5, "the newest version; older ones are still read");
     let golden = read("payload_v2.bin");
     assert_eq!(erasure_payload().format_version(), 2);
     assert_eq!(erasure_payload().encode(), golden);
@@ -525,6 +552,39 @@ fn the_version_4_payload_and_envelope_match_their_golden_bytes() {
         envelope::open(&sealed, key(), CHAMBER).unwrap().payload,
         signed_payload()
     );
+}
+
+/// Version 5, compressed. The DEFLATE stream is not compared byte for byte
+/// (another release of the compressor may write another, equally valid
+/// stream for the same bytes, and the fixture must still read): the fixture
+/// must inflate to exactly today's layout of its payload and decode to it,
+/// and its envelope must open to it.
+#[test]
+fn the_version_5_payload_and_envelope_match_their_golden_bytes() {
+    let p = compressed_payload();
+    assert_eq!(p.format_version(), 4, "uncompressed, it would be version 4");
+    let golden = read("payload_v5.bin");
+    assert_eq!(*compressed::inflate(&golden).unwrap(), *compressed::layout(&p));
+    assert_eq!(BatchPayload::decode(5, &golden).unwrap(), p);
+    assert_eq!(p.sealed_form().0, 5);
+    assert!(golden.len() < p.encode().len() / 2, "{} bytes", golden.len());
+    let sealed = read("envelope_v5.bin");
+    let env: Envelope = postcard::from_bytes(&sealed).unwrap();
+    assert_eq!(env.body[0], 5);
+    assert_eq!(envelope::open(&sealed, key(), CHAMBER).unwrap().payload, p);
+    assert_eq!(envelope::open(&seal_compressed(&p), key(), CHAMBER).unwrap().payload, p);
+}
+
+/// A batch sealed as it is today: compressed when that is smaller.
+fn seal_compressed(payload: &BatchPayload) -> Vec<u8> {
+    envelope::seal(
+        &SigningKey::from_bytes(&DEVICE_SEED),
+        key(),
+        CHAMBER,
+        BATCH_ID,
+        NONCE,
+        payload,
+    )
 }
 
 #[test]

@@ -4,10 +4,13 @@
 //!   kept in its encrypted diary.
 //! - A chamber has a random 256-bit [`ChamberKey`] with an epoch number.
 //! - A batch of changes is sealed into an envelope ([`seal`], [`open`]):
-//!   encrypted with XChaCha20-Poly1305 under the chamber key (the chamber id,
-//!   epoch, device and batch id are authenticated as associated data) and signed
-//!   by the device. The byte layout is `nextdate_protocol::envelope`'s; this
-//!   module brings the keys and a fresh random nonce. Opening checks the
+//!   compressed first when that makes it smaller (format version 5, see
+//!   `nextdate_protocol::compressed`; opening never inflates a batch past
+//!   `MAX_PAYLOAD_BYTES`), then encrypted with XChaCha20-Poly1305 under the
+//!   chamber key (the chamber id, epoch, device and batch id are authenticated
+//!   as associated data) and signed by the device. The byte layout is
+//!   `nextdate_protocol::envelope`'s; this module brings the keys and a
+//!   fresh random nonce. Opening checks the
 //!   signature first (over the whole body, format version byte included), then
 //!   the format version, then decrypts: one flipped byte anywhere fails, and an
 //!   altered version byte is a bad signature, not a request to update.
@@ -176,7 +179,8 @@ impl ChamberKey {
     }
 }
 
-/// Encrypts and signs a batch, under a fresh random nonce.
+/// Compresses (when that is smaller), encrypts and signs a batch, under a
+/// fresh random nonce.
 pub fn seal(
     device: &DeviceKeys,
     key: &ChamberKey,
