@@ -169,11 +169,17 @@ impl Diary {
             let mut accepted = Vec::new();
             for batch in batches {
                 let signer = data_encoding::HEXLOWER.encode(&batch.signer);
+                // Checking signatures is most of judging a change and needs
+                // nothing else: every change of the batch at once, on every core.
+                let checked = crate::parallel::map(&batch.changes, |c| Ok(check_signatures(&chamber_id, &signer, c)))?;
                 // The chamber's own changes first: the others are judged against it.
-                let (chamber, rest): (Vec<&DocChange>, Vec<&DocChange>) =
-                    batch.changes.iter().partition(|c| c.kind == DocKind::Chamber.as_str());
-                for c in chamber.into_iter().chain(rest) {
-                    let (decision, hashes) = judge(tx, &mut gate, &chamber_id, &signer, c)?;
+                let (chamber, rest): (Vec<_>, Vec<_>) = batch
+                    .changes
+                    .iter()
+                    .zip(checked)
+                    .partition(|(c, _)| c.kind == DocKind::Chamber.as_str());
+                for (c, checked) in chamber.into_iter().chain(rest) {
+                    let (decision, hashes) = judge_checked(tx, &mut gate, &chamber_id, c, checked)?;
                     match decision {
                         Decision::Accept => {
                             crate::authorship::keep(tx, &signer, c, &hashes)?;
@@ -351,6 +357,40 @@ fn judge(
     signer: &str,
     c: &DocChange,
 ) -> Result<(Decision, Vec<automerge::ChangeHash>)> {
+    let checked = check_signatures(chamber_id, signer, c);
+    judge_checked(tx, gate, chamber_id, c, checked)
+}
+
+/// A change's hashes and its signer, and what is wrong with its authorship
+/// signatures, if anything: pure work, done for many changes at once.
+struct Checked {
+    signer: String,
+    hashes: Vec<automerge::ChangeHash>,
+    bad: Option<String>,
+}
+
+fn check_signatures(chamber_id: &str, signer: &str, c: &DocChange) -> Checked {
+    let hashes = if c.signatures.is_empty() {
+        Vec::new()
+    } else {
+        crate::authorship::hashes_of(c)
+    };
+    let bad = crate::authorship::bad_signatures(chamber_id, signer, c, &hashes);
+    Checked {
+        signer: signer.to_string(),
+        hashes,
+        bad,
+    }
+}
+
+/// [`judge`] with the signatures already checked.
+fn judge_checked(
+    tx: &Transaction,
+    gate: &mut Gate,
+    chamber_id: &str,
+    c: &DocChange,
+    checked: Checked,
+) -> Result<(Decision, Vec<automerge::ChangeHash>)> {
     let kind = parse_kind(&c.kind)?;
     if kind == DocKind::Chamber && c.doc_id != chamber_id {
         return Err(DiaryError::Document(format!(
@@ -358,12 +398,9 @@ fn judge(
             c.doc_id
         )));
     }
-    let hashes = if c.signatures.is_empty() {
-        Vec::new()
-    } else {
-        crate::authorship::hashes_of(c)
-    };
-    if let Some(reason) = crate::authorship::bad_signatures(chamber_id, signer, c, &hashes) {
+    let Checked { signer, hashes, bad } = checked;
+    let signer = signer.as_str();
+    if let Some(reason) = bad {
         let refused = authorize::Refusal {
             who: "a laptop".into(),
             reason,

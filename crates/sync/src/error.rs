@@ -55,6 +55,10 @@ pub enum SyncError {
     RateLimited,
     #[error("the sync settings in this diary are damaged: {0}")]
     DamagedState(String),
+    /// A batch in the chamber's log is in a newer format; pulling stops before
+    /// it (nothing after it is skipped) until Nextdate is updated here.
+    #[error("{0}")]
+    NewerBatch(String),
     #[error(transparent)]
     Diary(#[from] DiaryError),
 }
@@ -89,6 +93,7 @@ impl SyncError {
             SyncError::RegistrationRefused(_) | SyncError::BadRegistrationToken(_) => Code::RegistrationRefused,
             SyncError::QuotaExceeded(_) => Code::RelayQuotaExceeded,
             SyncError::RateLimited => Code::RelayBusy,
+            SyncError::NewerBatch(_) => Code::NewerSchema,
             SyncError::Diary(e) => e.code(),
         }
     }

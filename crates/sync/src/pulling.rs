@@ -22,6 +22,21 @@ use crate::wire::from_wire;
 
 const PULL_PAGE: u32 = 200;
 
+/// At most this much opened (decompressed) batch content is held and merged
+/// at once: a page stops early past it, and the next page goes on from there
+/// (a page always takes at least one batch). Without it, 200 batches of up to
+/// 4 MiB each would be one page.
+const PAGE_PLAIN_BYTES: usize = 32 << 20;
+
+/// How much room an opened batch takes: its changes' bytes and signatures.
+fn plain_size(o: &nextdate_protocol::OpenedBatch) -> usize {
+    o.payload
+        .changes
+        .iter()
+        .map(|c| c.bytes.len() + c.signatures.len() + c.context.len() + c.doc_id.len())
+        .sum()
+}
+
 pub(crate) fn pull(
     d: &mut Diary,
     cfg: &mut Config,
@@ -56,7 +71,7 @@ pub(crate) fn pull(
                 )),
             )])?;
         }
-        let Some(last_seq) = items.last().map(|b| b.seq) else {
+        if items.is_empty() {
             if gap.is_none() {
                 requeue_missing(d, &acknowledged_before, report)?;
                 if reread_for_missing(d)? {
@@ -64,13 +79,22 @@ pub(crate) fn pull(
                 }
             }
             return Ok(());
-        };
-        let last = last_seq.to_string();
+        }
         let mut chains = Chains::load(d)?;
-        let mut opened: Vec<_> = items
-            .iter()
-            .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
-            .collect();
+        let open_page = |cfg: &Config| {
+            let mut held = 0;
+            let mut opened = Vec::new();
+            for b in &items {
+                if held > PAGE_PLAIN_BYTES {
+                    break;
+                }
+                let o = crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber);
+                held += o.1.as_ref().map_or(0, plain_size);
+                opened.push(o);
+            }
+            opened
+        };
+        let mut opened = open_page(cfg);
         if opened
             .iter()
             .any(|(e, _)| e.is_some_and(|e| e > cfg.ring.current().epoch))
@@ -78,11 +102,23 @@ pub(crate) fn pull(
             // Sealed under a key this device has not fetched yet: fetch it
             // (an error, and nothing moves, when the relay has none for it).
             rotation::refresh(d, cfg, client)?;
-            opened = items
-                .iter()
-                .map(|b| crypto::open_with(&b.envelope, &cfg.ring, &cfg.chamber))
-                .collect();
+            opened = open_page(cfg);
         }
+        // A batch in a format newer than this build reads: stop before it,
+        // so that once Nextdate is updated here it is read, not skipped.
+        let newer = opened
+            .iter()
+            .position(|(_, r)| matches!(r, Err(nextdate_protocol::OpenError::UnsupportedVersion(_))));
+        if let Some(at) = newer {
+            if at == 0 {
+                let why = opened.swap_remove(0).1.expect_err("refused");
+                return Err(SyncError::NewerBatch(why.to_string()));
+            }
+            opened.truncate(at);
+        }
+        items.truncate(opened.len());
+        let last_seq = items.last().map(|b| b.seq).expect("at least one batch");
+        let last = last_seq.to_string();
         let mut log_epoch = state_i64(d, "log_epoch")?.max(1) as u32;
         let mut good: Vec<(u64, SignedChanges)> = Vec::new();
         let mut rejected: Vec<(u64, String)> = Vec::new();
