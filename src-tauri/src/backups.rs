@@ -43,9 +43,11 @@ pub fn start(app: AppHandle) {
 }
 
 /// One look at the schedule: a backup when one is due and a folder is set.
-/// Failures are kept in the diary for Today's warning.
+/// Failures are kept in the diary for Today's warning. It runs on the
+/// diary's background connection: a backup of a large diary takes seconds,
+/// and the screens must not wait for it.
 pub fn run_due(session: &Session) {
-    let _ = session.quietly(|d| -> Result<(), DiaryError> {
+    let _ = session.in_background(|d| -> Result<(), DiaryError> {
         if d.backup_folder()?.is_some() {
             if let Err(e) = d.auto_backup(Local::now().naive_local(), When::IfDue) {
                 eprintln!("nextdate: automatic backup: {e}");
