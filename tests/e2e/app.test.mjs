@@ -30,3 +30,4 @@ await import("./bills.mjs");
 await import("./client_update.mjs");
 await import("./backups.mjs");
 await import("./lifecycle.mjs");
+await import("./long_board.mjs");

@@ -84,13 +84,13 @@ export async function launch() {
  * given. Ending a WebDriver session does not always close the app; one left
  * behind keeps the test runner's output open, and the run never ends.
  */
-export function leftoverApps() {
+export function leftoverApps(dir = diaryDir) {
   const pids = [];
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       if (readFileSync(`/proc/${d}/comm`, "utf8").trim() !== "nextdate-app") continue;
-      if (readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes(`NEXTDATE_DIARY=${diaryDir}`)) pids.push(Number(d));
+      if (readFileSync(`/proc/${d}/environ`, "utf8").split("\0").includes(`NEXTDATE_DIARY=${dir}`)) pids.push(Number(d));
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -98,12 +98,12 @@ export function leftoverApps() {
   return pids;
 }
 
-/** Ends this run's apps that outlived their session (see `leftoverApps`), by their ids. */
-export async function stopLeftoverApps() {
+/** Ends this run's apps (on `dir`) that outlived their session (see `leftoverApps`), by their ids. */
+export async function stopLeftoverApps(dir = diaryDir) {
   for (const signal of ["SIGTERM", "SIGKILL"]) {
     const end = Date.now() + 5000;
-    while (Date.now() < end && leftoverApps().length) await new Promise((r) => setTimeout(r, 100));
-    const left = leftoverApps();
+    while (Date.now() < end && leftoverApps(dir).length) await new Promise((r) => setTimeout(r, 100));
+    const left = leftoverApps(dir);
     if (!left.length) return;
     for (const pid of left) {
       try {

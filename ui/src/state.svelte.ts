@@ -54,8 +54,14 @@ export async function longWork<T>(f: () => Promise<T>): Promise<T> {
 
 export function navigate(r: Route): void {
   const h = routeHash(r);
-  if (location.hash === h) app.route = r;
-  else location.hash = h;
+  if (location.hash !== h) {
+    location.hash = h;
+    // A new page starts at the top (App's hashchange listener does the same for links and Back).
+    document.getElementById("main")?.scrollTo({ top: 0 });
+  }
+  // Shown now, not when WebKit gets round to `hashchange` (a task later, often
+  // after a frame has been painted): App's listener then finds it shown already.
+  app.route = r;
 }
 
 /**

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { CaseSummary_Serialize, HearingRow_Serialize } from "../src/lib/bindings";
 import {
   buildMonthGrid,
-  firstRows,
   buildWeek,
   filterCases,
   latestHearing,
@@ -127,24 +126,5 @@ describe("routes", () => {
     expect(routeHash({ page: "print", date: null })).toBe("#/print");
     expect(parseRoute("#/data")).toEqual({ page: "data" });
     expect(sectionOf({ page: "data" })).toBe("data");
-  });
-});
-
-describe("firstRows", () => {
-  const board = [
-    { court: "A", hearings: [1, 2, 3] },
-    { court: "B", hearings: [4, 5] },
-    { court: "C", hearings: [6] },
-  ];
-  it("keeps whole groups while under the limit and cuts the one that crosses it", () => {
-    const cut = firstRows(board, 4);
-    expect(cut.map((g) => g.court)).toEqual(["A", "B"]);
-    expect(cut[1].hearings).toEqual([4]);
-    expect(cut[1].total).toBe(2);
-  });
-  it("returns everything for an infinite limit, in order", () => {
-    const all = firstRows(board, Number.POSITIVE_INFINITY);
-    expect(all.flatMap((g) => g.hearings)).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(all.map((g) => g.total)).toEqual([3, 2, 1]);
   });
 });

@@ -124,20 +124,3 @@ export const FEE_KINDS = ["agreed", "received", "expense"] as const;
 export function capitalise(s: string | null | undefined): string {
   return s ? s.charAt(0).toUpperCase() + s.slice(1) : "";
 }
-
-/** The court groups of a board cut to the first `limit` hearings (for a fast first
- * paint); each group keeps its full count as `total`. */
-export function firstRows<H, G extends { court: string; hearings: H[] }>(
-  courts: G[],
-  limit: number,
-): (G & { total: number })[] {
-  const out: (G & { total: number })[] = [];
-  let left = limit;
-  for (const g of courts) {
-    if (left <= 0) break;
-    const hearings = g.hearings.length <= left ? g.hearings : g.hearings.slice(0, left);
-    left -= hearings.length;
-    out.push({ ...g, hearings, total: g.hearings.length });
-  }
-  return out;
-}
