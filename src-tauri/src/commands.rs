@@ -2,6 +2,11 @@
 //! TypeScript bindings in `ui/src/lib/bindings.ts` are generated from these
 //! declarations (see `bindings()`), and errors cross as `{code, message}`.
 //! Commands only translate: all logic lives in `nextdate-diary`.
+//!
+//! The screens' reads (the board, day counts, search, lists, a case) are
+//! `async` commands: they run on Tauri's worker threads, not on the main
+//! thread that also runs the window, so a large diary's query never holds up
+//! a frame. They still take their turn at the session's diary.
 
 use chrono::{Local, NaiveDate};
 use nextdate_diary::client_update::Language;
@@ -74,34 +79,34 @@ pub fn parse_typed_date(text: String) -> Res<String> {
     Ok(date(&text)?.to_string())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn board(s: State<'_, Session>, date_text: String) -> Res<Board> {
     let d = date(&date_text)?;
     Ok(s.with(|diary| diary.board(d))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn hearing_counts(s: State<'_, Session>, from: String, to: String) -> Res<Vec<DayCount>> {
     let (f, t) = (date(&from)?, date(&to)?);
     Ok(s.with(|d| d.hearing_counts(f, t))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn undated(s: State<'_, Session>) -> Res<Vec<CaseSummary>> {
     Ok(s.with(|d| d.undated(today()))?)
 }
 
 /// Open tasks; only overdue ones when `overdue`.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn tasks(s: State<'_, Session>, overdue: bool) -> Res<Vec<TaskRow>> {
     Ok(s.with(|d| d.tasks(overdue.then(today)))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn search(s: State<'_, Session>, query: String, limit: u32) -> Res<Vec<SearchHit>> {
     Ok(s.with(|d| d.search(&query, limit as usize))?)
@@ -115,7 +120,7 @@ pub struct CaseFilterInput {
     pub undated: bool,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn cases(s: State<'_, Session>, filter: CaseFilterInput) -> Res<Vec<CaseSummary>> {
     let f = CaseFilter {
@@ -134,7 +139,7 @@ pub struct Vocabulary {
 }
 
 /// Courts and stages in use, for filters and suggestions.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn vocabulary(s: State<'_, Session>) -> Res<Vocabulary> {
     Ok(s.with(|d| {
@@ -145,13 +150,13 @@ pub fn vocabulary(s: State<'_, Session>) -> Res<Vocabulary> {
     })?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn case_detail(s: State<'_, Session>, id: String) -> Res<CaseDetail> {
     Ok(s.with(|d| d.case_detail(&id))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn history(s: State<'_, Session>, id: String) -> Res<Vec<HistoryEntry>> {
     Ok(s.with(|d| d.history(&id))?)
@@ -282,7 +287,7 @@ pub fn add_client(s: State<'_, Session>, input: ClientInput) -> Res<String> {
     Ok(s.with(|d| d.add_client(c))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn clients(s: State<'_, Session>) -> Res<Vec<ClientRow>> {
     Ok(s.with(|d| d.clients())?)
@@ -295,7 +300,7 @@ pub struct ClientDetail {
     pub balance: Vec<FeeBalance>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn client_detail(s: State<'_, Session>, id: String) -> Res<ClientDetail> {
     Ok(s.with(|d| {

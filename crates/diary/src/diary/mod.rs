@@ -93,7 +93,12 @@ impl Diary {
 
     /// [`Diary::rebuild`], reporting each document; cancelled, it is rolled back.
     pub fn rebuild_with_progress(&mut self, progress: &crate::Progress<'_>) -> Result<()> {
-        self.with_transaction(|tx, _| projection::rebuild_with_progress(tx, progress))
+        // A rebuild rewrites every projected page in one transaction: it gets
+        // a page cache as large as it can use while it runs.
+        store::large_page_cache(&self.conn, true)?;
+        let rebuilt = self.with_transaction(|tx, _| projection::rebuild_with_progress(tx, progress));
+        store::large_page_cache(&self.conn, false)?;
+        rebuilt
     }
 
     /// The whole case document (for export and tests; screens read the projection).
