@@ -484,28 +484,63 @@ pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Resul
     let total = crate::progress::count(tx, "SELECT count(*) FROM docs")?;
     let mut done = 0;
     // Reading documents back out of Automerge is most of the work: it runs on
-    // every core, a few hundred documents at a time; the writes stay here.
+    // every core, a few hundred documents at a time, while this thread writes
+    // the rows of the previous few hundred (the connection stays here).
     const AT_A_TIME: usize = 256;
+    let mut groups = Vec::new();
     for kind in [DocKind::Chamber, DocKind::Client, DocKind::Case] {
-        for ids in store::doc_ids(tx, kind)?.chunks(AT_A_TIME) {
+        let ids = store::doc_ids(tx, kind)?;
+        groups.extend(ids.chunks(AT_A_TIME).map(|ids| (kind, ids.to_vec())));
+    }
+    std::thread::scope(|scope| {
+        let mut reading = None;
+        for (kind, ids) in groups {
             let saved = ids
-                .iter()
-                .map(|id| Ok((id.as_str(), store::doc_bytes(tx, id)?)))
+                .into_iter()
+                .map(|id| {
+                    let bytes = store::doc_bytes(tx, &id)?;
+                    Ok((id, bytes))
+                })
                 .collect::<Result<Vec<_>>>()?;
-            let read = crate::parallel::map(&saved, |(id, bytes)| {
-                let mut doc = store::doc_from_bytes(id, bytes)?;
-                Ok((AnyDoc::read(kind, &doc)?, history_rows(&mut doc)))
-            })?;
-            for ((id, _), (value, history)) in saved.iter().zip(read) {
-                value.project(tx, id)?;
-                insert_history(tx, id, &history)?;
-                done += 1;
-                progress.step(Stage::Rebuild, done, total)?;
+            let next = scope.spawn(move || {
+                let read = crate::parallel::map(&saved, |(id, bytes)| {
+                    let mut doc = store::doc_from_bytes(id, bytes)?;
+                    Ok((AnyDoc::read(kind, &doc)?, history_rows(&mut doc)))
+                });
+                (saved, read)
+            });
+            if let Some(previous) = reading.replace(next) {
+                write_read(tx, previous, progress, &mut done, total)?;
             }
         }
-    }
+        match reading {
+            Some(last) => write_read(tx, last, progress, &mut done, total),
+            None => Ok(()),
+        }
+    })?;
     // A migration that adds projection tables asks for this rebuild (see 0003).
     tx.execute("DELETE FROM meta WHERE key = 'projection.stale'", [])?;
+    Ok(())
+}
+
+/// Documents read on other threads, with what was read from them.
+type ReadDocs = (Vec<(String, Vec<u8>)>, Result<Vec<(AnyDoc, Vec<HistoryRow>)>>);
+
+/// Writes the rows of documents read by a rebuild's worker threads.
+fn write_read(
+    tx: &Transaction,
+    reading: std::thread::ScopedJoinHandle<'_, ReadDocs>,
+    progress: &Progress<'_>,
+    done: &mut u64,
+    total: u64,
+) -> Result<()> {
+    let (saved, read) = reading.join().expect("a rebuild worker panicked");
+    for ((id, _), (value, history)) in saved.iter().zip(read?) {
+        value.project(tx, id)?;
+        insert_history(tx, id, &history)?;
+        *done += 1;
+        progress.step(Stage::Rebuild, *done, total)?;
+    }
     Ok(())
 }
 
