@@ -15,7 +15,7 @@
 //! when the last record naming them disappears from every document, which
 //! only a merge can do (a device that drops the record): then
 //! [`drop_unreferenced_blobs`] deletes them in the same transaction as the
-//! merge (see `replication.rs`).
+//! merge (see `replication/merge.rs`).
 //!
 //! Sync follows the same rule (`Diary::blob_inventory`): the bytes of every
 //! document here are sent to the relay once, removed ones too, and the bytes
