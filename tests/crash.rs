@@ -47,6 +47,9 @@ fn acknowledged_writes_survive_sigkill() {
         let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let stdout = child.stdout.take().unwrap();
         let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+        // The first acknowledged write is signalled, so that most kills land
+        // while writes go on however long unlocking took on a loaded machine.
+        let (first_ack, writing) = std::sync::mpsc::channel::<()>();
         let reader = {
             let acked = acked.clone();
             std::thread::spawn(move || {
@@ -54,14 +57,26 @@ fn acknowledged_writes_survive_sigkill() {
                     if let Ok(v) = serde_json::from_str::<Value>(&line) {
                         if let Some(id) = v["committed"].as_str() {
                             acked.lock().unwrap().push(id.to_string());
+                            let _ = first_ack.send(());
                         }
                     }
                 }
             })
         };
-        // Unlocking takes a moment (Argon2id); kill before, during and after the writes start.
-        let wait = Duration::from_millis(rng.gen_range(50..900));
+        // Kill before, during and after the writes start: a quarter of the
+        // rounds (and every rebuild) at a random time after the start, which
+        // may fall while unlocking (Argon2id); the others a random time after
+        // the first write was acknowledged (or the process ended).
+        let timed = rebuild || rng.gen_bool(0.25);
+        if !timed {
+            let _ = writing.recv_timeout(Duration::from_secs(120));
+        }
         let start = Instant::now();
+        let wait = Duration::from_millis(if timed {
+            rng.gen_range(50..900)
+        } else {
+            rng.gen_range(0..400)
+        });
         while start.elapsed() < wait {
             if child.try_wait().unwrap().is_some() {
                 break;
