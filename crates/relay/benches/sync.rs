@@ -14,7 +14,8 @@
 //!    server from npm (plaintext), run side by side when Node is available
 //!    (`benches/automerge-repo-baseline`).
 //!
-//! `cargo bench -p nextdate-relay --bench sync`
+//! `cargo bench -p nextdate-relay --bench sync` (`NEXTDATE_BENCH_ONLY=ingest`
+//! runs only the ingest, its workload unchanged, and prints its figures).
 
 #[path = "../../../benches/table.rs"]
 mod table;
@@ -302,6 +303,17 @@ fn ingest(root: &Path) -> Ingest {
     }
 }
 
+fn print_ingest(ing: &Ingest) {
+    println!(
+        "ingest with {} live WebSocket devices: {:.0} batches/s ({} batches, 4 pushers, every batch sealed and signed)",
+        ing.connected, ing.batches_per_sec, ing.batches
+    );
+    println!(
+        "relay memory: {:.1} MB idle, {:.1} MB with {} devices connected after ingest (peak {:.1} MB)",
+        ing.idle_rss_mb, ing.rss_mb, ing.connected, ing.peak_mb
+    );
+}
+
 /// The automerge-repo sync server running the same convergence workload, if Node is here.
 fn baseline() -> Option<serde_json::Value> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../benches/automerge-repo-baseline");
@@ -331,6 +343,12 @@ fn main() {
         return;
     }
     let root = tempfile::tempdir().unwrap();
+    if std::env::var("NEXTDATE_BENCH_ONLY").is_ok_and(|v| v == "ingest") {
+        eprintln!("ingest: 500 live devices, 4 pushers …");
+        let ing = ingest(root.path());
+        print_ingest(&ing);
+        return;
+    }
     eprintln!("convergence: 3 devices × 1,000 offline edits …");
     let conv = convergence(&root.path().join("sqlite"), None);
     eprintln!("convergence through a relay on PostgreSQL …");
@@ -369,14 +387,7 @@ fn main() {
         if base.is_some() { "no (plaintext)" } else { "—" }
     );
     println!();
-    println!(
-        "ingest with {} live WebSocket devices: {:.0} batches/s ({} batches, 4 pushers, every batch sealed and signed)",
-        ing.connected, ing.batches_per_sec, ing.batches
-    );
-    println!(
-        "relay memory: {:.1} MB idle, {:.1} MB with {} devices connected after ingest (peak {:.1} MB)",
-        ing.idle_rss_mb, ing.rss_mb, ing.connected, ing.peak_mb
-    );
+    print_ingest(&ing);
     table::record(
         "converge, 3 devices x 1,000 offline edits, beside automerge-repo",
         conv.millis,

@@ -3,8 +3,7 @@
 //! log and attachments. Every refusal is an error frame with a code; nothing
 //! here panics on bad input.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use nextdate_protocol::frame::{
     AdmissionRequest, ErrorCode, Frame, KeyGrant, Proof, ProofPurpose, SealedKey, StoredBatch, MAX_ADMISSION_BYTES,
@@ -13,6 +12,7 @@ use nextdate_protocol::frame::{
 use sha2::{Digest, Sha256};
 use tokio::sync::broadcast;
 
+use crate::notifications::{Channels, Listener};
 pub use crate::sessions::SessionInfo;
 use crate::sessions::Sessions;
 use crate::storage::{DeviceAccess, Storage, StorageEvent, StoreError, StoreResult};
@@ -40,14 +40,11 @@ pub struct Relay {
     pub metrics: crate::metrics::Metrics,
     /// Challenges issued and sessions open (this instance's own).
     sessions: Sessions,
-    live: Mutex<HashMap<String, broadcast::Sender<u64>>>,
+    /// Each chamber's live notifications (see `crate::notifications`).
+    live: Channels,
     /// Devices just removed (chamber, device): their live sockets close.
     removals: broadcast::Sender<(String, [u8; 32])>,
     pub connections: std::sync::atomic::AtomicUsize,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(crate) fn now_secs() -> i64 {
@@ -89,7 +86,7 @@ impl Relay {
             policy,
             metrics: Default::default(),
             sessions: Sessions::default(),
-            live: Mutex::new(HashMap::new()),
+            live: Channels::default(),
             removals: broadcast::channel(64).0,
             connections: Default::default(),
         });
@@ -126,20 +123,15 @@ impl Relay {
         !matches!(self.session(&s.token).await, Ok(None))
     }
 
-    /// Live notifications for a chamber: the latest sequence number after each append.
-    pub fn subscribe(&self, chamber: &str) -> broadcast::Receiver<u64> {
-        lock(&self.live)
-            .entry(chamber.to_string())
-            .or_insert_with(|| broadcast::channel(64).0)
-            .subscribe()
+    /// Live notifications for a chamber: the newest sequence number after
+    /// appends (a burst told at once, see `crate::notifications`).
+    pub fn subscribe(&self, chamber: &str) -> Listener {
+        self.live.subscribe(chamber)
     }
 
     /// Forgets a chamber's notification channel once no live socket listens to it.
     pub fn release(&self, chamber: &str) {
-        let mut live = lock(&self.live);
-        if live.get(chamber).is_some_and(|tx| tx.receiver_count() == 0) {
-            live.remove(chamber);
-        }
+        self.live.release(chamber);
     }
 
     /// Sessions open on every instance (for the metrics; reads storage).
@@ -149,7 +141,7 @@ impl Relay {
 
     /// Chambers with a live notification channel (for the metrics and tests).
     pub fn live_chambers(&self) -> usize {
-        lock(&self.live).len()
+        self.live.len()
     }
 
     /// Devices removed from now on, for live sockets to close on.
@@ -166,9 +158,7 @@ impl Relay {
     }
 
     fn notify(&self, chamber: &str, latest: u64) {
-        if let Some(tx) = lock(&self.live).get(chamber) {
-            let _ = tx.send(latest);
-        }
+        self.live.notify(chamber, latest);
     }
 
     /// A batch or removal another relay instance stored: told to this one's

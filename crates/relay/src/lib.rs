@@ -15,6 +15,8 @@
 //!   `viewer`: the page a client's browser opens them with;
 //! - [`operations`]: registration tokens, quotas and usage (the operator's
 //!   side of storage), and [`operator`] the `token` and `chambers` commands;
+//! - [`notifications`]: each chamber's live notifications, a burst told to
+//!   a live socket at once;
 //! - [`server`]: the HTTP and WebSocket routes (`blobs` the attachment
 //!   routes, which stream; `spool` where an upload waits until it is whole),
 //!   and [`limits`] the rates, caps and timeouts that keep one client from
@@ -29,6 +31,7 @@ pub mod limits;
 pub mod link_storage;
 mod links;
 pub mod metrics;
+pub mod notifications;
 pub mod operations;
 pub mod operator;
 mod postgres;

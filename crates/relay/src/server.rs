@@ -7,7 +7,8 @@
 //!   in and out a part at a time (see `crate::blobs`);
 //! - `GET /v1/batches?after=N&limit=M`: plain HTTP pull;
 //! - `GET /v1/live`: WebSocket; request frames in, replies out, and a `Notify`
-//!   frame whenever the chamber's log grows;
+//!   frame of the newest sequence number whenever the chamber's log grows (a
+//!   burst told in one, see `crate::notifications`);
 //! - `GET /s/{id}` and below: a client's status link (see `crate::viewer`).
 //!
 //! Every route but `/health` counts against its address's rate
@@ -310,13 +311,9 @@ async fn live_session(
                     return;
                 }
             }
-            update = updates.recv() => {
-                let latest = match update {
-                    Ok(latest) => latest,
-                    // Missed some notifications: the newest one is what matters.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(_) => return,
-                };
+            // The newest number announced: a burst in one Notify, at most one a `SPACING`.
+            update = updates.next() => {
+                let Some(latest) = update else { return };
                 if socket.send(Message::Binary(Frame::Notify { latest }.encode().into())).await.is_err() {
                     return;
                 }
