@@ -191,14 +191,6 @@ pub(crate) fn is_erased(doc: &AutoCommit) -> Result<bool> {
     ))
 }
 
-/// [`is_erased`] as the document was at `heads`.
-pub(crate) fn was_erased(doc: &AutoCommit, heads: &[automerge::ChangeHash]) -> Result<bool> {
-    Ok(matches!(
-        doc.get_at(ROOT, "erased_at", heads)?,
-        Some((automerge::Value::Scalar(s), _)) if matches!(s.as_ref(), automerge::ScalarValue::Str(_))
-    ))
-}
-
 /// Puts `doc` in the place of document `id` (a client) in every table that
 /// holds it: chunks, projection, history, and drops its queued changes and
 /// undo journal rows. The document row itself stays (same id, same kind).
@@ -265,23 +257,4 @@ fn sorted_heads(doc: &mut AutoCommit) -> Vec<String> {
     let mut heads: Vec<String> = doc.get_heads().iter().map(|h| h.to_string()).collect();
     heads.sort();
     heads
-}
-
-#[cfg(test)]
-mod tests {
-    use automerge::{transaction::Transactable, AutoCommit, ROOT};
-
-    use super::{is_erased, was_erased};
-
-    #[test]
-    fn an_erasure_is_seen_only_from_the_heads_it_was_made_at() {
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "name", "R. Sharma").unwrap();
-        let before = doc.get_heads();
-        doc.put(ROOT, "erased_at", "2026-12-07T10:00:00Z").unwrap();
-        let after = doc.get_heads();
-        assert!(!was_erased(&doc, &before).unwrap());
-        assert!(was_erased(&doc, &after).unwrap());
-        assert_eq!(was_erased(&doc, &after).unwrap(), is_erased(&doc).unwrap());
-    }
 }

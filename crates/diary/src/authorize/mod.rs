@@ -121,8 +121,6 @@ pub(crate) struct Gate {
     chamber_id: String,
     founder: Option<String>,
     docs: HashMap<String, AutoCommit>,
-    /// The heads each working copy had when it was read from the store.
-    loaded: HashMap<String, Vec<ChangeHash>>,
     contexts: HashMap<Vec<ChangeHash>, ChamberDoc>,
 }
 
@@ -144,30 +142,19 @@ impl Gate {
             chamber_id: chamber_id.to_string(),
             founder,
             docs: HashMap::new(),
-            loaded: HashMap::new(),
             contexts: HashMap::new(),
         }
     }
 
     fn working(&mut self, tx: &Transaction, id: &str) -> Result<&mut AutoCommit> {
         if !self.docs.contains_key(id) {
-            let mut doc = match store::doc_kind(tx, id)? {
+            let doc = match store::doc_kind(tx, id)? {
                 Some(_) => store::load_doc(tx, id)?,
                 None => AutoCommit::new(),
             };
-            self.loaded.insert(id.to_string(), doc.get_heads());
             self.docs.insert(id.to_string(), doc);
         }
         Ok(self.docs.get_mut(id).expect("just inserted"))
-    }
-
-    /// Hands over the working copy of `id` with the heads it was read at: the
-    /// stored document with every change accepted for it since applied. Taken,
-    /// it is read from the store again when next needed. `None` once a
-    /// replacement took its place (its changes no longer follow the store).
-    pub(crate) fn take_working(&mut self, id: &str) -> Option<(AutoCommit, Vec<ChangeHash>)> {
-        let loaded = self.loaded.remove(id)?;
-        Some((self.docs.remove(id)?, loaded))
     }
 
     /// The chamber as of `heads`, or `None` when some of them have not arrived.
@@ -235,7 +222,6 @@ impl Gate {
                     return Ok(refuse(who(&chamber, &actor, signer), refusal(role, erase), hashes));
                 }
             }
-            self.loaded.remove(doc_id);
             self.docs.insert(doc_id.to_string(), replacement);
             return Ok(Decision::Accept);
         }
@@ -309,7 +295,6 @@ impl Gate {
     fn reset(&mut self, doc_id: &str, before: &[ChangeHash]) -> Result<()> {
         if before.is_empty() {
             self.docs.remove(doc_id);
-            self.loaded.remove(doc_id);
         } else if let Some(doc) = self.docs.get_mut(doc_id) {
             let back = doc.fork_at(before)?;
             self.docs.insert(doc_id.to_string(), back);

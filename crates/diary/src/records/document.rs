@@ -276,28 +276,6 @@ pub(crate) fn blob_refs(doc: &AutoCommit) -> Result<BTreeSet<String>> {
     Ok(docs.into_values().map(|d| d.blob_id).collect())
 }
 
-/// [`blob_refs`] as the document was at `heads` (one of its past states),
-/// read in place without copying the document.
-pub(crate) fn blob_refs_at(doc: &AutoCommit, heads: &[automerge::ChangeHash]) -> Result<BTreeSet<String>> {
-    let mut refs = BTreeSet::new();
-    let Some((_, documents)) = doc.get_at(ROOT, "documents", heads)? else {
-        return Ok(refs);
-    };
-    for key in doc.keys_at(&documents, heads) {
-        let Some((_, record)) = doc.get_at(&documents, key.as_str(), heads)? else {
-            continue;
-        };
-        match doc.get_at(&record, "blob_id", heads)? {
-            Some((automerge::Value::Scalar(s), _)) => match s.as_ref() {
-                automerge::ScalarValue::Str(id) => refs.insert(id.to_string()),
-                other => return Err(DiaryError::Document(format!("a document record's blob id is {other}"))),
-            },
-            _ => return Err(DiaryError::Document(format!("document record {key} has no blob id"))),
-        };
-    }
-    Ok(refs)
-}
-
 /// Deletes the bytes of each of `candidates` (blobs whose last record in
 /// some document just disappeared) that no document record of any case
 /// still names, live or removed; returns how many went. Live records are
@@ -338,46 +316,4 @@ pub(crate) fn drop_unreferenced_blobs(tx: &Transaction, candidates: &BTreeSet<St
             .execute([format!("sync.blob_sent.{blob}")])?;
     }
     Ok(orphans.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::{BTreeMap, BTreeSet};
-
-    use automerge::{transaction::Transactable, AutoCommit, ROOT};
-
-    use super::{blob_refs, blob_refs_at};
-    use crate::model::DocumentRef;
-
-    fn record(blob: &str) -> DocumentRef {
-        DocumentRef {
-            name: format!("{blob}.pdf"),
-            blob_id: blob.into(),
-            ..Default::default()
-        }
-    }
-
-    fn set(ids: &[&str]) -> BTreeSet<String> {
-        ids.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn blob_refs_are_read_as_the_document_was_at_past_heads() {
-        let mut doc = AutoCommit::new();
-        doc.put(ROOT, "title", "A v B").unwrap();
-        let no_documents = doc.get_heads();
-        let mut records = BTreeMap::from([("d1".to_string(), record("b1"))]);
-        autosurgeon::reconcile_prop(&mut doc, ROOT, "documents", &records).unwrap();
-        let one = doc.get_heads();
-        records.insert("d2".into(), record("b2"));
-        records.get_mut("d1").unwrap().removed_at = Some("2026-12-07T10:00:00Z".into());
-        autosurgeon::reconcile_prop(&mut doc, ROOT, "documents", &records).unwrap();
-        let now = doc.get_heads();
-
-        assert_eq!(blob_refs_at(&doc, &no_documents).unwrap(), set(&[]));
-        assert_eq!(blob_refs_at(&doc, &one).unwrap(), set(&["b1"]));
-        // A removed record still names its blob (it can be undone).
-        assert_eq!(blob_refs_at(&doc, &now).unwrap(), set(&["b1", "b2"]));
-        assert_eq!(blob_refs_at(&doc, &now).unwrap(), blob_refs(&doc).unwrap());
-    }
 }

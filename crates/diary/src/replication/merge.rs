@@ -1,25 +1,21 @@
 //! Merging accepted remote changes into the stored documents and the
 //! projection: runs of changes per document, replacements (erasures) in their
-//! place, and the gate's already-changed copies taken over where it has them.
+//! place.
 
 use automerge::AutoCommit;
 use rusqlite::Transaction;
 
 use super::{parse_kind, DocChange, MergeReport};
-use crate::authorize::Gate;
 use crate::error::{DiaryError, Result};
 use crate::model::DocKind;
 use crate::{projection, store};
 
 /// Merges accepted changes: runs of changes per document, and replacements
-/// (erasures) in their place. `gate`, when given, holds the documents these
-/// changes were judged on, already applied: they are merged as they are
-/// instead of being read and changed again.
+/// (erasures) in their place.
 pub(super) fn merge_changes(
     tx: &Transaction,
     chamber_id: &str,
     changes: &[DocChange],
-    mut gate: Option<&mut Gate>,
     released: &mut std::collections::BTreeSet<String>,
     report: &mut MergeReport,
 ) -> Result<()> {
@@ -30,7 +26,7 @@ pub(super) fn merge_changes(
     let mut rest = changes;
     while !rest.is_empty() {
         let run = rest.iter().position(|c| c.replaces).unwrap_or(rest.len());
-        merge_run(tx, chamber_id, &rest[..run], gate.as_deref_mut(), released, report)?;
+        merge_run(tx, chamber_id, &rest[..run], released, report)?;
         if let Some(c) = rest.get(run) {
             let kind = parse_kind(&c.kind)?;
             match crate::erasure::replace_remote(tx, &c.doc_id, kind, &c.bytes)? {
@@ -47,7 +43,6 @@ fn merge_run(
     tx: &Transaction,
     chamber_id: &str,
     changes: &[DocChange],
-    mut gate: Option<&mut Gate>,
     released: &mut std::collections::BTreeSet<String>,
     report: &mut MergeReport,
 ) -> Result<()> {
@@ -67,8 +62,7 @@ fn merge_run(
                 "a change names chamber {doc_id} but this diary belongs to chamber {chamber_id}"
             )));
         }
-        let judged = gate.as_deref_mut().and_then(|g| g.take_working(doc_id));
-        if merge_one(tx, doc_id, kind, &grouped[doc_id], judged, released)? {
+        if merge_one(tx, doc_id, kind, &grouped[doc_id], released)? {
             report.docs_changed += 1;
         } else {
             report.already_known += 1;
@@ -77,15 +71,11 @@ fn merge_run(
     Ok(())
 }
 
-/// Merges `bytes` (changes to one document) into the stored document. `judged`
-/// is the gate's copy of it with those changes applied and the heads it was
-/// read at, when the gate has one.
 fn merge_one(
     tx: &Transaction,
     doc_id: &str,
     kind: DocKind,
     bytes: &[u8],
-    judged: Option<(AutoCommit, Vec<automerge::ChangeHash>)>,
     released: &mut std::collections::BTreeSet<String>,
 ) -> Result<bool> {
     let existing = store::doc_kind(tx, doc_id)?;
@@ -99,60 +89,27 @@ fn merge_one(
             )));
         }
     }
-    let erased = |doc: &AutoCommit, at: &[automerge::ChangeHash]| -> Result<bool> {
-        Ok(existing.is_some() && kind == DocKind::Client && crate::erasure::was_erased(doc, at)?)
+    let mut doc = match existing {
+        Some(_) => store::load_doc(tx, doc_id)?,
+        None => AutoCommit::new(),
     };
-    // The stored document, or `None` when it is an erased client: what was
-    // changed in the old document is gone with it.
-    let stored = |tx: &Transaction| -> Result<Option<(AutoCommit, Vec<automerge::ChangeHash>)>> {
-        let mut doc = match existing {
-            Some(_) => store::load_doc(tx, doc_id)?,
-            None => AutoCommit::new(),
-        };
-        let before = doc.get_heads();
-        if erased(&doc, &before)? {
-            return Ok(None);
-        }
-        doc.load_incremental(bytes)?;
-        Ok(Some((doc, before)))
+    if existing.is_some() && kind == DocKind::Client && crate::erasure::is_erased(&doc)? {
+        // The client was erased: what was changed in the old document is gone with it.
+        return Ok(false);
+    }
+    let before = doc.get_heads();
+    let named_before = match (existing, kind) {
+        (Some(_), DocKind::Case) => crate::records::document::blob_refs(&doc)?,
+        _ => Default::default(),
     };
-    let (mut doc, before) = match judged.filter(|(_, loaded)| loaded.is_empty() == existing.is_none()) {
-        // Judged: the stored document with these changes already applied.
-        Some((doc, loaded)) => {
-            if erased(&doc, &loaded)? {
-                return Ok(false);
-            }
-            // Every debug build (so every test) checks the gate's copy.
-            #[cfg(debug_assertions)]
-            let doc = {
-                let mut doc = doc;
-                let (mut again, before) = stored(tx)?.expect("not erased");
-                assert_eq!(before, loaded, "the gate read {doc_id} at other heads than the store's");
-                assert_eq!(
-                    again.get_heads(),
-                    doc.get_heads(),
-                    "the gate's copy of {doc_id} differs"
-                );
-                doc
-            };
-            (doc, loaded)
-        }
-        None => match stored(tx)? {
-            Some(read) => read,
-            None => return Ok(false),
-        },
-    };
+    doc.load_incremental(bytes)?;
     let after = doc.get_heads();
     if before == after {
         return Ok(false);
     }
-    if existing.is_some() && kind == DocKind::Case {
-        // Attachments no record names any more are let go with the merge.
-        let named_before = crate::records::document::blob_refs_at(&doc, &before)?;
-        if !named_before.is_empty() {
-            let named_after = crate::records::document::blob_refs(&doc)?;
-            released.extend(named_before.difference(&named_after).cloned());
-        }
+    if !named_before.is_empty() {
+        let named_after = crate::records::document::blob_refs(&doc)?;
+        released.extend(named_before.difference(&named_after).cloned());
     }
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match existing {

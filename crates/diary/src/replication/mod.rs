@@ -195,10 +195,7 @@ impl Diary {
                     }
                 }
             }
-            // Not handed the gate's copies yet: a run split by another document's
-            // erasure would be given a copy holding the next run's changes too
-            // (caught by the debug check in merge_one; see the note).
-            merge_changes(tx, &chamber_id, &accepted, None, &mut released, &mut report)?;
+            merge_changes(tx, &chamber_id, &accepted, &mut released, &mut report)?;
             retry_parked(tx, &mut gate, &chamber_id, &now, &mut released, &mut report)?;
             report.parked = tx.query_row("SELECT count(*) FROM parked_changes", [], |r| r.get::<_, i64>(0))? as usize;
             crate::records::document::drop_unreferenced_blobs(tx, &released)?;
@@ -475,7 +472,7 @@ fn retry_parked(
                 Decision::Park => continue,
                 Decision::Accept => {
                     crate::authorship::keep(tx, &signer, &c, &hashes)?;
-                    merge_changes(tx, chamber_id, std::slice::from_ref(&c), None, released, report)?
+                    merge_changes(tx, chamber_id, std::slice::from_ref(&c), released, report)?
                 }
                 Decision::Refuse(r) => {
                     authorize::record_refusal(tx, &c.doc_id, &signer, &r, now)?;
