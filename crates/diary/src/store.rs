@@ -228,7 +228,7 @@ fn keep_pre_upgrade_copy(conn: &Connection, path: &Path, version: i64) -> Result
 
 /// Runs the migrations this database has not seen yet, all in one transaction:
 /// either the diary reaches the current schema, or it stays exactly as it was.
-fn migrate(conn: &Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     migrate_with(conn, MIGRATIONS)
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Transaction};
 
+use super::Prior;
 use crate::error::Result;
 use crate::model::{DocumentRef, Fee, Hearing, Note, Task, TimeEntry};
 
@@ -38,14 +39,18 @@ pub(super) fn unmark_removed(tx: &Transaction, owner: &str, kind: &str, id: &str
 }
 
 /// Brings one record's rows to `row`: live in its table, or listed as removed.
-fn put_child<R: ChildRow>(tx: &Transaction, case_id: &str, id: &str, row: &R) -> Result<()> {
+fn put_child<R: ChildRow>(tx: &Transaction, prior: Prior, case_id: &str, id: &str, row: &R) -> Result<()> {
     match row.removed_at() {
         Some(at) => {
-            delete_child::<R>(tx, case_id, id)?;
+            if prior == Prior::Unknown {
+                delete_child::<R>(tx, case_id, id)?;
+            }
             mark_removed(tx, case_id, R::KIND, id, &row.label(), at)
         }
         None => {
-            unmark_removed(tx, case_id, R::KIND, id)?;
+            if prior == Prior::Unknown {
+                unmark_removed(tx, case_id, R::KIND, id)?;
+            }
             row.insert(tx, case_id, id)
         }
     }
@@ -253,23 +258,24 @@ impl ChildRow for TimeEntry {
 pub(super) fn children<R: ChildRow>(
     tx: &Transaction,
     case_id: &str,
+    prior: Prior,
     old: Option<&BTreeMap<String, R>>,
     new: &BTreeMap<String, R>,
 ) -> Result<()> {
     match old {
         None => {
-            tx.prepare_cached(&format!("DELETE FROM {} WHERE case_id = ?1", R::TABLE))?
-                .execute([case_id])?;
-            tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1 AND kind = ?2")?
-                .execute([case_id, R::KIND])?;
+            let delete = format!("DELETE FROM {} WHERE case_id = ?1", R::TABLE);
+            prior.clear(tx, &delete, [case_id])?;
+            let unlist = "DELETE FROM removed_records WHERE owner_id = ?1 AND kind = ?2";
+            prior.clear(tx, unlist, [case_id, R::KIND])?;
             for (id, row) in new {
-                put_child(tx, case_id, id, row)?;
+                put_child(tx, prior, case_id, id, row)?;
             }
         }
         Some(old) => {
             for (id, row) in new {
                 if old.get(id) != Some(row) {
-                    put_child(tx, case_id, id, row)?;
+                    put_child(tx, prior, case_id, id, row)?;
                 }
             }
             // Records are removed by marking them, but a merge could still drop a key.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, Transaction};
 
+use super::Prior;
 use crate::error::Result;
 use crate::model::StatusLink;
 
@@ -13,12 +14,12 @@ use crate::model::StatusLink;
 /// `None` removes them all (the owner left the projection).
 pub(super) fn status_links(
     tx: &Transaction,
+    prior: Prior,
     owner: &str,
     kind: &str,
     links: Option<&BTreeMap<String, StatusLink>>,
 ) -> Result<()> {
-    tx.prepare_cached("DELETE FROM status_links WHERE owner_id = ?1")?
-        .execute([owner])?;
+    prior.clear(tx, "DELETE FROM status_links WHERE owner_id = ?1", [owner])?;
     let mut ins = tx.prepare_cached(
         "INSERT INTO status_links (id, owner_id, owner_kind, created_at, created_by, expires_on, revoked_at,
            share_outcomes, share_fees, language)

@@ -5,6 +5,7 @@
 mod child_rows;
 mod history;
 mod links;
+mod rebuild;
 
 use automerge::AutoCommit;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -12,10 +13,30 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use crate::client_update::Language;
 use crate::error::Result;
 use crate::model::{BillRecord, CaseDoc, ChamberDoc, ClientDoc, DocKind};
-use crate::progress::{Progress, Stage};
-use crate::store;
 use child_rows::{children, mark_removed, unmark_removed};
 pub use history::{history_rows, insert_history, project_history, HistoryRow};
+pub use rebuild::{rebuild, rebuild_with_progress};
+
+/// What the tables may already hold of the document being projected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Prior {
+    /// Rows from an earlier version, perhaps: each is deleted before the new
+    /// ones go in.
+    Unknown,
+    /// None: a rebuild emptied every table, so there is nothing to delete
+    /// (each delete is a B-tree seek, a dozen of them per case).
+    Empty,
+}
+
+impl Prior {
+    /// Runs `sql`, a delete of the document's old rows, unless there are none.
+    fn clear<P: rusqlite::Params>(self, tx: &Transaction, sql: &str, params: P) -> Result<()> {
+        if self == Prior::Unknown {
+            tx.prepare_cached(sql)?.execute(params)?;
+        }
+        Ok(())
+    }
+}
 
 /// Tables the projection owns, cleared by a rebuild.
 pub const TABLES: &[&str] = &[
@@ -46,6 +67,10 @@ pub fn number_key(number: &str) -> String {
 }
 
 pub fn project_chamber(tx: &Transaction, id: &str, chamber: &ChamberDoc) -> Result<()> {
+    chamber_rows(tx, id, chamber, Prior::Unknown)
+}
+
+fn chamber_rows(tx: &Transaction, id: &str, chamber: &ChamberDoc, prior: Prior) -> Result<()> {
     tx.execute("DELETE FROM members", [])?;
     tx.execute("DELETE FROM devices", [])?;
     for (id, m) in &chamber.members {
@@ -60,18 +85,21 @@ pub fn project_chamber(tx: &Transaction, id: &str, chamber: &ChamberDoc) -> Resu
             params![actor, d.label, d.member_id],
         )?;
     }
-    children(tx, id, None, &chamber.tasks)
+    children(tx, id, prior, None, &chamber.tasks)
 }
 
-fn fts_replace(tx: &Transaction, rowid: i64, kind: DocKind, id: &str, body: &str) -> Result<()> {
-    tx.prepare_cached("DELETE FROM search_fts WHERE rowid = ?1")?
-        .execute([rowid])?;
+fn fts_replace(tx: &Transaction, prior: Prior, rowid: i64, kind: DocKind, id: &str, body: &str) -> Result<()> {
+    prior.clear(tx, "DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
     tx.prepare_cached("INSERT INTO search_fts (rowid, kind, id, body) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![rowid, kind.as_str(), id, body])?;
     Ok(())
 }
 
 pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
+    client_rows(tx, id, c, Prior::Unknown)
+}
+
+fn client_rows(tx: &Transaction, id: &str, c: &ClientDoc, prior: Prior) -> Result<()> {
     if let Some(at) = &c.removed_at {
         let rowid: Option<i64> = tx
             .prepare_cached("SELECT rowid FROM clients WHERE id = ?1")?
@@ -82,15 +110,17 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
                 .execute([rowid * 2 + 1])?;
             tx.prepare_cached("DELETE FROM clients WHERE id = ?1")?.execute([id])?;
         }
-        bills(tx, id, "client", None)?;
+        bills(tx, prior, id, "client", None)?;
         // A removed or erased client's links are revoked with it.
         let revoked = links::revoked_with(&c.status_links, at);
-        links::status_links(tx, id, "client", Some(&revoked))?;
+        links::status_links(tx, prior, id, "client", Some(&revoked))?;
         return mark_removed(tx, id, "client", id, &c.name, at);
     }
-    bills(tx, id, "client", Some(&c.bills))?;
-    links::status_links(tx, id, "client", Some(&c.status_links))?;
-    unmark_removed(tx, id, "client", id)?;
+    bills(tx, prior, id, "client", Some(&c.bills))?;
+    links::status_links(tx, prior, id, "client", Some(&c.status_links))?;
+    if prior == Prior::Unknown {
+        unmark_removed(tx, id, "client", id)?;
+    }
     tx.prepare_cached(
         "INSERT INTO clients (id, name, phones, email, address, notes, created_at, update_language)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -122,7 +152,7 @@ pub fn project_client(tx: &Transaction, id: &str, c: &ClientDoc) -> Result<()> {
     .flatten()
     .collect::<Vec<_>>()
     .join(" ");
-    fts_replace(tx, rowid * 2 + 1, DocKind::Client, id, &body)
+    fts_replace(tx, prior, rowid * 2 + 1, DocKind::Client, id, &body)
 }
 
 /// The case's latest listed date (its newest hearing not removed).
@@ -171,7 +201,7 @@ fn case_columns_differ(old: &CaseDoc, new: &CaseDoc) -> bool {
 /// encrypted and logged at commit.
 fn case_row_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Result<()> {
     if case_columns_differ(old, new) {
-        case_row(tx, id, new)?;
+        case_row(tx, Prior::Unknown, id, new)?;
     } else if latest_date(old) != latest_date(new) {
         tx.prepare_cached("UPDATE cases SET latest_date = ?2 WHERE id = ?1")?
             .execute(params![id, latest_date(new)])?;
@@ -179,7 +209,7 @@ fn case_row_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Re
     Ok(())
 }
 
-fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
+fn case_row(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc) -> Result<i64> {
     let latest = latest_date(c);
     tx.prepare_cached(
         "INSERT INTO cases (id, title, number, number_key, cnr, court, bench, case_type, status, stage, created_at,
@@ -207,14 +237,17 @@ fn case_row(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<i64> {
         c.status_date,
         c.status_remark
     ])?;
+    if prior == Prior::Empty {
+        // Inserted, not updated: the statement's own rowid.
+        return Ok(tx.last_insert_rowid());
+    }
     Ok(tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
         .query_row([id], |r| r.get(0))?)
 }
 
-fn parties(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
-    tx.prepare_cached("DELETE FROM case_parties WHERE case_id = ?1")?
-        .execute([id])?;
+fn parties(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc) -> Result<()> {
+    prior.clear(tx, "DELETE FROM case_parties WHERE case_id = ?1", [id])?;
     let mut ins = tx.prepare_cached(
         "INSERT INTO case_parties (case_id, position, name, side, counsel) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -224,9 +257,8 @@ fn parties(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
-fn clients(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
-    tx.prepare_cached("DELETE FROM case_clients WHERE case_id = ?1")?
-        .execute([id])?;
+fn clients(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc) -> Result<()> {
+    prior.clear(tx, "DELETE FROM case_clients WHERE case_id = ?1", [id])?;
     let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO case_clients (case_id, client_id) VALUES (?1, ?2)")?;
     for client in &c.client_ids {
         ins.execute(params![id, client])?;
@@ -234,9 +266,8 @@ fn clients(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
-fn members(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
-    tx.prepare_cached("DELETE FROM case_members WHERE case_id = ?1")?
-        .execute([id])?;
+fn members(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc) -> Result<()> {
+    prior.clear(tx, "DELETE FROM case_members WHERE case_id = ?1", [id])?;
     let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO case_members (case_id, member_id) VALUES (?1, ?2)")?;
     for member in &c.assigned {
         ins.execute(params![id, member])?;
@@ -244,9 +275,8 @@ fn members(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
     Ok(())
 }
 
-fn fee_terms(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
-    tx.prepare_cached("DELETE FROM fee_terms WHERE case_id = ?1")?
-        .execute([id])?;
+fn fee_terms(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc) -> Result<()> {
+    prior.clear(tx, "DELETE FROM fee_terms WHERE case_id = ?1", [id])?;
     if let Some(t) = &c.fee_terms {
         tx.prepare_cached(
             "INSERT INTO fee_terms (case_id, currency, fixed_minor, per_appearance_minor, non_effective_minor, hourly_minor)
@@ -267,12 +297,12 @@ fn fee_terms(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
 /// Replaces the bills `owner` (a case or a client, per `scope`) contributes.
 fn bills(
     tx: &Transaction,
+    prior: Prior,
     owner: &str,
     scope: &str,
     bills: Option<&std::collections::BTreeMap<String, BillRecord>>,
 ) -> Result<()> {
-    tx.prepare_cached("DELETE FROM bills WHERE owner_id = ?1")?
-        .execute([owner])?;
+    prior.clear(tx, "DELETE FROM bills WHERE owner_id = ?1", [owner])?;
     let mut ins = tx.prepare_cached(
         "INSERT INTO bills (owner_id, id, scope, series, year, seq, from_date, to_date, issued_on, currency,
            tax_label, tax_minor, due_minor, voided_at, void_reason)
@@ -318,7 +348,13 @@ fn case_search_text(c: &CaseDoc) -> String {
 }
 
 /// Takes a removed case out of every table and lists it as removed.
-fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<()> {
+fn unproject_case(tx: &Transaction, prior: Prior, id: &str, c: &CaseDoc, at: &str) -> Result<()> {
+    // A case removed before a rebuild has no rows to take out: it is only listed.
+    let revoked = links::revoked_with(&c.status_links, at);
+    if prior == Prior::Empty {
+        links::status_links(tx, prior, id, "case", Some(&revoked))?;
+        return mark_removed(tx, id, "case", id, &format!("case {}", c.number), at);
+    }
     let rowid: Option<i64> = tx
         .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -344,71 +380,77 @@ fn unproject_case(tx: &Transaction, id: &str, c: &CaseDoc, at: &str) -> Result<(
     }
     tx.prepare_cached("DELETE FROM removed_records WHERE owner_id = ?1")?
         .execute([id])?;
-    bills(tx, id, "case", None)?;
+    bills(tx, Prior::Unknown, id, "case", None)?;
     // A removed case's links are revoked with it.
-    links::status_links(tx, id, "case", Some(&links::revoked_with(&c.status_links, at)))?;
+    links::status_links(tx, Prior::Unknown, id, "case", Some(&revoked))?;
     tx.prepare_cached("DELETE FROM cases WHERE id = ?1")?.execute([id])?;
     mark_removed(tx, id, "case", id, &format!("case {}", c.number), at)
 }
 
 /// Projects a whole case, replacing every row it had.
 pub fn project_case(tx: &Transaction, id: &str, c: &CaseDoc) -> Result<()> {
+    case_rows(tx, id, c, Prior::Unknown)
+}
+
+fn case_rows(tx: &Transaction, id: &str, c: &CaseDoc, prior: Prior) -> Result<()> {
     if let Some(at) = &c.removed_at {
-        return unproject_case(tx, id, c, at);
+        return unproject_case(tx, prior, id, c, at);
     }
-    unmark_removed(tx, id, "case", id)?;
-    let rowid = case_row(tx, id, c)?;
-    parties(tx, id, c)?;
-    clients(tx, id, c)?;
-    members(tx, id, c)?;
-    children(tx, id, None, &c.hearings)?;
-    children(tx, id, None, &c.tasks)?;
-    children(tx, id, None, &c.notes)?;
-    children(tx, id, None, &c.fees)?;
-    children(tx, id, None, &c.documents)?;
-    children(tx, id, None, &c.time_entries)?;
-    fee_terms(tx, id, c)?;
-    bills(tx, id, "case", Some(&c.bills))?;
-    links::status_links(tx, id, "case", Some(&c.status_links))?;
-    fts_replace(tx, rowid * 2, DocKind::Case, id, &case_search_text(c))
+    if prior == Prior::Unknown {
+        unmark_removed(tx, id, "case", id)?;
+    }
+    let rowid = case_row(tx, prior, id, c)?;
+    parties(tx, prior, id, c)?;
+    clients(tx, prior, id, c)?;
+    members(tx, prior, id, c)?;
+    children(tx, id, prior, None, &c.hearings)?;
+    children(tx, id, prior, None, &c.tasks)?;
+    children(tx, id, prior, None, &c.notes)?;
+    children(tx, id, prior, None, &c.fees)?;
+    children(tx, id, prior, None, &c.documents)?;
+    children(tx, id, prior, None, &c.time_entries)?;
+    fee_terms(tx, prior, id, c)?;
+    bills(tx, prior, id, "case", Some(&c.bills))?;
+    links::status_links(tx, prior, id, "case", Some(&c.status_links))?;
+    fts_replace(tx, prior, rowid * 2, DocKind::Case, id, &case_search_text(c))
 }
 
 /// Projects the difference between two versions of a case already projected as `old`.
 pub fn project_case_diff(tx: &Transaction, id: &str, old: &CaseDoc, new: &CaseDoc) -> Result<()> {
     if new.removed_at.is_some() || old.removed_at.is_some() {
-        return project_case(tx, id, new);
+        return case_rows(tx, id, new, Prior::Unknown);
     }
     case_row_diff(tx, id, old, new)?;
     if old.parties != new.parties {
-        parties(tx, id, new)?;
+        parties(tx, Prior::Unknown, id, new)?;
     }
     if old.client_ids != new.client_ids {
-        clients(tx, id, new)?;
+        clients(tx, Prior::Unknown, id, new)?;
     }
     if old.assigned != new.assigned {
-        members(tx, id, new)?;
+        members(tx, Prior::Unknown, id, new)?;
     }
-    children(tx, id, Some(&old.hearings), &new.hearings)?;
-    children(tx, id, Some(&old.tasks), &new.tasks)?;
-    children(tx, id, Some(&old.notes), &new.notes)?;
-    children(tx, id, Some(&old.fees), &new.fees)?;
-    children(tx, id, Some(&old.documents), &new.documents)?;
-    children(tx, id, Some(&old.time_entries), &new.time_entries)?;
+    children(tx, id, Prior::Unknown, Some(&old.hearings), &new.hearings)?;
+    children(tx, id, Prior::Unknown, Some(&old.tasks), &new.tasks)?;
+    children(tx, id, Prior::Unknown, Some(&old.notes), &new.notes)?;
+    children(tx, id, Prior::Unknown, Some(&old.fees), &new.fees)?;
+    children(tx, id, Prior::Unknown, Some(&old.documents), &new.documents)?;
+    children(tx, id, Prior::Unknown, Some(&old.time_entries), &new.time_entries)?;
     if old.fee_terms != new.fee_terms {
-        fee_terms(tx, id, new)?;
+        fee_terms(tx, Prior::Unknown, id, new)?;
     }
     if old.bills != new.bills {
-        bills(tx, id, "case", Some(&new.bills))?;
+        bills(tx, Prior::Unknown, id, "case", Some(&new.bills))?;
     }
     if old.status_links != new.status_links {
-        links::status_links(tx, id, "case", Some(&new.status_links))?;
+        links::status_links(tx, Prior::Unknown, id, "case", Some(&new.status_links))?;
     }
     let text = case_search_text(new);
     if case_search_text(old) != text {
         let rowid: i64 = tx
             .prepare_cached("SELECT rowid FROM cases WHERE id = ?1")?
             .query_row([id], |r| r.get(0))?;
-        fts_replace(tx, rowid * 2, DocKind::Case, id, &text)?;
+        fts_replace(tx, Prior::Unknown, rowid * 2, DocKind::Case, id, &text)?;
     }
     Ok(())
 }
@@ -454,94 +496,19 @@ impl AnyDoc {
         })
     }
 
-    fn project(&self, tx: &Transaction, id: &str) -> Result<()> {
+    fn project(&self, tx: &Transaction, id: &str, prior: Prior) -> Result<()> {
         match self {
-            AnyDoc::Chamber(c) => c.project(tx, id),
-            AnyDoc::Client(c) => c.project(tx, id),
-            AnyDoc::Case(c) => c.project(tx, id),
+            AnyDoc::Chamber(c) => chamber_rows(tx, id, c, prior),
+            AnyDoc::Client(c) => client_rows(tx, id, c, prior),
+            AnyDoc::Case(c) => case_rows(tx, id, c, prior),
         }
     }
 }
 
 /// Projects one stored document, whatever its kind.
 pub fn project_doc(tx: &Transaction, id: &str, kind: DocKind, doc: &mut AutoCommit) -> Result<()> {
-    AnyDoc::read(kind, doc)?.project(tx, id)?;
+    AnyDoc::read(kind, doc)?.project(tx, id, Prior::Unknown)?;
     project_history(tx, id, doc)
-}
-
-/// Drops every projected row and rebuilds the projection from the documents.
-pub fn rebuild(tx: &Transaction) -> Result<()> {
-    rebuild_with_progress(tx, &Progress::none())
-}
-
-/// [`rebuild`], reporting each document projected. A cancel returns
-/// [`crate::DiaryError::Cancelled`] before the caller commits: rolled back,
-/// nothing changes.
-pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Result<()> {
-    for t in TABLES {
-        tx.execute(&format!("DELETE FROM {t}"), [])?;
-    }
-    let total = crate::progress::count(tx, "SELECT count(*) FROM docs")?;
-    let mut done = 0;
-    // Reading documents back out of Automerge is most of the work: it runs on
-    // every core, a few hundred documents at a time, while this thread writes
-    // the rows of the previous few hundred (the connection stays here).
-    const AT_A_TIME: usize = 256;
-    let mut groups = Vec::new();
-    for kind in [DocKind::Chamber, DocKind::Client, DocKind::Case] {
-        let ids = store::doc_ids(tx, kind)?;
-        groups.extend(ids.chunks(AT_A_TIME).map(|ids| (kind, ids.to_vec())));
-    }
-    std::thread::scope(|scope| {
-        let mut reading = None;
-        for (kind, ids) in groups {
-            let saved = ids
-                .into_iter()
-                .map(|id| {
-                    let bytes = store::doc_bytes(tx, &id)?;
-                    Ok((id, bytes))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let next = scope.spawn(move || {
-                let read = crate::parallel::map(&saved, |(id, bytes)| {
-                    let mut doc = store::doc_from_bytes(id, bytes)?;
-                    Ok((AnyDoc::read(kind, &doc)?, history_rows(&mut doc)))
-                });
-                (saved, read)
-            });
-            if let Some(previous) = reading.replace(next) {
-                write_read(tx, previous, progress, &mut done, total)?;
-            }
-        }
-        match reading {
-            Some(last) => write_read(tx, last, progress, &mut done, total),
-            None => Ok(()),
-        }
-    })?;
-    // A migration that adds projection tables asks for this rebuild (see 0003).
-    tx.execute("DELETE FROM meta WHERE key = 'projection.stale'", [])?;
-    Ok(())
-}
-
-/// Documents read on other threads, with what was read from them.
-type ReadDocs = (Vec<(String, Vec<u8>)>, Result<Vec<(AnyDoc, Vec<HistoryRow>)>>);
-
-/// Writes the rows of documents read by a rebuild's worker threads.
-fn write_read(
-    tx: &Transaction,
-    reading: std::thread::ScopedJoinHandle<'_, ReadDocs>,
-    progress: &Progress<'_>,
-    done: &mut u64,
-    total: u64,
-) -> Result<()> {
-    let (saved, read) = reading.join().expect("a rebuild worker panicked");
-    for ((id, _), (value, history)) in saved.iter().zip(read?) {
-        value.project(tx, id)?;
-        insert_history(tx, id, &history)?;
-        *done += 1;
-        progress.step(Stage::Rebuild, *done, total)?;
-    }
-    Ok(())
 }
 
 /// A canonical text dump of every projected row (rowids excluded), ordered, for
