@@ -15,7 +15,8 @@
 //!    (`benches/automerge-repo-baseline`).
 //!
 //! `cargo bench -p nextdate-relay --bench sync` (`NEXTDATE_BENCH_ONLY=ingest`
-//! runs only the ingest, its workload unchanged, and prints its figures).
+//! runs only the ingest, its workload unchanged, and prints its figures;
+//! `=converge` only the convergence and its baseline, for profiling).
 
 #[path = "../../../benches/table.rs"]
 mod table;
@@ -351,6 +352,13 @@ fn main() {
     }
     eprintln!("convergence: 3 devices × 1,000 offline edits …");
     let conv = convergence(&root.path().join("sqlite"), None);
+    if std::env::var("NEXTDATE_BENCH_ONLY").is_ok_and(|v| v == "converge") {
+        // For profiling: the convergence alone, beside the baseline's.
+        let base = baseline();
+        let theirs = base.as_ref().and_then(|v| v["converge_ms"].as_f64());
+        println!("converge: {:.0} ms, automerge-repo {theirs:?} ms", conv.millis);
+        return;
+    }
     eprintln!("convergence through a relay on PostgreSQL …");
     let cluster = postgres::PgCluster::start();
     let conv_pg = convergence(&root.path().join("postgres"), Some(&cluster.new_database()));

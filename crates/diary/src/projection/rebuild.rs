@@ -25,12 +25,6 @@ pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Resul
     // needs them (it only inserts into emptied tables, keyed by their
     // primary keys). DDL is transactional: a cancel brings them back.
     let indexes = secondary_indexes(tx)?;
-    for (name, _) in &indexes {
-        tx.execute(&format!("DROP INDEX \"{name}\""), [])?;
-    }
-    for t in TABLES {
-        tx.execute(&format!("DELETE FROM {t}"), [])?;
-    }
     let total = crate::progress::count(tx, "SELECT count(*) FROM docs")?;
     let mut done = 0;
     // Reading documents back out of Automerge is most of the work: it runs on
@@ -44,6 +38,7 @@ pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Resul
     }
     std::thread::scope(|scope| {
         let mut reading = None;
+        let mut cleared = false;
         for (kind, ids) in groups {
             let saved = ids
                 .into_iter()
@@ -59,9 +54,17 @@ pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Resul
                 });
                 (saved, read)
             });
+            if !cleared {
+                // While the first documents are read.
+                clear(tx, &indexes)?;
+                cleared = true;
+            }
             if let Some(previous) = reading.replace(next) {
                 write_read(tx, previous, progress, &mut done, total)?;
             }
+        }
+        if !cleared {
+            clear(tx, &indexes)?;
         }
         match reading {
             Some(last) => write_read(tx, last, progress, &mut done, total),
@@ -73,6 +76,29 @@ pub fn rebuild_with_progress(tx: &Transaction, progress: &Progress<'_>) -> Resul
     }
     // A migration that adds projection tables asks for this rebuild (see 0003).
     tx.execute("DELETE FROM meta WHERE key = 'projection.stale'", [])?;
+    Ok(())
+}
+
+/// Empties every projected table and drops `indexes`.
+fn clear(tx: &Transaction, indexes: &[(String, String)]) -> Result<()> {
+    for (name, _) in indexes {
+        tx.execute(&format!("DROP INDEX \"{name}\""), [])?;
+    }
+    for t in TABLES {
+        if *t == "search_fts" {
+            // Made anew: FTS5 deletes row by row, each row's text tokenised
+            // again to find its index entries, where a dropped table only
+            // frees its pages.
+            let sql: String = tx.query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search_fts'",
+                [],
+                |r| r.get(0),
+            )?;
+            tx.execute_batch(&format!("DROP TABLE search_fts; {sql};"))?;
+        } else {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+    }
     Ok(())
 }
 
@@ -116,21 +142,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_secondary_indexes_are_found_and_come_back_after_a_rebuild() {
+    fn a_rebuild_leaves_the_schema_as_it_found_it() {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         crate::store::migrate(&conn).unwrap();
-        let names = |conn: &rusqlite::Connection| {
-            let tx = conn.unchecked_transaction().unwrap();
-            secondary_indexes(&tx).unwrap()
+        let schema = |conn: &rusqlite::Connection| -> Vec<(String, String, Option<String>)> {
+            conn.prepare("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
-        let before = names(&conn);
-        assert!(before.iter().any(|(n, _)| n == "hearings_date"), "{before:?}");
-        assert!(before.iter().any(|(n, _)| n == "history_doc_time"), "{before:?}");
-        // Primary keys' own indexes (no statement) are not among them.
-        assert!(before.iter().all(|(n, _)| !n.starts_with("sqlite_autoindex")));
+        let before = schema(&conn);
         let tx = conn.unchecked_transaction().unwrap();
+        let indexes = secondary_indexes(&tx).unwrap();
+        assert!(indexes.iter().any(|(n, _)| n == "hearings_date"), "{indexes:?}");
+        assert!(indexes.iter().any(|(n, _)| n == "history_doc_time"), "{indexes:?}");
+        // Primary keys' own indexes (no statement) are not among them.
+        assert!(indexes.iter().all(|(n, _)| !n.starts_with("sqlite_autoindex")));
         rebuild(&tx).unwrap();
         tx.commit().unwrap();
-        assert_eq!(names(&conn), before);
+        // The indexes dropped and the search index made anew are as they were.
+        assert_eq!(schema(&conn), before);
     }
 }
