@@ -1,12 +1,30 @@
 // Benchmark of the real desktop app (figures, not assertions): launch to the
-// Today board painted, switching the board's date, search-as-you-type latency,
-// and memory (RSS of the app and its WebKit processes). Run side by side on an
-// empty diary (baseline) and a demo diary of BENCH_CASES cases (default 10,000).
+// Today board painted, switching the board's date, search-as-you-type latency
+// (each beside the same requests' IPC round trip alone), and memory (RSS and
+// PSS of the app and its WebKit processes). Run side by side on an empty diary
+// (baseline) and a demo diary of BENCH_CASES cases (default 10,000).
 // Needs a Secret Service (keyring diaries unlock without typing), Xvfb and
 // tauri-driver: `scripts/bench-app` sets all that up.
+//
+// Launch is timed from the app process's start to the frame after Today's
+// board is in the page: its first rows (the board's `data-total` above 0) or,
+// on a day without hearings (the empty diary), its empty state. Not the page
+// alone: Today shows "Loading…" until its board has come.
+//
+// Each run makes its diaries afresh in the temporary folder and removes them
+// at the end. A 100,000-case demo diary takes minutes and over a GB to make:
+// BENCH_DIARY=/some/folder keeps the demo diary there instead (made on the
+// first run with BENCH_CASES cases, reused as it is by later runs; remove the
+// folder to make it anew, e.g. for another BENCH_CASES or on another day, as
+// the demo's hearings are spread around the day it was made). Its key is in
+// the keyring, so `scripts/bench-app` then keeps the bench keyring beside it
+// (BENCH_DIARY.keyring). The app is stopped, not closed, after each measure,
+// so the kept diary's `session.open` mark is removed before it is launched
+// again (the app would otherwise check the whole file first, as after a
+// crash). BENCH_VERBOSE=1 also prints every single timing.
 
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +37,17 @@ const app = join(targetDir, profile, "nextdate-app");
 const cli = join(targetDir, profile, "nextdate");
 const cases = Number(process.env.BENCH_CASES || 10000);
 
+/** When the process started, in ms since the epoch (the page's `Date.now()` clock). Its start
+ * is counted in clock ticks (USER_HZ, 100 on Linux) since boot; the boot's epoch time comes from
+ * /proc/uptime (10 ms steps), not /proc/stat's `btime`, which is cut to whole seconds and would
+ * add up to a second to every launch. */
 function procStartMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const startTicks = Number(fields[19]);
-  const btime = Number(/btime (\d+)/.exec(readFileSync("/proc/stat", "utf8"))[1]);
-  return btime * 1000 + (startTicks * 1000) / 100;
+  const uptime = Number(readFileSync("/proc/uptime", "utf8").split(" ")[0]);
+  const bootMs = Date.now() - uptime * 1000;
+  return bootMs + (startTicks * 1000) / 100;
 }
 
 function children(pid) {
@@ -67,16 +90,37 @@ async function measure(label, dir) {
   const driver = await startDriver({ NEXTDATE_DIARY: dir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
   const s = await Session.start(driver.url, app);
   try {
+    // A large diary's first board may take longer than a script's usual 30 s.
+    await s.cmd("POST", "/timeouts", { script: 300000 });
     await s.waitFor('[data-testid="today-page"]', { timeout: 60000 });
-    // The board is painted when its rows (or, empty diary, the page) are in the DOM after a frame.
-    await s.executeAsync("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));");
-    const painted = Date.now();
+    // Today's page is there before its board is loaded ("Loading…"). The
+    // board is painted at the frame after its first rows are in the page (a
+    // board of hearings: `data-total` above 0 and rows drawn) or, a day
+    // without hearings, its empty state; the same watch for both diaries,
+    // timed on the page's clock.
+    const painted = await s.executeAsync(
+      `const done = arguments[0];
+       const ready = () => {
+         const card = document.querySelector('[data-testid="today-page"] [data-testid="today-board"]');
+         if (!card) return false;
+         const b = card.querySelector('[data-testid="board"]');
+         if (b) return Number(b.getAttribute('data-total')) > 0 && !!b.querySelector('[data-testid="hearing-row"]');
+         return !!card.querySelector('[data-testid="board-empty"]');
+       };
+       const finish = () => requestAnimationFrame(() => requestAnimationFrame(() => done(Date.now())));
+       if (ready()) finish();
+       else {
+         const obs = new MutationObserver(() => { if (ready()) { obs.disconnect(); finish(); } });
+         obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-total'] });
+       }`,
+    );
+    await s.cmd("POST", "/timeouts", { script: 30000 });
     const pid = appPid();
     const launch = painted - procStartMs(pid);
     // The board draws only the rows in view: its size is on the board itself.
     const rows = Number(
       await s.execute(
-        `const b = document.querySelector('[data-testid="today-page"] [data-testid="board"]');
+        `const b = document.querySelector('[data-testid="today-page"] [data-testid="today-board"] [data-testid="board"]');
          return b ? b.getAttribute('data-total') : 0;`,
       ),
     );
@@ -133,7 +177,8 @@ async function measure(label, dir) {
     await s.press("\uE009", "k");
     await s.byTestId("palette-input");
     const searches = [];
-    for (const q of ["Sharma", "CRL", "राम", "Union of India", "DLHC01", "Kapoor", "W.P.", "sale deed", "Mehta", "2024"]) {
+    const queries = ["Sharma", "CRL", "राम", "Union of India", "DLHC01", "Kapoor", "W.P.", "sale deed", "Mehta", "2024"];
+    for (const q of queries) {
       const ms = await s.executeAsync(
         `const [q, done] = arguments;
          const input = document.querySelector('[data-testid="palette-input"]');
@@ -154,6 +199,20 @@ async function measure(label, dir) {
       searches.push(ms);
     }
     const mem = memoryMb(pid);
+    // The same searches' IPC round trip alone (the core's query and its
+    // serialisation to the page), what search as you type stands beside.
+    const searchIpcs = [];
+    for (const q of queries) {
+      searchIpcs.push(
+        await s.executeAsync(
+          `const [q, done] = arguments;
+           const t0 = performance.now();
+           window.__TAURI_INTERNALS__.invoke('search', { query: q, limit: 20 }).then(() => done(performance.now() - t0), () => done(-1));`,
+          q,
+        ),
+      );
+    }
+    if (process.env.BENCH_VERBOSE) console.log(label, { searches, searchIpcs, switches, ipcs });
     return {
       label,
       rows,
@@ -163,6 +222,7 @@ async function measure(label, dir) {
       switchP95: p95(switches),
       searchMed: median(searches),
       searchP95: p95(searches),
+      searchIpcMed: median(searchIpcs),
       rss: mem.rss,
       pss: mem.pss,
       own: mem.own,
@@ -173,15 +233,31 @@ async function measure(label, dir) {
   }
 }
 
-function makeDiary(n) {
-  const dir = mkdtempSync(join(tmpdir(), "nextdate-bench-"));
+/** A new diary with `n` demo cases, in `dir` (made) or a new temporary folder. */
+function makeDiary(n, dir = mkdtempSync(join(tmpdir(), "nextdate-bench-"))) {
+  mkdirSync(dir, { recursive: true });
   execFileSync(cli, ["--diary", dir, "init", "--name", "Bench Chambers"], { stdio: "ignore" });
   if (n > 0) execFileSync(cli, ["--diary", dir, "demo", "--cases", String(n), "--batch", "1000"], { stdio: "ignore" });
   return dir;
 }
 
-const empty = await measure("empty diary (baseline)", makeDiary(0));
-const full = await measure(`${cases} cases`, makeDiary(cases));
+const kept = process.env.BENCH_DIARY ? resolve(process.env.BENCH_DIARY) : null;
+const made = [];
+let empty, full;
+try {
+  made.push(makeDiary(0));
+  empty = await measure("empty diary (baseline)", made[0]);
+  let fullDir = kept;
+  if (!kept || !existsSync(join(kept, "diary.db"))) {
+    fullDir = makeDiary(cases, kept ?? undefined);
+    if (!kept) made.push(fullDir);
+  }
+  // Left by the last run's app, stopped rather than closed (see the top).
+  if (fullDir === kept) rmSync(join(kept, "session.open"), { force: true });
+  full = await measure(`${cases} cases`, fullDir);
+} finally {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+}
 const f = (x) => (x < 0 ? "timeout" : x.toFixed(1));
 console.log(`\n${"measure".padEnd(36)}${empty.label.padStart(24)}${full.label.padStart(16)}`);
 for (const [name, key] of [
@@ -191,6 +267,7 @@ for (const [name, key] of [
   ["those boards' IPC round trip, median (ms)", "ipcMed"],
   ["search as you type, median (ms)", "searchMed"],
   ["search as you type, p95 (ms)", "searchP95"],
+  ["those searches' IPC round trip, median (ms)", "searchIpcMed"],
   ["RSS, app + WebKit processes (MB)", "rss"],
   ["PSS, app + WebKit processes (MB)", "pss"],
   ["RSS, app process alone (MB)", "own"],

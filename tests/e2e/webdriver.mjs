@@ -30,9 +30,10 @@ export async function startDriver(env) {
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Ten seconds, even for a driver that takes the connection and never answers.
+  for (const end = Date.now() + 10000; Date.now() < end; ) {
     try {
-      const r = await fetch(`${url}/status`);
+      const r = await fetch(`${url}/status`, { signal: AbortSignal.timeout(1000) });
       if (r.ok) return { url, stop: () => child.kill("SIGTERM"), child };
     } catch {}
     await sleep(100);
