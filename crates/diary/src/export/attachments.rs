@@ -59,7 +59,7 @@ impl<'c> Attachments<'c> {
 }
 
 /// A file name safe on every system, from a document's name.
-pub(super) fn safe_file_name(name: &str) -> String {
+pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -74,8 +74,32 @@ pub(super) fn safe_file_name(name: &str) -> String {
     if cleaned.is_empty() {
         "document".to_string()
     } else {
-        cleaned.chars().take(120).collect()
+        shortened(cleaned)
     }
+}
+
+/// `name` cut to at most 120 characters and 180 bytes (a file name may have
+/// 255 bytes, and a Devanagari letter takes three: 120 of them would not
+/// fit), with room left for a ` (2)`. A short extension is kept.
+fn shortened(name: &str) -> String {
+    const CHARS: usize = 120;
+    const BYTES: usize = 180;
+    if name.chars().count() <= CHARS && name.len() <= BYTES {
+        return name.to_string();
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() && e.len() <= 16 && !e.contains(' ') => (s, &name[s.len()..]),
+        _ => (name, ""),
+    };
+    let mut out = String::new();
+    for (n, c) in stem.chars().enumerate() {
+        if n + 1 + ext.chars().count() > CHARS || out.len() + c.len_utf8() + ext.len() > BYTES {
+            break;
+        }
+        out.push(c);
+    }
+    let out = out.trim_end();
+    format!("{out}{ext}")
 }
 
 /// Flushes every file and folder under `dir` (and `dir` itself) to disk, so

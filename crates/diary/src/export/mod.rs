@@ -23,6 +23,7 @@ mod csv_files;
 mod json_file;
 mod tables;
 
+pub use attachments::safe_file_name;
 use attachments::{sync_dir, sync_tree};
 
 /// Name and version of the export layout, in `diary.json` and `export.json`.
@@ -143,8 +144,7 @@ impl Diary {
 
 #[cfg(test)]
 mod tests {
-    use super::attachments::safe_file_name;
-    use super::{new_export_folder, ExportFormat};
+    use super::{new_export_folder, safe_file_name, ExportFormat};
 
     #[test]
     fn document_names_cannot_escape_the_export_folder() {
@@ -152,6 +152,27 @@ mod tests {
         assert_eq!(safe_file_name("..\\x:y?.pdf"), "_x_y_.pdf");
         assert_eq!(safe_file_name("  "), "document");
         assert_eq!(safe_file_name("वकालतनामा.pdf"), "वकालतनामा.pdf");
+    }
+
+    #[test]
+    fn long_names_fit_a_file_system_and_keep_their_extension() {
+        let dir = tempfile::tempdir().unwrap();
+        let devanagari = format!("{}.pdf", "वकालतनामा ".repeat(20));
+        let latin = format!("{}.docx", "Vakalatnama of the respondent ".repeat(8));
+        let no_extension = "क".repeat(300);
+        for name in [&devanagari, &latin, &no_extension] {
+            let safe = safe_file_name(name);
+            assert!(safe.len() <= 180 && safe.chars().count() <= 120, "{safe}");
+            assert!(name.starts_with(safe.trim_end_matches(".pdf").trim_end_matches(".docx")));
+            // With the " (12)" a second copy would get, it is still a file name here.
+            std::fs::write(dir.path().join(format!("{safe} (12)")), b"x").unwrap();
+            std::fs::write(dir.path().join(&safe), b"x").unwrap();
+        }
+        assert!(safe_file_name(&devanagari).ends_with(".pdf"));
+        assert!(safe_file_name(&latin).ends_with(".docx"));
+        // A short name is left as it was.
+        let short = "O.S. 12 of 2024 - written statement.pdf";
+        assert_eq!(safe_file_name(short), short);
     }
 
     #[test]

@@ -179,24 +179,10 @@ fn text(v: &Value) -> String {
     }
 }
 
-/// A file name safe on every system, from a document's name.
+/// A file name safe on every system, from a document's name (naming is not
+/// what this reference checks: the library's own).
 fn safe_file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || "/\\:*?\"<>|".contains(c) {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim().trim_start_matches('.').trim();
-    if cleaned.is_empty() {
-        "document".to_string()
-    } else {
-        cleaned.chars().take(120).collect()
-    }
+    nextdate_diary::export::safe_file_name(name)
 }
 
 /// Phones are kept as a JSON list in the projection; exported as "a; b".
