@@ -40,8 +40,10 @@ fn is_whole_document(bytes: &[u8]) -> bool {
 /// every change in it.
 pub fn hashes_of(c: &DocChange) -> Vec<ChangeHash> {
     if c.replaces || is_whole_document(&c.bytes) {
+        // The changes' metadata, in the order of the changes themselves,
+        // without encoding each change again to hash it.
         return AutoCommit::load(&c.bytes)
-            .map(|mut d| d.get_changes(&[]).iter().map(|ch| ch.hash()).collect())
+            .map(|mut d| d.get_changes_meta(&[]).iter().map(|m| m.hash).collect())
             .unwrap_or_default();
     }
     change_hashes(&c.bytes)
@@ -216,5 +218,56 @@ impl Diary {
             }
         }
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{ActorId, AutoCommit, ROOT};
+
+    use super::hashes_of;
+    use crate::replication::DocChange;
+
+    /// A document written on three laptops, partly at the same time.
+    fn concurrent_document() -> AutoCommit {
+        let mut a = AutoCommit::new().with_actor(ActorId::from(b"laptop-a".as_slice()));
+        a.put(ROOT, "title", "Sharma v. State").unwrap();
+        a.commit();
+        let mut b = a.fork().with_actor(ActorId::from(b"laptop-b".as_slice()));
+        let mut c = a.fork().with_actor(ActorId::from(b"laptop-c".as_slice()));
+        for i in 0..5 {
+            a.put(ROOT, "stage", format!("Evidence {i}")).unwrap();
+            a.commit();
+            b.put(ROOT, "court", format!("Court {i}")).unwrap();
+            b.commit();
+            c.put(ROOT, format!("note {i}"), "adjourned").unwrap();
+            c.commit();
+            if i % 2 == 0 {
+                a.merge(&mut b).unwrap();
+                c.merge(&mut a).unwrap();
+            }
+        }
+        a.merge(&mut b).unwrap();
+        a.merge(&mut c).unwrap();
+        a
+    }
+
+    #[test]
+    fn a_whole_documents_hashes_are_its_changes_in_their_order() {
+        let mut doc = concurrent_document();
+        let change = DocChange {
+            doc_id: "case".into(),
+            kind: "case".into(),
+            bytes: doc.save(),
+            replaces: false,
+            context: Vec::new(),
+            signatures: Vec::new(),
+        };
+        // What a laptop signed before: the hash of every change, as get_changes orders them.
+        let mut loaded = AutoCommit::load(&change.bytes).unwrap();
+        let signed: Vec<_> = loaded.get_changes(&[]).iter().map(|c| c.hash()).collect();
+        assert_eq!(signed.len(), 16);
+        assert_eq!(hashes_of(&change), signed);
     }
 }
