@@ -39,17 +39,27 @@ fn is_whole_document(bytes: &[u8]) -> bool {
 /// of its bytes, or, for a whole document (a new one, or a replacement),
 /// every change in it.
 pub fn hashes_of(c: &DocChange) -> Vec<ChangeHash> {
+    hashes_and_document(c).0
+}
+
+/// [`hashes_of`], with the document itself when the change is a whole one
+/// (loaded to read them; a new document's first change, which the gate can
+/// judge without loading it again).
+pub(crate) fn hashes_and_document(c: &DocChange) -> (Vec<ChangeHash>, Option<AutoCommit>) {
     if c.replaces || is_whole_document(&c.bytes) {
+        let Ok(mut doc) = AutoCommit::load(&c.bytes) else {
+            return (Vec::new(), None);
+        };
         // The changes' metadata, in the order of the changes themselves,
         // without encoding each change again to hash it.
-        return AutoCommit::load(&c.bytes)
-            .map(|mut d| d.get_changes_meta(&[]).iter().map(|m| m.hash).collect())
-            .unwrap_or_default();
+        let hashes = doc.get_changes_meta(&[]).iter().map(|m| m.hash).collect();
+        return (hashes, (!c.replaces).then_some(doc));
     }
-    change_hashes(&c.bytes)
+    let hashes = change_hashes(&c.bytes)
         .iter()
         .filter_map(|h| ChangeHash::from_str(h).ok())
-        .collect()
+        .collect();
+    (hashes, None)
 }
 
 fn verifying_key(signer_hex: &str) -> Option<VerifyingKey> {

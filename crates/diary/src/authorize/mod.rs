@@ -147,14 +147,26 @@ impl Gate {
     }
 
     fn working(&mut self, tx: &Transaction, id: &str) -> Result<&mut AutoCommit> {
+        Ok(self.working_or(tx, id, None)?.0)
+    }
+
+    /// The working copy of document `id`: the one kept, or the stored
+    /// document, or, for a document new here, `first` (its first change
+    /// already loaded: then `true`, it holds that change) or an empty one.
+    fn working_or(&mut self, tx: &Transaction, id: &str, first: Option<AutoCommit>) -> Result<(&mut AutoCommit, bool)> {
+        let mut holds_first = false;
         if !self.docs.contains_key(id) {
-            let doc = match store::doc_kind(tx, id)? {
-                Some(_) => store::load_doc(tx, id)?,
-                None => AutoCommit::new(),
+            let doc = match (store::doc_kind(tx, id)?, first) {
+                (Some(_), _) => store::load_doc(tx, id)?,
+                (None, Some(first)) => {
+                    holds_first = true;
+                    first
+                }
+                (None, None) => AutoCommit::new(),
             };
             self.docs.insert(id.to_string(), doc);
         }
-        Ok(self.docs.get_mut(id).expect("just inserted"))
+        Ok((self.docs.get_mut(id).expect("just inserted"), holds_first))
     }
 
     /// The chamber as of `heads`, or `None` when some of them have not arrived.
@@ -184,6 +196,7 @@ impl Gate {
         bytes: &[u8],
         replaces: bool,
         context: &[u8],
+        loaded: Option<AutoCommit>,
     ) -> Result<Decision> {
         let refuse =
             |who: String, reason: String, hashes: Vec<String>| Decision::Refuse(Refusal { who, reason, hashes });
@@ -225,12 +238,17 @@ impl Gate {
             self.docs.insert(doc_id.to_string(), replacement);
             return Ok(Decision::Accept);
         }
-        let doc = self.working(tx, doc_id)?;
-        if kind == DocKind::Client && !doc.get_heads().is_empty() && crate::erasure::is_erased(doc)? {
+        // A new document's first change, loaded while its signatures were
+        // checked, is not loaded again: the copy is that document, and
+        // nothing came before it.
+        let (doc, holds_first) = self.working_or(tx, doc_id, loaded)?;
+        let before = if holds_first { Vec::new() } else { doc.get_heads() };
+        if kind == DocKind::Client && !before.is_empty() && crate::erasure::is_erased(doc)? {
             return Ok(Decision::Accept); // the merge drops it: the erasure won
         }
-        let before = doc.get_heads();
-        if let Err(e) = doc.load_incremental(bytes) {
+        if holds_first {
+            // Loaded already.
+        } else if let Err(e) = doc.load_incremental(bytes) {
             self.reset(doc_id, &before)?;
             return Ok(refuse(
                 "a laptop".into(),

@@ -349,7 +349,6 @@ fn parse_kind(name: &str) -> Result<DocKind> {
     DocKind::parse(name).ok_or_else(|| DiaryError::Document(format!("unknown document kind {name:?}")))
 }
 
-/// Merges a run of changes (no replacement among them), grouped by document.
 /// Judges one change: its authorship signatures, then the gate. Returns the
 /// decision and the hashes of the Automerge changes it carries (when signed).
 fn judge(
@@ -369,19 +368,23 @@ struct Checked {
     signer: String,
     hashes: Vec<automerge::ChangeHash>,
     bad: Option<String>,
+    /// The change loaded, when it is a whole document (see
+    /// [`crate::authorship::hashes_and_document`]).
+    loaded: Option<automerge::AutoCommit>,
 }
 
 fn check_signatures(chamber_id: &str, signer: &str, c: &DocChange) -> Checked {
-    let hashes = if c.signatures.is_empty() {
-        Vec::new()
+    let (hashes, loaded) = if c.signatures.is_empty() {
+        (Vec::new(), None)
     } else {
-        crate::authorship::hashes_of(c)
+        crate::authorship::hashes_and_document(c)
     };
     let bad = crate::authorship::bad_signatures(chamber_id, signer, c, &hashes);
     Checked {
         signer: signer.to_string(),
         hashes,
         bad,
+        loaded,
     }
 }
 
@@ -400,7 +403,12 @@ fn judge_checked(
             c.doc_id
         )));
     }
-    let Checked { signer, hashes, bad } = checked;
+    let Checked {
+        signer,
+        hashes,
+        bad,
+        loaded,
+    } = checked;
     let signer = signer.as_str();
     if let Some(reason) = bad {
         let refused = authorize::Refusal {
@@ -410,7 +418,7 @@ fn judge_checked(
         };
         return Ok((Decision::Refuse(refused), hashes));
     }
-    let decision = gate.decide(tx, signer, &c.doc_id, kind, &c.bytes, c.replaces, &c.context)?;
+    let decision = gate.decide(tx, signer, &c.doc_id, kind, &c.bytes, c.replaces, &c.context, loaded)?;
     Ok((decision, hashes))
 }
 
