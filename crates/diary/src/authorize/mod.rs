@@ -246,9 +246,12 @@ impl Gate {
         if kind == DocKind::Client && !before.is_empty() && crate::erasure::is_erased(doc)? {
             return Ok(Decision::Accept); // the merge drops it: the erasure won
         }
-        if holds_first {
-            // Loaded already.
-        } else if let Err(e) = doc.load_incremental(bytes) {
+        let read = if holds_first {
+            Ok(0)
+        } else {
+            doc.load_incremental(bytes)
+        };
+        if let Err(e) = read {
             self.reset(doc_id, &before)?;
             return Ok(refuse(
                 "a laptop".into(),
