@@ -59,6 +59,15 @@ need_postgres_deps() {
 }
 
 # Builds the front end into ui/dist (embedded into the app binary).
+# Builds ui/dist, unless it is newer than every source of it (as make would):
+# a rebuilt dist has new file times, which makes Cargo rebuild the app that
+# embeds it (minutes in release).
 build_ui() {
-  (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build)
+  (cd ui && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } &&
+    if [ -f dist/index.html ] && [ -z "$(find src public index.html package.json package-lock.json vite.config.* tsconfig*.json svelte.config.* \
+      -newer dist/index.html -print -quit 2>/dev/null)" ]; then
+      echo "ui/dist is up to date"
+    else
+      npm run build
+    fi)
 }

@@ -17,7 +17,7 @@ use nextdate_diary::records::PaymentMode;
 use nextdate_diary::{
     Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, DiaryError, ErrorCode, FeeBalance, FeeKind,
     HistoryEntry, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing, SearchHit, TaskRow,
-    Zeroizing,
+    UndatedPreview, Zeroizing,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -93,10 +93,12 @@ pub fn hearing_counts(s: State<'_, Session>, from: String, to: String) -> Res<Ve
     Ok(s.with(|d| d.hearing_counts(f, t))?)
 }
 
+/// How many pending cases have no date, with the `limit` last heard most
+/// recently (the Cases page, filtered to undated, lists them all).
 #[tauri::command(async)]
 #[specta::specta]
-pub fn undated(s: State<'_, Session>) -> Res<Vec<CaseSummary>> {
-    Ok(s.with(|d| d.undated(today()))?)
+pub fn undated_preview(s: State<'_, Session>, limit: u32) -> Res<UndatedPreview> {
+    Ok(s.with(|d| d.undated_preview(today(), limit as usize))?)
 }
 
 /// Open tasks; only overdue ones when `overdue`.
@@ -420,7 +422,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         parse_typed_date,
         board,
         hearing_counts,
-        undated,
+        undated_preview,
         tasks,
         search,
         cases,

@@ -2,7 +2,8 @@
 // thousand cases, where a date's board runs to about three hundred hearings
 // and only the rows in and around the window are drawn: keys reach every row,
 // down to the last; whatever is scrolled into view is drawn; Ctrl+K still
-// finds a case far down the list and opens it.
+// finds a case far down the list and opens it; Today counts every undated
+// case but draws only the latest few.
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -229,4 +230,56 @@ test("on Today, ArrowDown from the last of today's long board goes on to tomorro
   assert.ok(await s.execute("return !!document.activeElement.closest('[data-testid=tomorrow-board]')"));
   await s.press("\uE013"); // ArrowUp
   assert.deepEqual(await focused(), { index: todays.length - 1, id: todays.at(-1).hearing_id });
+});
+
+test("Today counts every undated case, draws the latest few, and Show all lists them all", async () => {
+  const all = await call("cases", { filter: { court: null, status: null, stage: null, undated: true } });
+  assert.ok(all.length > 12, `${all.length} undated cases`);
+  await s.waitFor(`[data-testid="undated-list"][data-total="${all.length}"]`);
+  const rows = await s.execute(
+    "return [...document.querySelectorAll('[data-testid=undated-row]')].map((r) => r.dataset.caseId)",
+  );
+  assert.equal(rows.length, 12, "a dozen drawn, not thousands");
+  // The ones last heard most recently, latest first.
+  const byId = new Map(all.map((c) => [c.id, c]));
+  const dates = rows.map((id) => byId.get(id)?.latest_date ?? "");
+  assert.ok(dates.every((d) => d), "each drawn row is an undated case with a last date");
+  assert.deepEqual(dates, [...dates].sort().reverse(), "latest first");
+  const latest = all.map((c) => c.latest_date ?? "").sort().reverse();
+  assert.equal(dates[0], latest[0]);
+  assert.equal(dates.at(-1), latest[11]);
+  assert.match(await (await s.waitFor('[data-testid="today-page"] .stat.warn')).text(), new RegExp(`^${all.length}\\s+undated`));
+
+  await (await s.byTestId("undated-all")).click();
+  await s.waitFor('[data-testid="cases-page"]');
+  const sub = () => s.execute("return document.querySelector('[data-testid=cases-page] .page-sub').textContent");
+  await s.until(async () => (await sub()) === `${all.length} of ${all.length} shown`, "every undated case listed");
+  assert.equal(await s.execute("return document.querySelector('[data-testid=filter-undated]').checked"), true);
+  const undatedRows = await s.execute("return [...document.querySelectorAll('[data-testid=case-row]')].map((r) => r.dataset.caseId)");
+  assert.deepEqual(undatedRows, all.slice(0, 200).map((c) => c.id), "the first page of them, in the list's order");
+});
+
+test("the case list of thousands draws a page at a time, as it is scrolled or stepped through", async () => {
+  const every = await call("cases", { filter: { court: null, status: null, stage: null, undated: false } });
+  await (await s.byTestId("filter-undated")).click();
+  const sub = () => s.execute("return document.querySelector('[data-testid=cases-page] .page-sub').textContent");
+  await s.until(async () => (await sub()) === `${every.length} of ${every.length} shown`, "the whole list");
+  const drawnIds = () => s.execute("return [...document.querySelectorAll('[data-testid=case-row]')].map((r) => r.dataset.caseId)");
+  assert.deepEqual(await drawnIds(), every.slice(0, 200).map((c) => c.id), "the first page drawn, not thousands");
+
+  // ArrowDown from the last row drawn draws the next page and steps into it.
+  await s.execute("const l = document.querySelectorAll('[data-testid=case-row] a.case-link'); l[l.length - 1].focus();");
+  await s.press("\uE015");
+  const focusedCase = () => s.execute("return document.activeElement?.closest('[data-testid=case-row]')?.dataset.caseId ?? null");
+  assert.equal(await focusedCase(), every[200].id);
+  assert.ok((await drawnIds()).length >= 400);
+
+  // Scrolled to the end of what is drawn, the next page comes; a filter starts again from the first page.
+  const before = (await drawnIds()).length;
+  await s.execute("const m = document.getElementById('main'); m.scrollTo({ top: m.scrollHeight });");
+  await s.until(async () => (await drawnIds()).length > before, "the next page drawn on scrolling");
+  const far = every.at(-1);
+  await (await s.byTestId("cases-search")).type(far.number);
+  await s.until(async () => (await drawnIds()).includes(far.id), "the last case found by its number");
+  assert.ok((await drawnIds()).length <= 200);
 });

@@ -297,4 +297,18 @@ fn a_pending_case_without_a_future_date_is_undated() {
         undated.contains(&past) && undated.contains(&none) && !undated.contains(&future),
         "{undated:?}"
     );
+
+    // Today's preview: every undated case counted, the latest heard first, the never heard last.
+    let (_, recent) = seed(&mut d, "Meera Iyer", "O.S. 91/2025", t - Duration::days(3));
+    let ids = |p: &nextdate_diary::UndatedPreview| p.recent.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let two = d.undated_preview(t, 2).unwrap();
+    assert_eq!(two.total, 3);
+    assert_eq!(ids(&two), [recent.clone(), past.clone()]);
+    let all = d.undated_preview(t, 10).unwrap();
+    assert_eq!(ids(&all), [recent, past, none]);
+    assert_eq!(
+        d.undated_preview(t - Duration::days(20), 10).unwrap().total,
+        1,
+        "only the never heard"
+    );
 }

@@ -22,7 +22,11 @@ export const commands = {
 	parseTypedDate: (text: string) => typedError<string, AppError>(__TAURI_INVOKE("parse_typed_date", { text })),
 	board: (dateText: string) => typedError<Board_Serialize, AppError>(__TAURI_INVOKE("board", { dateText })),
 	hearingCounts: (from: string, to: string) => typedError<DayCount[], AppError>(__TAURI_INVOKE("hearing_counts", { from, to })),
-	undated: () => typedError<CaseSummary_Serialize[], AppError>(__TAURI_INVOKE("undated")),
+	/**
+	 *  How many pending cases have no date, with the `limit` last heard most
+	 *  recently (the Cases page, filtered to undated, lists them all).
+	 */
+	undatedPreview: (limit: number) => typedError<UndatedPreview_Serialize, AppError>(__TAURI_INVOKE("undated_preview", { limit })),
 	/**  Open tasks; only overdue ones when `overdue`. */
 	tasks: (overdue: boolean) => typedError<TaskRow_Serialize[], AppError>(__TAURI_INVOKE("tasks", { overdue })),
 	search: (query: string, limit: number) => typedError<SearchHit[], AppError>(__TAURI_INVOKE("search", { query, limit })),
@@ -2384,6 +2388,35 @@ export type UnattributedChange = {
 	/**  The Automerge actor it claims (hex). */
 	actor: string,
 	reason: string,
+};
+
+/**
+ *  How many cases wait for a date, and the few that lapsed most recently:
+ *  what Today shows without drawing thousands of rows (the case list, filtered
+ *  to undated cases, has them all).
+ */
+export type UndatedPreview = UndatedPreview_Serialize | UndatedPreview_Deserialize;
+
+/**
+ *  How many cases wait for a date, and the few that lapsed most recently:
+ *  what Today shows without drawing thousands of rows (the case list, filtered
+ *  to undated cases, has them all).
+ */
+export type UndatedPreview_Deserialize = {
+	total: number,
+	/**  Latest date first (the ones just missed), cases never heard last. */
+	recent: CaseSummary_Deserialize[],
+};
+
+/**
+ *  How many cases wait for a date, and the few that lapsed most recently:
+ *  what Today shows without drawing thousands of rows (the case list, filtered
+ *  to undated cases, has them all).
+ */
+export type UndatedPreview_Serialize = {
+	total: number,
+	/**  Latest date first (the ones just missed), cases never heard last. */
+	recent: CaseSummary_Serialize[],
 };
 
 /**  What one undo took back. */

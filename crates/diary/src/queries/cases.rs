@@ -26,6 +26,17 @@ pub struct CaseSummary {
     pub latest_date: Option<String>,
 }
 
+/// How many cases wait for a date, and the few that lapsed most recently:
+/// what Today shows without drawing thousands of rows (the case list, filtered
+/// to undated cases, has them all).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct UndatedPreview {
+    pub total: u32,
+    /// Latest date first (the ones just missed), cases never heard last.
+    pub recent: Vec<CaseSummary>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PartyRow {
@@ -143,6 +154,11 @@ pub(super) fn case_summary(r: &Row) -> rusqlite::Result<CaseSummary> {
     })
 }
 
+/// A pending case with no hearing on or after the date bound to `?n`.
+fn undated_condition(n: usize) -> String {
+    format!("status = 'pending' AND (latest_date IS NULL OR latest_date < ?{n})")
+}
+
 pub(super) const CASE_SELECT: &str = "SELECT id, title, number, court, cnr, status, stage, latest_date FROM cases";
 
 fn document_row(r: &Row) -> rusqlite::Result<DocumentRow> {
@@ -167,6 +183,25 @@ impl Diary {
         })
     }
 
+    /// The number of undated cases (as [`Diary::undated`]) and the `limit` whose
+    /// last date is latest.
+    pub fn undated_preview(&self, today: NaiveDate, limit: usize) -> Result<UndatedPreview> {
+        let undated = undated_condition(1);
+        let day = today.to_string();
+        let total: u32 = self
+            .conn
+            .prepare_cached(&format!("SELECT count(*) FROM cases WHERE {undated}"))?
+            .query_row([&day], |r| r.get(0))?;
+        let recent = self
+            .conn
+            .prepare_cached(&format!(
+                "{CASE_SELECT} WHERE {undated} ORDER BY latest_date IS NULL, latest_date DESC, court, number_key LIMIT ?2"
+            ))?
+            .query_map(rusqlite::params![day, limit as i64], case_summary)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(UndatedPreview { total, recent })
+    }
+
     /// The case list, filtered.
     pub fn cases(&self, f: &CaseFilter) -> Result<Vec<CaseSummary>> {
         let mut sql = format!("{CASE_SELECT} WHERE 1 = 1");
@@ -185,10 +220,7 @@ impl Diary {
         }
         if let Some(today) = f.undated_as_of {
             args.push(today.to_string());
-            sql.push_str(&format!(
-                " AND status = 'pending' AND (latest_date IS NULL OR latest_date < ?{})",
-                args.len()
-            ));
+            sql.push_str(&format!(" AND {}", undated_condition(args.len())));
         }
         sql.push_str(" ORDER BY court, number_key");
         let mut stmt = self.conn.prepare(&sql)?;

@@ -18,6 +18,7 @@ pub mod tasks;
 pub use board::{board_on, Board, BoardEntry, CourtGroup, DayCount};
 pub use cases::{
     AttachedDocument, CaseDetail, CaseFilter, CaseSummary, DocumentRow, HearingRow, NoteRow, PartyRow, RemovedRecord,
+    UndatedPreview,
 };
 pub use clients::{CaseOrClient, ClientRow};
 pub use fees::{FeeBalance, FeeRow};
