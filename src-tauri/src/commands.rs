@@ -16,7 +16,7 @@ use nextdate_diary::queries::ClientRow;
 use nextdate_diary::records::PaymentMode;
 use nextdate_diary::{
     Board, CaseDetail, CaseEdit, CaseFilter, CaseSummary, DayCount, DiaryError, ErrorCode, FeeBalance, FeeKind,
-    HistoryEntry, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing, SearchHit, TaskRow,
+    HistoryEntry, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, Party, RecordHearing, SearchHit, TaskPage,
     UndatedPreview, Zeroizing,
 };
 use serde::{Deserialize, Serialize};
@@ -101,11 +101,12 @@ pub fn undated_preview(s: State<'_, Session>, limit: u32) -> Res<UndatedPreview>
     Ok(s.with(|d| d.undated_preview(today(), limit as usize))?)
 }
 
-/// Open tasks; only overdue ones when `overdue`.
+/// `limit` overdue tasks from the `offset`th on (the longest overdue first),
+/// and how many are overdue in all.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn tasks(s: State<'_, Session>, overdue: bool) -> Res<Vec<TaskRow>> {
-    Ok(s.with(|d| d.tasks(overdue.then(today)))?)
+pub fn overdue_tasks(s: State<'_, Session>, offset: u32, limit: u32) -> Res<TaskPage> {
+    Ok(s.with(|d| d.overdue_tasks_page(today(), offset as usize, limit as usize))?)
 }
 
 #[tauri::command(async)]
@@ -423,7 +424,7 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
         board,
         hearing_counts,
         undated_preview,
-        tasks,
+        overdue_tasks,
         search,
         cases,
         vocabulary,

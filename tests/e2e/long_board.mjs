@@ -250,7 +250,24 @@ test("Today counts every undated case, draws the latest few, and Show all lists 
   assert.equal(dates.at(-1), latest[11]);
   assert.match(await (await s.waitFor('[data-testid="today-page"] .stat.warn')).text(), new RegExp(`^${all.length}\\s+undated`));
 
-  await (await s.byTestId("undated-all")).click();
+  // Overdue tasks: all counted, a dozen drawn, fifty more on asking, the longest overdue first.
+  const overdue = await call("overdue_tasks", { offset: 0, limit: 100000 });
+  assert.ok(overdue.total > 62 && overdue.tasks.length === overdue.total, `${overdue.total} overdue tasks`);
+  await s.waitFor(`[data-testid="overdue-list"][data-total="${overdue.total}"]`);
+  const taskIds = () => s.execute("return [...document.querySelectorAll('[data-testid=overdue-list] [data-testid=task-row]')].map((r) => r.dataset.taskId)");
+  assert.deepEqual(await taskIds(), overdue.tasks.slice(0, 12).map((t) => t.id));
+  // Clicked in the page: scrolled down to it, the boards above draw the rows
+  // now in reach and the page's layout moves under a pointer's click.
+  await s.execute("document.querySelector('[data-testid=overdue-more]').click()");
+  await s.until(async () => (await taskIds()).length === 62, "fifty more drawn");
+  assert.deepEqual(await taskIds(), overdue.tasks.slice(0, 62).map((t) => t.id));
+  // One marked done: the rest stay drawn, and the next comes up.
+  await s.execute("document.querySelectorAll('[data-testid=overdue-list] [data-testid=task-row] button')[5].click()");
+  const rest = overdue.tasks.filter((_, i) => i !== 5).slice(0, 62).map((t) => t.id);
+  await s.until(async () => JSON.stringify(await taskIds()) === JSON.stringify(rest), "the done task gone, the list kept");
+  await s.waitFor(`[data-testid="overdue-list"][data-total="${overdue.total - 1}"]`);
+
+  await s.execute("document.querySelector('[data-testid=undated-all]').click()");
   await s.waitFor('[data-testid="cases-page"]');
   const sub = () => s.execute("return document.querySelector('[data-testid=cases-page] .page-sub').textContent");
   await s.until(async () => (await sub()) === `${all.length} of ${all.length} shown`, "every undated case listed");

@@ -65,7 +65,7 @@ pub use model::{FeeKind, Party};
 pub use progress::{Cancel, Progress, Stage, Step};
 pub use queries::{
     Board, BoardEntry, CaseDetail, CaseFilter, CaseSummary, DayCount, DocumentRow, FeeBalance, HistoryEntry, SearchHit,
-    TaskRow, UndatedPreview,
+    TaskPage, TaskRow, UndatedPreview,
 };
 pub use records::{CaseEdit, NewCase, NewClient, NewFee, NewNote, NewTask, NextStep, RecordHearing, WholeCase};
 pub use records::{Changes, ClientEdit, FieldChange, HearingChange, HearingEdit, StatusChange};

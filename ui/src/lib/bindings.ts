@@ -27,8 +27,11 @@ export const commands = {
 	 *  recently (the Cases page, filtered to undated, lists them all).
 	 */
 	undatedPreview: (limit: number) => typedError<UndatedPreview_Serialize, AppError>(__TAURI_INVOKE("undated_preview", { limit })),
-	/**  Open tasks; only overdue ones when `overdue`. */
-	tasks: (overdue: boolean) => typedError<TaskRow_Serialize[], AppError>(__TAURI_INVOKE("tasks", { overdue })),
+	/**
+	 *  `limit` overdue tasks from the `offset`th on (the longest overdue first),
+	 *  and how many are overdue in all.
+	 */
+	overdueTasks: (offset: number, limit: number) => typedError<TaskPage_Serialize, AppError>(__TAURI_INVOKE("overdue_tasks", { offset, limit })),
 	search: (query: string, limit: number) => typedError<SearchHit[], AppError>(__TAURI_INVOKE("search", { query, limit })),
 	cases: (filter: CaseFilterInput_Deserialize) => typedError<CaseSummary_Serialize[], AppError>(__TAURI_INVOKE("cases", { filter })),
 	/**  Courts and stages in use, for filters and suggestions. */
@@ -2223,6 +2226,21 @@ export type TaskEditInput_Serialize = {
 	due: string | null,
 	/**  A chamber member's id; empty text leaves the task with nobody. */
 	assignee: string | null,
+};
+
+/**  A page of the overdue tasks, and how many there are in all. */
+export type TaskPage = TaskPage_Serialize | TaskPage_Deserialize;
+
+/**  A page of the overdue tasks, and how many there are in all. */
+export type TaskPage_Deserialize = {
+	total: number,
+	tasks: TaskRow_Deserialize[],
+};
+
+/**  A page of the overdue tasks, and how many there are in all. */
+export type TaskPage_Serialize = {
+	total: number,
+	tasks: TaskRow_Serialize[],
 };
 
 export type TaskRow = TaskRow_Serialize | TaskRow_Deserialize;

@@ -24,8 +24,8 @@ pub use clients::{CaseOrClient, ClientRow};
 pub use fees::{FeeBalance, FeeRow};
 pub use history::HistoryEntry;
 pub use search::{search_on, SearchHit};
-pub use tasks::TaskRow;
 pub(crate) use tasks::{task_row, TASK_SELECT};
+pub use tasks::{TaskPage, TaskRow};
 
 /// Whose cases a list covers: a member's id (bound as `?3`), or everyone's (`None`).
 pub(crate) fn member_clause(alias: &str, member: Option<&str>) -> String {

@@ -27,6 +27,14 @@ pub struct TaskRow {
     pub done: bool,
 }
 
+/// A page of the overdue tasks, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TaskPage {
+    pub total: u32,
+    pub tasks: Vec<TaskRow>,
+}
+
 pub(crate) fn task_row(r: &Row) -> rusqlite::Result<TaskRow> {
     Ok(TaskRow {
         id: r.get(0)?,
@@ -46,15 +54,15 @@ pub(crate) const TASK_SELECT: &str = "SELECT t.id, t.case_id, c.number, t.title,
        coalesce(am.name, t.assignee)
      FROM tasks t LEFT JOIN cases c ON c.id = t.case_id LEFT JOIN members am ON am.id = t.assignee";
 
+/// Open tasks due before the date bound to `?1`, the longest overdue first.
+const OVERDUE: &str = "WHERE t.done = 0 AND t.due < ?1 ORDER BY t.due, c.number, t.id";
+
 impl Diary {
     /// Open tasks (all, or only those due before `overdue_as_of`), earliest due
     /// first; chamber tasks before case tasks due the same day.
     pub fn tasks(&self, overdue_as_of: Option<NaiveDate>) -> Result<Vec<TaskRow>> {
         let (sql, arg) = match overdue_as_of {
-            Some(d) => (
-                format!("{TASK_SELECT} WHERE t.done = 0 AND t.due < ?1 ORDER BY t.due, c.number, t.id"),
-                d.to_string(),
-            ),
+            Some(d) => (format!("{TASK_SELECT} {OVERDUE}"), d.to_string()),
             None => (
                 format!("{TASK_SELECT} WHERE t.done = 0 AND ?1 = ?1 ORDER BY t.due IS NULL, t.due, c.number, t.id"),
                 String::new(),
@@ -77,5 +85,22 @@ impl Diary {
     /// Overdue tasks: open, with a due date before `today`.
     pub fn overdue_tasks(&self, today: NaiveDate) -> Result<Vec<TaskRow>> {
         self.tasks(Some(today))
+    }
+
+    /// `limit` of the overdue tasks from the `offset`th on, in the order of
+    /// [`Diary::overdue_tasks`], and how many are overdue: Today draws the
+    /// first few and more on asking, never thousands at once.
+    pub fn overdue_tasks_page(&self, today: NaiveDate, offset: usize, limit: usize) -> Result<TaskPage> {
+        let day = today.to_string();
+        let total: u32 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM tasks WHERE done = 0 AND due < ?1")?
+            .query_row([&day], |r| r.get(0))?;
+        let tasks = self
+            .conn
+            .prepare_cached(&format!("{TASK_SELECT} {OVERDUE} LIMIT ?2 OFFSET ?3"))?
+            .query_map(rusqlite::params![day, limit as i64, offset as i64], task_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(TaskPage { total, tasks })
     }
 }
