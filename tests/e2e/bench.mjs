@@ -9,7 +9,9 @@
 // Launch is timed from the app process's start to the frame after Today's
 // board is in the page: its first rows (the board's `data-total` above 0) or,
 // on a day without hearings (the empty diary), its empty state. Not the page
-// alone: Today shows "Loading…" until its board has come.
+// alone: Today shows "Loading…" until its board has come. The figure is the
+// median of BENCH_LAUNCHES launches (3 by default); BENCH_VERBOSE=1 prints
+// each, with the page's own marks along the way.
 //
 // Each run makes its diaries afresh in the temporary folder and removes them
 // at the end. A 100,000-case demo diary takes minutes and over a GB to make:
@@ -86,37 +88,91 @@ function appPid() {
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const p95 = (v) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * 0.95))];
 
-async function measure(label, dir) {
+/** Launches of each diary timed (the median is the figure); the last one goes on to the other measures. */
+const LAUNCHES = Number(process.env.BENCH_LAUNCHES || 3);
+
+/** The app on `dir`, started through tauri-driver. */
+async function openApp(dir) {
   const driver = await startDriver({ NEXTDATE_DIARY: dir, WEBKIT_DISABLE_COMPOSITING_MODE: "1" });
-  const s = await Session.start(driver.url, app);
   try {
-    // A large diary's first board may take longer than a script's usual 30 s.
-    await s.cmd("POST", "/timeouts", { script: 300000 });
-    await s.waitFor('[data-testid="today-page"]', { timeout: 60000 });
-    // Today's page is there before its board is loaded ("Loading…"). The
-    // board is painted at the frame after its first rows are in the page (a
-    // board of hearings: `data-total` above 0 and rows drawn) or, a day
-    // without hearings, its empty state; the same watch for both diaries,
-    // timed on the page's clock.
-    const painted = await s.executeAsync(
-      `const done = arguments[0];
-       const ready = () => {
-         const card = document.querySelector('[data-testid="today-page"] [data-testid="today-board"]');
-         if (!card) return false;
-         const b = card.querySelector('[data-testid="board"]');
-         if (b) return Number(b.getAttribute('data-total')) > 0 && !!b.querySelector('[data-testid="hearing-row"]');
-         return !!card.querySelector('[data-testid="board-empty"]');
-       };
-       const finish = () => requestAnimationFrame(() => requestAnimationFrame(() => done(Date.now())));
-       if (ready()) finish();
-       else {
-         const obs = new MutationObserver(() => { if (ready()) { obs.disconnect(); finish(); } });
-         obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-total'] });
-       }`,
+    return { driver, s: await Session.start(driver.url, app) };
+  } catch (e) {
+    driver.stop();
+    throw e;
+  }
+}
+
+/** Stops the app (as a crash would: see the top) and waits until it is gone. */
+async function stopApp({ driver, s }, dir) {
+  await s.quit();
+  driver.stop();
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync("pgrep", ["-x", "nextdate-app"]);
+    } catch {
+      break; // none running
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  rmSync(join(dir, "session.open"), { force: true });
+}
+
+/** Time from the app process's start to Today's board painted, in ms (see the top). */
+async function timeLaunch(s, label) {
+  // A large diary's first board may take longer than a script's usual 30 s.
+  await s.cmd("POST", "/timeouts", { script: 300000 });
+  await s.waitFor('[data-testid="today-page"]', { timeout: 60000 });
+  // Today's page is there before its board is loaded ("Loading…"). The
+  // board is painted at the frame after its first rows are in the page (a
+  // board of hearings: `data-total` above 0 and rows drawn) or, a day
+  // without hearings, its empty state; the same watch for both diaries,
+  // timed on the page's clock.
+  const painted = await s.executeAsync(
+    `const done = arguments[0];
+     const ready = () => {
+       const card = document.querySelector('[data-testid="today-page"] [data-testid="today-board"]');
+       if (!card) return false;
+       const b = card.querySelector('[data-testid="board"]');
+       if (b) return Number(b.getAttribute('data-total')) > 0 && !!b.querySelector('[data-testid="hearing-row"]');
+       return !!card.querySelector('[data-testid="board-empty"]');
+     };
+     const finish = () => requestAnimationFrame(() => requestAnimationFrame(() => done(Date.now())));
+     if (ready()) finish();
+     else {
+       const obs = new MutationObserver(() => { if (ready()) { obs.disconnect(); finish(); } });
+       obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-total'] });
+     }`,
+  );
+  await s.cmd("POST", "/timeouts", { script: 30000 });
+  const pid = appPid();
+  const started = procStartMs(pid);
+  const launch = painted - started;
+  if (process.env.BENCH_VERBOSE) {
+    // Where the launch went: the page's own marks (App, Unlock, Today), in ms from the process's start.
+    const marks = await s.execute(
+      "return [['page', 0], ...performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])].map(([n, t]) => [n, performance.timeOrigin + t])",
     );
-    await s.cmd("POST", "/timeouts", { script: 30000 });
+    console.log(label, "launch timeline (ms):", marks.map(([n, t]) => `${n} ${Math.round(t - started)}`).join(", "), `painted ${Math.round(launch)}`);
+  }
+  return launch;
+}
+
+async function measure(label, dir) {
+  const launches = [];
+  for (let i = 1; i < LAUNCHES; i++) {
+    const opened = await openApp(dir);
+    try {
+      launches.push(await timeLaunch(opened.s, label));
+    } finally {
+      await stopApp(opened, dir);
+    }
+  }
+  const { driver, s } = await openApp(dir);
+  try {
+    launches.push(await timeLaunch(s, label));
+    const launch = median(launches);
     const pid = appPid();
-    const launch = painted - procStartMs(pid);
+    if (process.env.BENCH_VERBOSE) console.log(label, "launches (ms):", launches.map(Math.round).join(", "));
     // The board draws only the rows in view: its size is on the board itself.
     const rows = Number(
       await s.execute(
