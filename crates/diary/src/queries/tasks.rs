@@ -54,15 +54,17 @@ pub(crate) const TASK_SELECT: &str = "SELECT t.id, t.case_id, c.number, t.title,
        coalesce(am.name, t.assignee)
      FROM tasks t LEFT JOIN cases c ON c.id = t.case_id LEFT JOIN members am ON am.id = t.assignee";
 
-/// Open tasks due before the date bound to `?1`, the longest overdue first.
-const OVERDUE: &str = "WHERE t.done = 0 AND t.due < ?1 ORDER BY t.due, c.number, t.id";
+/// Open tasks (aliased `t`) due before the date bound to `?1`.
+const OVERDUE_WHERE: &str = "WHERE t.done = 0 AND t.due < ?1";
+/// Overdue tasks' order: the longest overdue first.
+const OVERDUE_ORDER: &str = "ORDER BY t.due, c.number, t.id";
 
 impl Diary {
     /// Open tasks (all, or only those due before `overdue_as_of`), earliest due
     /// first; chamber tasks before case tasks due the same day.
     pub fn tasks(&self, overdue_as_of: Option<NaiveDate>) -> Result<Vec<TaskRow>> {
         let (sql, arg) = match overdue_as_of {
-            Some(d) => (format!("{TASK_SELECT} {OVERDUE}"), d.to_string()),
+            Some(d) => (format!("{TASK_SELECT} {OVERDUE_WHERE} {OVERDUE_ORDER}"), d.to_string()),
             None => (
                 format!("{TASK_SELECT} WHERE t.done = 0 AND ?1 = ?1 ORDER BY t.due IS NULL, t.due, c.number, t.id"),
                 String::new(),
@@ -94,11 +96,13 @@ impl Diary {
         let day = today.to_string();
         let total: u32 = self
             .conn
-            .prepare_cached("SELECT count(*) FROM tasks WHERE done = 0 AND due < ?1")?
+            .prepare_cached(&format!("SELECT count(*) FROM tasks t {OVERDUE_WHERE}"))?
             .query_row([&day], |r| r.get(0))?;
         let tasks = self
             .conn
-            .prepare_cached(&format!("{TASK_SELECT} {OVERDUE} LIMIT ?2 OFFSET ?3"))?
+            .prepare_cached(&format!(
+                "{TASK_SELECT} {OVERDUE_WHERE} {OVERDUE_ORDER} LIMIT ?2 OFFSET ?3"
+            ))?
             .query_map(rusqlite::params![day, limit as i64, offset as i64], task_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(TaskPage { total, tasks })
